@@ -1,0 +1,28 @@
+"""Empathy before questions: acknowledge the feeling, scaled to how angry the customer sounds."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import services
+from actions.tracker_view import latest_intent, latest_text
+from bot.anger import AngerLevel
+
+_ORDER = [AngerLevel.CALM.value, AngerLevel.UPSET.value, AngerLevel.ANGRY.value]
+
+
+class ActionEmpathize(Action):
+    def name(self) -> Text:
+        return "action_empathize"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        score = services().anger.score(latest_text(tracker), latest_intent(tracker))
+        dispatcher.utter_message(response=f"utter_empathy_{score.level.value}")
+        # The complaint keeps the highest level seen, for the colleague who follows up.
+        previous = tracker.get_slot("anger_level") or AngerLevel.CALM.value
+        highest = max(previous, score.level.value, key=_ORDER.index)
+        return [SlotSet("anger_level", highest)]

@@ -1,0 +1,54 @@
+"""Reading the complaint back (playbook step 5) and reopening a field the customer corrects."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import services
+from actions.tracker_view import latest_entity
+from bot.complaints import CONTACT_HERE
+
+
+class ActionReadBack(Action):
+    def name(self) -> Text:
+        return "action_read_back"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        labels = services().labels
+        slot = tracker.get_slot
+        remedy_label = labels.remedy(slot("desired_remedy"))
+        if slot("desired_remedy") == "other" and slot("remedy_note"):
+            remedy_label = slot("remedy_note")
+        contact = slot("contact_phone")
+        dispatcher.utter_message(
+            response="utter_read_back",
+            complaint_details=slot("complaint_details") or labels.unknown,
+            category_label=labels.category(slot("complaint_category")),
+            incident_time=slot("incident_time") or labels.unknown,
+            order_number=slot("order_number") or labels.unknown,
+            remedy_label=remedy_label,
+            contact_label=labels.contact_here if contact in (None, CONTACT_HERE) else contact,
+        )
+        return []
+
+
+class ActionResetField(Action):
+    """Empty the field the customer wants to correct, so the form asks it again."""
+
+    def name(self) -> Text:
+        return "action_reset_field"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        field = latest_entity(tracker, "field")
+        form_fields = domain.get("forms", {}).get("complaint_form", {}).get("required_slots", [])
+        if field not in form_fields:
+            return []
+        events = [SlotSet(field, None)]
+        if field == "desired_remedy":
+            events.append(SlotSet("remedy_note", None))
+        return events

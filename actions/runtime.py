@@ -1,0 +1,39 @@
+"""The action server's long-lived services, built once from settings on first use."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from bot.anger import AngerModel, load_anger_model
+from bot.labels import Labels, load_labels
+from bot.policies import Policies, load_policies
+from bot.settings import Settings
+from bot.store import ComplaintStore
+
+
+@dataclass(frozen=True)
+class Services:
+    store: ComplaintStore
+    policies: Policies
+    labels: Labels
+    anger: AngerModel
+    tz: ZoneInfo
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        return datetime.now(timezone.utc)
+
+
+@lru_cache(maxsize=None)
+def services() -> Services:
+    """The services of this process (the store connects lazily on first query)."""
+    settings = Settings.load()
+    return Services(
+        store=ComplaintStore.from_settings(settings),
+        policies=load_policies(),
+        labels=load_labels(),
+        anger=load_anger_model(),
+        tz=settings.tz,
+    )

@@ -1,0 +1,85 @@
+"""Recording the confirmed complaint, stating the plan, and hearing whether it satisfies."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import services
+from actions.tracker_view import customer_channel, customer_script, latest_intent
+from bot.intake import CollectedComplaint, record_complaint
+
+#: Slots that belong to one complaint; emptied once it is recorded so the next one starts fresh.
+#: The contact stays: the customer should not have to give it twice.
+PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "order_number",
+                       "desired_remedy", "remedy_note", "amount", "escalation_reasons",
+                       "anger_level")
+
+
+def _format_due(moment: datetime, whole_days: bool) -> str:
+    labels, tz = services().labels, services().tz
+    local = moment.astimezone(tz)
+    return labels.format_date(local.date()) if whole_days else labels.format_datetime(local)
+
+
+class ActionSubmitComplaint(Action):
+    def name(self) -> Text:
+        return "action_submit_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        svc = services()
+        slot = tracker.get_slot
+        collected = CollectedComplaint(
+            channel=customer_channel(tracker),
+            sender_id=tracker.sender_id,
+            category=slot("complaint_category") or "other",
+            description=slot("complaint_details") or "",
+            incident_time=slot("incident_time"),
+            order_reference=slot("order_number"),
+            desired_remedy=slot("desired_remedy"),
+            contact=slot("contact_phone"),
+            amount_text=slot("amount"),
+            script=customer_script(tracker).value,
+            anger_level=slot("anger_level"),
+            escalation_reasons=slot("escalation_reasons") or (),
+        )
+        recorded = record_complaint(svc.store, svc.policies, collected, svc.now(), svc.tz)
+        deadline = recorded.plan.deadline
+        dispatcher.utter_message(response="utter_complaint_recorded",
+                                 complaint_id=recorded.complaint.public_id)
+        dispatcher.utter_message(
+            response=recorded.plan.response,
+            first_response_due=_format_due(recorded.first_response_due, whole_days=False),
+            remedy_due=_format_due(recorded.remedy_due, deadline.is_whole_days),
+            working_days=deadline.working_days,
+        )
+        dispatcher.utter_message(response="utter_ask_plan_ok")
+        return [SlotSet("complaint_id", recorded.complaint.public_id)] + [
+            SlotSet(name, None) for name in PER_COMPLAINT_SLOTS
+        ]
+
+
+class ActionRecordAcceptance(Action):
+    """The closed question's answer: thanks if accepted, a colleague follows up if not."""
+
+    def name(self) -> Text:
+        return "action_record_acceptance"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        svc = services()
+        complaint_id = tracker.get_slot("complaint_id")
+        accepted = latest_intent(tracker) == "affirm"
+        complaint = svc.store.record_acceptance(complaint_id, accepted, svc.now())
+        if accepted:
+            dispatcher.utter_message(response="utter_plan_accepted")
+        else:
+            dispatcher.utter_message(
+                response="utter_plan_declined", complaint_id=complaint_id,
+                first_response_due=_format_due(complaint.first_response_due, whole_days=False),
+            )
+        return []

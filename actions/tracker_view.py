@@ -1,0 +1,65 @@
+"""Reading what the conversation holds from a Rasa SDK tracker."""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Optional
+
+from rasa_sdk import Tracker
+
+from bot.script import Script, conversation_script
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    """The value of the last `entity` found in the latest message, if any."""
+    values = [e.get("value") for e in (tracker.latest_message or {}).get("entities", [])
+              if e.get("entity") == entity]
+    return values[-1] if values else None
+
+
+def _user_events_newest_first(tracker: Tracker) -> Iterator[Dict[str, Any]]:
+    return (e for e in reversed(tracker.events) if e.get("event") == "user")
+
+
+def user_intents_newest_first(tracker: Tracker) -> List[str]:
+    return [((e.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+            for e in _user_events_newest_first(tracker)]
+
+
+def customer_script(tracker: Tracker) -> Script:
+    """The script the customer writes in (as seen in their own messages)."""
+    return conversation_script(e.get("text") or "" for e in _user_events_newest_first(tracker))
+
+
+def customer_channel(tracker: Tracker) -> str:
+    """The channel the customer last wrote from (part of their identity with the sender id)."""
+    return tracker.get_latest_input_channel() or "rest"
+
+
+def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The value `slot` had before the customer's latest message was processed."""
+    seen_latest_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_latest_message = True
+        elif seen_latest_message and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+        elif seen_latest_message and event.get("event") == "restart":
+            return None
+    return None
+
+
+def entity_slot_map(domain: Dict[str, Any]) -> Dict[str, str]:
+    """Entity name -> slot it fills, read from the domain's `from_entity` slot mappings."""
+    mapping = {}
+    for slot, definition in (domain.get("slots") or {}).items():
+        for rule in definition.get("mappings") or []:
+            if rule.get("type") == "from_entity":
+                mapping.setdefault(rule["entity"], slot)
+    return mapping

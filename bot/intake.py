@@ -1,0 +1,87 @@
+"""Recording a complaint a conversation collected, with the deadlines our policies promise."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Iterable, Optional
+from zoneinfo import ZoneInfo
+
+from bot.complaints import CONTACT_HERE, split_order_reference
+from bot.extraction import parse_amount, parse_date
+from bot.policies import Policies, RemedyPlan
+from bot.store import Complaint, ComplaintDraft, ComplaintStore
+
+SHORT_TEXT_MAX = 255
+ORDER_NUMBER_MAX = 64
+
+
+@dataclass(frozen=True)
+class CollectedComplaint:
+    """What the conversation gathered, in the customer's own words."""
+
+    channel: str
+    sender_id: str
+    category: str
+    description: str
+    incident_time: Optional[str] = None
+    order_reference: Optional[str] = None
+    desired_remedy: Optional[str] = None
+    contact: Optional[str] = None
+    amount_text: Optional[str] = None
+    script: str = "simplified"
+    anger_level: Optional[str] = None
+    escalation_reasons: Iterable[str] = ()
+
+
+@dataclass(frozen=True)
+class RecordedComplaint:
+    """A stored complaint and the plan the assistant states to the customer."""
+
+    complaint: Complaint
+    plan: RemedyPlan
+    remedy_due: datetime
+    first_response_due: datetime
+
+
+def record_complaint(
+    store: ComplaintStore, policies: Policies, collected: CollectedComplaint,
+    now: datetime, tz: ZoneInfo,
+) -> RecordedComplaint:
+    """Store the complaint with its deadlines and return the plan to tell the customer."""
+    plan = policies.plan_for(collected.desired_remedy)
+    first_response_due = policies.first_response.due(now, tz)
+    remedy_due = plan.deadline.due(now, tz)
+    order_number, product = split_order_reference(collected.order_reference)
+    if order_number and len(order_number) > ORDER_NUMBER_MAX:  # not a real order number
+        order_number, product = None, collected.order_reference
+    today = now.astimezone(tz).date()
+    amount: Optional[Decimal] = parse_amount(collected.amount_text or collected.description)
+    incident_date: Optional[date] = parse_date(collected.incident_time or "", today)
+    draft = ComplaintDraft(
+        channel=collected.channel,
+        sender_id=collected.sender_id,
+        conversation_id=collected.sender_id,
+        category=collected.category,
+        description=collected.description,
+        incident_time_text=_clip(collected.incident_time, SHORT_TEXT_MAX),
+        incident_date=incident_date,
+        order_number=order_number,
+        product=_clip(product, SHORT_TEXT_MAX),
+        amount=amount,
+        desired_remedy=collected.desired_remedy,
+        contact_phone=None if collected.contact in (None, CONTACT_HERE) else collected.contact,
+        script=collected.script,
+        anger_level=collected.anger_level,
+        escalation_reasons=tuple(dict.fromkeys(collected.escalation_reasons)),
+        first_response_due=first_response_due,
+        resolution_due=policies.resolution.due(now, tz),
+        remedy_due=remedy_due.astimezone(tz).date(),
+    )
+    complaint = store.create(draft, now)
+    return RecordedComplaint(complaint, plan, remedy_due, first_response_due)
+
+
+def _clip(text: Optional[str], limit: int) -> Optional[str]:
+    """Short fields keep their first `limit` characters; the full words stay in the transcript."""
+    return text if text is None or len(text) <= limit else text[: limit - 1] + "…"

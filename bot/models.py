@@ -1,0 +1,172 @@
+"""Database tables of the complaint store (SQLAlchemy declarative models).
+
+Schema changes go through Alembic: edit these models, then add a revision under
+`bot/migrations/versions/` (`tests/bot/test_store.py` checks the two agree).
+Callers outside `bot/store.py` should not use these classes: the store hands out plain dataclasses.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import declarative_base, relationship
+
+
+class Category(str, Enum):
+    """What a complaint is about."""
+
+    QUALITY = "quality"
+    DELIVERY = "delivery"
+    SERVICE_ATTITUDE = "service_attitude"
+    PRICE_BILLING = "price_billing"
+    REFUND_RETURN = "refund_return"
+    OTHER = "other"
+
+
+class Remedy(str, Enum):
+    """What the customer asks for."""
+
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    REPAIR = "repair"
+    COMPENSATION = "compensation"
+    APOLOGY = "apology"
+    EXPLANATION = "explanation"
+    OTHER = "other"
+
+
+class Status(str, Enum):
+    """Where a complaint is in its life."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timezone-aware datetime, stored as UTC and always read back as aware UTC.
+
+    PostgreSQL stores `timestamptz`; SQLite (no time zones) stores naive UTC text.
+    Naive datetimes are refused rather than guessed at.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"expected a timezone-aware datetime, got naive {value!r}")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Money(sa.TypeDecorator):
+    """A `Decimal` amount with 2 decimal places (`NUMERIC(12, 2)`), read back as `Decimal`.
+
+    SQLite has no decimal type: there the value travels as a float and is re-quantised, which is
+    exact for 12 significant digits (and avoids SQLAlchemy's "no native Decimal" warning).
+    """
+
+    impl = sa.Numeric(12, 2)
+    cache_ok = True
+    _CENT = Decimal("0.01")
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.Numeric(12, 2, asdecimal=False))
+        return dialect.type_descriptor(sa.Numeric(12, 2))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        amount = Decimal(value).quantize(self._CENT)
+        return float(amount) if dialect.name == "sqlite" else amount
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Optional[Decimal]:
+        if value is None:
+            return None
+        return Decimal(repr(value) if isinstance(value, float) else value).quantize(self._CENT)
+
+
+# Named constraints let Alembic alter them later (SQLite batch mode needs names).
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+Base = declarative_base(metadata=metadata)
+
+
+class Customer(Base):
+    """A person writing to us, identified by (channel, sender_id)."""
+
+    __tablename__ = "customers"
+    __table_args__ = (sa.UniqueConstraint("channel", "sender_id"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    channel = sa.Column(sa.String(32), nullable=False)
+    sender_id = sa.Column(sa.String(128), nullable=False)
+    display_name = sa.Column(sa.String(128), nullable=True)
+    unreachable = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    created_at = sa.Column(UTCDateTime, nullable=False)
+
+    complaints = relationship("ComplaintRow", back_populates="customer")
+
+
+class ComplaintRow(Base):
+    """One complaint as stored; `bot.store.Complaint` is what callers see."""
+
+    __tablename__ = "complaints"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    public_id = sa.Column(sa.String(20), nullable=False, unique=True)
+    customer_id = sa.Column(sa.Integer, sa.ForeignKey("customers.id"), nullable=False, index=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
+    channel = sa.Column(sa.String(32), nullable=False)
+    category = sa.Column(sa.String(32), nullable=False)
+    description = sa.Column(sa.Text, nullable=False)
+    incident_time_text = sa.Column(sa.String(255), nullable=True)
+    incident_date = sa.Column(sa.Date, nullable=True)
+    order_number = sa.Column(sa.String(64), nullable=True)
+    product = sa.Column(sa.String(255), nullable=True)
+    amount = sa.Column(Money, nullable=True)
+    desired_remedy = sa.Column(sa.String(32), nullable=True)
+    contact_phone = sa.Column(sa.String(32), nullable=True)
+    script = sa.Column(sa.String(16), nullable=False, default="simplified", server_default="simplified")
+    anger_level = sa.Column(sa.String(16), nullable=True)
+    escalation_reasons = sa.Column(sa.JSON, nullable=False, default=list)
+    status = sa.Column(sa.String(16), nullable=False, default=Status.OPEN.value, server_default=Status.OPEN.value)
+    first_response_due = sa.Column(UTCDateTime, nullable=False)
+    resolution_due = sa.Column(UTCDateTime, nullable=False)
+    remedy_due = sa.Column(sa.Date, nullable=True)
+    customer_accepted = sa.Column(sa.Boolean, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, index=True)
+    updated_at = sa.Column(UTCDateTime, nullable=False)
+
+    customer = relationship(Customer, back_populates="complaints")
+
+
+class DailySequence(Base):
+    """The last complaint number handed out on a local calendar day."""
+
+    __tablename__ = "daily_sequences"
+
+    day = sa.Column(sa.Date, primary_key=True)
+    last_value = sa.Column(sa.Integer, nullable=False)

@@ -1,0 +1,70 @@
+"""Chinese script handling: which script a customer writes, and conversion between scripts.
+
+NLU runs on Simplified text; a customer who writes Traditional gets Traditional replies.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from opencc import OpenCC
+
+
+class Script(str, Enum):
+    """The two written forms of Chinese the assistant serves."""
+
+    SIMPLIFIED = "simplified"
+    TRADITIONAL = "traditional"
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str) -> OpenCC:
+    return OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Return `text` with Traditional characters converted to Simplified."""
+    return _converter("tw2s").convert(text) if text else text
+
+
+def to_traditional(text: str) -> str:
+    """Return `text` in Traditional characters, Taiwan standard forms (核對, 裡, 著急)."""
+    return _converter("s2tw").convert(text) if text else text
+
+
+def to_script(text: str, script: Optional[Script]) -> str:
+    """Render `text` (written in Simplified) in the customer's script."""
+    return to_traditional(text) if script == Script.TRADITIONAL else text
+
+
+def _changed_chars(original: str, converted: str) -> int:
+    if len(original) != len(converted):
+        return sum(1 for c in original if _converter("tw2s").convert(c) != c)
+    return sum(1 for a, b in zip(original, converted) if a != b)
+
+
+def detect_script(text: str) -> Optional[Script]:
+    """Tell which script `text` is written in, or None when it does not show.
+
+    Most characters are the same in both scripts ("好的", digits, emoji), so a message
+    only decides when it holds characters specific to one script.
+    """
+    if not text:
+        return None
+    traditional_evidence = _changed_chars(text, to_simplified(text))
+    simplified_evidence = _changed_chars(text, to_traditional(text))
+    if traditional_evidence > simplified_evidence:
+        return Script.TRADITIONAL
+    if simplified_evidence > traditional_evidence:
+        return Script.SIMPLIFIED
+    return None
+
+
+def conversation_script(user_texts_newest_first: Iterable[str]) -> Script:
+    """The script to answer in: that of the newest message that shows one; Simplified by default."""
+    for text in user_texts_newest_first:
+        script = detect_script(text)
+        if script is not None:
+            return script
+    return Script.SIMPLIFIED

@@ -1,0 +1,67 @@
+"""Configuration: the one place that reads environment variables.
+
+Everything else receives a `Settings` (or the values it needs) as arguments.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+"""The repository root; relative paths in settings are resolved against it, not the cwd."""
+
+DEFAULT_DATABASE_URL = "sqlite:///var/complaints.db"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def resolve_sqlite_path(url: str, root: Path = REPO_ROOT) -> str:
+    """Return `url` with a relative SQLite file path made absolute against `root`.
+
+    `sqlite:///var/complaints.db` becomes `sqlite:////<root>/var/complaints.db`; other URLs,
+    absolute paths and in-memory databases are returned unchanged.
+    """
+    scheme, sep, rest = url.partition(":///")
+    if not sep or not scheme.split("+")[0] == "sqlite":
+        return url
+    path, query_sep, query = rest.partition("?")
+    if not path or path == ":memory:" or path.startswith("/"):
+        return url
+    return f"{scheme}:///{(root / path).resolve()}{query_sep}{query}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration of the complaint assistant's core."""
+
+    database_url: str = resolve_sqlite_path(DEFAULT_DATABASE_URL)
+    """SQLAlchemy URL of the complaint store (`DATABASE_URL`)."""
+    timezone: str = DEFAULT_TIMEZONE
+    """IANA time zone for local dates, e.g. complaint IDs (`COMPLAINT_TIMEZONE`)."""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone as a `ZoneInfo`."""
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def load(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
+        """Read settings from `environ` (default: `os.environ`), falling back to defaults.
+
+        Raises `ValueError` when a value is unusable, saying which variable to fix.
+        """
+        env = os.environ if environ is None else environ
+        timezone = env.get("COMPLAINT_TIMEZONE") or DEFAULT_TIMEZONE
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"COMPLAINT_TIMEZONE={timezone!r} is not a known IANA time zone: "
+                f"use a name like {DEFAULT_TIMEZONE!r} ({exc})"
+            ) from None
+        return cls(
+            database_url=resolve_sqlite_path(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            timezone=timezone,
+        )

@@ -1,0 +1,376 @@
+"""The complaint store: persists complaints and hands out human-readable IDs.
+
+SQLite (a file, the default) or PostgreSQL, chosen by URL. Callers get frozen `Complaint` values,
+never ORM objects, and every method runs in its own short transaction.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy import event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from bot import migrations
+from bot.complaints import normalise_complaint_id
+from bot.models import Category, ComplaintRow, Customer, DailySequence, Remedy, Status
+from bot.script import Script
+from bot.settings import DEFAULT_TIMEZONE, Settings, resolve_sqlite_path
+
+SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+
+# One statement that allocates the day's next number, on PostgreSQL and SQLite >= 3.35. It takes
+# the row lock (PostgreSQL) or the database write lock (SQLite) until the transaction ends, so
+# concurrent creates queue here and a rolled-back create gives its number back.
+_NEXT_NUMBER = sa.text(
+    "INSERT INTO daily_sequences (day, last_value) VALUES (:day, 1) "
+    "ON CONFLICT (day) DO UPDATE SET last_value = daily_sequences.last_value + 1 "
+    "RETURNING last_value"
+).bindparams(sa.bindparam("day", type_=sa.Date))
+
+
+def _error_if_too_long(name: str, value: Optional[str], table: sa.Table) -> None:
+    limit = getattr(table.c[name].type, "length", None)
+    if value is not None and limit is not None and len(value) > limit:
+        raise ValueError(f"{name} is {len(value)} characters long; the store keeps at most {limit}")
+
+
+def _require_aware(name: str, value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware (e.g. datetime.now(timezone.utc)), got {value!r}")
+
+
+def _choice(name: str, value: Any, choices: type) -> str:
+    try:
+        return choices(value).value
+    except ValueError:
+        allowed = ", ".join(member.value for member in choices)
+        raise ValueError(f"{name} must be one of {allowed}; got {value!r}") from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComplaintDraft:
+    """What a conversation has collected, ready to be filed with `ComplaintStore.create`.
+
+    Values are checked on construction; a `ValueError` says which field is wrong.
+    """
+
+    channel: str
+    sender_id: str
+    conversation_id: str
+    category: str
+    """One of `bot.models.Category`."""
+    description: str
+    incident_time_text: Optional[str] = None
+    """The customer's own words for when it happened, e.g. "上周三"."""
+    incident_date: Optional[date] = None
+    order_number: Optional[str] = None
+    product: Optional[str] = None
+    amount: Optional[Decimal] = None
+    desired_remedy: Optional[str] = None
+    """One of `bot.models.Remedy`, or None."""
+    contact_phone: Optional[str] = None
+    script: str = Script.SIMPLIFIED.value
+    anger_level: Optional[str] = None
+    escalation_reasons: tuple[str, ...] = ()
+    first_response_due: datetime
+    resolution_due: datetime
+    remedy_due: Optional[date] = None
+    display_name: Optional[str] = None
+    """The customer's name as the channel shows it; kept on the customer if given."""
+
+    def __post_init__(self) -> None:
+        set_ = self._set
+        set_("category", _choice("category", self.category, Category))
+        if self.desired_remedy is not None:
+            set_("desired_remedy", _choice("desired_remedy", self.desired_remedy, Remedy))
+        set_("script", _choice("script", self.script, Script))
+        set_("escalation_reasons", tuple(str(reason) for reason in self.escalation_reasons))
+        if self.amount is not None and not isinstance(self.amount, Decimal):
+            try:
+                set_("amount", Decimal(str(self.amount)))
+            except InvalidOperation:
+                raise ValueError(f"amount must be a number like Decimal('199.00'); got {self.amount!r}") from None
+        for name in ("first_response_due", "resolution_due"):
+            _require_aware(name, getattr(self, name))
+        for name in ("channel", "sender_id", "conversation_id", "description"):
+            if not getattr(self, name):
+                raise ValueError(f"{name} must not be empty")
+        complaints = ComplaintRow.__table__
+        for name in ("conversation_id", "channel", "incident_time_text", "order_number", "product",
+                     "contact_phone", "anger_level"):
+            _error_if_too_long(name, getattr(self, name), complaints)
+        _error_if_too_long("sender_id", self.sender_id, Customer.__table__)
+        _error_if_too_long("display_name", self.display_name, Customer.__table__)
+
+    def _set(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)  # normalising a frozen dataclass in __post_init__
+
+
+@dataclass(frozen=True, kw_only=True)
+class Complaint:
+    """A filed complaint, as plain values (safe to keep after the store's session has ended)."""
+
+    id: int
+    public_id: str
+    """Human-readable ID, e.g. "TS-20261122-0001"."""
+    channel: str
+    sender_id: str
+    conversation_id: str
+    category: str
+    description: str
+    incident_time_text: Optional[str]
+    incident_date: Optional[date]
+    order_number: Optional[str]
+    product: Optional[str]
+    amount: Optional[Decimal]
+    desired_remedy: Optional[str]
+    contact_phone: Optional[str]
+    script: str
+    anger_level: Optional[str]
+    escalation_reasons: tuple[str, ...]
+    status: str
+    """One of `bot.models.Status`."""
+    first_response_due: datetime
+    resolution_due: datetime
+    remedy_due: Optional[date]
+    customer_accepted: Optional[bool]
+    """Whether the customer accepted the proposed resolution; None until asked."""
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def _from_row(cls, row: ComplaintRow, sender_id: str) -> "Complaint":
+        return cls(
+            id=row.id,
+            public_id=row.public_id,
+            channel=row.channel,
+            sender_id=sender_id,
+            conversation_id=row.conversation_id,
+            category=row.category,
+            description=row.description,
+            incident_time_text=row.incident_time_text,
+            incident_date=row.incident_date,
+            order_number=row.order_number,
+            product=row.product,
+            amount=row.amount,
+            desired_remedy=row.desired_remedy,
+            contact_phone=row.contact_phone,
+            script=row.script,
+            anger_level=row.anger_level,
+            escalation_reasons=tuple(row.escalation_reasons or ()),
+            status=row.status,
+            first_response_due=row.first_response_due,
+            resolution_due=row.resolution_due,
+            remedy_due=row.remedy_due,
+            customer_accepted=row.customer_accepted,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+class ComplaintNotFound(LookupError):
+    """No complaint has the given public ID."""
+
+    def __init__(self, public_id: str) -> None:
+        super().__init__(f"no complaint with ID {public_id!r} (expected the form TS-YYYYMMDD-NNNN)")
+        self.public_id = public_id
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for the complaint store at `url` (SQLite or PostgreSQL); does not connect yet.
+
+    SQLite: relative file paths resolve against the repo root, the parent directory is created,
+    foreign keys are enforced, and connections may be shared between threads.
+    """
+    url = resolve_sqlite_path(url)
+    parsed = make_url(url)
+    dialect = parsed.get_backend_name()
+    if dialect not in SUPPORTED_DIALECTS:
+        raise ValueError(
+            f"the complaint store supports {' and '.join(SUPPORTED_DIALECTS)} URLs; got {dialect!r} "
+            f"({parsed.render_as_string(hide_password=True)}). Set DATABASE_URL to e.g. "
+            "sqlite:///var/complaints.db or postgresql://user@host/db"
+        )
+    if dialect == "postgresql":
+        return sa.create_engine(url, future=True, pool_pre_ping=True)
+
+    in_memory = parsed.database in (None, "", ":memory:")
+    if not in_memory:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(
+        url,
+        future=True,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        # An in-memory database lives in one connection: share it.
+        **({"poolclass": StaticPool} if in_memory else {}),
+    )
+
+    @event.listens_for(engine, "connect")
+    def _enable_foreign_keys(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    return engine
+
+
+class ComplaintStore:
+    """Files, finds and updates complaints in one database."""
+
+    def __init__(self, url: str, timezone: str = DEFAULT_TIMEZONE) -> None:
+        """Prepare a store for `url`; `timezone` decides the local day in complaint IDs."""
+        self.tz = ZoneInfo(timezone)
+        self.engine = create_store_engine(url)
+        self._session = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        self._dialect = self.engine.dialect.name
+        self._upsert_returning = self._dialect == "postgresql" or sqlite3.sqlite_version_info >= (3, 35)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ComplaintStore":
+        """A store for the configured database and time zone."""
+        return cls(settings.database_url, timezone=settings.timezone)
+
+    def migrate(self) -> None:
+        """Bring the schema up to date (Alembic upgrade to head); safe to call every start."""
+        migrations.upgrade(self.engine)
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+    def create(self, draft: ComplaintDraft, now: datetime) -> Complaint:
+        """File `draft` at time `now` (timezone-aware) and return it with its new public ID.
+
+        The ID is `TS-<local date>-<n>`, n counting from 0001 each day in the store's time zone;
+        concurrent creates never share an ID.
+        """
+        _require_aware("now", now)
+        local_day = now.astimezone(self.tz).date()
+        with self._session() as s, s.begin():
+            # First statement, and a write: holds the sequence lock until commit (see _NEXT_NUMBER).
+            number = self._next_number(s, local_day)
+            customer_id = self._upsert_customer(s, draft, now)
+            row = ComplaintRow(
+                public_id=f"TS-{local_day:%Y%m%d}-{number:04d}",
+                customer_id=customer_id,
+                conversation_id=draft.conversation_id,
+                channel=draft.channel,
+                category=draft.category,
+                description=draft.description,
+                incident_time_text=draft.incident_time_text,
+                incident_date=draft.incident_date,
+                order_number=draft.order_number,
+                product=draft.product,
+                amount=draft.amount,
+                desired_remedy=draft.desired_remedy,
+                contact_phone=draft.contact_phone,
+                script=draft.script,
+                anger_level=draft.anger_level,
+                escalation_reasons=list(draft.escalation_reasons),
+                status=Status.OPEN.value,
+                first_response_due=draft.first_response_due,
+                resolution_due=draft.resolution_due,
+                remedy_due=draft.remedy_due,
+                customer_accepted=None,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            s.refresh(row)  # return what was stored (rounded amount, UTC times), as get() would
+            return Complaint._from_row(row, draft.sender_id)
+
+    def get(self, public_id: str) -> Optional[Complaint]:
+        """The complaint with `public_id` (any letter case, surrounding spaces ignored), or None."""
+        with self._session() as s, s.begin():
+            found = s.execute(self._select().where(ComplaintRow.public_id == normalise_complaint_id(public_id))).first()
+            return Complaint._from_row(*found) if found else None
+
+    def latest_for_customer(self, channel: str, sender_id: str) -> Optional[Complaint]:
+        """The newest complaint of the customer (channel, sender_id), or None."""
+        found = self._for_customer(channel, sender_id, limit=1)
+        return found[0] if found else None
+
+    def for_customer(self, channel: str, sender_id: str) -> list[Complaint]:
+        """All complaints of the customer (channel, sender_id), newest first."""
+        return self._for_customer(channel, sender_id)
+
+    def set_status(self, public_id: str, status: str, now: datetime) -> Complaint:
+        """Move a complaint to `status` (a `bot.models.Status`); raises `ComplaintNotFound`."""
+        return self._update(public_id, now, status=_choice("status", status, Status))
+
+    def record_acceptance(self, public_id: str, accepted: bool, now: datetime) -> Complaint:
+        """Record whether the customer accepted the resolution; raises `ComplaintNotFound`."""
+        return self._update(public_id, now, customer_accepted=bool(accepted))
+
+    # -- internals ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _select() -> sa.sql.Select:
+        return select(ComplaintRow, Customer.sender_id).join(Customer, ComplaintRow.customer_id == Customer.id)
+
+    def _for_customer(self, channel: str, sender_id: str, limit: Optional[int] = None) -> list[Complaint]:
+        query = (
+            self._select()
+            .where(Customer.channel == channel, Customer.sender_id == sender_id)
+            .order_by(ComplaintRow.created_at.desc(), ComplaintRow.id.desc())
+            .limit(limit)
+        )
+        with self._session() as s, s.begin():
+            return [Complaint._from_row(row, sender) for row, sender in s.execute(query)]
+
+    def _update(self, public_id: str, now: datetime, **values: Any) -> Complaint:
+        _require_aware("now", now)
+        public_id = normalise_complaint_id(public_id)
+        with self._session() as s, s.begin():
+            result = s.execute(
+                update(ComplaintRow)
+                .where(ComplaintRow.public_id == public_id)
+                .values(**values, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 0:
+                raise ComplaintNotFound(public_id)
+            return Complaint._from_row(*s.execute(self._select().where(ComplaintRow.public_id == public_id)).one())
+
+    def _next_number(self, s: Session, day: date) -> int:
+        if self._upsert_returning:
+            return s.execute(_NEXT_NUMBER, {"day": day}).scalar_one()
+        # SQLite < 3.35 has no RETURNING. The UPDATE (a write, so the transaction's first
+        # statement takes the write lock) serialises creates just the same.
+        table = DailySequence.__table__
+        bumped = s.execute(update(table).where(table.c.day == day).values(last_value=table.c.last_value + 1))
+        if bumped.rowcount == 0:
+            s.execute(table.insert().values(day=day, last_value=1))
+            return 1
+        return s.execute(select(table.c.last_value).where(table.c.day == day)).scalar_one()
+
+    def _upsert_customer(self, s: Session, draft: ComplaintDraft, now: datetime) -> int:
+        """Insert the customer if new (keeping a newly given display name); return its id."""
+        table = Customer.__table__
+        insert = (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(table)
+        s.execute(
+            insert.values(
+                channel=draft.channel,
+                sender_id=draft.sender_id,
+                display_name=draft.display_name,
+                unreachable=False,
+                created_at=now,
+            ).on_conflict_do_update(
+                index_elements=[table.c.channel, table.c.sender_id],
+                set_={"display_name": sa.func.coalesce(insert.excluded.display_name, table.c.display_name)},
+            )
+        )
+        return s.execute(
+            select(table.c.id).where(table.c.channel == draft.channel, table.c.sender_id == draft.sender_id)
+        ).scalar_one()

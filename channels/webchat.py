@@ -1,0 +1,176 @@
+"""The web chat: Rasa's Socket.IO channel under the name `webchat`, plus its page at GET /webchat.
+
+credentials.yml::
+
+    channels.webchat.WebChatInput:
+      user_message_evt: user_uttered     # defaults shown
+      bot_message_evt: bot_uttered
+      session_persistence: true
+      # cors_allowed_origins: "*"        # default: only the page's own origin may connect
+
+The page (channels/webchat_page/) keeps a session id in localStorage and asks for it with a
+`session_request` event, so a reload continues the same conversation (the session id is the
+Rasa sender id). Every page open on that session joins a Socket.IO room named after it, which is
+where the bot's replies go, and also messages pushed later through the Rasa HTTP API with
+`output_channel=latest` (agent messages, `trigger_intent`): user messages carry
+`input_channel="webchat"`, and `get_output_channel()` returns an output into the same server.
+
+Differences from Rasa's own `socketio` channel, each with its reason:
+- `session_request` awaits `enter_room`: python-socketio 5.x made it a coroutine and Rasa 3.6
+  calls it without `await`, so with `session_persistence` the page never joined its room and
+  received nothing. Session ids that are not 8–64 letters, digits, `_` or `-` are replaced.
+- `user_uttered` is accepted only for a session the socket joined, so knowing a session id is not
+  enough to write into someone else's conversation.
+- Socket.IO connections are accepted from the page's own origin only, unless
+  `cors_allowed_origins` says otherwise (Rasa accepts any origin).
+"""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import uuid
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+logger = logging.getLogger(__name__)
+
+PAGE_DIR = Path(__file__).with_name("webchat_page")
+PAGE_PATH = "/webchat"
+#: Files the page loads from /webchat/static/<name>, with their content types.
+STATIC_FILES = {
+    "app.js": "text/javascript; charset=utf-8",
+    "style.css": "text/css; charset=utf-8",
+}
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_HOST = re.compile(r"[A-Za-z0-9.\-:\[\]]+")
+
+
+class WebChatOutput(SocketIOOutput):
+    """Bot messages as `bot_uttered` events to every page open on the conversation's session."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+
+class WebChatBlueprint(SocketBlueprint):
+    """The Socket.IO endpoint and the channel's webhook, plus the chat page at the app's root.
+
+    The page lives at a fixed address (/webchat), not under the channel's `/webhooks/webchat/`
+    prefix that Rasa gives the blueprint's own routes.
+    """
+
+    def __init__(self, sio: AsyncServer, socketio_path: Text) -> None:
+        super().__init__(sio, socketio_path, "webchat_webhook", __name__)
+
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        super().register(app, options)
+        app.add_route(self._page, PAGE_PATH, methods=["GET"], name="webchat_page")
+        app.add_route(self._static, f"{PAGE_PATH}/static/<filename>", methods=["GET"],
+                      name="webchat_static")
+
+    async def _page(self, request: Request) -> HTTPResponse:
+        """The chat page, told where the Socket.IO endpoint is."""
+        page = (PAGE_DIR / "index.html").read_text(encoding="utf-8")
+        page = page.replace("{{socketio_path}}", html.escape(self.ctx.socketio_path, quote=True))
+        return response.html(page, headers=_page_headers(request.host))
+
+    async def _static(self, _: Request, filename: str) -> HTTPResponse:
+        """One of the page's own files (STATIC_FILES); 404 for anything else."""
+        if filename not in STATIC_FILES:
+            return response.text("not found", status=404)
+        return await response.file(PAGE_DIR / filename, mime_type=STATIC_FILES[filename],
+                                   headers={"Cache-Control": "no-cache",
+                                            "X-Content-Type-Options": "nosniff"})
+
+
+def _page_headers(host: str) -> Dict[str, str]:
+    """Security headers for the page: its own scripts and styles only, Socket.IO to its own host."""
+    sockets = f" ws://{host} wss://{host}" if _HOST.fullmatch(host or "") else ""
+    policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https: http:; "
+              f"connect-src 'self'{sockets}; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+    return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
+
+
+class WebChatInput(SocketIOInput):
+    """Rasa's Socket.IO input channel as `webchat`, serving the chat page at /webchat."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        """The channel from its credentials.yml entry; `session_persistence` defaults to true."""
+        credentials = {"session_persistence": True, **(credentials or {})}
+        channel = super().from_credentials(credentials)
+        channel.cors_allowed_origins = credentials.get("cors_allowed_origins")
+        return channel
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Origins allowed to open the Socket.IO connection: None = the page's own, "*" = any.
+        self.cors_allowed_origins: Union[None, Text, List[Text]] = None
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Output to the pages open on a session, for messages pushed through the HTTP API."""
+        if self.sio is None:
+            return super().get_output_channel()  # warns: no Socket.IO server in this process
+        return WebChatOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's Socket.IO server with the session and message handlers replaced (module doc)."""
+        super().blueprint(on_new_message)  # creates self.sio with Rasa's connect/disconnect handlers
+        sio = self.sio
+        sio.eio.cors_allowed_origins = self.cors_allowed_origins
+        namespace = self.namespace or "/"
+        webchat = WebChatBlueprint(sio, self.socketio_path)
+
+        @webchat.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: Text, data: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = (requested if isinstance(requested, str) and SESSION_ID.fullmatch(requested)
+                          else uuid.uuid4().hex)
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            logger.debug(f"Web chat socket {sid} joined session {session_id}.")
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not isinstance(data, dict) or not str(data.get("message") or "").strip():
+                return
+            if self.session_persistence:
+                sender_id = data.get("session_id")
+                if not sender_id or sender_id not in sio.rooms(sid, namespace=namespace):
+                    logger.warning(f"Web chat socket {sid} sent a message for a session it has "
+                                   f"not joined (send `session_request` first); ignored.")
+                    return
+            else:
+                sender_id = sid
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            await on_new_message(UserMessage(
+                str(data["message"]), WebChatOutput(sio, self.bot_message_evt), sender_id,
+                input_channel=self.name(), metadata=metadata if isinstance(metadata, dict) else {},
+            ))
+
+        return webchat

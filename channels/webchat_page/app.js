@@ -1,0 +1,383 @@
+/* The web chat page of the `webchat` Rasa channel (channels/webchat.py). No libraries, no build.
+ *
+ * It speaks the small part of Socket.IO v5 (on Engine.IO v4) the channel uses, over a plain
+ * WebSocket to <socket path>/?EIO=4&transport=websocket. Every WebSocket frame is one Engine.IO
+ * packet: a type digit, then data. Socket.IO packets ride inside Engine.IO "message" packets (4):
+ *
+ *   server -> page  0{"sid":…,"pingInterval":25000,"pingTimeout":20000}  Engine.IO open
+ *   page -> server  40                                   Socket.IO: connect to namespace "/"
+ *   server -> page  40{"sid":…}                          connected (44{…}: refused)
+ *   page -> server  42["session_request",{"session_id":"…"}]
+ *   server -> page  42["session_confirm","…"]            joined the conversation's room
+ *   page -> server  42["user_uttered",{"message":"…","session_id":"…"}]
+ *   server -> page  42["bot_uttered",{"text":"…","quick_replies":[{"title":"…","payload":"…"}]}]
+ *   server -> page  2   (ping)            page -> server  3   (pong)
+ *   server -> page  41  (namespace closed) or 1 (transport closed)
+ *
+ * Not implemented, because the channel never uses them: HTTP long-polling, binary packets,
+ * acknowledgements, namespaces other than "/".
+ *
+ * Message content goes into the page only as text (textContent), never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var SESSION_KEY = "webchat.session_id";
+  var TRANSCRIPT_KEY = "webchat.transcript";
+  var TRANSCRIPT_LIMIT = 100;
+  var TYPING_TIMEOUT_MS = 30000;
+  var RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+  var el = {
+    status: document.getElementById("status"),
+    notice: document.getElementById("notice"),
+    messages: document.getElementById("messages"),
+    typing: document.getElementById("typing"),
+    form: document.getElementById("composer"),
+    input: document.getElementById("input"),
+    newChat: document.getElementById("new-chat"),
+  };
+
+  // ---- storage: the session id and what the page has shown survive a reload ----------------
+
+  function storageGet(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function storageSet(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(key);
+      else window.localStorage.setItem(key, value);
+    } catch (e) { /* private mode or full: the page still works, without memory */ }
+  }
+
+  function newSessionId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes); // unlike randomUUID, also available on plain http
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  var sessionId = storageGet(SESSION_KEY);
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(sessionId || "")) {
+    sessionId = newSessionId();
+    storageSet(SESSION_KEY, sessionId);
+  }
+  document.documentElement.setAttribute("data-session-id", sessionId);
+
+  function loadTranscript() {
+    try {
+      var saved = JSON.parse(storageGet(TRANSCRIPT_KEY) || "null");
+      return saved && saved.sessionId === sessionId && Array.isArray(saved.entries) ? saved.entries : [];
+    } catch (e) { return []; }
+  }
+  var transcript = loadTranscript();
+  function saveTranscript() {
+    transcript = transcript.slice(-TRANSCRIPT_LIMIT);
+    storageSet(TRANSCRIPT_KEY, JSON.stringify({ sessionId: sessionId, entries: transcript }));
+  }
+
+  // ---- Socket.IO over a WebSocket ---------------------------------------------------------
+
+  /** A Socket.IO connection to namespace "/" that reconnects by itself until closed for good.
+   *  handlers: onReady() once connected, onEvent(name, data), onDown() when the link drops. */
+  function SocketIo(path, handlers) {
+    var ws = null;
+    var connected = false;   // Socket.IO namespace connected
+    var attempts = 0;
+    var watchdog = null;     // fires when the server's pings stop coming
+    var retry = null;
+    var stopped = false;
+
+    function url() {
+      var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+      return scheme + "//" + window.location.host + path.replace(/\/$/, "") + "/?EIO=4&transport=websocket";
+    }
+
+    function open() {
+      clearTimeout(retry);
+      if (stopped) return;
+      ws = new WebSocket(url());
+      ws.onmessage = function (frame) { if (typeof frame.data === "string") onPacket(frame.data); };
+      ws.onclose = onClose;
+    }
+
+    function send(packet) {
+      if (ws && ws.readyState === WebSocket.OPEN) { ws.send(packet); return true; }
+      return false;
+    }
+
+    // The server pings every pingInterval ms; silence for pingInterval + pingTimeout = dead link
+    // (a sleeping laptop or a lost mobile network never tells the socket it closed).
+    function armWatchdog(timeoutMs) {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(function () { if (ws) ws.close(); }, timeoutMs);
+    }
+    var deadAfterMs = 45000;
+
+    function onPacket(packet) {
+      switch (packet.charAt(0)) {
+        case "0": // open: handshake data, then connect to the default namespace
+          var handshake = JSON.parse(packet.slice(1));
+          deadAfterMs = (handshake.pingInterval || 25000) + (handshake.pingTimeout || 20000);
+          armWatchdog(deadAfterMs);
+          send("40");
+          break;
+        case "2": // ping -> pong
+          armWatchdog(deadAfterMs);
+          send("3");
+          break;
+        case "1": // the server closes the transport
+          ws.close();
+          break;
+        case "4": // a Socket.IO packet
+          onSocketIoPacket(packet.slice(1));
+          break;
+        // "6" (noop) and anything else: nothing to do
+      }
+    }
+
+    function onSocketIoPacket(packet) {
+      var type = packet.charAt(0);
+      if (type === "0") { // CONNECT acknowledged
+        connected = true;
+        attempts = 0;
+        handlers.onReady();
+      } else if (type === "2") { // EVENT: optional ack id digits, then ["name", data]
+        var args = JSON.parse(packet.slice(1).replace(/^\d+/, ""));
+        handlers.onEvent(args[0], args[1]);
+      } else if (type === "1" || type === "4") { // DISCONNECT, or CONNECT_ERROR (refused)
+        ws.close();
+      }
+    }
+
+    function onClose() {
+      clearTimeout(watchdog);
+      ws = null;
+      if (connected) { connected = false; }
+      handlers.onDown(attempts);
+      if (stopped) return;
+      var delay = RECONNECT_DELAYS_MS[Math.min(attempts, RECONNECT_DELAYS_MS.length - 1)];
+      attempts += 1;
+      retry = setTimeout(open, delay * (0.75 + Math.random() / 2));
+    }
+
+    /** Send a Socket.IO event; false when there is no connection right now. */
+    this.emit = function (name, data) {
+      return connected && send("42" + JSON.stringify([name, data]));
+    };
+    /** Drop the connection and make a fresh one (after a new session id, or back online). */
+    this.restart = function () {
+      attempts = 0;
+      if (ws) ws.close(); else open();
+    };
+    open();
+  }
+
+  // ---- conversation state -------------------------------------------------------------------
+
+  var ready = false;       // session confirmed: messages can go out
+  var everReady = false;
+  var outbox = [];         // customer messages typed while offline, sent on reconnect
+  var typingTimer = null;
+
+  var socketPath = (document.querySelector('meta[name="webchat-socket-path"]') || {}).content;
+  if (!socketPath || socketPath.indexOf("{{") === 0) socketPath = "/socket.io";
+
+  var socket = new SocketIo(socketPath, {
+    onReady: function () {
+      socket.emit("session_request", { session_id: sessionId });
+    },
+    onEvent: function (name, data) {
+      if (name === "session_confirm") {
+        onSessionConfirmed(data);
+      } else if (name === "bot_uttered") {
+        setTyping(false);
+        if (data && typeof data === "object") showBotMessage(data, true);
+      }
+    },
+    onDown: function (attempts) {
+      ready = false;
+      setTyping(false);
+      setStatus("offline", everReady ? "连接已断开，正在重新连接…" : "正在连接…");
+      if (everReady) showNotice("网络连接已断开，正在尝试重新连接…", "warning");
+      else if (attempts >= 2) showNotice("暂时无法连接到客服服务，正在重试…", "warning");
+    },
+  });
+
+  function onSessionConfirmed(confirmed) {
+    if (typeof confirmed === "string" && confirmed && confirmed !== sessionId) {
+      sessionId = confirmed; // the server replaced an unusable id
+      storageSet(SESSION_KEY, sessionId);
+      document.documentElement.setAttribute("data-session-id", sessionId);
+      saveTranscript();
+    }
+    var wasDown = !el.notice.hidden;
+    ready = true;
+    everReady = true;
+    setStatus("online", "在线");
+    if (wasDown) showNotice("已重新连接", "ok", 2500); else hideNotice();
+    while (outbox.length && socket.emit("user_uttered", { message: outbox[0], session_id: sessionId })) {
+      outbox.shift();
+      setTyping(true);
+    }
+  }
+
+  // ---- rendering: text only -----------------------------------------------------------------
+
+  function setStatus(state, text) {
+    el.status.setAttribute("data-state", state);
+    el.status.textContent = text;
+  }
+
+  var noticeTimer = null;
+  function showNotice(text, kind, hideAfterMs) {
+    clearTimeout(noticeTimer);
+    el.notice.textContent = text;
+    el.notice.setAttribute("data-kind", kind);
+    el.notice.hidden = false;
+    if (hideAfterMs) noticeTimer = setTimeout(hideNotice, hideAfterMs);
+  }
+  function hideNotice() {
+    clearTimeout(noticeTimer);
+    el.notice.hidden = true;
+  }
+
+  function setTyping(on) {
+    clearTimeout(typingTimer);
+    el.typing.hidden = !on;
+    if (on) {
+      typingTimer = setTimeout(function () { el.typing.hidden = true; }, TYPING_TIMEOUT_MS);
+      scrollToEnd();
+    }
+  }
+
+  function scrollToEnd() {
+    el.messages.scrollTop = el.messages.scrollHeight;
+  }
+
+  function bubble(from, text) {
+    var row = document.createElement("div");
+    row.className = "message message--" + from;
+    var body = document.createElement("div");
+    body.className = "message__bubble";
+    body.textContent = text; // newlines kept by CSS white-space: pre-wrap
+    row.appendChild(body);
+    el.messages.insertBefore(row, el.typing);
+    scrollToEnd();
+    return row;
+  }
+
+  function showUserMessage(text, remember) {
+    bubble("user", text);
+    if (remember) { transcript.push({ from: "user", text: text }); saveTranscript(); }
+  }
+
+  /** A bot message as SocketIOOutput sends it: text, quick_replies / buttons, image attachment. */
+  function showBotMessage(message, remember) {
+    var entry = { from: "bot", text: typeof message.text === "string" ? message.text : "" };
+    var buttons = message.quick_replies || message.buttons;
+    if (Array.isArray(buttons)) {
+      entry.buttons = buttons.filter(function (b) { return b && typeof b.title === "string"; })
+        .map(function (b) { return { title: b.title, payload: typeof b.payload === "string" ? b.payload : b.title }; });
+    }
+    var attachment = message.attachment;
+    if (attachment && attachment.type === "image" && attachment.payload &&
+        /^https?:\/\//i.test(String(attachment.payload.src))) {
+      entry.image = String(attachment.payload.src);
+    }
+    if (!entry.text && !entry.image && !(entry.buttons && entry.buttons.length)) return;
+    if (remember) { transcript.push(entry); saveTranscript(); }
+    renderBotEntry(entry, transcript.length - 1);
+  }
+
+  function renderBotEntry(entry, index) {
+    var row = bubble("bot", entry.text);
+    if (!entry.text) row.firstChild.classList.add("message__bubble--empty");
+    if (entry.image) {
+      var img = document.createElement("img");
+      img.className = "message__image";
+      img.alt = "图片";
+      img.src = entry.image;
+      row.firstChild.appendChild(img);
+    }
+    if (entry.buttons && entry.buttons.length) {
+      var group = document.createElement("div");
+      group.className = "message__buttons";
+      entry.buttons.forEach(function (button) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "reply-button";
+        b.textContent = button.title;
+        b.disabled = !!entry.answered;
+        b.addEventListener("click", function () {
+          entry.answered = true;
+          saveTranscript();
+          Array.prototype.forEach.call(group.children, function (other) { other.disabled = true; });
+          b.classList.add("reply-button--chosen");
+          sendMessage(button.payload, button.title);
+        });
+        group.appendChild(b);
+      });
+      row.appendChild(group);
+    }
+    scrollToEnd();
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  /** Show `shown` (default: `text`) as the customer's message and send `text` to the assistant. */
+  function sendMessage(text, shown) {
+    showUserMessage(shown || text, true);
+    if (ready && socket.emit("user_uttered", { message: text, session_id: sessionId })) {
+      setTyping(true);
+    } else {
+      outbox.push(text);
+      showNotice("当前未连接，消息将在恢复连接后发送。", "warning");
+    }
+  }
+
+  el.form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = el.input.value.trim();
+    if (!text) return;
+    el.input.value = "";
+    autoGrow();
+    sendMessage(text);
+    el.input.focus();
+  });
+
+  el.input.addEventListener("keydown", function (event) {
+    // Enter sends, Shift+Enter starts a new line. While a Chinese input method is composing,
+    // Enter picks the candidate and must not send (isComposing; keyCode 229 for older Safari).
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      el.form.requestSubmit ? el.form.requestSubmit() : el.form.dispatchEvent(new Event("submit"));
+    }
+  });
+
+  function autoGrow() {
+    el.input.style.height = "auto";
+    el.input.style.height = Math.min(el.input.scrollHeight, 140) + "px";
+  }
+  el.input.addEventListener("input", autoGrow);
+
+  el.newChat.addEventListener("click", function () {
+    sessionId = newSessionId();
+    storageSet(SESSION_KEY, sessionId);
+    document.documentElement.setAttribute("data-session-id", sessionId);
+    transcript = [];
+    saveTranscript();
+    outbox = [];
+    Array.prototype.slice.call(el.messages.querySelectorAll(".message")).forEach(function (m) { m.remove(); });
+    setTyping(false);
+    ready = false;
+    socket.restart(); // a fresh socket leaves the old session's room
+    el.input.focus();
+  });
+
+  window.addEventListener("online", function () { if (!ready) socket.restart(); });
+
+  transcript.forEach(function (entry, index) {
+    if (entry.from === "bot") renderBotEntry(entry, index);
+    else bubble("user", entry.text);
+  });
+})();

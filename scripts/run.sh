@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Set up, train if the data changed, and run the assistant on localhost:
+# the action server, the Rasa server (HTTP API with token auth, REST and web chat channels).
+# Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+
+RASA_PORT=${RASA_PORT:-5005}
+HOST=${HOST:-127.0.0.1}
+mkdir -p var/logs
+
+echo "==> Preparing the complaint database"
+python -m bot migrate
+
+echo "==> Checking the model"
+model=$(python scripts/train_if_changed.py)
+
+if [ -z "${RASA_TOKEN:-}" ]; then
+  [ -s var/rasa_token ] || python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_token
+  RASA_TOKEN=$(cat var/rasa_token)
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "==> Stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+echo "==> Starting the action server (log: var/logs/actions.log)"
+rasa run actions --actions actions --port 5055 > var/logs/actions.log 2>&1 &
+pids+=($!)
+echo "==> Starting the Rasa server (log: var/logs/rasa.log)"
+rasa run --enable-api --auth-token "$RASA_TOKEN" --model "$model" -i "$HOST" --port "$RASA_PORT" \
+  --endpoints endpoints.yml --credentials credentials.yml > var/logs/rasa.log 2>&1 &
+pids+=($!)
+
+printf "    loading the model"
+until curl -fs "http://127.0.0.1:$RASA_PORT/status?token=$RASA_TOKEN" 2>/dev/null | grep -q '"model_file"'; do
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo; echo "error: a server stopped; see var/logs/"; tail -n 20 var/logs/*.log; exit 1; }
+  done
+  printf "."; sleep 2
+done
+echo
+
+cat <<MSG
+
+  The complaint assistant is running.
+    Web chat:        http://localhost:$RASA_PORT/webchat
+    REST channel:    POST http://localhost:$RASA_PORT/webhooks/rest/webhook  {"sender": "...", "message": "..."}
+    Rasa HTTP API:   http://localhost:$RASA_PORT  (token: var/rasa_token or \$RASA_TOKEN)
+    Logs:            var/logs/
+  Press Ctrl-C to stop.
+
+MSG
+wait -n "${pids[@]}"
+echo "error: a server stopped unexpectedly; see var/logs/" >&2
+exit 1

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Idempotent setup: a Python 3.10 virtualenv in .venv with the pinned packages, and
+# (with --test) the Debian packages the test suite needs. Safe to run again: it only
+# does what is missing or out of date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+with_tests=false
+[ "${1:-}" = "--test" ] && with_tests=true
+
+lock_hash=$(sha256sum requirements.lock | cut -d' ' -f1)
+stamp=.venv/.requirements.sha256
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_hash" ] && [ -x .venv/bin/rasa ]; then
+  step "Python environment is up to date (.venv)"
+else
+  PY=$(bash scripts/find_python.sh)
+  step "Creating .venv with $PY ($("$PY" --version))"
+  [ -x .venv/bin/python ] || "$PY" -m venv .venv
+  step "Installing pinned packages from requirements.lock (first time: about 2 minutes)"
+  .venv/bin/python -m pip install --upgrade --quiet pip==24.2
+  .venv/bin/python -m pip install --progress-bar on -r requirements.lock
+  .venv/bin/python -m pip check
+  echo "$lock_hash" > "$stamp"
+fi
+
+if $with_tests && ! command -v chromium >/dev/null; then
+  step "Installing Debian's chromium for the browser tests"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q chromium
+fi
+
+mkdir -p var models
+step "Setup complete"

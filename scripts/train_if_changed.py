@@ -1,0 +1,57 @@
+"""Train the Rasa model only when something that shapes it changed; print the model's path.
+
+The model is named after a fingerprint of config.yml, domain.yml, data/ and the custom
+pipeline code, so the run command and the test suite share one trained model.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ["config.yml", "domain.yml", "data", "rasa_ext", "bot/script.py"]
+MODELS = ROOT / "models"
+KEEP = 3
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for entry in INPUTS:
+        path = ROOT / entry
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def main() -> int:
+    name = f"complaints-{fingerprint()}"
+    model = MODELS / f"{name}.tar.gz"
+    if model.exists():
+        print(f"Model is up to date: {model.relative_to(ROOT)}", file=sys.stderr)
+        print(model)
+        return 0
+    print(f"Data changed: training {model.relative_to(ROOT)} (about 2 minutes)...", file=sys.stderr)
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/rasa"), "train", "--fixed-model-name", name, "--out", str(MODELS)],
+        cwd=ROOT, stdout=sys.stderr,
+    )
+    if result.returncode != 0 or not model.exists():
+        print(f"error: training failed (exit {result.returncode}); see the output above.", file=sys.stderr)
+        return 1
+    print(f"Trained in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    for old in sorted(MODELS.glob("complaints-*.tar.gz"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
+        old.unlink()
+    print(model)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

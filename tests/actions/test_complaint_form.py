@@ -1,0 +1,64 @@
+"""The form keeps the whole story and normalises what the customer gives."""
+from actions.complaint_form import ValidateComplaintForm
+from bot.complaints import CONTACT_HERE
+from tests.auxil.conversation import make_tracker, run_action, slots_set
+
+
+def _form_turn(text, intent, requested, entities=None, before=None, after=None):
+    return make_tracker([(text, intent, entities or {})], active_loop="complaint_form",
+                        slots_before_last={"requested_slot": requested, **(before or {})},
+                        slots=after or {})
+
+
+async def test_a_second_complaint_message_is_added_to_the_story():
+    tracker = _form_turn("而且客服态度也很差", "complain_service_attitude", "incident_time",
+                         before={"complaint_details": "鞋子两天就开胶了"},
+                         after={"complaint_details": "而且客服态度也很差"})
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["complaint_details"] == "鞋子两天就开胶了；而且客服态度也很差"
+
+
+async def test_a_category_button_does_not_overwrite_the_story():
+    tracker = _form_turn("/complain_quality", "complain_quality", "complaint_category",
+                         before={"complaint_details": "鞋子开胶了"},
+                         after={"complaint_details": "/complain_quality", "complaint_category": "quality"})
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["complaint_details"] == "鞋子开胶了"
+    assert slots_set(events)["complaint_category"] == "quality"
+
+
+async def test_a_remedy_in_the_customers_own_words_is_other_with_a_note():
+    tracker = _form_turn("你们看着办吧，给个满意的处理", "give_details", "desired_remedy",
+                         after={"desired_remedy": "你们看着办吧，给个满意的处理"})
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["desired_remedy"] == "other"
+    assert slots_set(events)["remedy_note"] == "你们看着办吧，给个满意的处理"
+
+
+async def test_phone_numbers_are_normalised_and_declining_means_contact_here():
+    tracker = _form_turn("+86 138-1234-5678", "give_details", "contact_phone",
+                         after={"contact_phone": "+86 138-1234-5678"})
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["contact_phone"] == "13812345678"
+
+    tracker = _form_turn("不用了", "deny", "contact_phone", after={"contact_phone": "不用了"})
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["contact_phone"] == CONTACT_HERE
+
+
+async def test_a_mistyped_phone_number_is_asked_again_politely():
+    tracker = _form_turn("1381234567", "give_details", "contact_phone",
+                         after={"contact_phone": "1381234567"})
+    events, [reply] = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["contact_phone"] is None
+    assert "核对" in reply["text"]
+
+
+async def test_a_correction_mid_form_is_acknowledged():
+    tracker = _form_turn("订单号说错了，是DD20261101002", "give_details", "desired_remedy",
+                         entities={"order_number": "DD20261101002"},
+                         before={"order_number": "DD20261101001"},
+                         after={"order_number": "DD20261101002"})
+    events, [reply] = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["order_number"] == "DD20261101002"
+    assert "改过来" in reply["text"]

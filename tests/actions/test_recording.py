@@ -1,0 +1,139 @@
+"""Read-back, recording with an ID and a dated plan, the closed question, progress, policies."""
+import re
+
+from actions.policy import ActionAnswerPolicy
+from actions.progress import ActionCheckProgress
+from actions.readback import ActionReadBack, ActionResetField
+from actions.submission import ActionRecordAcceptance, ActionSubmitComplaint
+from tests.auxil.conversation import make_tracker, run_action, slots_set
+
+COLLECTED = {
+    "complaint_details": "新买的跑鞋穿了两天就开胶了",
+    "complaint_category": "quality",
+    "incident_time": "上周三",
+    "order_number": "DD20261101001",
+    "desired_remedy": "refund",
+    "contact_phone": "13812345678",
+    "amount": "299元",
+    "escalation_reasons": ["repeated"],
+    "anger_level": "upset",
+}
+ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
+
+
+async def test_the_read_back_lists_every_field_in_plain_words():
+    tracker = make_tracker([("没错", "give_details", {})], slots=COLLECTED)
+    _, [reply] = await run_action(ActionReadBack(), tracker)
+    for expected in ("新买的跑鞋穿了两天就开胶了", "商品质量问题", "上周三", "DD20261101001",
+                     "退款", "13812345678"):
+        assert expected in reply["text"]
+    assert [b["payload"] for b in reply["buttons"]] == ["/affirm", "/deny"]
+
+
+async def test_the_read_back_of_a_traditional_customer_is_traditional():
+    tracker = make_tracker([("訂單號是DD20261101001", "give_details", {})],
+                           slots={**COLLECTED, "contact_phone": "here", "desired_remedy": "other",
+                                  "remedy_note": "給個說法"})
+    _, [reply] = await run_action(ActionReadBack(), tracker)
+    assert "核對" in reply["text"] and "這個對話裡聯繫您" in reply["text"]
+    assert "給個說法" in reply["text"]
+    assert reply["buttons"][1]["title"] == "有地方要改"
+
+
+async def test_resetting_a_field_empties_only_that_field():
+    tracker = make_tracker([("/correct", "correct", {"field": "incident_time"})], slots=COLLECTED)
+    events, _ = await run_action(ActionResetField(), tracker)
+    assert slots_set(events) == {"incident_time": None}
+    tracker = make_tracker([("/correct", "correct", {"field": "complaint_id"})], slots=COLLECTED)
+    assert (await run_action(ActionResetField(), tracker))[0] == []
+
+
+async def test_submitting_records_the_complaint_and_states_a_dated_plan(fresh_services):
+    tracker = make_tracker([("对", "affirm", {})], slots=COLLECTED, sender_id="alice")
+    events, replies = await run_action(ActionSubmitComplaint(), tracker)
+    complaint_id = slots_set(events)["complaint_id"]
+    assert ID_PATTERN.fullmatch(complaint_id)
+
+    stored = fresh_services.store.get(complaint_id)
+    assert (stored.category, stored.order_number, stored.desired_remedy, stored.contact_phone) == (
+        "quality", "DD20261101001", "refund", "13812345678")
+    assert stored.description == COLLECTED["complaint_details"]
+    assert stored.escalation_reasons == ("repeated",) and str(stored.amount) == "299.00"
+    assert stored.incident_date is not None and stored.remedy_due is not None
+
+    recorded, plan, question = (r["text"] for r in replies)
+    assert complaint_id in recorded
+    due = stored.remedy_due
+    assert f"{due.month}月{due.day}日" in plan and "7个工作日" in plan
+    assert "可以吗" in question
+    # The next complaint starts fresh, but the customer is not asked for the phone again.
+    cleared = slots_set(events)
+    assert cleared["complaint_details"] is None and cleared["escalation_reasons"] is None
+    assert "contact_phone" not in cleared
+
+
+async def test_a_product_without_order_number_and_no_phone_is_recorded(fresh_services):
+    slots = {**COLLECTED, "order_number": "万达店买的黑色跑鞋", "contact_phone": "here",
+             "desired_remedy": "exchange"}
+    tracker = make_tracker([("对", "affirm", {})], slots=slots)
+    events, _ = await run_action(ActionSubmitComplaint(), tracker)
+    stored = fresh_services.store.get(slots_set(events)["complaint_id"])
+    assert (stored.order_number, stored.product, stored.contact_phone) == (
+        None, "万达店买的黑色跑鞋", None)
+
+
+async def _submitted(store_services, sender="bob", channel="rest"):
+    tracker = make_tracker([("对", "affirm", {})], slots=COLLECTED, sender_id=sender, channel=channel)
+    events, _ = await run_action(ActionSubmitComplaint(), tracker)
+    return slots_set(events)["complaint_id"]
+
+
+async def test_the_answer_to_the_closed_question_is_stored(fresh_services):
+    complaint_id = await _submitted(fresh_services)
+    tracker = make_tracker([("不太满意", "deny", {})], slots={"complaint_id": complaint_id})
+    _, [reply] = await run_action(ActionRecordAcceptance(), tracker)
+    assert fresh_services.store.get(complaint_id).customer_accepted is False
+    assert complaint_id in reply["text"] and "抱歉" in reply["text"]
+
+    tracker = make_tracker([("可以", "affirm", {})], slots={"complaint_id": complaint_id})
+    _, [reply] = await run_action(ActionRecordAcceptance(), tracker)
+    assert fresh_services.store.get(complaint_id).customer_accepted is True
+    assert "谢谢" in reply["text"]
+
+
+async def test_progress_by_id_by_latest_and_when_unknown(fresh_services):
+    complaint_id = await _submitted(fresh_services, sender="carol")
+
+    by_id = make_tracker([(f"查一下{complaint_id.lower()}", "ask_progress",
+                           {"complaint_id": complaint_id.lower()})], sender_id="someone-else")
+    _, [reply] = await run_action(ActionCheckProgress(), by_id)
+    assert complaint_id in reply["text"] and "已受理" in reply["text"]
+    assert "13812345678" not in reply["text"]  # status only, no personal data
+
+    latest = make_tracker([("我的投诉怎么样了", "ask_progress", {})], sender_id="carol")
+    _, [reply] = await run_action(ActionCheckProgress(), latest)
+    assert complaint_id in reply["text"]
+
+    other_channel = make_tracker([("我的投诉怎么样了", "ask_progress", {})], sender_id="carol",
+                                 channel="webchat")
+    _, [reply] = await run_action(ActionCheckProgress(), other_channel)
+    assert "没有查到" in reply["text"]
+
+    unknown = make_tracker([("TS-20200101-0001", "ask_progress",
+                             {"complaint_id": "TS-20200101-0001"})])
+    _, [reply] = await run_action(ActionCheckProgress(), unknown)
+    assert "TS-20200101-0001" in reply["text"] and "核对" in reply["text"]
+
+    fresh_services.store.set_status(complaint_id, "resolved", fresh_services.now())
+    _, [reply] = await run_action(ActionCheckProgress(), latest)
+    assert "已处理完成" in reply["text"]
+
+
+async def test_policy_questions_are_answered_with_numbers_and_a_date():
+    tracker = make_tracker([("退款多久到账", "ask_policy_refund_time", {})])
+    _, [reply] = await run_action(ActionAnswerPolicy(), tracker)
+    assert "7个工作日" in reply["text"] and re.search(r"\d+月\d+日（周.）", reply["text"])
+
+    tracker = make_tracker([("幾天內可以退貨", "ask_policy_return_window", {})])
+    _, [reply] = await run_action(ActionAnswerPolicy(), tracker)
+    assert "7天" in reply["text"] and "無理由退貨" in reply["text"]

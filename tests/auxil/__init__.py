@@ -1,0 +1,1 @@
+"""Shared test helpers: fakes and access to backing services."""

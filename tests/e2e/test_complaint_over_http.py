@@ -1,0 +1,74 @@
+"""A whole complaint over HTTP with the real Rasa server and action server."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from bot.store import ComplaintStore
+from tests.auxil.stack import Stack
+
+ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
+
+
+def _texts(replies):
+    return [reply.get("text", "") for reply in replies]
+
+
+def _sender() -> str:
+    return f"customer-{uuid.uuid4().hex[:8]}"
+
+
+def test_a_complaint_conversation_is_recorded_with_its_plan(stack: Stack):
+    sender = _sender()
+    replies = _texts(stack.say(sender, "你好"))
+    assert any("您好" in text for text in replies)
+
+    replies = _texts(stack.say(sender, "我买的蓝牙耳机才用了三天左耳就没声音了"))
+    assert "抱歉" in replies[0], "empathy comes before any question"
+    assert "什么时候" in replies[-1]
+
+    assert "订单号" in _texts(stack.say(sender, "上周五收到的"))[-1]
+    assert "怎么处理" in _texts(stack.say(sender, "订单号DD20261120031"))[-1]
+    assert "手机号" in _texts(stack.say(sender, "换一个新的吧"))[-1]
+
+    read_back = "\n".join(_texts(stack.say(sender, "13812345678")))
+    for expected in ("左耳就没声音了", "上周五", "DD20261120031", "换货", "13812345678"):
+        assert expected in read_back
+
+    recorded = "\n".join(_texts(stack.say(sender, "对的")))
+    complaint_id = ID_PATTERN.search(recorded).group(0)
+    assert re.search(r"\d+月\d+日（周.）", recorded), "the plan names a concrete date"
+    assert "可以吗" in recorded
+
+    assert "谢谢" in "\n".join(_texts(stack.say(sender, "可以")))
+
+    stored = ComplaintStore(stack.database_url).get(complaint_id)
+    assert stored.category == "quality" and stored.desired_remedy == "exchange"
+    assert stored.order_number == "DD20261120031" and stored.contact_phone == "13812345678"
+    assert "左耳就没声音了" in stored.description
+    assert stored.channel == "rest" and stored.sender_id == sender
+    assert stored.customer_accepted is True
+
+    slots = stack.tracker(sender)["slots"]
+    assert slots["complaint_id"] == complaint_id
+
+    progress = "\n".join(_texts(stack.say(sender, "我的投诉现在处理到哪一步了")))
+    assert complaint_id in progress
+
+
+def test_a_traditional_customer_is_answered_in_traditional(stack: Stack):
+    sender = _sender()
+    replies = "\n".join(_texts(stack.say(sender, "我買的外套拉鍊壞了，才穿一次")))
+    assert "抱歉" in replies
+    assert "什麼時候" in replies or "發生" in replies  # Traditional forms
+    assert "么时候" not in replies and "发生" not in replies
+
+
+def test_personal_data_is_masked_in_both_servers_logs(stack: Stack):
+    sender = _sender()
+    stack.say(sender, "我的快递丢了，电话13987654321，赶紧处理")
+    for log in (stack.rasa_log, stack.actions_log):
+        text = log.read_text(encoding="utf-8", errors="replace")
+        assert "13987654321" not in text, f"phone number in {log.name}"
+    assert "139****4321" in stack.rasa_log.read_text(encoding="utf-8", errors="replace"), \
+        "the message is logged (debug), masked"

@@ -1,0 +1,47 @@
+"""Every sentence in domain.yml and data/labels.yml keeps the playbook's tone in both scripts."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.labels import load_labels
+from bot.script import to_traditional
+from bot.tone import find_forbidden
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def _response_texts():
+    for name, variations in DOMAIN["responses"].items():
+        for index, variation in enumerate(variations):
+            yield f"{name}[{index}]", variation.get("text", "")
+            for button in variation.get("buttons", []):
+                yield f"{name}[{index}] button", button["title"]
+
+
+@pytest.mark.parametrize("where, text", list(_response_texts()))
+def test_no_forbidden_phrase_in_any_response_in_either_script(where, text):
+    assert find_forbidden(text) == [], where
+    assert find_forbidden(to_traditional(text)) == [], where
+
+
+def test_no_forbidden_phrase_in_labels():
+    labels = load_labels()
+    texts = [*labels.categories.values(), *labels.remedies.values(), *labels.statuses.values(),
+             labels.contact_here, labels.unknown]
+    assert all(find_forbidden(text) == [] for text in texts)
+
+
+def test_every_complaint_response_apologises_or_empathises_before_asking():
+    # Feelings first: each empathy variation acknowledges the trouble.
+    for level in ("calm", "upset", "angry"):
+        for variation in DOMAIN["responses"][f"utter_empathy_{level}"]:
+            assert any(word in variation["text"] for word in ("抱歉", "道歉", "理解")), variation
+
+
+def test_policy_responses_name_the_actions_that_fill_them():
+    policies = yaml.safe_load((ROOT / "data/policies.yml").read_text(encoding="utf-8"))
+    named = [row["response"] for row in policies["remedies"].values()]
+    named += [row["response"] for row in policies["questions"].values()]
+    assert set(named) <= set(DOMAIN["responses"])
