@@ -10,7 +10,7 @@ from bot.anger import AngerModel, load_anger_model
 from bot.labels import Labels, load_labels
 from bot.policies import Policies, load_policies
 from bot.settings import Settings
-from bot.store import ComplaintStore
+from bot.store import ComplaintStore, shared_store
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def services() -> Services:
     """The services of this process (the store connects lazily on first query)."""
     settings = Settings.load()
     return Services(
-        store=ComplaintStore.from_settings(settings),
+        store=shared_store(),
         policies=load_policies(),
         labels=load_labels(),
         anger=load_anger_model(),

@@ -170,3 +170,20 @@ class DailySequence(Base):
 
     day = sa.Column(sa.Date, primary_key=True)
     last_value = sa.Column(sa.Integer, nullable=False)
+
+
+class UnansweredMessage(Base):
+    """A customer message the assistant could not answer (e.g. the action server was down).
+
+    Kept so that a colleague follows it up: the customer was told so.
+    """
+
+    __tablename__ = "unanswered_messages"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    channel = sa.Column(sa.String(32), nullable=False)
+    sender_id = sa.Column(sa.String(128), nullable=False)
+    text = sa.Column(sa.Text, nullable=False)
+    reason = sa.Column(sa.String(32), nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False, index=True)
+    handled_at = sa.Column(UTCDateTime, nullable=True)

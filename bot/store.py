@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
@@ -22,7 +23,9 @@ from sqlalchemy.pool import StaticPool
 
 from bot import migrations
 from bot.complaints import normalise_complaint_id
-from bot.models import Category, ComplaintRow, Customer, DailySequence, Remedy, Status
+from bot.models import (
+    Category, ComplaintRow, Customer, DailySequence, Remedy, Status, UnansweredMessage,
+)
 from bot.script import Script
 from bot.settings import DEFAULT_TIMEZONE, Settings, resolve_sqlite_path
 
@@ -178,6 +181,18 @@ class Complaint:
         )
 
 
+@dataclass(frozen=True)
+class Unanswered:
+    """A customer message the assistant could not answer, awaiting a colleague."""
+
+    id: int
+    channel: str
+    sender_id: str
+    text: str
+    reason: str
+    created_at: datetime
+
+
 class ComplaintNotFound(LookupError):
     """No complaint has the given public ID."""
 
@@ -313,6 +328,26 @@ class ComplaintStore:
         """Record whether the customer accepted the resolution; raises `ComplaintNotFound`."""
         return self._update(public_id, now, customer_accepted=bool(accepted))
 
+    def record_unanswered(self, channel: str, sender_id: str, text: str, reason: str,
+                          now: datetime) -> Unanswered:
+        """Keep a message the assistant could not answer, for a colleague to follow up."""
+        _require_aware("now", now)
+        with self._session() as s, s.begin():
+            row = UnansweredMessage(channel=channel, sender_id=sender_id, text=text,
+                                    reason=reason, created_at=now)
+            s.add(row)
+            s.flush()
+            return _unanswered(row)
+
+    def unanswered(self, limit: int = 100) -> list[Unanswered]:
+        """Messages not yet handled, oldest first."""
+        with self._session() as s:
+            rows = s.execute(
+                select(UnansweredMessage).where(UnansweredMessage.handled_at.is_(None))
+                .order_by(UnansweredMessage.created_at, UnansweredMessage.id).limit(limit)
+            ).scalars()
+            return [_unanswered(row) for row in rows]
+
     # -- internals ---------------------------------------------------------------------------
 
     @staticmethod
@@ -374,3 +409,13 @@ class ComplaintStore:
         return s.execute(
             select(table.c.id).where(table.c.channel == draft.channel, table.c.sender_id == draft.sender_id)
         ).scalar_one()
+
+
+def _unanswered(row: UnansweredMessage) -> Unanswered:
+    return Unanswered(row.id, row.channel, row.sender_id, row.text, row.reason, row.created_at)
+
+
+@lru_cache(maxsize=None)
+def shared_store() -> ComplaintStore:
+    """This process's store, configured from the environment on first use."""
+    return ComplaintStore.from_settings(Settings.load())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actions.runtime import services
+from bot.store import shared_store
 
 
 @pytest.fixture(autouse=True)
@@ -11,7 +12,9 @@ def fresh_services(tmp_path, monkeypatch):
     """Each test gets its own migrated complaint database."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'complaints.db'}")
     services.cache_clear()
+    shared_store.cache_clear()
     services().store.migrate()
     yield services()
     services().store.close()
     services.cache_clear()
+    shared_store.cache_clear()

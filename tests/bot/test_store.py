@@ -302,3 +302,12 @@ def test_drafts_normalise_values() -> None:
 def test_create_refuses_a_naive_now(store: ComplaintStore) -> None:
     with pytest.raises(ValueError, match="now must be timezone-aware"):
         store.create(draft(), datetime(2026, 11, 22, 11, 0))
+
+
+def test_unanswered_messages_are_kept_until_handled_oldest_first(store: ComplaintStore) -> None:
+    later = NOW.replace(hour=4)
+    store.record_unanswered("rest", "dora", "我的快递还没到，电话13812345678", "no_reply", later)
+    store.record_unanswered("webchat", "eve", "在吗？？", "error", NOW)
+    pending = store.unanswered()
+    assert [(m.sender_id, m.reason) for m in pending] == [("eve", "error"), ("dora", "no_reply")]
+    assert pending[1].text == "我的快递还没到，电话13812345678" and pending[1].created_at == later

@@ -1,4 +1,4 @@
-"""Initial schema: customers, complaints, daily_sequences.
+"""Initial schema: customers, complaints, daily_sequences, unanswered_messages.
 
 Revision ID: 0001
 Revises:
@@ -70,7 +70,23 @@ def upgrade() -> None:
     op.create_index("ix_complaints_created_at", "complaints", ["created_at"])
 
 
+    op.create_table(
+        "unanswered_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
+        sa.Column("sender_id", sa.String(length=128), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_unanswered_messages"),
+    )
+    op.create_index("ix_unanswered_messages_created_at", "unanswered_messages", ["created_at"])
+
+
 def downgrade() -> None:
+    op.drop_index("ix_unanswered_messages_created_at", table_name="unanswered_messages")
+    op.drop_table("unanswered_messages")
     op.drop_table("complaints")
     op.drop_table("daily_sequences")
     op.drop_table("customers")

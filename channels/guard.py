@@ -1,0 +1,112 @@
+"""Every customer message gets an answer, and nothing a customer writes is lost.
+
+Each channel hands its messages to Rasa through `guarded(on_new_message, channel)`:
+- a message longer than the configured limit is handled by its first part; the customer is told,
+  and the full text travels in the message metadata into the tracker;
+- a message whose custom actions failed (the action server is down or broken), or that got no
+  reply at all, gets an apology and is kept in the store's unanswered messages for a colleague.
+  A paused conversation (a person has taken over) is silent on purpose and is left alone.
+Replies are rendered by Rasa's own NLG from domain.yml, so they are in the customer's script.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextvars import ContextVar
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Sanic
+
+from bot.datafiles import load_yaml, repo_path
+from bot.store import shared_store
+
+logger = logging.getLogger(__name__)
+MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+
+
+#: Failed custom actions of the message being handled (None outside `guarded`).
+_action_failures: ContextVar[Optional[List[str]]] = ContextVar("action_failures", default=None)
+
+
+class _ActionFailureWatch(logging.Handler):
+    """Rasa logs a failed custom action and carries on as if it had said nothing; this notes it
+    for the message being handled (the processor runs in the channel handler's asyncio task)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        failures = _action_failures.get()
+        if failures is not None and "while running action" in record.getMessage():
+            failures.append(record.getMessage())
+
+
+logging.getLogger("rasa.core.processor").addHandler(_ActionFailureWatch(logging.ERROR))
+
+
+def max_message_chars() -> int:
+    return int(load_yaml(repo_path("config/channels.yml"))["max_message_chars"])
+
+
+class _WatchedOutput(OutputChannel):
+    """Passes everything to the real output channel, counting what is sent."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> Text:  # type: ignore[override]  # the wrapped channel's name
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)
+
+
+async def _say(response: str, message: UserMessage, output: OutputChannel, **values: Any) -> None:
+    """Render a domain response for this conversation and send it."""
+    agent = Sanic.get_app().ctx.agent
+    tracker = await agent.processor.get_tracker(message.sender_id)
+    rendered = await agent.nlg.generate(response, tracker, output.name(), **values)
+    if rendered:
+        await output.send_response(message.sender_id, rendered)
+
+
+async def _is_paused(sender_id: str) -> bool:
+    agent = Sanic.get_app().ctx.agent
+    return (await agent.processor.get_tracker(sender_id)).is_paused()
+
+
+def guarded(on_new_message: MessageHandler, channel: str) -> MessageHandler:
+    """Wrap a channel's message handler with the guarantees above."""
+
+    async def handle(message: UserMessage) -> None:
+        limit = max_message_chars()
+        text = message.text or ""
+        if len(text) > limit:
+            message.text = text[:limit]
+            message.metadata = {**(message.metadata or {}), "full_text": text}
+            await _say("utter_message_too_long", message, message.output_channel, max_chars=limit)
+        watched = _WatchedOutput(message.output_channel)
+        message.output_channel = watched
+        failures: List[str] = []
+        _action_failures.set(failures)
+        reason: Optional[str] = None
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("handling a %s message failed", channel)
+            reason = "error"
+        if failures:
+            reason = "action_failed"
+        elif watched.sent == 0 and not reason and not await _is_paused(message.sender_id):
+            reason = "no_reply"
+        if reason:
+            await asyncio.to_thread(
+                shared_store().record_unanswered, channel, message.sender_id, text, reason,
+                datetime.now(timezone.utc))
+            await _say("utter_system_trouble", message, watched.inner)
+
+    return handle
