@@ -21,6 +21,8 @@ Differences from Rasa's own `socketio` channel, each with its reason:
   received nothing. Session ids that are not 8–64 letters, digits, `_` or `-` are replaced.
 - `user_uttered` is accepted only for a session the socket joined, so knowing a session id is not
   enough to write into someone else's conversation.
+- Messages go to Rasa through `channels.guard.guarded`, like every channel's.
+- The page speaks to the default namespace "/" only (no `namespace` credential).
 - Socket.IO connections are accepted from the page's own origin only, unless
   `cors_allowed_origins` says otherwise (Rasa accepts any origin).
 """
@@ -40,6 +42,8 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
+
+from channels.guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +134,7 @@ class WebChatInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's Socket.IO server with the session and message handlers replaced (module doc)."""
+        on_new_message = guarded(on_new_message, self.name())
         super().blueprint(on_new_message)  # creates self.sio with Rasa's connect/disconnect handlers
         sio = self.sio
         sio.eio.cors_allowed_origins = self.cors_allowed_origins

@@ -114,6 +114,14 @@
     var deadAfterMs = 45000;
 
     function onPacket(packet) {
+      try {
+        onEngineIoPacket(packet);
+      } catch (e) { // a packet this small client does not understand: drop it, keep the link
+        if (window.console) console.warn("webchat: ignored packet", packet, e);
+      }
+    }
+
+    function onEngineIoPacket(packet) {
       switch (packet.charAt(0)) {
         case "0": // open: handshake data, then connect to the default namespace
           var handshake = JSON.parse(packet.slice(1));
@@ -152,7 +160,7 @@
     function onClose() {
       clearTimeout(watchdog);
       ws = null;
-      if (connected) { connected = false; }
+      connected = false;
       handlers.onDown(attempts);
       if (stopped) return;
       var delay = RECONNECT_DELAYS_MS[Math.min(attempts, RECONNECT_DELAYS_MS.length - 1)];
@@ -167,7 +175,9 @@
     /** Drop the connection and make a fresh one (after a new session id, or back online). */
     this.restart = function () {
       attempts = 0;
-      if (ws) ws.close(); else open();
+      if (ws) { ws.close(); return true; } // onDown follows
+      open();
+      return false;
     };
     open();
   }
@@ -176,6 +186,7 @@
 
   var ready = false;       // session confirmed: messages can go out
   var everReady = false;
+  var switching = false;   // "新对话": the socket is closed on purpose, no "connection lost" notice
   var outbox = [];         // customer messages typed while offline, sent on reconnect
   var typingTimer = null;
 
@@ -197,7 +208,8 @@
     onDown: function (attempts) {
       ready = false;
       setTyping(false);
-      setStatus("offline", everReady ? "连接已断开，正在重新连接…" : "正在连接…");
+      if (switching) { switching = false; setStatus("connecting", "正在连接…"); return; }
+      setStatus("offline", everReady ? "重新连接中…" : "正在连接…");
       if (everReady) showNotice("网络连接已断开，正在尝试重新连接…", "warning");
       else if (attempts >= 2) showNotice("暂时无法连接到客服服务，正在重试…", "warning");
     },
@@ -214,7 +226,7 @@
     ready = true;
     everReady = true;
     setStatus("online", "在线");
-    if (wasDown) showNotice("已重新连接", "ok", 2500); else hideNotice();
+    if (wasDown) showNotice("已重新连接", "ok", 4000); else hideNotice();
     while (outbox.length && socket.emit("user_uttered", { message: outbox[0], session_id: sessionId })) {
       outbox.shift();
       setTyping(true);
@@ -286,10 +298,10 @@
     }
     if (!entry.text && !entry.image && !(entry.buttons && entry.buttons.length)) return;
     if (remember) { transcript.push(entry); saveTranscript(); }
-    renderBotEntry(entry, transcript.length - 1);
+    renderBotEntry(entry);
   }
 
-  function renderBotEntry(entry, index) {
+  function renderBotEntry(entry) {
     var row = bubble("bot", entry.text);
     if (!entry.text) row.firstChild.classList.add("message__bubble--empty");
     if (entry.image) {
@@ -370,14 +382,15 @@
     Array.prototype.slice.call(el.messages.querySelectorAll(".message")).forEach(function (m) { m.remove(); });
     setTyping(false);
     ready = false;
-    socket.restart(); // a fresh socket leaves the old session's room
+    hideNotice();
+    switching = socket.restart(); // a fresh socket leaves the old session's room
     el.input.focus();
   });
 
   window.addEventListener("online", function () { if (!ready) socket.restart(); });
 
-  transcript.forEach(function (entry, index) {
-    if (entry.from === "bot") renderBotEntry(entry, index);
+  transcript.forEach(function (entry) {
+    if (entry.from === "bot") renderBotEntry(entry);
     else bubble("user", entry.text);
   });
 })();

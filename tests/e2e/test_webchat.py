@@ -1,0 +1,275 @@
+"""The web chat page (GET /webchat) in headless Chromium against the real assistant.
+
+Needs /usr/bin/chromium (`apt-get install chromium`; another binary: CHROMIUM=/path); without it
+the tests are skipped loudly, or fail when CI=true. Playwright never downloads a browser here.
+WEBCHAT_SCREENSHOT=path saves a screenshot of a conversation with buttons (for the docs).
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Tuple
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect, sync_playwright
+
+from tests.auxil.services import require_service
+from tests.auxil.stack import Stack
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+REPLY_TIMEOUT_MS = 60_000  # the first replies of a fresh server are slow on 2 cores
+GREETING = re.compile("您好")  # both variants of utter_greet
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        require_service("Chromium", f"not found at {CHROMIUM} (apt-get install chromium, "
+                                    f"or set CHROMIUM=/path/to/chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class SocketTap:
+    """Between the page and the server (Playwright's WebSocket routing): drops the connection,
+    or holds the bot's messages back until released."""
+
+    def __init__(self, page: Page) -> None:
+        self.routes: List[WebSocketRoute] = []
+        self.holding = False
+        self.held: List[Tuple[WebSocketRoute, str]] = []
+        page.route_web_socket("**/socket.io/**", self._route)
+
+    def _route(self, page_side: WebSocketRoute) -> None:
+        server_side = page_side.connect_to_server()
+
+        def from_server(message: Any) -> None:
+            if self.holding and str(message).startswith('42["bot_uttered"'):
+                self.held.append((page_side, message))
+            else:
+                page_side.send(message)
+
+        server_side.on_message(from_server)  # the page's own messages still pass by themselves
+        self.routes.append(page_side)
+
+    def drop(self) -> None:
+        """Close the current connection, as a network failure would."""
+        self.routes[-1].close()
+
+    def release(self) -> None:
+        self.holding = False
+        for page_side, message in self.held:
+            page_side.send(message)
+        self.held.clear()
+
+
+class Chat:
+    """The chat page in a browser tab, and the Rasa HTTP API behind it."""
+
+    def __init__(self, page: Page, stack: Stack) -> None:
+        self.page = page
+        self.stack = stack
+        self.bot = page.locator(".message--bot .message__bubble")
+        self.user = page.locator(".message--user .message__bubble")
+
+    def open(self) -> "Chat":
+        self.page.goto(f"{self.stack.rasa_url}/webchat")
+        self.wait_online()
+        return self
+
+    def wait_online(self) -> None:
+        expect(self.page.locator("#status")).to_have_attribute("data-state", "online", timeout=20_000)
+
+    @property
+    def session_id(self) -> str:
+        return self.page.locator("html").get_attribute("data-session-id") or ""
+
+    def say(self, text: str) -> None:
+        self.page.locator("#input").fill(text)
+        self.page.locator("#input").press("Enter")
+
+    def say_and_wait(self, text: str) -> None:
+        """Send `text` and wait until a new bot message arrives."""
+        count = self.bot.count()
+        self.say(text)
+        expect(self.bot).not_to_have_count(count, timeout=REPLY_TIMEOUT_MS)
+
+    def push(self, *events: Dict[str, Any]) -> None:
+        """Append events as an agent or a job would, sending bot messages to the customer."""
+        response = httpx.post(
+            f"{self.stack.rasa_url}/conversations/{self.session_id}/tracker/events",
+            params={"token": self.stack.token, "output_channel": "latest",
+                    "execute_side_effects": "true"},
+            json=list(events), timeout=60)
+        response.raise_for_status()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh browser profile (empty localStorage) in a phone-sized window."""
+    context = browser.new_context(viewport={"width": 420, "height": 760}, locale="zh-CN")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def new_chat(browser: Browser, context: BrowserContext, stack: Stack) -> Iterator[Callable[[], Chat]]:
+    """Opens chat tabs; fails the test if a page logged a JavaScript or CSP error.
+
+    `browser` comes first so that a missing Chromium skips before the assistant starts.
+    """
+    errors: List[str] = []
+
+    def open_tab() -> Chat:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+        page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+        return Chat(page, stack)
+
+    yield open_tab
+    assert not errors, errors
+
+
+def test_greeting_gets_the_bots_reply(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat().open()
+    expect(chat.page).to_have_title("客服助手")
+    expect(chat.page.locator("#input")).to_have_attribute("placeholder", "请输入您的问题…")
+
+    chat.say("你好")
+
+    expect(chat.user).to_have_text(["你好"])
+    expect(chat.bot.first).to_have_text(GREETING, timeout=REPLY_TIMEOUT_MS)
+    expect(chat.page.locator("#typing")).to_be_hidden()
+    assert chat.stack.tracker(chat.session_id)["latest_input_channel"] == "webchat"
+
+
+def test_typing_indicator_shows_until_the_reply_arrives(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat()
+    tap = SocketTap(chat.page)
+    chat.open()
+    tap.holding = True
+
+    chat.say("你好")
+
+    expect(chat.page.locator("#typing")).to_be_visible()
+    for _ in range(REPLY_TIMEOUT_MS // 250):  # Playwright runs the tap while the page waits
+        if tap.held:
+            break
+        chat.page.wait_for_timeout(250)
+    assert tap.held, "the bot did not answer"
+    expect(chat.page.locator("#typing")).to_be_visible()
+    expect(chat.bot).to_have_count(0)
+    tap.release()
+    expect(chat.bot.first).to_have_text(GREETING)
+    expect(chat.page.locator("#typing")).to_be_hidden()
+
+
+def test_clicking_a_button_sends_its_payload_and_shows_its_title(
+        new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat().open()
+    chat.say_and_wait("你好")
+    chat.push({"event": "bot", "text": "请问您想做什么？",
+               "data": {"buttons": [{"title": "打个招呼", "payload": "/greet"},
+                                    {"title": "算了", "payload": "/goodbye"}]}})
+    button = chat.page.get_by_role("button", name="打个招呼")
+    expect(button).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    replies = chat.bot.count()
+
+    button.click()
+
+    expect(chat.user.last).to_have_text("打个招呼")
+    expect(chat.bot).to_have_count(replies + 1, timeout=REPLY_TIMEOUT_MS)
+    expect(chat.bot.last).to_have_text(GREETING)
+    expect(chat.page.get_by_role("button", name="算了")).to_be_disabled()
+    user_texts = [e["text"] for e in chat.stack.tracker(chat.session_id)["events"] if e["event"] == "user"]
+    assert user_texts[-1] == "/greet"
+    if os.environ.get("WEBCHAT_SCREENSHOT"):
+        Path(os.environ["WEBCHAT_SCREENSHOT"]).parent.mkdir(parents=True, exist_ok=True)
+        chat.page.screenshot(path=os.environ["WEBCHAT_SCREENSHOT"])
+
+
+def test_agent_message_pushed_through_the_http_api_appears(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat().open()
+    chat.say_and_wait("你好")
+
+    chat.push({"event": "bot", "text": "您好，我是客服专员小王。\n您的投诉我已经接手，今天下班前给您回电。"})
+
+    expect(chat.bot.last).to_have_text("您好，我是客服专员小王。\n您的投诉我已经接手，今天下班前给您回电。",
+                                       timeout=REPLY_TIMEOUT_MS)
+    assert chat.bot.last.evaluate("node => node.offsetHeight") > 40  # two lines: the newline shows
+
+
+def test_triggered_intent_reaches_the_open_page(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat().open()
+    chat.say_and_wait("你好")
+    replies = chat.bot.count()
+
+    response = httpx.post(f"{chat.stack.rasa_url}/conversations/{chat.session_id}/trigger_intent",
+                          params={"token": chat.stack.token, "output_channel": "latest"},
+                          json={"name": "greet"}, timeout=60)
+    response.raise_for_status()
+
+    expect(chat.bot).to_have_count(replies + 1, timeout=REPLY_TIMEOUT_MS)
+    expect(chat.bot.last).to_have_text(GREETING)
+
+
+def test_html_in_a_bot_message_shows_as_literal_text(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat().open()
+    chat.say_and_wait("你好")
+    markup = '<script>window.pwned = 1</script><img src="x" onerror="window.pwned = 2"><b>加粗</b>'
+
+    chat.push({"event": "bot", "text": markup})
+
+    expect(chat.bot.last).to_have_text(markup, timeout=REPLY_TIMEOUT_MS)
+    assert chat.page.locator("#messages script, #messages img, #messages b").count() == 0
+    assert chat.page.evaluate("() => window.pwned") is None
+
+
+def test_reload_keeps_the_session_and_the_conversation(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat().open()
+    chat.say_and_wait("你好")
+    session_id = chat.session_id
+    shown = chat.page.locator(".message").all_inner_texts()
+
+    chat.page.reload()
+    chat.wait_online()
+
+    assert chat.session_id == session_id
+    assert chat.page.locator(".message").all_inner_texts() == shown
+    chat.say_and_wait("你好")
+    user_events = [e for e in chat.stack.tracker(session_id)["events"] if e["event"] == "user"]
+    assert [e["input_channel"] for e in user_events] == ["webchat", "webchat"]
+
+
+def test_dropped_connection_is_announced_and_recovers(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat()
+    tap = SocketTap(chat.page)
+    chat.open()
+    chat.say_and_wait("你好")
+
+    tap.drop()
+
+    expect(chat.page.locator("#status")).to_have_attribute("data-state", "offline")
+    expect(chat.page.locator("#notice")).to_have_text(re.compile("连接已断开"))
+    chat.wait_online()
+    expect(chat.page.locator("#notice")).to_have_text("已重新连接")
+    # The new connection rejoined the session: pushed messages still arrive.
+    chat.push({"event": "bot", "text": "重新连上了吗？"})
+    expect(chat.bot.last).to_have_text("重新连上了吗？", timeout=REPLY_TIMEOUT_MS)
+
+
+def test_page_and_assets_are_served_with_a_strict_policy(stack: Stack) -> None:
+    page = httpx.get(f"{stack.rasa_url}/webchat", timeout=30)
+    assert page.status_code == 200 and "客服助手" in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    for name, kind in [("app.js", "javascript"), ("style.css", "css")]:
+        asset = httpx.get(f"{stack.rasa_url}/webchat/static/{name}", timeout=30)
+        assert asset.status_code == 200 and kind in asset.headers["content-type"]
+    assert httpx.get(f"{stack.rasa_url}/webchat/static/index.html", timeout=30).status_code == 404
+    assert httpx.get(f"{stack.rasa_url}/webchat/static/..%2Fwebchat.py", timeout=30).status_code == 404
