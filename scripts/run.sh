@@ -28,8 +28,10 @@ stop() {
   echo; echo "==> Stopping"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  echo "==> Stopped"
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 echo "==> Starting the action server (log: var/logs/actions.log)"
 rasa run actions --actions actions --port 5055 > var/logs/actions.log 2>&1 &
@@ -58,6 +60,12 @@ cat <<MSG
   Press Ctrl-C to stop.
 
 MSG
+# Ctrl-C reaches the servers too, and they may exit before this script's trap runs: a server
+# that exited cleanly or on SIGINT/SIGTERM was asked to stop; any other exit is a crash.
+set +e
 wait -n "${pids[@]}"
-echo "error: a server stopped unexpectedly; see var/logs/" >&2
-exit 1
+code=$?
+case $code in
+  0|130|143) exit 0 ;;
+  *) echo "error: a server stopped unexpectedly (exit $code); see var/logs/" >&2; exit 1 ;;
+esac
