@@ -1,5 +1,6 @@
 # Designer and developer shortcuts. `make run` and `make test` are all most people need.
 .PHONY: run test setup train validate nlu-eval test-stories shell lock clean
+SHELL := /bin/bash
 ENV = . scripts/env.sh &&
 
 run:            ## set up, train if needed, run the assistant on localhost
