@@ -7,7 +7,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
-from actions.submission import _format_due
 from actions.tracker_view import latest_intent
 
 POLICY_INTENT_PREFIX = "ask_policy_"
@@ -28,6 +27,6 @@ class ActionAnswerPolicy(Action):
         values = dict(answer.values)
         if answer.deadline is not None:
             due = answer.deadline.due(svc.now(), svc.tz)
-            values["deadline"] = _format_due(due, answer.deadline.is_whole_days)
+            values["deadline"] = svc.format_due(due, answer.deadline.is_whole_days)
         dispatcher.utter_message(response=answer.response, **values)
         return []

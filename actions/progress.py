@@ -7,7 +7,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
-from actions.submission import _format_due
 from actions.tracker_view import customer_channel, latest_entity
 from bot.complaints import normalise_complaint_id
 
@@ -41,8 +40,8 @@ class ActionCheckProgress(Action):
         if complaint.status in OPEN_STATUSES:
             dispatcher.utter_message(
                 response="utter_progress_open", **common,
-                created=_format_due(complaint.created_at, whole_days=True),
-                first_response_due=_format_due(complaint.first_response_due, whole_days=False),
+                created=svc.format_due(complaint.created_at, whole_days=True),
+                first_response_due=svc.format_due(complaint.first_response_due, whole_days=False),
                 remedy_due=labels.format_date(complaint.remedy_due or
                                               complaint.resolution_due.astimezone(svc.tz).date()),
             )

@@ -25,6 +25,12 @@ class Services:
         """The current time, timezone-aware (UTC)."""
         return datetime.now(timezone.utc)
 
+    def format_due(self, moment: datetime, whole_days: bool) -> str:
+        """A deadline as the customer reads it, local time: a date, or a date and time."""
+        local = moment.astimezone(self.tz)
+        return (self.labels.format_date(local.date()) if whole_days
+                else self.labels.format_datetime(local))
+
 
 @lru_cache(maxsize=None)
 def services() -> Services:

@@ -1,7 +1,6 @@
 """Recording the confirmed complaint, stating the plan, and hearing whether it satisfies."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -17,12 +16,6 @@ from bot.intake import CollectedComplaint, record_complaint
 PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "order_number",
                        "desired_remedy", "remedy_note", "amount", "escalation_reasons",
                        "anger_level")
-
-
-def _format_due(moment: datetime, whole_days: bool) -> str:
-    labels, tz = services().labels, services().tz
-    local = moment.astimezone(tz)
-    return labels.format_date(local.date()) if whole_days else labels.format_datetime(local)
 
 
 class ActionSubmitComplaint(Action):
@@ -53,8 +46,8 @@ class ActionSubmitComplaint(Action):
                                  complaint_id=recorded.complaint.public_id)
         dispatcher.utter_message(
             response=recorded.plan.response,
-            first_response_due=_format_due(recorded.first_response_due, whole_days=False),
-            remedy_due=_format_due(recorded.remedy_due, deadline.is_whole_days),
+            first_response_due=svc.format_due(recorded.first_response_due, whole_days=False),
+            remedy_due=svc.format_due(recorded.remedy_due, deadline.is_whole_days),
             working_days=deadline.working_days,
         )
         dispatcher.utter_message(response="utter_ask_plan_ok")
@@ -80,6 +73,6 @@ class ActionRecordAcceptance(Action):
         else:
             dispatcher.utter_message(
                 response="utter_plan_declined", complaint_id=complaint_id,
-                first_response_due=_format_due(complaint.first_response_due, whole_days=False),
+                first_response_due=svc.format_due(complaint.first_response_due, whole_days=False),
             )
         return []
