@@ -1,12 +1,32 @@
-"""Why a conversation needs a person: reason codes and what each intent tells us.
+"""Why a conversation needs a person: the escalation rules and the reasons they give.
+
+`decide(situation, config)` runs one small rule per reason (`RULES`) over what the customer said in
+this conversation and what our store knows about them, and returns one `Decision` per reason that
+applies, most urgent first. Thresholds and the pattern lexicons live in config/escalation.yml
+(`load_escalation_config`); the pattern layer backs up the NLU for threats and safety reports.
 
 The handoff itself (queue, agent console) builds on these reason codes.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Tuple
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import (
+    Any, Callable, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Tuple,
+)
 
+from bot.anger import DEFAULT_ESCALATION_PATH, AngerModel, AngerLevel
+from bot.datafiles import load_yaml
+from bot.labels import load_labels
+from bot.script import to_simplified
+
+
+# --- What each intent signals (used by actions/escalation.py) ------------------------------------
 
 @dataclass(frozen=True)
 class EscalationSignal:
@@ -46,3 +66,464 @@ def consecutive_fallbacks(intents_newest_first: Iterable[str]) -> int:
             break
         count += 1
     return count
+
+
+# --- What the rules look at -----------------------------------------------------------------------
+
+#: Every reason, in the order decisions of equal priority are listed.
+REASONS = ("safety", "threat", "identity", "repeated", "pushed_around", "anger", "high_value",
+           "human_request", "fallback")
+PRIORITIES = ("P1", "P2", "P3")
+
+
+def _require_aware(name: str, value: datetime) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware (e.g. datetime.now(timezone.utc)), got {value!r}")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of the customer's, with what the NLU made of it (None: not classified)."""
+
+    text: str
+    intent: Optional[str] = None
+    intent_confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class PriorComplaint:
+    """A complaint this customer filed before, as our store has it."""
+
+    public_id: str
+    status: str
+    """One of `bot.models.Status`: open, in_progress, resolved, closed."""
+    created_at: datetime
+    order_number: Optional[str] = None
+    category: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        _require_aware("created_at", self.created_at)
+
+    @classmethod
+    def from_complaint(cls, complaint: Any) -> "PriorComplaint":
+        """From a `bot.store.Complaint` (e.g. one of `ComplaintStore.for_customer(...)`)."""
+        return cls(public_id=complaint.public_id, status=complaint.status,
+                   created_at=complaint.created_at, order_number=complaint.order_number,
+                   category=complaint.category)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Situation:
+    """Everything the rules judge: this conversation so far and this customer's history."""
+
+    turns: Tuple[Turn, ...] = ()
+    """The customer's messages in this conversation, oldest first."""
+    order_number: Optional[str] = None
+    category: Optional[str] = None
+    amount: Optional[Decimal] = None
+    prior_complaints: Tuple[PriorComplaint, ...] = ()
+    """This customer's complaints in our store, excluding the one being collected."""
+    consecutive_fallbacks: int = 0
+    now: datetime
+
+    def __post_init__(self) -> None:
+        _require_aware("now", self.now)
+        object.__setattr__(self, "turns", tuple(self.turns))
+        object.__setattr__(self, "prior_complaints", tuple(self.prior_complaints))
+        if self.amount is not None and not isinstance(self.amount, Decimal):
+            object.__setattr__(self, "amount", Decimal(str(self.amount)))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One reason a person must take over, how urgent it is, and why, in a line for the agent."""
+
+    reason: str
+    priority: str
+    """P1 (most urgent), P2 or P3."""
+    explanation: str
+
+
+# --- The pattern layer ----------------------------------------------------------------------------
+
+_SEPARATORS = ",.!?;:~。！？，；：～…\\s"
+_CLAUSE_BREAK = re.compile(f"[{_SEPARATORS}]")
+_GAP = re.compile(r"\{~(\d+)\}")
+_MASK = "\u25a1"   # what a near-miss is blanked to (keeps positions)
+_QUOTE_CHARS = 30
+
+
+def normalise(text: str) -> str:
+    """The text the lexicons see: Simplified, half-width, lower case; same length as
+    `to_simplified(text)`, so a match's position is a position in the customer's words."""
+    simplified = to_simplified(text or "")
+    chars = []
+    for char in simplified:
+        folded = unicodedata.normalize("NFKC", char).lower()
+        chars.append(folded if len(folded) == 1 else char)
+    return "".join(chars)
+
+
+def _compile(pattern: str, where: str) -> Pattern:
+    expanded = _GAP.sub(lambda m: f"[^{_SEPARATORS}]{{0,{m.group(1)}}}", pattern)
+    try:
+        return re.compile(expanded)
+    except re.error as exc:
+        raise ValueError(f"{where}: {pattern!r} is not a valid regular expression ({exc}); "
+                         "fix the pattern there") from None
+
+
+def _union(patterns: Iterable[str], where: str) -> Optional[Pattern]:
+    patterns = list(patterns or ())
+    for pattern in patterns:
+        _compile(pattern, where)   # report the faulty one by itself
+    return _compile("|".join(f"(?:{p})" for p in patterns), where) if patterns else None
+
+
+@dataclass(frozen=True)
+class LexiconMatch:
+    """Where a lexicon found something in one message."""
+
+    label: str
+    """The lexicon group, e.g. 监管部门或消费者组织."""
+    term: str
+    """The words matched (normalised)."""
+    quote: str
+    """The customer's own words around the match, short enough for one line."""
+
+
+@dataclass(frozen=True)
+class LexiconResult:
+    """What a lexicon found in one message: a match, or else what it set aside."""
+
+    match: Optional[LexiconMatch] = None
+    #: A mention that a negation cancelled ("我不会去曝光的"); only set when there is no match.
+    negated: Optional[LexiconMatch] = None
+    #: The first near-miss blanked out ("人工费"), if any.
+    near_miss: Optional[str] = None
+
+    @property
+    def set_aside(self) -> bool:
+        """No match, but a negated mention or a near-miss: the message is explicitly not it."""
+        return self.match is None and (self.negated is not None or self.near_miss is not None)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Labelled patterns, the near-misses blanked out before them, and how negation cancels them."""
+
+    groups: Tuple[Tuple[str, Pattern], ...]
+    near_misses: Optional[Pattern] = None
+    negation: Optional[Pattern] = None
+    negation_window: int = 0
+    negation_lifted_by: Optional[Pattern] = None
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any], where: str) -> "Lexicon":
+        groups = tuple((label, _union(patterns, f"{where}.patterns.{label}"))
+                       for label, patterns in (raw.get("patterns") or {}).items())
+        negation = raw.get("negation") or {}
+        return cls(
+            groups=tuple((label, pattern) for label, pattern in groups if pattern is not None),
+            near_misses=_union(raw.get("near_misses"), f"{where}.near_misses"),
+            negation=_compile(negation["cues"], f"{where}.negation.cues") if negation else None,
+            negation_window=int(negation.get("window", 0)),
+            negation_lifted_by=(_compile(negation["lifted_by"], f"{where}.negation.lifted_by")
+                                if negation.get("lifted_by") else None),
+        )
+
+    def search(self, text: str) -> LexiconResult:
+        """The first mention in `text` that is not a near-miss and not negated."""
+        seen = normalise(text)
+        near_miss = None
+        if self.near_misses is not None:
+            first = self.near_misses.search(seen)
+            near_miss = first.group() if first else None
+            seen = self.near_misses.sub(lambda m: _MASK * len(m.group()), seen)
+        lifted = self.negation_lifted_by is not None and bool(self.negation_lifted_by.search(seen))
+        hits: List[Tuple[int, int, LexiconMatch]] = []
+        negated: Optional[LexiconMatch] = None
+        for order, (label, pattern) in enumerate(self.groups):
+            for m in pattern.finditer(seen):
+                found = LexiconMatch(label, m.group(), _quote(text, m.start(), m.end()))
+                if not lifted and self._negated(seen, m.start()):
+                    negated = negated or found
+                    continue
+                hits.append((m.start(), order, found))
+                break
+        if hits:
+            return LexiconResult(match=min(hits, key=lambda hit: hit[:2])[2])
+        return LexiconResult(negated=negated, near_miss=near_miss)
+
+    def _negated(self, seen: str, start: int) -> bool:
+        if self.negation is None:
+            return False
+        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(seen, 0, start)), default=0)
+        return bool(self.negation.search(seen[max(clause_start, start - self.negation_window):start]))
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    """The customer's words around [start, end) of the normalised text, at most ~30 characters."""
+    simplified = to_simplified(text or "")
+    source = (text or "") if len(text or "") == len(simplified) else simplified
+    source = " ".join(source.split())  # one line
+    if len(source) <= _QUOTE_CHARS:
+        return source
+    begin = max(0, min(start - 10, end + 10 - _QUOTE_CHARS, len(source) - _QUOTE_CHARS))
+    finish = min(len(source), begin + _QUOTE_CHARS)
+    return ("…" if begin > 0 else "") + source[begin:finish] + ("…" if finish < len(source) else "")
+
+
+def short_quote(text: str) -> str:
+    """A message cut to one short line for an explanation."""
+    return _quote(text, 0, 0)
+
+
+# --- Configuration --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RepeatedSettings:
+    recent_days: int
+    live_statuses: FrozenSet[str]
+    same_category_ignores: FrozenSet[str]
+
+
+@dataclass(frozen=True)
+class SustainedAnger:
+    at_score: float
+    """The anger score a message must reach to count (the configured level's threshold)."""
+    level: str
+    turns: int
+    of_last: int
+
+
+@dataclass(frozen=True)
+class EscalationConfig:
+    """Priorities, thresholds and lexicons of the escalation rules (config/escalation.yml)."""
+
+    priorities: Mapping[str, str]
+    intents: Mapping[str, FrozenSet[str]]
+    lexicons: Mapping[str, Lexicon]
+    intent_yields_to: Mapping[str, Tuple[str, ...]]
+    min_intent_confidence: float
+    high_value_over: Decimal
+    repeated: RepeatedSettings
+    anger: SustainedAnger
+    anger_model: AngerModel
+    fallback_limit: int
+
+    def priority(self, reason: str) -> str:
+        return self.priorities[reason]
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any], source: str = "escalation.yml") -> "EscalationConfig":
+        rules = raw.get("rules") or {}
+        unknown = sorted(set(rules) - set(REASONS))
+        missing = [reason for reason in REASONS if reason not in rules]
+        if unknown or missing:
+            raise ValueError(f"{source}: rules must be exactly {', '.join(REASONS)}; "
+                             f"unknown: {unknown or 'none'}, missing: {missing or 'none'}")
+        priorities = {}
+        for reason in REASONS:
+            priority = (rules[reason] or {}).get("priority")
+            if priority not in PRIORITIES:
+                raise ValueError(f"{source}: rules.{reason}.priority must be one of "
+                                 f"{', '.join(PRIORITIES)}; got {priority!r}")
+            priorities[reason] = priority
+        anger_model = AngerModel.from_config(raw["anger"])
+        anger_rule = rules["anger"]
+        level = AngerLevel(anger_rule.get("at_level", "angry"))
+        at_score = {AngerLevel.UPSET: anger_model.upset_at,
+                    AngerLevel.ANGRY: anger_model.angry_at}.get(level)
+        if at_score is None:
+            raise ValueError(f"{source}: rules.anger.at_level must be upset or angry; got {level.value!r}")
+        repeated = rules["repeated"]
+        return cls(
+            priorities=priorities,
+            intents={reason: frozenset((rules[reason] or {}).get("intents") or ()) for reason in REASONS},
+            lexicons={reason: Lexicon.from_config(rules[reason], f"{source}: rules.{reason}")
+                      for reason in REASONS if (rules[reason] or {}).get("patterns")},
+            intent_yields_to={reason: tuple((rules[reason] or {}).get("intent_yields_to") or ())
+                              for reason in REASONS},
+            min_intent_confidence=float(raw.get("min_intent_confidence", 0.5)),
+            high_value_over=Decimal(str(rules["high_value"]["amount_over"])),
+            repeated=RepeatedSettings(
+                recent_days=int(repeated["recent_days"]),
+                live_statuses=frozenset(repeated.get("live_statuses") or ("open", "in_progress")),
+                same_category_ignores=frozenset(repeated.get("same_category_ignores") or ()),
+            ),
+            anger=SustainedAnger(at_score=float(at_score), level=level.value,
+                                 turns=int(anger_rule["turns"]), of_last=int(anger_rule["of_last"])),
+            anger_model=anger_model,
+            fallback_limit=int(raw["fallback_limit"]),
+        )
+
+
+@lru_cache(maxsize=None)
+def load_escalation_config(path: Path = DEFAULT_ESCALATION_PATH) -> EscalationConfig:
+    """The escalation rules configured in `path` (read and compiled once per process)."""
+    return EscalationConfig.from_config(load_yaml(Path(path)), source=str(path))
+
+
+# --- The rules: one function per reason -----------------------------------------------------------
+
+Rule = Callable[[Situation, EscalationConfig], Optional[Decision]]
+
+_INTENT_NAMES = {"threat": "威胁投诉/曝光", "safety": "安全问题", "repeated": "重复投诉",
+                 "human_request": "要求转人工"}
+_STATUS_NAMES = {"open": "未处理", "in_progress": "处理中", "resolved": "已解决", "closed": "已结案"}
+
+
+def _decision(reason: str, config: EscalationConfig, explanation: str) -> Decision:
+    return Decision(reason, config.priority(reason), explanation)
+
+
+def _intent_counts(turn: Turn, reason: str, config: EscalationConfig) -> bool:
+    return (turn.intent in config.intents.get(reason, ())
+            and turn.intent_confidence >= config.min_intent_confidence)
+
+
+def _said(situation: Situation, reason: str, config: EscalationConfig,
+          what: str) -> Optional[Decision]:
+    """The newest message whose words (lexicon) or intent (NLU) signal `reason`.
+
+    `what` is how the explanation begins, e.g. 客户提到 or 客户报告安全问题：.
+    The intent does not count for a message the lexicon explicitly sets aside (a negated mention
+    such as "我不会去曝光的", or a near-miss such as "人工费"), nor for one that a more specific
+    reason's lexicon explains (`intent_yields_to`: say_repeat on "推来推去" is pushed_around).
+    """
+    lexicon = config.lexicons.get(reason)
+    for turn in reversed(situation.turns):
+        found = lexicon.search(turn.text) if lexicon else LexiconResult()
+        if found.match:
+            m = found.match
+            return _decision(reason, config, f"{what}{m.label}（{m.term}）：“{m.quote}”")
+        if (_intent_counts(turn, reason, config) and not found.set_aside
+                and not any(config.lexicons[other].search(turn.text).match
+                            for other in config.intent_yields_to.get(reason, ())
+                            if other in config.lexicons)):
+            return _decision(reason, config,
+                             f"NLU判断为{_INTENT_NAMES.get(reason, reason)}（{turn.intent}，"
+                             f"置信度{turn.intent_confidence:.0%}）：“{short_quote(turn.text)}”")
+    return None
+
+
+def check_threat(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
+    """Media or exposing online, regulators and consumer bodies, court, lawyer or police."""
+    return _said(situation, "threat", config, "客户提到")
+
+
+def check_safety(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
+    """Injury, fire or smoke, electric shock, poisoning or allergy, hospital, danger."""
+    return _said(situation, "safety", config, "客户报告安全问题：")
+
+
+def check_identity(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
+    """Journalist, government official, people's deputy, public figure or influencer."""
+    return _said(situation, "identity", config, "客户自称")
+
+
+def check_pushed_around(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
+    """Passed from person to person, contradictory answers, made to tell the story again."""
+    return _said(situation, "pushed_around", config, "客户")
+
+
+def check_human_request(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
+    """Asks for a person, a supervisor or a manager."""
+    return _said(situation, "human_request", config, "客户")
+
+
+def _same_order(a: Optional[str], b: Optional[str]) -> bool:
+    return bool(a and b and a.strip().upper() == b.strip().upper())
+
+
+def prior_on_same_matter(situation: Situation, config: EscalationConfig) -> Optional[Tuple[PriorComplaint, str]]:
+    """The newest prior complaint on the same order ("order") or category ("category") that is
+    still live or was filed within `recent_days`; None if there is none."""
+    settings = config.repeated
+    window = timedelta(days=settings.recent_days)
+    for prior in sorted(situation.prior_complaints, key=lambda p: p.created_at, reverse=True):
+        if _same_order(prior.order_number, situation.order_number):
+            match = "order"
+        elif (situation.category and prior.category == situation.category
+              and situation.category not in settings.same_category_ignores):
+            match = "category"
+        else:
+            continue
+        if prior.status in settings.live_statuses or situation.now - prior.created_at <= window:
+            return prior, match
+    return None
+
+
+def check_repeated(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
+    """An open or recent complaint on the same order or category in our store, or the customer
+    says it is a repeat."""
+    found = prior_on_same_matter(situation, config)
+    if found:
+        prior, match = found
+        state = f"{_STATUS_NAMES.get(prior.status, prior.status)}，{prior.created_at:%Y-%m-%d}提交"
+        if match == "order":
+            return _decision("repeated", config,
+                             f"同一订单{prior.order_number}已有投诉{prior.public_id}（{state}）")
+        category = load_labels().category(prior.category)
+        return _decision("repeated", config,
+                         f"同类问题（{category}）已有投诉{prior.public_id}（{state}）")
+    return _said(situation, "repeated", config, "")
+
+
+def check_anger(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
+    """Sustained anger: enough of the latest messages score angry (one outburst is not enough)."""
+    rule = config.anger
+    recent = situation.turns[-rule.of_last:] if rule.of_last > 0 else ()
+    scored = []
+    for turn in recent:
+        intent = turn.intent if turn.intent_confidence >= config.min_intent_confidence else None
+        scored.append((turn, config.anger_model.score(turn.text, intent)))
+    angry = [(turn, score) for turn, score in scored if score.score >= rule.at_score]
+    if len(angry) < rule.turns:
+        return None
+    scores = "、".join(f"{score.score:g}" for _, score in scored)
+    turn, score = angry[-1]
+    why = "，".join(score.reasons)
+    return _decision("anger", config,
+                     f"客户持续愤怒：最近{len(scored)}条消息中{len(angry)}条愤怒分≥{rule.at_score:g}"
+                     f"（{scores}；{why}）：“{short_quote(turn.text)}”")
+
+
+def check_high_value(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
+    """The amount at stake is over the configured threshold."""
+    if situation.amount is None or situation.amount <= config.high_value_over:
+        return None
+    return _decision("high_value", config,
+                     f"涉及金额{situation.amount:,}元，超过{config.high_value_over:,}元的人工处理标准")
+
+
+def check_fallback(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
+    """The assistant misunderstood the customer `fallback_limit` times in a row."""
+    if situation.consecutive_fallbacks < config.fallback_limit:
+        return None
+    last = f"：“{short_quote(situation.turns[-1].text)}”" if situation.turns else ""
+    return _decision("fallback", config,
+                     f"机器人已连续{situation.consecutive_fallbacks}次没听懂客户{last}")
+
+
+#: The rule for each reason; `decide` runs them all.
+RULES: Mapping[str, Rule] = {
+    "safety": check_safety,
+    "threat": check_threat,
+    "identity": check_identity,
+    "repeated": check_repeated,
+    "pushed_around": check_pushed_around,
+    "anger": check_anger,
+    "high_value": check_high_value,
+    "human_request": check_human_request,
+    "fallback": check_fallback,
+}
+
+
+def decide(situation: Situation, config: Optional[EscalationConfig] = None) -> List[Decision]:
+    """Every reason a person must take over, one decision per reason, highest priority first
+    (ties in the order of `REASONS`); empty when the assistant may carry on."""
+    config = config or load_escalation_config()
+    decisions = [d for d in (RULES[reason](situation, config) for reason in REASONS) if d]
+    return sorted(decisions, key=lambda d: PRIORITIES.index(d.priority))

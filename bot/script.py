@@ -25,7 +25,7 @@ def _converter(config: str) -> OpenCC:
 
 def to_simplified(text: str) -> str:
     """Return `text` with Traditional characters converted to Simplified."""
-    return _converter("tw2s").convert(text) if text else text
+    return _converter("t2s").convert(text) if text else text
 
 
 def to_traditional(text: str) -> str:
@@ -40,7 +40,7 @@ def to_script(text: str, script: Optional[Script]) -> str:
 
 def _changed_chars(original: str, converted: str) -> int:
     if len(original) != len(converted):
-        return sum(1 for c in original if _converter("tw2s").convert(c) != c)
+        return sum(1 for c in original if _converter("t2s").convert(c) != c)
     return sum(1 for a, b in zip(original, converted) if a != b)
 
 

@@ -16,3 +16,9 @@ def test_conversation_script_is_the_newest_decisive_message():
 def test_round_trip():
     assert to_simplified("退貨退款") == "退货退款"
     assert to_traditional("退货退款") == "退貨退款"
+
+
+def test_simplified_text_is_left_exactly_as_written():
+    # Some OpenCC tables (tw2s) rewrite Simplified characters: 什么 -> 什幺, 抬 -> 擡.
+    text = "什么玩意，你们怎么回事，抬头看看，干净，后来"
+    assert to_simplified(text) == text
