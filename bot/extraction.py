@@ -25,36 +25,45 @@ _NUM = r"(\d+|[零〇一二两三四五六七八九十百千万]+)"
 
 
 def chinese_number(text: str) -> Optional[int]:
-    """Value of an Arabic or Chinese numeral such as 12, 十二, 两百, 三千五百; None if not one."""
+    """Value of an Arabic or Chinese numeral: 12, 十二, 两百, 三千五百; None if not one.
+
+    As people say it, a digit right after a unit is one unit lower: 三千五 is 3500, 两万五 25000.
+    """
     if text.isdigit():
         return int(text)
-    total, section, digit = 0, 0, None
+    total, section, digit, last_unit = 0, 0, None, 0
     for char in text:
         if char in _DIGITS:
             digit = _DIGITS[char]
         elif char == "万":
             total += (section + (digit or 0)) * 10000
-            section, digit = 0, None
+            section, digit, last_unit = 0, None, 10000
         elif char in _UNITS:
             section += (1 if digit is None else digit) * _UNITS[char]
-            digit = None
+            digit, last_unit = None, _UNITS[char]
         else:
             return None
+    if digit is not None and last_unit >= 100 and text[-2] in "百千万":
+        digit *= last_unit // 10
     return total + section + (digit or 0)
 
 
 def parse_amount(text: str) -> Optional[Decimal]:
-    """The first sum of money in `text` (299元, ¥1,299.50, 两百块, 三千多块钱), or None."""
+    """The first sum of money in `text` (299元, ¥1,299.50, 3万元, 两百块, 两万五, 三千多块钱), or None."""
     text = to_simplified(text or "")
-    match = re.search(r"[¥￥]\s*(\d[\d,]*(?:\.\d+)?)", text) or re.search(
-        r"(\d[\d,]*(?:\.\d+)?)\s*(?:元|块|圆|rmb|RMB)", text
-    )
+    number = r"(\d[\d,]*(?:\.\d+)?)\s*(万|千)?"
+    match = re.search(r"[¥￥]\s*" + number, text) or re.search(
+        number + r"\s*(?:元|块|圆|rmb|RMB)", text)
     if match:
         try:
-            return Decimal(match.group(1).replace(",", ""))
+            value = Decimal(match.group(1).replace(",", ""))
         except InvalidOperation:
             return None
-    match = re.search(r"([零〇一二两三四五六七八九十百千万]+)多?(?:块|元|圆)", text)
+        return value * {"万": 10000, "千": 1000}.get(match.group(2) or "", 1)
+    # Without a currency word, only after a money verb: "说了一万遍" is not an amount.
+    match = re.search(r"([零〇一二两三四五六七八九十百千万]+)多?(?:块|元|圆)", text) or re.search(
+        r"(?:花了|付了|价值|损失|赔偿?|退)\s*([零〇一二两三四五六七八九十百千]+万[一二两三四五六七八九]?)",
+        text)
     if match:
         value = chinese_number(match.group(1))
         return Decimal(value) if value else None

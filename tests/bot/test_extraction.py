@@ -37,6 +37,8 @@ def test_vague_or_impossible_dates_are_none(text):
 @pytest.mark.parametrize("text, expected", [
     ("鞋子299元", Decimal("299")), ("¥1,299.50", Decimal("1299.50")),
     ("两百块", Decimal("200")), ("花了三千多块钱", Decimal("3000")), ("一万二千块", Decimal("12000")),
+    ("3万元", Decimal("30000")), ("1.5万块", Decimal("15000")), ("花了两万五", Decimal("25000")),
+    ("三千五块", Decimal("3500")),
 ])
 def test_amounts(text, expected):
     assert parse_amount(text) == expected
@@ -44,11 +46,13 @@ def test_amounts(text, expected):
 
 def test_no_amount():
     assert parse_amount("我打了12315") is None
+    assert parse_amount("我都说了一万遍了") is None
 
 
 def test_chinese_numerals():
     assert [chinese_number(t) for t in ["十", "十二", "二十", "两百零五", "三千五百", "x"]] == [
         10, 12, 20, 205, 3500, None]
+    assert [chinese_number(t) for t in ["三千五", "两万五", "一百零五", "十五"]] == [3500, 25000, 105, 15]
 
 
 def test_phone_and_order_number_use_the_nlu_regexes():

@@ -202,10 +202,11 @@ def test_concurrent_creates_get_unique_consecutive_ids(store: ComplaintStore) ->
     assert sorted(ids) == [f"TS-20261122-{n:04d}" for n in range(1, 41)]
 
 
-def test_ids_are_safe_on_sqlite_without_returning(store: ComplaintStore) -> None:
-    """The fallback for SQLite older than 3.35 (no RETURNING) is just as safe."""
-    if store.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL always uses INSERT ... ON CONFLICT ... RETURNING")
+def test_ids_are_safe_on_sqlite_without_returning(tmp_path: Path) -> None:
+    """The fallback for SQLite older than 3.35 (no RETURNING) is just as safe.
+    (PostgreSQL always uses INSERT ... ON CONFLICT ... RETURNING.)"""
+    store = ComplaintStore(f"sqlite:///{tmp_path / 'complaints.db'}")
+    store.migrate()
     store._upsert_returning = False
     ids = _create_concurrently(store, threads=4, each=3)
     assert sorted(ids) == [f"TS-20261122-{n:04d}" for n in range(1, 13)]
