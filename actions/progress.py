@@ -1,6 +1,7 @@
 """Progress of a complaint: by its ID, or the customer's latest."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -19,17 +20,19 @@ class ActionCheckProgress(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        # Store queries run off the event loop: the action server serves other customers meanwhile.
         svc = services()
         asked_id = latest_entity(tracker, "complaint_id")
         if asked_id:
             # Status only, never personal details: anyone holding the ID may ask.
-            complaint = svc.store.get(normalise_complaint_id(asked_id))
+            complaint = await asyncio.to_thread(svc.store.get, normalise_complaint_id(asked_id))
             if complaint is None:
                 dispatcher.utter_message(response="utter_progress_not_found",
                                          complaint_id=normalise_complaint_id(asked_id))
                 return []
         else:
-            complaint = svc.store.latest_for_customer(customer_channel(tracker), tracker.sender_id)
+            complaint = await asyncio.to_thread(
+                svc.store.latest_for_customer, customer_channel(tracker), tracker.sender_id)
             if complaint is None:
                 dispatcher.utter_message(response="utter_progress_none")
                 return []

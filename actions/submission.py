@@ -1,6 +1,7 @@
 """Recording the confirmed complaint, stating the plan, and hearing whether it satisfies."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -40,7 +41,8 @@ class ActionSubmitComplaint(Action):
             anger_level=slot("anger_level"),
             escalation_reasons=slot("escalation_reasons") or (),
         )
-        recorded = record_complaint(svc.store, svc.policies, collected, svc.now(), svc.tz)
+        recorded = await asyncio.to_thread(
+            record_complaint, svc.store, svc.policies, collected, svc.now(), svc.tz)
         deadline = recorded.plan.deadline
         dispatcher.utter_message(response="utter_complaint_recorded",
                                  complaint_id=recorded.complaint.public_id)
@@ -67,7 +69,8 @@ class ActionRecordAcceptance(Action):
         svc = services()
         complaint_id = tracker.get_slot("complaint_id")
         accepted = latest_intent(tracker) == "affirm"
-        complaint = svc.store.record_acceptance(complaint_id, accepted, svc.now())
+        complaint = await asyncio.to_thread(
+            svc.store.record_acceptance, complaint_id, accepted, svc.now())
         if accepted:
             dispatcher.utter_message(response="utter_plan_accepted")
         else:
