@@ -270,3 +270,14 @@ def test_every_entity_has_annotated_examples() -> None:
     """RegexEntityExtractor only uses the patterns of entities annotated in the data."""
     names = {n for _, ex in _examples() for _, _, n, _ in parse_annotations(ex)[1]}
     assert set(REGEX_ENTITIES) | {"remedy"} <= names
+
+
+def test_feature_lookups_are_not_entities() -> None:
+    """The cue_* lookups of features.yml only feed the classifier: were one annotated as an
+    entity, RegexEntityExtractor would start extracting it."""
+    cues = _items("lookup", "features.yml")
+    assert cues and all(name.startswith("cue_") for name in cues)
+    annotated = {n for _, ex in _examples() for _, _, n, _ in parse_annotations(ex)[1]}
+    assert not set(cues) & annotated
+    for name, items in cues.items():
+        assert all(to_simplified(i) == i for i in items), f"{name}: write cues in Simplified"
