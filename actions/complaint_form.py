@@ -39,13 +39,19 @@ class ValidateComplaintForm(FormValidationAction):
         """Add what the customer says to the story instead of replacing it."""
         previous = slot_before_latest_message(tracker, "complaint_details")
         text = str(value or "").strip()
-        if not text or text.startswith("/"):  # a button press carries no story
+        if not _says_something(text) or text.startswith("/"):  # a button press carries no story
             return {"complaint_details": previous}
         return {"complaint_details": merge_description(previous, text)}
 
     def validate_incident_time(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return {"incident_time": _clean(value)}
+        """The customer's words for when; an order number or phone given instead is not a time
+        (its own slot takes it) and the question is asked again."""
+        text = _clean(value)
+        if text and not find_entity("date", text) and (
+                find_entity("order_number", text) or find_entity("phone", text)):
+            return {"incident_time": None}
+        return {"incident_time": text if _says_something(text) else None}
 
     def validate_order_number(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -72,6 +78,11 @@ class ValidateComplaintForm(FormValidationAction):
             dispatcher.utter_message(response="utter_phone_invalid")
             return {"contact_phone": None}
         return {"contact_phone": CONTACT_HERE}
+
+
+def _says_something(text: Optional[str]) -> bool:
+    """False for empty text and for punctuation or emoji alone ("？？", "😡")."""
+    return any(char.isalnum() for char in text or "")
 
 
 def _clean(value: Any) -> Optional[str]:

@@ -7,6 +7,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.anger import AngerModel, load_anger_model
+from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.jobs import JobQueue
 from bot.labels import Labels, load_labels
 from bot.policies import Policies, load_policies
 from bot.settings import Settings
@@ -20,6 +22,8 @@ class Services:
     labels: Labels
     anger: AngerModel
     tz: ZoneInfo
+    queue: HandoffQueue
+    jobs: JobQueue
 
     def now(self) -> datetime:
         """The current time, timezone-aware (UTC)."""
@@ -36,10 +40,13 @@ class Services:
 def services() -> Services:
     """The services of this process (the store connects lazily on first query)."""
     settings = Settings.load()
+    store = shared_store()
     return Services(
-        store=shared_store(),
+        store=store,
         policies=load_policies(),
         labels=load_labels(),
         anger=load_anger_model(),
         tz=settings.tz,
+        queue=HandoffQueue(store, load_handoff_settings(settings.tz)),
+        jobs=JobQueue(store),
     )

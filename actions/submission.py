@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -11,12 +11,44 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import services
 from actions.tracker_view import customer_channel, customer_script, latest_intent
 from bot.intake import CollectedComplaint, record_complaint
+from bot.situation import prior_complaint_values
+from bot.store import Complaint
 
 #: Slots that belong to one complaint; emptied once it is recorded so the next one starts fresh.
 #: The contact stays: the customer should not have to give it twice.
 PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "order_number",
-                       "desired_remedy", "remedy_note", "amount", "escalation_reasons",
-                       "anger_level")
+                       "desired_remedy", "remedy_note", "amount", "anger_level",
+                       "handoff_decisions")
+
+
+def collected_complaint(tracker: Tracker, description: Optional[str] = None,
+                        escalation_reasons: Iterable[str] = ()) -> CollectedComplaint:
+    """The complaint the conversation's slots hold; `description` when the story slot is empty."""
+    slot = tracker.get_slot
+    return CollectedComplaint(
+        channel=customer_channel(tracker),
+        sender_id=tracker.sender_id,
+        category=slot("complaint_category") or "other",
+        description=slot("complaint_details") or description or "",
+        incident_time=slot("incident_time"),
+        order_reference=slot("order_number"),
+        desired_remedy=slot("desired_remedy"),
+        contact=slot("contact_phone"),
+        amount_text=slot("amount"),
+        script=customer_script(tracker).value,
+        anger_level=slot("anger_level"),
+        escalation_reasons=tuple(escalation_reasons),
+    )
+
+
+def after_recording(tracker: Tracker, complaint: Complaint) -> List[Dict[Text, Any]]:
+    """Slot events once `complaint` is stored: its ID kept and known to the escalation rules,
+    the per-complaint slots emptied for the next one."""
+    return [SlotSet("complaint_id", complaint.public_id),
+            SlotSet("prior_complaints", [*(tracker.get_slot("prior_complaints") or ()),
+                                         *prior_complaint_values([complaint])])] + [
+        SlotSet(name, None) for name in PER_COMPLAINT_SLOTS
+    ]
 
 
 class ActionSubmitComplaint(Action):
@@ -26,21 +58,7 @@ class ActionSubmitComplaint(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         svc = services()
-        slot = tracker.get_slot
-        collected = CollectedComplaint(
-            channel=customer_channel(tracker),
-            sender_id=tracker.sender_id,
-            category=slot("complaint_category") or "other",
-            description=slot("complaint_details") or "",
-            incident_time=slot("incident_time"),
-            order_reference=slot("order_number"),
-            desired_remedy=slot("desired_remedy"),
-            contact=slot("contact_phone"),
-            amount_text=slot("amount"),
-            script=customer_script(tracker).value,
-            anger_level=slot("anger_level"),
-            escalation_reasons=slot("escalation_reasons") or (),
-        )
+        collected = collected_complaint(tracker)
         recorded = await asyncio.to_thread(
             record_complaint, svc.store, svc.policies, collected, svc.now(), svc.tz)
         deadline = recorded.plan.deadline
@@ -53,9 +71,7 @@ class ActionSubmitComplaint(Action):
             working_days=deadline.working_days,
         )
         dispatcher.utter_message(response="utter_ask_plan_ok")
-        return [SlotSet("complaint_id", recorded.complaint.public_id)] + [
-            SlotSet(name, None) for name in PER_COMPLAINT_SLOTS
-        ]
+        return after_recording(tracker, recorded.complaint)
 
 
 class ActionRecordAcceptance(Action):

@@ -20,52 +20,11 @@ from typing import (
     Any, Callable, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Tuple,
 )
 
+from bot.clock import require_aware
 from bot.anger import DEFAULT_ESCALATION_PATH, AngerModel, AngerLevel
 from bot.datafiles import load_yaml
 from bot.labels import load_labels
 from bot.script import to_simplified
-
-
-# --- What each intent signals (used by actions/escalation.py) ------------------------------------
-
-@dataclass(frozen=True)
-class EscalationSignal:
-    """What an escalating message means for the complaint being collected."""
-
-    reason: str
-    #: The customer's words describe the problem and belong in the complaint's story.
-    carries_facts: bool = False
-    #: The category the complaint has when the customer has not named another.
-    default_category: Optional[str] = None
-
-
-SIGNALS_BY_INTENT = {
-    "request_human": EscalationSignal("human_request"),
-    "threaten": EscalationSignal("threat"),
-    "report_safety": EscalationSignal("safety", carries_facts=True, default_category="quality"),
-    "say_repeat": EscalationSignal("repeated", carries_facts=True),
-}
-FALLBACK_REASON = "fallback"
-
-
-def signal_for_intent(intent: Optional[str]) -> Optional[EscalationSignal]:
-    """The escalation an intent signals, if any."""
-    return SIGNALS_BY_INTENT.get(intent or "")
-
-
-def add_reason(reasons: Optional[Iterable[str]], reason: str) -> List[str]:
-    """The reasons so far plus `reason`, each reason once, in the order first seen."""
-    return list(dict.fromkeys([*(reasons or ()), reason]))
-
-
-def consecutive_fallbacks(intents_newest_first: Iterable[str]) -> int:
-    """How many of the latest user messages in a row the NLU did not understand."""
-    count = 0
-    for intent in intents_newest_first:
-        if intent != "nlu_fallback":
-            break
-        count += 1
-    return count
 
 
 # --- What the rules look at -----------------------------------------------------------------------
@@ -74,11 +33,6 @@ def consecutive_fallbacks(intents_newest_first: Iterable[str]) -> int:
 REASONS = ("safety", "threat", "identity", "repeated", "pushed_around", "anger", "high_value",
            "human_request", "fallback")
 PRIORITIES = ("P1", "P2", "P3")
-
-
-def _require_aware(name: str, value: datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware (e.g. datetime.now(timezone.utc)), got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -102,7 +56,7 @@ class PriorComplaint:
     category: Optional[str] = None
 
     def __post_init__(self) -> None:
-        _require_aware("created_at", self.created_at)
+        require_aware("created_at", self.created_at)
 
     @classmethod
     def from_complaint(cls, complaint: Any) -> "PriorComplaint":
@@ -127,7 +81,7 @@ class Situation:
     now: datetime
 
     def __post_init__(self) -> None:
-        _require_aware("now", self.now)
+        require_aware("now", self.now)
         object.__setattr__(self, "turns", tuple(self.turns))
         object.__setattr__(self, "prior_complaints", tuple(self.prior_complaints))
         if self.amount is not None and not isinstance(self.amount, Decimal):

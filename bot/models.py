@@ -157,6 +157,11 @@ class ComplaintRow(Base):
     resolution_due = sa.Column(UTCDateTime, nullable=False)
     remedy_due = sa.Column(sa.Date, nullable=True)
     customer_accepted = sa.Column(sa.Boolean, nullable=True)
+    resolution = sa.Column(sa.Text, nullable=True)
+    """What was done, in the agent's words, when the complaint was resolved."""
+    first_response_at = sa.Column(UTCDateTime, nullable=True)
+    """When a person first answered the customer (an agent claimed or replied)."""
+    resolved_at = sa.Column(UTCDateTime, nullable=True)
     created_at = sa.Column(UTCDateTime, nullable=False, index=True)
     updated_at = sa.Column(UTCDateTime, nullable=False)
 
@@ -187,3 +192,113 @@ class UnansweredMessage(Base):
     reason = sa.Column(sa.String(32), nullable=False)
     created_at = sa.Column(UTCDateTime, nullable=False, index=True)
     handled_at = sa.Column(UTCDateTime, nullable=True)
+
+
+class CaseStatus(str, Enum):
+    """Where a handoff case is: waiting for an agent, with one, or finished."""
+
+    WAITING = "waiting"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+    """The agent resolved the complaint (and may still hand the conversation back)."""
+    RELEASED = "released"
+    """The conversation went back to the assistant."""
+
+
+class AgentRow(Base):
+    """A human agent who takes handoffs in the console."""
+
+    __tablename__ = "agents"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    username = sa.Column(sa.String(64), nullable=False, unique=True)
+    display_name = sa.Column(sa.String(128), nullable=False)
+    password_hash = sa.Column(sa.String(255), nullable=False)
+    active = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    created_at = sa.Column(UTCDateTime, nullable=False)
+
+
+class AgentSessionRow(Base):
+    """A logged-in console session; only a hash of its token is stored."""
+
+    __tablename__ = "agent_sessions"
+
+    token_hash = sa.Column(sa.String(64), primary_key=True)
+    agent_id = sa.Column(sa.Integer, sa.ForeignKey("agents.id"), nullable=False, index=True)
+    csrf_token = sa.Column(sa.String(64), nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    expires_at = sa.Column(UTCDateTime, nullable=False, index=True)
+
+
+class CaseRow(Base):
+    """A conversation handed to a person: why, how urgent, and who has it."""
+
+    __tablename__ = "handoff_cases"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    complaint_id = sa.Column(sa.Integer, sa.ForeignKey("complaints.id"), nullable=False, index=True)
+    reason = sa.Column(sa.String(32), nullable=False)
+    """The most urgent reason code (bot.escalation.REASONS)."""
+    priority = sa.Column(sa.String(2), nullable=False)
+    explanation = sa.Column(sa.Text, nullable=False)
+    decisions = sa.Column(sa.JSON, nullable=False, default=list)
+    """Every reason that applied: [{reason, priority, explanation}], most urgent first."""
+    status = sa.Column(sa.String(16), nullable=False, default=CaseStatus.WAITING.value,
+                       server_default=CaseStatus.WAITING.value, index=True)
+    agent_id = sa.Column(sa.Integer, sa.ForeignKey("agents.id"), nullable=True, index=True)
+    claim_due = sa.Column(UTCDateTime, nullable=False)
+    """An agent should have claimed the case by then (the SLA the console counts down)."""
+    overdue = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    callback_due = sa.Column(UTCDateTime, nullable=True)
+    """The callback time promised to the customer when no agent came in time."""
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    claimed_at = sa.Column(UTCDateTime, nullable=True)
+    closed_at = sa.Column(UTCDateTime, nullable=True)
+
+
+class CaseNoteRow(Base):
+    """An agent's internal note on a case (never shown to the customer)."""
+
+    __tablename__ = "case_notes"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    case_id = sa.Column(sa.Integer, sa.ForeignKey("handoff_cases.id"), nullable=False, index=True)
+    agent_id = sa.Column(sa.Integer, sa.ForeignKey("agents.id"), nullable=False)
+    text = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+
+
+class JobStatus(str, Enum):
+    """Where a scheduled job is."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    """Gave up after its last attempt, or its work cannot be done (e.g. the customer is unreachable)."""
+    CANCELLED = "cancelled"
+
+
+class JobRow(Base):
+    """Work due at a time (no-agent apologies, surveys, follow-ups), kept in the database so it
+    survives restarts and is claimed by exactly one worker."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (sa.Index("ix_jobs_status_due_at", "status", "due_at"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    kind = sa.Column(sa.String(32), nullable=False)
+    key = sa.Column(sa.String(128), nullable=True, unique=True)
+    """Optional identity: scheduling a second job with the same key does nothing."""
+    payload = sa.Column(sa.JSON, nullable=False, default=dict)
+    status = sa.Column(sa.String(16), nullable=False, default=JobStatus.PENDING.value,
+                       server_default=JobStatus.PENDING.value)
+    due_at = sa.Column(UTCDateTime, nullable=False)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    max_attempts = sa.Column(sa.Integer, nullable=False, default=5, server_default="5")
+    locked_by = sa.Column(sa.String(64), nullable=True)
+    locked_until = sa.Column(UTCDateTime, nullable=True)
+    """A running job whose lease has passed is taken again (its worker died)."""
+    last_error = sa.Column(sa.Text, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    finished_at = sa.Column(UTCDateTime, nullable=True)

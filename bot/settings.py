@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +15,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_DATABASE_URL = "sqlite:///var/complaints.db"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+RASA_TOKEN_FILE = REPO_ROOT / "var" / "rasa_token"
+DEFAULT_CONSOLE_PORT = 5006
+DEFAULT_AGENT_SESSION_HOURS = 8.0
 
 
 def resolve_sqlite_path(url: str, root: Path = REPO_ROOT) -> str:
@@ -40,6 +44,14 @@ class Settings:
     """SQLAlchemy URL of the complaint store (`DATABASE_URL`)."""
     timezone: str = DEFAULT_TIMEZONE
     """IANA time zone for local dates, e.g. complaint IDs (`COMPLAINT_TIMEZONE`)."""
+    rasa_url: str = DEFAULT_RASA_URL
+    """Base URL of the Rasa server's HTTP API, for the agent console and jobs (`RASA_URL`)."""
+    rasa_token: Optional[str] = None
+    """Token of the Rasa HTTP API (`RASA_TOKEN`, else the file var/rasa_token the run command writes)."""
+    console_port: int = DEFAULT_CONSOLE_PORT
+    """Port of the agent console (`CONSOLE_PORT`)."""
+    agent_session_hours: float = DEFAULT_AGENT_SESSION_HOURS
+    """How long an agent stays logged in to the console (`AGENT_SESSION_HOURS`)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -61,7 +73,28 @@ class Settings:
                 f"COMPLAINT_TIMEZONE={timezone!r} is not a known IANA time zone: "
                 f"use a name like {DEFAULT_TIMEZONE!r} ({exc})"
             ) from None
+        token = env.get("RASA_TOKEN") or (
+            RASA_TOKEN_FILE.read_text().strip() if RASA_TOKEN_FILE.exists() else None)
         return cls(
             database_url=resolve_sqlite_path(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             timezone=timezone,
+            rasa_url=(env.get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
+            rasa_token=token or None,
+            console_port=_number(env, "CONSOLE_PORT", int, DEFAULT_CONSOLE_PORT, "a port like 5006"),
+            agent_session_hours=_number(env, "AGENT_SESSION_HOURS", float,
+                                        DEFAULT_AGENT_SESSION_HOURS, "a number of hours like 8"),
         )
+
+
+def _number(env: Mapping[str, str], name: str, kind: type, default: float, example: str) -> Any:
+    """The positive number in `env[name]`, or `default` when it is unset."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value <= 0:
+        raise ValueError(f"{name}={raw!r} is not usable: set it to {example}") from None
+    return value

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot import migrations
+from bot.clock import require_aware
 from bot.complaints import normalise_complaint_id
 from bot.models import (
     Category, ComplaintRow, Customer, DailySequence, Remedy, Status, UnansweredMessage,
@@ -46,10 +47,6 @@ def _error_if_too_long(name: str, value: Optional[str], table: sa.Table) -> None
     if value is not None and limit is not None and len(value) > limit:
         raise ValueError(f"{name} is {len(value)} characters long; the store keeps at most {limit}")
 
-
-def _require_aware(name: str, value: datetime) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware (e.g. datetime.now(timezone.utc)), got {value!r}")
 
 
 def _choice(name: str, value: Any, choices: type) -> str:
@@ -104,7 +101,7 @@ class ComplaintDraft:
             except InvalidOperation:
                 raise ValueError(f"amount must be a number like Decimal('199.00'); got {self.amount!r}") from None
         for name in ("first_response_due", "resolution_due"):
-            _require_aware(name, getattr(self, name))
+            require_aware(name, getattr(self, name))
         for name in ("channel", "sender_id", "conversation_id", "description"):
             if not getattr(self, name):
                 raise ValueError(f"{name} must not be empty")
@@ -148,11 +145,16 @@ class Complaint:
     remedy_due: Optional[date]
     customer_accepted: Optional[bool]
     """Whether the customer accepted the proposed resolution; None until asked."""
+    resolution: Optional[str]
+    """What was done, in the agent's words, once resolved."""
+    first_response_at: Optional[datetime]
+    resolved_at: Optional[datetime]
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def _from_row(cls, row: ComplaintRow, sender_id: str) -> "Complaint":
+    def from_row(cls, row: ComplaintRow, sender_id: str) -> "Complaint":
+        """The plain value of a stored row (for modules sharing the store's database)."""
         return cls(
             id=row.id,
             public_id=row.public_id,
@@ -176,6 +178,9 @@ class Complaint:
             resolution_due=row.resolution_due,
             remedy_due=row.remedy_due,
             customer_accepted=row.customer_accepted,
+            resolution=row.resolution,
+            first_response_at=row.first_response_at,
+            resolved_at=row.resolved_at,
             created_at=row.created_at,
             updated_at=row.updated_at,
         )
@@ -246,7 +251,7 @@ class ComplaintStore:
         """Prepare a store for `url`; `timezone` decides the local day in complaint IDs."""
         self.tz = ZoneInfo(timezone)
         self.engine = create_store_engine(url)
-        self._session = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        self.session = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self._dialect = self.engine.dialect.name
         self._upsert_returning = self._dialect == "postgresql" or sqlite3.sqlite_version_info >= (3, 35)
 
@@ -269,9 +274,9 @@ class ComplaintStore:
         The ID is `TS-<local date>-<n>`, n counting from 0001 each day in the store's time zone;
         concurrent creates never share an ID.
         """
-        _require_aware("now", now)
+        require_aware("now", now)
         local_day = now.astimezone(self.tz).date()
-        with self._session() as s, s.begin():
+        with self.session() as s, s.begin():
             # First statement, and a write: holds the sequence lock until commit (see _NEXT_NUMBER).
             number = self._next_number(s, local_day)
             customer_id = self._upsert_customer(s, draft, now)
@@ -303,13 +308,13 @@ class ComplaintStore:
             s.add(row)
             s.flush()
             s.refresh(row)  # return what was stored (rounded amount, UTC times), as get() would
-            return Complaint._from_row(row, draft.sender_id)
+            return Complaint.from_row(row, draft.sender_id)
 
     def get(self, public_id: str) -> Optional[Complaint]:
         """The complaint with `public_id` (any letter case, surrounding spaces ignored), or None."""
-        with self._session() as s, s.begin():
+        with self.session() as s, s.begin():
             found = s.execute(self._select().where(ComplaintRow.public_id == normalise_complaint_id(public_id))).first()
-            return Complaint._from_row(*found) if found else None
+            return Complaint.from_row(*found) if found else None
 
     def latest_for_customer(self, channel: str, sender_id: str) -> Optional[Complaint]:
         """The newest complaint of the customer (channel, sender_id), or None."""
@@ -331,8 +336,8 @@ class ComplaintStore:
     def record_unanswered(self, channel: str, sender_id: str, text: str, reason: str,
                           now: datetime) -> Unanswered:
         """Keep a message the assistant could not answer, for a colleague to follow up."""
-        _require_aware("now", now)
-        with self._session() as s, s.begin():
+        require_aware("now", now)
+        with self.session() as s, s.begin():
             row = UnansweredMessage(channel=channel, sender_id=sender_id, text=text,
                                     reason=reason, created_at=now)
             s.add(row)
@@ -341,7 +346,7 @@ class ComplaintStore:
 
     def unanswered(self, limit: int = 100) -> list[Unanswered]:
         """Messages not yet handled, oldest first."""
-        with self._session() as s:
+        with self.session() as s:
             rows = s.execute(
                 select(UnansweredMessage).where(UnansweredMessage.handled_at.is_(None))
                 .order_by(UnansweredMessage.created_at, UnansweredMessage.id).limit(limit)
@@ -361,13 +366,13 @@ class ComplaintStore:
             .order_by(ComplaintRow.created_at.desc(), ComplaintRow.id.desc())
             .limit(limit)
         )
-        with self._session() as s, s.begin():
-            return [Complaint._from_row(row, sender) for row, sender in s.execute(query)]
+        with self.session() as s, s.begin():
+            return [Complaint.from_row(row, sender) for row, sender in s.execute(query)]
 
     def _update(self, public_id: str, now: datetime, **values: Any) -> Complaint:
-        _require_aware("now", now)
+        require_aware("now", now)
         public_id = normalise_complaint_id(public_id)
-        with self._session() as s, s.begin():
+        with self.session() as s, s.begin():
             result = s.execute(
                 update(ComplaintRow)
                 .where(ComplaintRow.public_id == public_id)
@@ -376,7 +381,7 @@ class ComplaintStore:
             )
             if result.rowcount == 0:
                 raise ComplaintNotFound(public_id)
-            return Complaint._from_row(*s.execute(self._select().where(ComplaintRow.public_id == public_id)).one())
+            return Complaint.from_row(*s.execute(self._select().where(ComplaintRow.public_id == public_id)).one())
 
     def _next_number(self, s: Session, day: date) -> int:
         if self._upsert_returning:

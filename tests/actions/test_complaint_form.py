@@ -62,3 +62,19 @@ async def test_a_correction_mid_form_is_acknowledged():
     events, [reply] = await run_action(ValidateComplaintForm(), tracker)
     assert slots_set(events)["order_number"] == "DD20261101002"
     assert "改过来" in reply["text"]
+
+
+async def test_an_order_number_given_when_asked_when_is_not_taken_as_the_time():
+    tracker = _form_turn("订单号DD20261101777", "give_details", "incident_time",
+                         {"order_number": "DD20261101777"},
+                         after={"incident_time": "订单号DD20261101777", "order_number": "DD20261101777"})
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["incident_time"] is None
+    assert slots_set(events)["order_number"] == "DD20261101777"
+
+
+async def test_an_unclear_answer_is_kept_but_punctuation_alone_is_not_a_story():
+    tracker = _form_turn("上周三吧", "nlu_fallback", "incident_time", after={"incident_time": "上周三吧"})
+    assert slots_set((await run_action(ValidateComplaintForm(), tracker))[0])["incident_time"] == "上周三吧"
+    tracker = _form_turn("？？", "nlu_fallback", "complaint_details", after={"complaint_details": "？？"})
+    assert slots_set((await run_action(ValidateComplaintForm(), tracker))[0])["complaint_details"] is None

@@ -15,7 +15,6 @@ COLLECTED = {
     "desired_remedy": "refund",
     "contact_phone": "13812345678",
     "amount": "299元",
-    "escalation_reasons": ["repeated"],
     "anger_level": "upset",
 }
 ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
@@ -58,7 +57,7 @@ async def test_submitting_records_the_complaint_and_states_a_dated_plan(fresh_se
     assert (stored.category, stored.order_number, stored.desired_remedy, stored.contact_phone) == (
         "quality", "DD20261101001", "refund", "13812345678")
     assert stored.description == COLLECTED["complaint_details"]
-    assert stored.escalation_reasons == ("repeated",) and str(stored.amount) == "299.00"
+    assert stored.escalation_reasons == () and str(stored.amount) == "299.00"
     assert stored.incident_date is not None and stored.remedy_due is not None
 
     recorded, plan, question = (r["text"] for r in replies)
@@ -68,8 +67,11 @@ async def test_submitting_records_the_complaint_and_states_a_dated_plan(fresh_se
     assert "可以吗" in question
     # The next complaint starts fresh, but the customer is not asked for the phone again.
     cleared = slots_set(events)
-    assert cleared["complaint_details"] is None and cleared["escalation_reasons"] is None
+    assert cleared["complaint_details"] is None and cleared["anger_level"] is None
     assert "contact_phone" not in cleared
+    # A repeat on the same order is recognised from now on.
+    assert [p["public_id"] for p in cleared["prior_complaints"]] == [complaint_id]
+    assert cleared["prior_complaints"][0]["order_number"] == "DD20261101001"
 
 
 async def test_a_product_without_order_number_and_no_phone_is_recorded(fresh_services):

@@ -17,8 +17,8 @@ import yaml
 from bot.anger import fallback_limit, load_anger_model
 from bot.escalation import (
     PRIORITIES, REASONS, RULES, Decision, EscalationConfig, PriorComplaint, Situation, Turn,
-    add_reason, check_anger, check_fallback, check_high_value, check_repeated, consecutive_fallbacks,
-    decide, load_escalation_config, normalise, prior_on_same_matter, signal_for_intent,
+    check_anger, check_fallback, check_high_value, check_repeated,
+    decide, load_escalation_config, normalise, prior_on_same_matter,
 )
 from bot.script import Script, detect_script, to_traditional
 
@@ -501,15 +501,6 @@ def test_bot_escalation_does_not_import_rasa():
             "('rasa', 'rasa_sdk')]; assert not bad, bad")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-
-
-# --- what actions/escalation.py uses -------------------------------------------------------------
-
-def test_intent_signals_and_reason_lists():
-    assert signal_for_intent("threaten").reason == "threat"
-    assert signal_for_intent("greet") is None
-    assert add_reason(["threat"], "threat") == ["threat"]
-    assert consecutive_fallbacks(["nlu_fallback", "nlu_fallback", "greet", "nlu_fallback"]) == 2
 
 
 # --- the labelled evaluation set stays apart from the training data ------------------------------

@@ -1,0 +1,47 @@
+"""Jobs of the handoff: when nobody claims a case in time, the customer gets an apology and a
+committed callback time, and the case is marked overdue."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from bot.clock import utcnow
+from bot.handoff import NO_AGENT_JOB, HandoffQueue
+from bot.jobs import Handler, Job, PermanentFailure
+from bot.labels import Labels
+from bot.models import CaseStatus
+from bot.rasa_api import RasaApi
+from bot.responses import Responses
+
+
+@dataclass
+class NoAgentApology:
+    """Handler of `no_agent` jobs."""
+
+    queue: HandoffQueue
+    rasa: RasaApi
+    responses: Responses
+    labels: Labels
+    clock: Callable = utcnow
+
+    async def __call__(self, job: Job) -> None:
+        case = self.queue.get(int(job.payload["case_id"]))
+        if case is None:
+            raise PermanentFailure(f"case {job.payload['case_id']} does not exist")
+        if case.status != CaseStatus.WAITING.value:
+            return  # an agent took it in time
+        now = self.clock()
+        callback = case.callback_due or self.queue.settings.callback_due(now)
+        local = callback.astimezone(self.queue.settings.hours.tz)
+        text = self.responses.render("utter_no_agent_apology", case.complaint.script,
+                                     callback_time=self.labels.format_datetime(local),
+                                     complaint_id=case.complaint.public_id)
+        # Promise first (so a retry promises the same time), then tell the customer.
+        if self.queue.mark_overdue(case.id, callback, now):
+            await self.rasa.send_text(case.conversation_id, text, {"kind": NO_AGENT_JOB})
+
+
+def handoff_job_handlers(queue: HandoffQueue, rasa: RasaApi, responses: Responses,
+                         labels: Labels) -> dict[str, Handler]:
+    """The job handlers the handoff needs, by job kind."""
+    return {NO_AGENT_JOB: NoAgentApology(queue, rasa, responses, labels)}

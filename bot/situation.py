@@ -1,0 +1,92 @@
+"""What the escalation rules see of a conversation, read from its tracker events.
+
+Events are Rasa tracker events as JSON dicts (what the action server receives, and what the Rasa
+server's `Event.as_dict()` gives), so the escalation policy in the Rasa server and the handoff
+action in the action server judge the same conversation the same way.
+
+Only the current stretch of the conversation counts: messages after the session started, the
+conversation was restarted or an agent handed it back. What was said while an agent had the
+conversation was for the agent.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+
+from bot.escalation import PriorComplaint, Situation, Turn
+from bot.extraction import parse_amount
+
+#: Events after which an earlier message no longer counts.
+_STRETCH_STARTS = ("session_started", "restart", "resume")
+_CUSTOMER_DETAILS_SLOTS = ("order_number", "complaint_category", "amount")
+
+
+def current_stretch(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
+    """The events after the latest session start, restart or hand-back."""
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") in _STRETCH_STARTS:
+            return list(events[index + 1:])
+    return list(events)
+
+
+def customer_turns(events: Iterable[Mapping[str, Any]]) -> List[Turn]:
+    """The customer's messages with the NLU's reading of them, oldest first."""
+    turns = []
+    for event in events:
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent") or {}
+        turns.append(Turn(event.get("text") or "", intent.get("name"),
+                          float(intent.get("confidence") or 0.0)))
+    return turns
+
+
+def misunderstood_in_a_row(events: Iterable[Mapping[str, Any]]) -> int:
+    """How many of the customer's latest messages in a row the NLU did not understand.
+
+    An unclear message while the complaint form waits for an answer ("上周三吧") is taken as the
+    answer, not counted as a misunderstanding."""
+    count, form_active = 0, False
+    for event in events:
+        if event.get("event") == "active_loop":
+            form_active = bool(event.get("name"))
+        elif event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            count = count + 1 if intent == "nlu_fallback" and not form_active else 0
+    return count
+
+
+def prior_complaint_values(complaints: Iterable[Any]) -> List[Dict[str, Any]]:
+    """`bot.store.Complaint`s as slot values (JSON) for `prior_complaints_from_slot`."""
+    return [{"public_id": c.public_id, "status": c.status, "created_at": c.created_at.isoformat(),
+             "order_number": c.order_number, "category": c.category} for c in complaints]
+
+
+def prior_complaints_from_slot(values: Optional[Iterable[Mapping[str, Any]]]) -> List[PriorComplaint]:
+    """The slot `prior_complaints` back as `PriorComplaint`s."""
+    return [PriorComplaint(public_id=v["public_id"], status=v["status"],
+                           created_at=datetime.fromisoformat(v["created_at"]),
+                           order_number=v.get("order_number"), category=v.get("category"))
+            for v in values or ()]
+
+
+def situation_from_events(events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any],
+                          now: datetime,
+                          prior_complaints: Optional[Sequence[PriorComplaint]] = None) -> Situation:
+    """The escalation `Situation` of a conversation: its current stretch's messages, the
+    complaint details in `slots`, and the customer's earlier complaints (by default those in the
+    slot `prior_complaints`)."""
+    stretch = current_stretch(events)
+    turns = customer_turns(stretch)
+    if prior_complaints is None:
+        prior_complaints = prior_complaints_from_slot(slots.get("prior_complaints"))
+    order, category, amount = (slots.get(name) for name in _CUSTOMER_DETAILS_SLOTS)
+    return Situation(
+        turns=tuple(turns),
+        order_number=order,
+        category=category,
+        amount=parse_amount(amount) if amount else None,
+        prior_complaints=tuple(prior_complaints),
+        consecutive_fallbacks=misunderstood_in_a_row(stretch),
+        now=now,
+    )

@@ -1,0 +1,25 @@
+"""Empathy first, scaled to anger."""
+from actions.empathy import ActionEmpathize
+from tests.auxil.conversation import make_tracker, run_action, slots_set
+
+
+async def test_a_calm_complaint_gets_calm_empathy_in_the_customers_terms():
+    tracker = make_tracker([("快递一周了还没到", "complain_delivery", {})],
+                           slots={"complaint_category": "delivery"})
+    events, [reply] = await run_action(ActionEmpathize(), tracker)
+    assert "等不到" in reply["text"] and "抱歉" in reply["text"]
+    assert slots_set(events) == {"anger_level": "calm"}
+
+
+async def test_an_angry_customer_gets_the_strongest_apology_in_traditional():
+    tracker = make_tracker([("你們這些騙子！！！氣死我了", "vent", {})])
+    events, [reply] = await run_action(ActionEmpathize(), tracker)
+    assert "消消氣" in reply["text"] or "非常抱歉" in reply["text"]
+    assert "气" not in reply["text"]  # written in Traditional, like the customer
+    assert slots_set(events) == {"anger_level": "angry"}
+
+
+async def test_the_highest_anger_seen_is_kept():
+    tracker = make_tracker([("好吧", "vent", {})], slots_before_last={"anger_level": "angry"})
+    events, _ = await run_action(ActionEmpathize(), tracker)
+    assert slots_set(events)["anger_level"] == "angry"

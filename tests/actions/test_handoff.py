@@ -1,0 +1,100 @@
+"""The handoff action: the complaint is stored with what is known, queued for an agent with its
+reason and priority, the customer hears who takes over and when, and the assistant pauses."""
+from datetime import datetime, timedelta, timezone
+from typing import Iterator
+
+import pytest
+
+from actions.handoff import ActionHandOff
+from actions.runtime import Services
+from actions.session import ActionSessionStart
+from bot.handoff import NO_AGENT_JOB
+from bot.intake import CollectedComplaint, record_complaint
+from tests.auxil.conversation import make_tracker, run_action, slots_set
+
+THREAT = {"reason": "threat", "priority": "P1", "explanation": "客户提到监管部门（12315）：“再不处理我就打12315”"}
+IN_HOURS = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)     # Friday 10:00 in Shanghai
+AFTER_HOURS = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)  # Friday 23:00 in Shanghai
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
+    """Services.now() returns clock[0]."""
+    moment = [IN_HOURS]
+    monkeypatch.setattr(Services, "now", lambda self: moment[0])
+    yield moment
+
+
+def _events_named(events, name):
+    return [e for e in events if e.get("event") == name]
+
+
+async def test_a_threat_mid_form_is_stored_queued_p1_and_the_assistant_pauses(fresh_services, clock):
+    tracker = make_tracker(
+        [("买的电饭煲用了两天就坏了", "complain_quality", {}), ("再不处理我就打12315", "threaten", {})],
+        slots={"complaint_category": "quality", "complaint_details": "买的电饭煲用了两天就坏了",
+               "order_number": "DD20261120001", "handoff_decisions": [THREAT]},
+        active_loop="complaint_form", sender_id="bob")
+    events, replies = await run_action(ActionHandOff(), tracker)
+
+    slots = slots_set(events)
+    assert slots["handoff_reason"] == "threat" and slots["requested_slot"] is None
+    assert [e["name"] for e in _events_named(events, "active_loop")] == [None]
+    assert events[-1]["event"] == "pause"
+
+    complaint = fresh_services.store.get(slots["complaint_id"])
+    assert complaint.description == "买的电饭煲用了两天就坏了"
+    assert complaint.order_number == "DD20261120001" and complaint.escalation_reasons == ("threat",)
+    [case] = fresh_services.queue.queue()
+    assert (case.complaint.public_id, case.priority, case.reason) == (complaint.public_id, "P1", "threat")
+    assert "12315" in case.explanation
+    assert case.claim_due == IN_HOURS + timedelta(minutes=10)
+    job = fresh_services.jobs.get_by_key(f"{NO_AGENT_JOB}:{case.id}")
+    assert job.due_at == case.claim_due and job.status == "pending"
+
+    acknowledgement, wait = (r["text"] for r in replies)
+    assert "负责的同事" in acknowledgement
+    assert complaint.public_id in wait and "3分钟" in wait  # nobody waiting ahead
+
+
+async def test_a_repeat_on_the_same_order_is_found_in_the_store(fresh_services, clock):
+    svc = fresh_services
+    earlier = record_complaint(svc.store, svc.policies, CollectedComplaint(
+        channel="rest", sender_id="carol", category="delivery", description="快递一直没到",
+        order_reference="DD20261101002"), IN_HOURS - timedelta(days=3), svc.tz).complaint
+    tracker = make_tracker([("订单号DD20261101002", "give_details", {"order_number": "DD20261101002"})],
+                           slots={"order_number": "DD20261101002", "complaint_category": "delivery"},
+                           sender_id="carol")
+    events, replies = await run_action(ActionHandOff(), tracker)
+    [case] = svc.queue.queue()
+    assert case.reason == "repeated" and earlier.public_id in case.explanation
+    assert slots_set(events)["handoff_reason"] == "repeated"
+    assert "一次又一次" in replies[0]["text"]
+
+
+async def test_after_hours_the_customer_is_told_when_someone_will_call(fresh_services, clock):
+    clock[0] = AFTER_HOURS
+    tracker = make_tracker([("我要轉人工", "request_human", {})],
+                           slots={"handoff_decisions": [{"reason": "human_request", "priority": "P3",
+                                                         "explanation": "客户要求转人工"}]})
+    events, replies = await run_action(ActionHandOff(), tracker)
+    complaint = fresh_services.store.get(slots_set(events)["complaint_id"])
+    assert complaint.description == "我要轉人工" and complaint.category == "other"
+    acknowledgement, later = (r["text"] for r in replies)
+    assert "轉接人工" in acknowledgement  # in the customer's script
+    assert "下班時間" in later and "11月28日" in later and "09:03" in later
+
+
+async def test_the_session_start_loads_the_customers_earlier_complaints(fresh_services):
+    svc = fresh_services
+    earlier = record_complaint(svc.store, svc.policies, CollectedComplaint(
+        channel="rest", sender_id="dave", category="quality", description="屏幕坏了",
+        order_reference="DD20261101003"), IN_HOURS, svc.tz).complaint
+    tracker = make_tracker([("你好", "greet", {})], slots={"contact_phone": "13812345678"},
+                           sender_id="dave")
+    events, replies = await run_action(ActionSessionStart(), tracker)
+    assert replies == []
+    assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
+    slots = slots_set(events)
+    assert slots["contact_phone"] == "13812345678"  # carried over
+    assert [p["public_id"] for p in slots["prior_complaints"]] == [earlier.public_id]

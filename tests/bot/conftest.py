@@ -1,0 +1,17 @@
+"""Fixtures of the core's tests."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from bot.store import ComplaintStore
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[ComplaintStore]:
+    """A migrated complaint store on an empty database (SQLite and PostgreSQL), Shanghai time."""
+    store = ComplaintStore(database_url, timezone="Asia/Shanghai")
+    store.migrate()
+    yield store
+    store.close()

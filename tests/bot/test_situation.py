@@ -1,0 +1,46 @@
+"""What the escalation rules see of a conversation's events."""
+from datetime import datetime, timedelta, timezone
+
+from bot.escalation import decide
+from bot.situation import prior_complaint_values, situation_from_events
+
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+
+
+def user(text, intent, confidence=0.9):
+    return {"event": "user", "text": text,
+            "parse_data": {"intent": {"name": intent, "confidence": confidence}}}
+
+
+def test_only_messages_after_an_agent_handed_back_count():
+    events = [user("我要去12315投诉你们", "threaten"), {"event": "pause"},
+              user("好的谢谢你", "thank"), {"event": "resume"}, user("你好", "greet")]
+    situation = situation_from_events(events, {}, NOW)
+    assert [t.text for t in situation.turns] == ["你好"]
+    assert decide(situation) == []
+    assert [d.reason for d in decide(situation_from_events(events[:1], {}, NOW))] == ["threat"]
+
+
+def test_misunderstandings_in_a_row_and_the_amount_slot_are_read():
+    events = [user("在吗", "greet"), user("？", "nlu_fallback", 0.2), user("。。", "nlu_fallback", 0.1)]
+    situation = situation_from_events(events, {"amount": "两万块"}, NOW)
+    assert situation.consecutive_fallbacks == 2 and str(situation.amount) == "20000"
+    assert [d.reason for d in decide(situation)] == ["high_value"]
+
+
+def test_earlier_complaints_in_the_slot_make_a_repeat_on_the_same_order():
+    class Earlier:
+        public_id, status, order_number, category = "TS-20261120-0003", "open", "DD1234567890", "delivery"
+        created_at = NOW - timedelta(days=2)
+
+    slots = {"order_number": "dd1234567890", "prior_complaints": prior_complaint_values([Earlier])}
+    situation = situation_from_events([user("订单号DD1234567890", "give_details")], slots, NOW)
+    [decision] = decide(situation)
+    assert decision.reason == "repeated" and "TS-20261120-0003" in decision.explanation
+
+
+def test_an_unclear_answer_to_the_forms_question_is_not_a_misunderstanding():
+    events = [user("？", "nlu_fallback", 0.2), {"event": "active_loop", "name": "complaint_form"},
+              user("上周三吧", "nlu_fallback", 0.3), user("嗯嗯", "nlu_fallback", 0.3),
+              {"event": "active_loop", "name": None}, user("？？", "nlu_fallback", 0.1)]
+    assert situation_from_events(events, {}, NOW).consecutive_fallbacks == 1
