@@ -6,10 +6,20 @@ Add a command by writing `add_<name>_command(subparsers)` that registers a subpa
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
+import logging
+import os
+import signal
 import sys
-from typing import Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
+from bot.clock import utcnow
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.agents import AgentAccounts
+    from bot.store import ComplaintStore
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -54,7 +64,166 @@ def add_migrate_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=_migrate)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_migrate_command]
+StoreCommand = Callable[[argparse.Namespace, Settings, "ComplaintStore"], int]
+
+
+def _with_store(command: StoreCommand) -> Callable[[argparse.Namespace], int]:
+    """`command` run with the settings and the (migrated) store, closed afterwards."""
+    def run(args: argparse.Namespace) -> int:
+        from bot.store import ComplaintStore
+
+        try:
+            settings = Settings.load()
+            store = ComplaintStore.from_settings(settings)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        try:
+            store.migrate()
+            return command(args, settings, store)
+        finally:
+            store.close()
+
+    return run
+
+
+def _start_logging() -> None:
+    from bot.privacy import install_log_masking
+
+    install_log_masking()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request, with the Rasa token
+
+
+def _console(args: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
+    from bot.console.app import create_console_app
+
+    _start_logging()
+    app = create_console_app(settings, store, run_worker=not args.no_worker)
+    port = args.port or settings.console_port
+    print(f"Agent console: http://{args.host}:{port}/agent (Rasa server {settings.rasa_url})", flush=True)
+    app.run(host=args.host, port=port, access_log=False, motd=False)
+    return 0
+
+
+def add_console_command(subparsers: argparse._SubParsersAction) -> None:
+    """`console`: serve the agent console (and run the job worker alongside)."""
+    parser = subparsers.add_parser(
+        "console", help="serve the agent console for the people who take handoffs",
+        description="Serve the agent console at http://HOST:PORT/agent and run the job worker in "
+        "the same process. Reads DATABASE_URL, RASA_URL, RASA_TOKEN, CONSOLE_PORT, AGENT_SESSION_HOURS.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default CONSOLE_PORT or 5006)")
+    parser.add_argument("--no-worker", action="store_true",
+                        help="do not run the job worker here (run `python -m bot worker` instead)")
+    parser.set_defaults(run=_with_store(_console))
+
+
+def _worker(_: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
+    from bot.worker import run_worker
+
+    _start_logging()
+
+    async def until_signalled() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        print(f"Job worker running (Rasa server {settings.rasa_url}); Ctrl-C stops it.", flush=True)
+        await run_worker(settings, store, stop)
+
+    asyncio.run(until_signalled())
+    return 0
+
+
+def add_worker_command(subparsers: argparse._SubParsersAction) -> None:
+    """`worker`: run the persistent job worker alone."""
+    parser = subparsers.add_parser(
+        "worker", help="run due jobs (no-agent apologies, ...) until stopped",
+        description="Run the job worker without the console (the console runs one itself).")
+    parser.set_defaults(run=_with_store(_worker))
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The new password: one line of stdin (--password-stdin), AGENT_PASSWORD, or typed twice."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if os.environ.get("AGENT_PASSWORD"):
+        return os.environ["AGENT_PASSWORD"]
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        raise ValueError("the two passwords differ; nothing changed")
+    return password
+
+
+def _agent_add(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
+    agent = accounts.create(args.username, args.name or args.username, _read_password(args), utcnow())
+    print(f"agent {agent.username} ({agent.display_name}) added")
+
+
+def _agent_passwd(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
+    if accounts.get(args.username) is None:
+        raise LookupError(f"no agent named {args.username!r} (see `python -m bot agent list`)")
+    accounts.set_password(args.username, _read_password(args))
+    print(f"password of {args.username} changed; their open sessions ended")
+
+
+def _agent_list(accounts: "AgentAccounts", _: argparse.Namespace) -> None:
+    import sqlalchemy as sa
+
+    from bot.models import AgentRow
+
+    with accounts.store.session() as s:
+        rows = s.execute(sa.select(AgentRow.username, AgentRow.display_name, AgentRow.active)
+                         .order_by(AgentRow.username)).all()
+    for username, display_name, active in rows:
+        print(f"{username}\t{display_name}\t{'active' if active else 'deactivated'}")
+    if not rows:
+        print("no agents yet: add one with `python -m bot agent add USERNAME --name 显示名`", file=sys.stderr)
+
+
+def _agent_deactivate(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
+    if accounts.get(args.username) is None:
+        raise LookupError(f"no agent named {args.username!r} (see `python -m bot agent list`)")
+    accounts.deactivate(args.username)
+    print(f"agent {args.username} deactivated: cannot log in, sessions ended")
+
+
+def _agent(args: argparse.Namespace, _: Settings, store: "ComplaintStore") -> int:
+    from bot.agents import AgentAccounts
+
+    try:
+        args.action(AgentAccounts(store), args)
+    except (ValueError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_agent_command(subparsers: argparse._SubParsersAction) -> None:
+    """`agent add|passwd|list|deactivate`: the accounts of the people who use the console."""
+    parser = subparsers.add_parser("agent", help="add agents, change passwords, list agents")
+    actions = parser.add_subparsers(dest="agent_command", metavar="ACTION", required=True)
+    password_help = "read the password from the first line of stdin (else AGENT_PASSWORD, else prompt)"
+    add = actions.add_parser("add", help="add an agent who can log in to the console")
+    add.add_argument("username")
+    add.add_argument("--name", help="the name colleagues and customers see, e.g. 王芳")
+    add.add_argument("--password-stdin", action="store_true", help=password_help)
+    add.set_defaults(action=_agent_add)
+    passwd = actions.add_parser("passwd", help="set a new password (ends the agent's sessions)")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true", help=password_help)
+    passwd.set_defaults(action=_agent_passwd)
+    actions.add_parser("list", help="list agents: username, name, state").set_defaults(action=_agent_list)
+    deactivate = actions.add_parser("deactivate", help="stop an agent from logging in")
+    deactivate.add_argument("username")
+    deactivate.set_defaults(action=_agent_deactivate)
+    parser.set_defaults(run=_with_store(_agent))
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_migrate_command, add_console_command, add_worker_command, add_agent_command,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,13 @@ from bot.extraction import parse_amount
 #: Events after which an earlier message no longer counts.
 _STRETCH_STARTS = ("session_started", "restart", "resume")
 _CUSTOMER_DETAILS_SLOTS = ("order_number", "complaint_category", "amount")
+#: Intents of events the system triggers (e.g. the agent console's hand-back), not customer words.
+EXTERNAL_INTENT_PREFIX = "EXTERNAL_"
+
+
+def is_external(intent: Optional[str]) -> bool:
+    """True for an intent the system triggered rather than the customer typed."""
+    return bool(intent) and intent.startswith(EXTERNAL_INTENT_PREFIX)
 
 
 def current_stretch(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
@@ -30,12 +37,15 @@ def current_stretch(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, An
 
 
 def customer_turns(events: Iterable[Mapping[str, Any]]) -> List[Turn]:
-    """The customer's messages with the NLU's reading of them, oldest first."""
+    """The customer's messages with the NLU's reading of them, oldest first (system-triggered
+    intents left out)."""
     turns = []
     for event in events:
         if event.get("event") != "user":
             continue
         intent = (event.get("parse_data") or {}).get("intent") or {}
+        if is_external(intent.get("name")):
+            continue
         turns.append(Turn(event.get("text") or "", intent.get("name"),
                           float(intent.get("confidence") or 0.0)))
     return turns

@@ -23,7 +23,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.escalation import decide
-from bot.situation import situation_from_events
+from bot.situation import is_external, situation_from_events
 
 logger = logging.getLogger(__name__)
 DECISIONS_SLOT = "handoff_decisions"
@@ -55,7 +55,9 @@ class EscalationPolicy(Policy):
                                      rule_only_data: Optional[Dict[Text, Any]] = None,
                                      **kwargs: Any) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.latest_message is None:
+        latest = tracker.latest_message
+        if (tracker.latest_action_name != ACTION_LISTEN_NAME or latest is None
+                or is_external(latest.intent.get("name"))):
             return self._prediction(probabilities)
         events = [event.as_dict() for event in tracker.events]
         situation = situation_from_events(events, tracker.current_slot_values(),

@@ -7,10 +7,18 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from playwright.sync_api import Browser
 
+from tests.auxil.browser import chromium
 from tests.auxil.services import require_service
 
 DEFAULT_TEST_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for the browser tests (tests/auxil/browser.py)."""
+    yield from chromium()
 
 
 @pytest.fixture(scope="session")

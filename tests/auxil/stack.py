@@ -1,7 +1,9 @@
-"""The real assistant for end-to-end tests: action server and Rasa server on loopback ports.
+"""The real assistant for end-to-end tests: action server, Rasa server and agent console on
+loopback ports.
 
 Each stack gets its own complaint database, tracker database and endpoints file; all stacks
-share the one trained model (scripts/train_if_changed.py trains only when data changed).
+share the one trained model (scripts/train_if_changed.py trains only when data changed). The
+console also runs alone (`running_console`), against a Rasa server or none.
 """
 from __future__ import annotations
 
@@ -52,6 +54,25 @@ def server_env(extra: Mapping[str, str]) -> Dict[str, str]:
     return env
 
 
+def add_agent(database_url: str, username: str, password: str, name: str) -> None:
+    """Create a console agent in the store at `database_url`, as an operator would (the CLI)."""
+    subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "agent", "add", username, "--name", name,
+                    "--password-stdin"], input=password + "\n", text=True, cwd=ROOT, check=True,
+                   env=server_env({"DATABASE_URL": database_url}), stdout=subprocess.DEVNULL)
+
+
+@dataclass
+class Console:
+    """A running agent console: its URL, its complaint database and log file."""
+
+    url: str
+    database_url: str
+    log: Path
+
+    def add_agent(self, username: str, password: str, name: str) -> None:
+        add_agent(self.database_url, username, password, name)
+
+
 @dataclass
 class Stack:
     """A running assistant: URLs, API token, its complaint database and log files."""
@@ -61,6 +82,18 @@ class Stack:
     token: str
     database_url: str
     workdir: Path
+    console: Optional[Console] = None
+
+    @property
+    def console_url(self) -> str:
+        """Where the agent console serves (…/agent is its queue page)."""
+        if self.console is None:
+            raise RuntimeError("this stack was started without the console (start_console=False)")
+        return self.console.url
+
+    def add_agent(self, username: str, password: str, name: str) -> None:
+        """Create a console agent, as `python -m bot agent add` does."""
+        add_agent(self.database_url, username, password, name)
 
     @property
     def rasa_log(self) -> Path:
@@ -110,11 +143,50 @@ def _wait_until_ready(url: str, processes: List[subprocess.Popen], logs: List[Pa
     raise RuntimeError(f"not ready after {READY_TIMEOUT_S}s: {url}")
 
 
+def _stop(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            print(f"killed {process.args[:3]} after 20 s", file=sys.stderr)
+
+
+def _start_console(workdir: Path, env: Mapping[str, str], processes: List[subprocess.Popen],
+                   logs: List[Path]) -> Console:
+    port = free_port()
+    log = workdir / "console.log"
+    processes.append(subprocess.Popen(
+        [str(VENV_BIN / "python"), "-m", "bot", "console", "--port", str(port)],
+        cwd=ROOT, env=dict(env), stdout=log.open("w"), stderr=subprocess.STDOUT))
+    logs.append(log)
+    url = f"http://127.0.0.1:{port}"
+    _wait_until_ready(f"{url}/agent/login", processes, logs)
+    return Console(url, env["DATABASE_URL"], log)
+
+
+@contextmanager
+def running_console(workdir: Path, rasa_url: str, rasa_token: str = "",
+                    extra_env: Optional[Mapping[str, str]] = None) -> Iterator[Console]:
+    """Start the agent console (with its job worker) on a new SQLite store, talking to the Rasa
+    server at `rasa_url` (a closed port: as when Rasa is down); stop it on exit."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = server_env({"DATABASE_URL": f"sqlite:///{workdir / 'complaints.db'}", "RASA_URL": rasa_url,
+                      "RASA_TOKEN": rasa_token, **(extra_env or {})})
+    processes: List[subprocess.Popen] = []
+    try:
+        yield _start_console(workdir, env, processes, [])
+    finally:
+        _stop(processes)
+
+
 @contextmanager
 def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None,
                   extra_env: Optional[Mapping[str, str]] = None,
-                  start_actions: bool = True) -> Iterator[Stack]:
-    """Start the action server and the Rasa server; stop both on exit.
+                  start_actions: bool = True, start_console: bool = True) -> Iterator[Stack]:
+    """Start the action server, the Rasa server and the agent console; stop them on exit.
 
     With `start_actions=False` the action endpoint points at a port nothing listens on,
     as when the action server is down.
@@ -148,13 +220,8 @@ def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None
         logs.append(log)
         rasa_url = f"http://127.0.0.1:{rasa_port}"
         _wait_until_ready(f"{rasa_url}/status?token={token}", processes, logs)
-        yield Stack(rasa_url, f"http://127.0.0.1:{action_port}", token, database_url, workdir)
+        console = (_start_console(workdir, {**env, "RASA_URL": rasa_url, "RASA_TOKEN": token},
+                                  processes, logs) if start_console else None)
+        yield Stack(rasa_url, f"http://127.0.0.1:{action_port}", token, database_url, workdir, console)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                print(f"killed {process.args[:3]} after 20 s", file=sys.stderr)
+        _stop(processes)

@@ -44,3 +44,8 @@ def test_an_unclear_answer_to_the_forms_question_is_not_a_misunderstanding():
               user("上周三吧", "nlu_fallback", 0.3), user("嗯嗯", "nlu_fallback", 0.3),
               {"event": "active_loop", "name": None}, user("？？", "nlu_fallback", 0.1)]
     assert situation_from_events(events, {}, NOW).consecutive_fallbacks == 1
+
+
+def test_system_triggered_intents_are_not_the_customers_words():
+    events = [user("我要去12315投诉你们", "threaten"), user("", "EXTERNAL_handed_back", 1.0)]
+    assert [t.intent for t in situation_from_events(events, {}, NOW).turns] == ["threaten"]

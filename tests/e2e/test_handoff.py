@@ -65,3 +65,4 @@ def test_a_second_complaint_on_the_same_order_goes_to_a_person_as_repeated(stack
     case = _case_of(stack, sender)
     assert case.reason == "repeated" and "DD20261101777" in case.explanation
     assert stack.tracker(sender)["paused"] is True
+

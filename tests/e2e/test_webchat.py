@@ -1,7 +1,6 @@
 """The web chat page (GET /webchat) in headless Chromium against the real assistant.
 
-Needs /usr/bin/chromium (`apt-get install chromium`; another binary: CHROMIUM=/path); without it
-the tests are skipped loudly, or fail when CI=true. Playwright never downloads a browser here.
+The browser comes from tests/auxil/browser.py (skipped loudly without Chromium, failed on CI).
 WEBCHAT_SCREENSHOT=path saves a screenshot of a conversation with buttons (for the docs).
 """
 from __future__ import annotations
@@ -13,27 +12,12 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
-from tests.auxil.services import require_service
 from tests.auxil.stack import Stack
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REPLY_TIMEOUT_MS = 60_000  # the first replies of a fresh server are slow on 2 cores
 GREETING = re.compile("您好")  # both variants of utter_greet
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        require_service("Chromium", f"not found at {CHROMIUM} (apt-get install chromium, "
-                                    f"or set CHROMIUM=/path/to/chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class SocketTap:

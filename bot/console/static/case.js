@@ -1,0 +1,197 @@
+/*
+ * The case page: the complaint, why a person is needed, the customer's earlier complaints and
+ * the colleagues' notes (GET /agent/api/cases/<id>, every few seconds), and the live
+ * conversation (…/transcript, every 2 seconds). The agent who claimed the case replies, resolves
+ * it and hands it back to the assistant here. Customer text is shown as text only.
+ */
+"use strict";
+
+(() => {
+  const { api, el, notice, clockOffset, showSla } = window.AgentConsole;
+  const CASE_POLL_MS = 5000;
+  const TRANSCRIPT_POLL_MS = 2000;
+  const caseId = document.body.dataset.caseId;
+  const $ = (id) => document.getElementById(id);
+  const SPEAKERS = { customer: "客户", bot: "机器人" };
+  let data = null;
+  let offset = 0;
+  let shownCase = "";
+  let shownTranscript = "";
+
+  function facts(complaint) {
+    const rows = [
+      ["问题描述", complaint.description], ["问题类型", complaint.category_label],
+      ["发生时间", complaint.incident], ["订单号", complaint.order_number], ["商品", complaint.product],
+      ["金额", complaint.amount], ["客户希望", complaint.remedy_label], ["联系电话", complaint.contact_phone],
+      ["投诉时间", complaint.created_at_text], ["处理期限", complaint.resolution_due_text],
+      ["投诉状态", complaint.status_label], ["处理结果", complaint.resolution],
+    ];
+    return rows.filter(([, value]) => value).flatMap(([name, value]) => [
+      el("dt", { text: name }), el("dd", { text: value })]);
+  }
+
+  function earlierItem(complaint) {
+    return el("li", {},
+      el("strong", { text: complaint.id }),
+      ` · ${complaint.category_label} · ${complaint.status_label} · ${complaint.created_at_text}\n`,
+      complaint.description,
+      complaint.resolution ? `\n处理结果：${complaint.resolution}` : null);
+  }
+
+  function lockedText(view) {
+    if (view.status === "waiting") return "接手这个案件后，就可以在这里回复客户。";
+    if (view.status === "released") return "这个案件已经交还机器人。";
+    return `这个案件由同事 ${view.agent_name} 处理，对话会实时显示在这里。`;
+  }
+
+  function renderCase() {
+    const view = data.case;
+    const complaint = data.complaint;
+    document.title = `${complaint.id} · 投诉处理台`;
+    $("badge").className = `badge badge--${view.priority}`;
+    $("badge").textContent = `${view.priority} ${view.priority_label}`;
+    $("reason").textContent = view.reason_label;
+    $("case-title").textContent = `投诉 ${complaint.id}`;
+    $("case-status").textContent = `${view.status_label} · ${view.channel_label} · ${view.created_at_text} 转人工`;
+    $("reasons").replaceChildren(...view.decisions.map((decision) => el("li", {},
+      el("strong", { text: `${decision.priority} ${decision.reason_label}：` }), decision.explanation)));
+    $("summary").replaceChildren(...facts(complaint));
+    $("earlier").replaceChildren(...data.earlier.map(earlierItem));
+    $("earlier-empty").hidden = data.earlier.length > 0;
+    $("notes").replaceChildren(...data.notes.map((note) => el("li", {},
+      el("span", { className: "muted", text: `${note.agent_name} · ${note.created_at_text}\n` }), note.text)));
+    $("claim").hidden = !data.can.claim;
+    $("reply-form").hidden = !data.can.reply;
+    $("reply-locked").hidden = data.can.reply;
+    $("reply-locked").textContent = lockedText(view);
+    $("resolve-form").hidden = !data.can.resolve;
+    $("release-box").hidden = !data.can.release;
+    if (!$("remedy").options.length) {
+      $("remedy").replaceChildren(...data.remedies.map((remedy) => el("option", {
+        value: remedy.code, text: remedy.label, selected: remedy.code === complaint.remedy })));
+    }
+  }
+
+  async function loadCase() {
+    try {
+      const fresh = await api("GET", `cases/${caseId}`);
+      offset = clockOffset(fresh.now);
+      data = fresh;
+      const key = JSON.stringify({ ...fresh, now: null });
+      if (key !== shownCase) {
+        shownCase = key;
+        renderCase();
+      }
+    } catch (error) {
+      notice(error.message, "error");
+    }
+  }
+
+  function entry(message) {
+    const speaker = message.who === "agent" ? `专员 ${message.agent_name}` : SPEAKERS[message.who];
+    const text = message.buttons.length
+      ? `${message.text}\n［按钮］${message.buttons.join(" / ")}`.trim() : message.text;
+    return el("li", { className: `message message--${message.who}` },
+      el("div", { className: "message__meta", text: `${speaker} · ${message.time}` }),
+      el("p", { className: "message__text", text }));
+  }
+
+  async function loadTranscript() {
+    try {
+      const conversation = await api("GET", `cases/${caseId}/transcript`);
+      $("transcript-error").hidden = true;
+      $("paused").textContent = conversation.paused ? "（机器人已暂停，由专员回复）" : "（机器人正在自动回复）";
+      const key = JSON.stringify(conversation.entries);
+      if (key !== shownTranscript) {
+        shownTranscript = key;
+        const box = $("transcript");
+        box.replaceChildren(...conversation.entries.map(entry));
+        box.scrollTop = box.scrollHeight;
+      }
+    } catch (error) {
+      $("transcript-error").textContent = error.message;
+      $("transcript-error").hidden = false;
+    }
+  }
+
+  /** Run one action of the agent's with its button disabled, then show the case as it is now. */
+  async function act(button, request, done) {
+    button.disabled = true;
+    try {
+      done(await request());
+    } catch (error) {
+      notice(error.message, error.status === 409 ? "warning" : "error");
+    } finally {
+      button.disabled = false;
+      await loadCase();
+    }
+  }
+
+  function submitter(form) {
+    return form.querySelector('button[type="submit"]');
+  }
+
+  $("claim").addEventListener("click", () => act($("claim"),
+    () => api("POST", `cases/${caseId}/claim`), () => notice("您已接手这个案件，可以回复客户了。")));
+
+  $("reply-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(submitter($("reply-form")),
+      () => api("POST", `cases/${caseId}/reply`, { text: $("reply-text").value }),
+      (result) => {
+        $("reply-text").value = "";
+        $("tone-warning").hidden = true;
+        if (result.forbidden.length) {
+          notice(`已发送。提醒：回复里有忌语「${result.forbidden.join("」「")}」，下次请换个说法。`, "warning");
+        } else {
+          notice("已发送给客户。");
+        }
+        loadTranscript();
+      });
+  });
+
+  $("reply-text").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("reply-form").requestSubmit();
+  });
+
+  let toneTimer = null;
+  $("reply-text").addEventListener("input", () => {
+    clearTimeout(toneTimer);
+    toneTimer = setTimeout(async () => {
+      try {
+        const { forbidden } = await api("POST", "tone", { text: $("reply-text").value });
+        $("tone-warning").textContent = `回复里有忌语「${forbidden.join("」「")}」，建议换个说法（仍然可以发送）。`;
+        $("tone-warning").hidden = forbidden.length === 0;
+      } catch (error) {
+        $("tone-warning").hidden = true;
+      }
+    }, 400);
+  });
+
+  $("note-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(submitter($("note-form")),
+      () => api("POST", `cases/${caseId}/notes`, { text: $("note-text").value }),
+      () => { $("note-text").value = ""; notice("备注已保存。"); });
+  });
+
+  $("resolve-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(submitter($("resolve-form")),
+      () => api("POST", `cases/${caseId}/resolve`, { remedy: $("remedy").value, resolution: $("resolution").value }),
+      () => notice("已标记为解决。需要时请再和客户确认，然后交还机器人。"));
+  });
+
+  $("release").addEventListener("click", () => act($("release"),
+    () => api("POST", `cases/${caseId}/release`),
+    (result) => notice(result.warning || "已交还机器人，机器人会先和客户打个招呼。", result.warning ? "warning" : "ok")));
+
+  setInterval(() => { if (data) showSla($("sla"), data.case, offset); }, 1000);
+
+  async function poll(load, every) {
+    await load();
+    setTimeout(() => poll(load, every), every);
+  }
+  poll(loadCase, CASE_POLL_MS);
+  poll(loadTranscript, TRANSCRIPT_POLL_MS);
+})();

@@ -1,0 +1,95 @@
+"""What the console shows of cases, complaints and notes: JSON-ready dicts with Chinese labels
+and local times (ISO times too, for countdowns in the browser)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Dict, List, Optional
+from zoneinfo import ZoneInfo
+
+from bot.console import wording
+from bot.handoff import Case, Note
+from bot.labels import Labels
+from bot.models import Remedy
+from bot.store import Complaint
+
+View = Dict[str, Any]
+
+
+def iso(moment: Optional[datetime]) -> Optional[str]:
+    """`moment` as an ISO 8601 string with its offset, or None."""
+    return moment.isoformat() if moment else None
+
+
+@dataclass(frozen=True)
+class Views:
+    """Turns core values into what the console's pages and API clients read."""
+
+    labels: Labels
+    tz: ZoneInfo
+
+    def local(self, moment: Optional[datetime]) -> Optional[str]:
+        """E.g. 11月24日（周二）15:30, local time; None for None."""
+        return self.labels.format_datetime(moment.astimezone(self.tz)) if moment else None
+
+    def case(self, case: Case) -> View:
+        """A case as the queue lists it."""
+        complaint = case.complaint
+        return {
+            "id": case.id,
+            "priority": case.priority,
+            "priority_label": wording.PRIORITIES.get(case.priority, case.priority),
+            "reason": case.reason,
+            "reason_label": wording.REASONS.get(case.reason, case.reason),
+            "explanation": case.explanation,
+            "decisions": [{**d, "reason_label": wording.REASONS.get(d["reason"], d["reason"])}
+                          for d in case.decisions],
+            "status": case.status,
+            "status_label": wording.CASE_STATUSES.get(case.status, case.status),
+            "complaint_id": complaint.public_id,
+            "category_label": self.labels.category(complaint.category),
+            "channel": complaint.channel,
+            "channel_label": wording.CHANNELS.get(complaint.channel, complaint.channel),
+            "conversation_id": case.conversation_id,
+            "agent_id": case.agent_id,
+            "agent_name": case.agent_name,
+            "created_at": iso(case.created_at),
+            "created_at_text": self.local(case.created_at),
+            "claim_due": iso(case.claim_due),
+            "claim_due_text": self.local(case.claim_due),
+            "overdue": case.overdue,
+            "callback_due": iso(case.callback_due),
+            "callback_due_text": self.local(case.callback_due),
+            "claimed_at": iso(case.claimed_at),
+            "closed_at": iso(case.closed_at),
+        }
+
+    def complaint(self, complaint: Complaint) -> View:
+        """Everything the customer told us about one complaint."""
+        incident = complaint.incident_time_text or (
+            self.labels.format_date(complaint.incident_date) if complaint.incident_date else None)
+        return {
+            "id": complaint.public_id,
+            "status_label": self.labels.status(complaint.status),
+            "description": complaint.description,
+            "category_label": self.labels.category(complaint.category),
+            "incident": incident or self.labels.unknown,
+            "order_number": complaint.order_number or self.labels.unknown,
+            "product": complaint.product or self.labels.unknown,
+            "amount": f"{complaint.amount:,}元" if complaint.amount is not None else self.labels.unknown,
+            "remedy": complaint.desired_remedy,
+            "remedy_label": self.labels.remedy(complaint.desired_remedy),
+            "contact_phone": complaint.contact_phone or self.labels.unknown,
+            "resolution": complaint.resolution,
+            "created_at_text": self.local(complaint.created_at),
+            "resolution_due_text": self.local(complaint.resolution_due),
+        }
+
+    def note(self, note: Note) -> View:
+        """An internal note."""
+        return {"id": note.id, "agent_name": note.agent_name, "text": note.text,
+                "created_at": iso(note.created_at), "created_at_text": self.local(note.created_at)}
+
+    def remedy_options(self) -> List[View]:
+        """The remedies an agent can record, as {code, label}."""
+        return [{"code": remedy.value, "label": self.labels.remedy(remedy.value)} for remedy in Remedy]

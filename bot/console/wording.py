@@ -1,0 +1,54 @@
+"""Every sentence and label the agent console shows, in one table (agents read Chinese)."""
+from __future__ import annotations
+
+from typing import Mapping
+
+#: Escalation reason codes (`bot.escalation.REASONS`) as the queue shows them.
+REASONS: Mapping[str, str] = {
+    "safety": "安全问题",
+    "threat": "投诉或曝光威胁",
+    "identity": "特殊身份",
+    "repeated": "重复投诉",
+    "pushed_around": "被推诿",
+    "anger": "情绪激动",
+    "high_value": "大额争议",
+    "human_request": "要求人工",
+    "fallback": "机器人多次没听懂",
+}
+PRIORITIES: Mapping[str, str] = {"P1": "紧急", "P2": "优先", "P3": "普通"}
+CASE_STATUSES: Mapping[str, str] = {
+    "waiting": "等待接手",
+    "claimed": "处理中",
+    "resolved": "已解决，待交还",
+    "released": "已交还机器人",
+}
+CHANNELS: Mapping[str, str] = {
+    "webchat": "网页在线客服",
+    "rest": "REST 接口",
+    "wechat": "微信公众号",
+    "telegram": "Telegram",
+}
+
+LOGIN_FAILED = "用户名或密码不正确，请核对后再试一次。"
+LOGIN_INCOMPLETE = "请填写用户名和密码。"
+LOGGED_OUT = "您已安全退出，辛苦了！"
+LOGIN_NEEDED = "请先登录，登录已过期时也请重新登录。"
+CSRF_FAILED = "页面已过期，为了安全，请刷新页面后再操作。"
+BAD_REQUEST = "请求的格式不正确，请刷新页面后再试。"
+CASE_NOT_FOUND = "没有找到这个案件，请回到队列页查看。"
+PAGE_NOT_FOUND = "您要找的页面不存在，请回到队列页。"
+SERVER_ERROR = "抱歉，控制台出了点问题，请稍后重试；如果一直不行，请联系技术同事。"
+TAKEN_BY = "已被同事 {name} 接手"
+OWNED_BY = "这个案件由同事 {name} 负责，只有接手的同事可以回复和处理。"
+CLAIM_FIRST = "请先接手这个案件，再回复客户或处理。"
+CASE_CLOSED = "这个案件已经交还机器人，不能再回复或处理了。"
+ALREADY_RESOLVED = "这个案件已经标记为解决，可以交还机器人了。"
+CASE_CHANGED = "案件状态刚刚有了变化，请刷新页面看看最新情况。"
+EMPTY_REPLY = "回复内容不能为空。"
+EMPTY_NOTE = "备注内容不能为空。"
+EMPTY_RESOLUTION = "请写下处理结果，方便日后查看。"
+UNKNOWN_REMEDY = "请从列表里选择一种处理方式。"
+TOO_LONG = "内容太长了（最多 {limit} 个字），请分几次发送。"
+RASA_DOWN = "暂时连不上对话服务，这一步没有完成，客户也没有收到消息。请稍后再试；如果一直不行，请联系技术同事。"
+TRANSCRIPT_DOWN = "暂时连不上对话服务，对话记录读不出来，稍后会自动重试。"
+GREETING_NOT_SENT = "已交还机器人，但机器人的欢迎语没有发出，请留意客户接下来的消息。"

@@ -1,0 +1,146 @@
+"""Logging in to the console: pages and API need a session; wrong credentials get one polite
+message; changes made with the session cookie need the page's CSRF token; sessions expire."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from bot.agents import AgentAccounts
+from bot.clock import utcnow
+from bot.models import AgentSessionRow
+from bot.store import ComplaintStore
+from tests.auxil.agents import THREAT, AgentClient, seed_case
+from tests.auxil.stack import Console
+from tests.console.conftest import SESSION_HOURS, NewAgent
+
+WRONG_LOGIN = "用户名或密码不正确，请核对后再试一次。"
+
+
+@pytest.mark.parametrize("path", ["/agent", "/agent/", "/agent/cases/1"])
+def test_pages_send_a_visitor_to_the_login_page(console: Console, path: str) -> None:
+    answer = httpx.get(f"{console.url}{path}")
+    assert answer.status_code == 302
+    assert answer.headers["location"] == f"/agent/login?next={path.replace('/', '%2F')}"
+    login_page = httpx.get(f"{console.url}{answer.headers['location']}")
+    assert login_page.status_code == 200 and "请用您的专员账号登录" in login_page.text
+
+
+@pytest.mark.parametrize("method, path", [("GET", "queue"), ("GET", "cases/1"), ("POST", "cases/1/claim")])
+def test_the_api_answers_401_without_a_session(console: Console, method: str, path: str) -> None:
+    answer = httpx.request(method, f"{console.url}/agent/api/{path}")
+    assert answer.status_code == 401
+    assert answer.json() == {"error": "请先登录，登录已过期时也请重新登录。"}
+    bad_token = httpx.request(method, f"{console.url}/agent/api/{path}",
+                              headers={"Authorization": "Bearer not-a-session"})
+    assert bad_token.status_code == 401
+
+
+def test_a_wrong_password_and_an_unknown_name_get_the_same_polite_message(
+        console: Console, new_agent: NewAgent) -> None:
+    username, password = new_agent("王芳")
+    answers = [httpx.post(f"{console.url}/agent/login", data={"username": name, "password": secret})
+               for name, secret in [(username, password + "x"), ("nobody-here", password)]]
+    for answer in answers:
+        assert answer.status_code == 401
+        assert WRONG_LOGIN in answer.text
+        assert "set-cookie" not in answer.headers
+    assert f'value="{username}"' in answers[0].text, "the name typed stays in the form"
+    api_answers = [httpx.post(f"{console.url}/agent/api/login", json={"username": name, "password": secret})
+                   for name, secret in [(username, "wrong-password"), ("nobody-here", password)]]
+    assert [(a.status_code, a.json()) for a in api_answers] == [(401, {"error": WRONG_LOGIN})] * 2
+
+
+def test_logging_in_sets_a_strict_cookie_that_lasts_the_session(
+        console: Console, new_agent: NewAgent) -> None:
+    username, password = new_agent("王芳")
+    answer = httpx.post(f"{console.url}/agent/login",
+                        data={"username": username, "password": password, "next": "/agent/cases/7"})
+    assert answer.status_code == 302 and answer.headers["location"] == "/agent/cases/7"
+    cookie = answer.headers["set-cookie"]
+    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/agent"):
+        assert attribute in cookie
+    max_age = int(re.search(r"Max-Age=(\d+)", cookie).group(1))
+    assert SESSION_HOURS * 3600 - 60 <= max_age <= SESSION_HOURS * 3600
+
+    queue_page = httpx.get(f"{console.url}/agent", cookies=answer.cookies)
+    assert queue_page.status_code == 200
+    assert "王芳" in queue_page.text and "待处理案件" in queue_page.text
+    assert "script-src 'self'" in queue_page.headers["content-security-policy"]
+
+
+def test_an_agents_name_is_shown_as_text(console: Console, new_agent: NewAgent) -> None:
+    agent = AgentClient.by_form(console.url, *new_agent("<b>王芳</b>"))
+    page = agent.http.get("/agent").text
+    assert "&lt;b&gt;王芳&lt;/b&gt;" in page and "<b>" not in page
+
+
+def test_next_never_leads_off_the_console(console: Console, new_agent: NewAgent) -> None:
+    username, password = new_agent("王芳")
+    answer = httpx.post(f"{console.url}/agent/login", data={
+        "username": username, "password": password, "next": "https://evil.example/agent"})
+    assert answer.headers["location"] == "/agent"
+
+
+def test_api_login_gives_a_bearer_token_until_logout(console: Console, new_agent: NewAgent) -> None:
+    username, password = new_agent("李明")
+    answer = httpx.post(f"{console.url}/agent/api/login", json={"username": username, "password": password})
+    assert answer.status_code == 200
+    body = answer.json()
+    expires = datetime.fromisoformat(body["expires_at"])
+    assert abs(expires - (utcnow() + timedelta(hours=SESSION_HOURS))) < timedelta(minutes=1)
+    assert body["name"] == "李明"
+    bearer = {"Authorization": f"Bearer {body['token']}"}
+    assert httpx.get(f"{console.url}/agent/api/queue", headers=bearer).status_code == 200
+
+    assert httpx.post(f"{console.url}/agent/api/logout", headers=bearer).status_code == 200
+    assert httpx.get(f"{console.url}/agent/api/queue", headers=bearer).status_code == 401
+
+
+def test_changes_with_the_cookie_need_the_csrf_token(console: Console, new_agent: NewAgent) -> None:
+    case = seed_case(console.database_url, "csrf-customer", [THREAT])
+    agent = AgentClient.by_form(console.url, *new_agent("王芳"))
+
+    missing = agent.post(f"cases/{case.id}/claim", csrf=False)
+    wrong = agent.http.post(f"/agent/api/cases/{case.id}/claim", headers={"X-CSRF-Token": "guess"})
+    for answer in (missing, wrong):
+        assert answer.status_code == 403
+        assert answer.json() == {"error": "页面已过期，为了安全，请刷新页面后再操作。"}
+    assert agent.get(f"cases/{case.id}").json()["case"]["status"] == "waiting"
+
+    assert agent.post(f"cases/{case.id}/claim").status_code == 200
+    logout_without_token = agent.http.post("/agent/logout")
+    assert logout_without_token.status_code == 403
+    assert agent.http.get("/agent").status_code == 200, "still logged in"
+
+
+def test_logging_out_ends_the_session(console: Console, new_agent: NewAgent) -> None:
+    agent = AgentClient.by_form(console.url, *new_agent("王芳"))
+    answer = agent.http.post("/agent/logout", data={"csrf_token": agent.csrf_token})
+    assert answer.status_code == 302 and answer.headers["location"] == "/agent/login?out=1"
+    assert "Max-Age=0" in answer.headers["set-cookie"]
+    assert "您已安全退出" in agent.http.get("/agent/login?out=1").text
+    assert agent.http.get("/agent").status_code == 302
+    assert agent.get("queue").status_code == 401
+
+
+def test_an_expired_session_asks_to_log_in_again(console: Console, store: ComplaintStore,
+                                                 new_agent: NewAgent) -> None:
+    (page_name, page_password), (api_name, api_password) = new_agent("王芳"), new_agent("李明")
+    page_agent = AgentClient.by_form(console.url, page_name, page_password)
+    api_agent = AgentClient.by_api(console.url, api_name, api_password)
+    assert page_agent.http.get("/agent").status_code == 200
+    assert api_agent.get("queue").status_code == 200
+
+    accounts = AgentAccounts(store)
+    agent_ids = [accounts.get(name).id for name in (page_name, api_name)]
+    with store.session() as s, s.begin():  # the session's hours have passed
+        s.execute(update(AgentSessionRow).where(AgentSessionRow.agent_id.in_(agent_ids))
+                  .values(expires_at=utcnow() - timedelta(seconds=1)))
+
+    page = page_agent.http.get("/agent")
+    assert page.status_code == 302 and page.headers["location"].startswith("/agent/login")
+    assert api_agent.get("queue").status_code == 401

@@ -1,0 +1,167 @@
+"""A person takes over a real conversation: the customer talks to the real Rasa server and action
+server, an agent works the case at the agent console (API and browser), and hands it back."""
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Iterator, Tuple
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import update
+
+from bot.clock import utcnow
+from bot.handoff import NO_AGENT_JOB, Case, HandoffQueue, load_handoff_settings
+from bot.models import JobRow
+from bot.store import ComplaintStore
+from tests.auxil.agents import AgentClient, new_customer
+from tests.auxil.browser import PageErrors
+from tests.auxil.stack import Stack
+
+THREAT_MESSAGE = "再不处理我就去12315投诉你们"
+HANDED_BACK = "接下来由我继续为您服务"  # utter_handed_back
+REPLY_TIMEOUT_MS = 60_000
+
+
+def _handed_off_case(stack: Stack, channel: str, sender: str) -> Case:
+    """The case the conversation's handoff queued for the customer."""
+    store = ComplaintStore(stack.database_url)
+    try:
+        case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for(channel, sender)
+    finally:
+        store.close()
+    assert case is not None, f"the threat did not queue a case for {channel}:{sender}"
+    return case
+
+
+def _agent(stack: Stack, name: str) -> AgentClient:
+    username, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+    stack.add_agent(username, password, name)
+    return AgentClient.by_api(stack.console_url, username, password)
+
+
+def _bot_events(stack: Stack, sender: str) -> list:
+    return [e for e in stack.tracker(sender)["events"] if e["event"] == "bot"]
+
+
+def test_an_agent_takes_over_replies_and_hands_back_over_the_api(stack: Stack) -> None:
+    sender = new_customer()
+    stack.say(sender, "你好")
+    stack.say(sender, THREAT_MESSAGE)
+    case = _handed_off_case(stack, "rest", sender)
+    assert case.priority == "P1" and case.reason == "threat"
+    assert stack.tracker(sender)["paused"], "the assistant waits for the agent"
+    agent = _agent(stack, "王芳")
+
+    queued = [view["id"] for view in agent.get("queue").json()["cases"]]
+    assert case.id in queued
+    assert agent.post(f"cases/{case.id}/claim").status_code == 200
+    transcript = agent.get(f"cases/{case.id}/transcript").json()
+    assert transcript["paused"] is True
+    assert any(e["who"] == "customer" and e["text"] == THREAT_MESSAGE for e in transcript["entries"])
+
+    reply = "您好，我是客服王芳，您的问题由我来跟进，今天下班前给您答复。"
+    answer = agent.post(f"cases/{case.id}/reply", {"text": reply})
+    assert (answer.status_code, answer.json()) == (200, {"forbidden": []})
+    last_bot = _bot_events(stack, sender)[-1]
+    assert last_bot["text"] == reply and last_bot["metadata"]["agent"] == "王芳"
+    entries = agent.get(f"cases/{case.id}/transcript").json()["entries"]
+    assert entries[-1] | {"at": None, "time": None} == {
+        "who": "agent", "text": reply, "buttons": [], "agent_name": "王芳", "at": None, "time": None}
+
+    assert stack.say(sender, "好的，那我等你们消息") == [], "while paused, only the agent answers"
+    assert agent.get(f"cases/{case.id}/transcript").json()["entries"][-1]["text"] == "好的，那我等你们消息"
+
+    released = agent.post(f"cases/{case.id}/release")
+    assert released.status_code == 200
+    assert released.json()["warning"] is None
+    assert released.json()["case"]["status"] == "released"
+    tracker = stack.tracker(sender)
+    assert tracker["paused"] is False
+    assert HANDED_BACK in _bot_events(stack, sender)[-1]["text"]
+    assert stack.say(sender, "你好"), "the assistant answers again"
+
+
+def test_when_nobody_claims_in_time_the_consoles_worker_promises_a_callback(stack: Stack) -> None:
+    sender = new_customer()
+    stack.say(sender, THREAT_MESSAGE)
+    case = _handed_off_case(stack, "rest", sender)
+    store = ComplaintStore(stack.database_url)
+    try:  # the claim deadline passes
+        with store.session() as s, s.begin():
+            s.execute(update(JobRow).where(JobRow.key == f"{NO_AGENT_JOB}:{case.id}").values(due_at=utcnow()))
+    finally:
+        store.close()
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _bot_events(stack, sender)[-1]["metadata"].get("kind") != NO_AGENT_JOB:
+        time.sleep(0.5)
+    apology = _bot_events(stack, sender)[-1]
+    assert apology["metadata"].get("kind") == NO_AGENT_JOB, "the console's worker sent no apology"
+    agent = _agent(stack, "王芳")
+    queued = next(view for view in agent.get("queue").json()["cases"] if view["id"] == case.id)
+    assert queued["overdue"] is True
+    assert case.complaint.public_id in apology["text"]
+    assert queued["callback_due_text"] in apology["text"], "the console shows the time promised"
+
+
+@pytest.fixture
+def customer_and_agent(browser: Browser) -> Iterator[Tuple[Page, Page]]:
+    """Two browser profiles: the customer's web chat and the agent's console."""
+    profiles = [PageErrors(browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}))
+                for _ in range(2)]
+    customer, agent = (profile.new_page() for profile in profiles)
+    yield customer, agent
+    for profile in profiles:
+        profile.context.close()
+    errors = [error for profile in profiles for error in profile.errors]
+    assert not errors, errors
+
+
+def _say(page: Page, text: str) -> None:
+    """The customer types `text` into the web chat and waits for the assistant's answer."""
+    replies = page.locator(".message--bot .message__bubble")
+    count = replies.count()
+    page.locator("#input").fill(text)
+    page.locator("#input").press("Enter")
+    expect(replies).not_to_have_count(count, timeout=REPLY_TIMEOUT_MS)
+
+
+def test_an_agents_reply_in_the_console_reaches_the_customers_web_chat(
+        stack: Stack, customer_and_agent: Tuple[Page, Page]) -> None:
+    customer, agent = customer_and_agent
+    customer.goto(f"{stack.rasa_url}/webchat")
+    expect(customer.locator("#status")).to_have_attribute("data-state", "online", timeout=20_000)
+    _say(customer, "你好")
+    _say(customer, THREAT_MESSAGE)
+    case = _handed_off_case(stack, "webchat", customer.locator("html").get_attribute("data-session-id"))
+    username, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+    stack.add_agent(username, password, "王芳")
+
+    agent.goto(f"{stack.console_url}/agent")
+    agent.get_by_label("用户名").fill(username)
+    agent.get_by_label("密码").fill(password)
+    agent.get_by_role("button", name="登录").click()
+    row = agent.locator(f'.queue-item[data-case-id="{case.id}"]')
+    expect(row).to_contain_text(case.complaint.public_id)
+    expect(row.locator(".badge")).to_have_text("P1 紧急")
+    expect(row).to_contain_text("网页在线客服")
+    row.get_by_role("button", name="接手").click()
+
+    expect(agent).to_have_url(f"{stack.console_url}/agent/cases/{case.id}")
+    transcript = agent.locator("#transcript")
+    expect(transcript.locator(".message--customer").last).to_contain_text(THREAT_MESSAGE)
+    expect(agent.locator("#paused")).to_have_text("（机器人已暂停，由专员回复）")
+    reply = "您好，我是客服王芳，您的问题由我来跟进，今天下班前给您答复。"
+    agent.get_by_label("回复内容").fill(reply)
+    agent.get_by_role("button", name="发送给客户").click()
+
+    expect(transcript.locator(".message--agent .message__text").last).to_have_text(reply)
+    expect(transcript.locator(".message--agent .message__meta").last).to_contain_text("专员 王芳")
+    customer_view = customer.locator(".message--bot .message__bubble")
+    expect(customer_view.last).to_have_text(reply, timeout=REPLY_TIMEOUT_MS)
+
+    agent.get_by_role("button", name="交还机器人").click()
+    expect(agent.locator("#notice")).to_have_text("已交还机器人，机器人会先和客户打个招呼。")
+    expect(customer_view.last).to_contain_text(HANDED_BACK, timeout=REPLY_TIMEOUT_MS)
+    expect(agent.locator("#paused")).to_have_text("（机器人正在自动回复）")
