@@ -13,6 +13,7 @@ from bot.labels import Labels, load_labels
 from bot.policies import Policies, load_policies
 from bot.settings import Settings
 from bot.store import ComplaintStore, shared_store
+from bot.surveys import Surveys, load_survey_settings
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Services:
     tz: ZoneInfo
     queue: HandoffQueue
     jobs: JobQueue
+    surveys: Surveys
 
     def now(self) -> datetime:
         """The current time, timezone-aware (UTC)."""
@@ -41,6 +43,7 @@ def services() -> Services:
     """The services of this process (the store connects lazily on first query)."""
     settings = Settings.load()
     store = shared_store()
+    jobs = JobQueue(store)
     return Services(
         store=store,
         policies=load_policies(),
@@ -48,5 +51,6 @@ def services() -> Services:
         anger=load_anger_model(),
         tz=settings.tz,
         queue=HandoffQueue(store, load_handoff_settings(settings.tz)),
-        jobs=JobQueue(store),
+        jobs=jobs,
+        surveys=Surveys(store, jobs, load_survey_settings()),
     )

@@ -75,7 +75,8 @@ class ActionSubmitComplaint(Action):
 
 
 class ActionRecordAcceptance(Action):
-    """The closed question's answer: thanks if accepted, a colleague follows up if not."""
+    """The closed question's answer: thanks if accepted (and a satisfaction check is scheduled),
+    a colleague follows up if not."""
 
     def name(self) -> Text:
         return "action_record_acceptance"
@@ -88,6 +89,9 @@ class ActionRecordAcceptance(Action):
         complaint = await asyncio.to_thread(
             svc.store.record_acceptance, complaint_id, accepted, svc.now())
         if accepted:
+            # The conversation about it is closed: how satisfied is the customer?
+            await asyncio.to_thread(svc.surveys.schedule_after_closure, complaint_id, svc.now(),
+                                    follow_up=False)
             dispatcher.utter_message(response="utter_plan_accepted")
         else:
             dispatcher.utter_message(

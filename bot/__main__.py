@@ -221,8 +221,55 @@ def add_agent_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=_with_store(_agent))
 
 
+def _telegram_set_webhook(args: argparse.Namespace) -> int:
+    from telegram.error import TelegramError
+
+    from channels.tg_bot import new_bot
+    from channels.tg_settings import ALLOWED_UPDATES, TelegramSettings
+
+    if not args.url.startswith("https://"):
+        print(f"error: Telegram calls webhooks over HTTPS only; got {args.url!r}", file=sys.stderr)
+        return 2
+    try:
+        settings = TelegramSettings.from_environment()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    async def set_webhook() -> str:
+        async with new_bot(settings) as bot:
+            await bot.set_webhook(args.url, secret_token=settings.secret_token, allowed_updates=list(ALLOWED_UPDATES),
+                                  max_connections=args.max_connections, drop_pending_updates=args.drop_pending_updates)
+            return bot.username
+
+    try:
+        username = asyncio.run(set_webhook())
+    except TelegramError as exc:
+        print(f"error: Telegram refused the webhook: {exc} (is TELEGRAM_BOT_TOKEN right?)", file=sys.stderr)
+        return 1
+    print(f"@{username}: updates ({', '.join(ALLOWED_UPDATES)}) now go to {args.url}, with the secret token")
+    return 0
+
+
+def add_telegram_command(subparsers: argparse._SubParsersAction) -> None:
+    """`telegram set-webhook`: tell Telegram where to deliver the bot's updates (once, not per request)."""
+    parser = subparsers.add_parser("telegram", help="set up the Telegram bot's webhook")
+    actions = parser.add_subparsers(dest="telegram_command", metavar="ACTION", required=True)
+    webhook = actions.add_parser(
+        "set-webhook", help="point the bot's webhook at this server",
+        description="Call the Bot API's setWebhook with TELEGRAM_WEBHOOK_SECRET as the secret token "
+        "and the update types the channel handles. Reads TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET "
+        "and TELEGRAM_API_BASE_URL.")
+    webhook.add_argument("--url", required=True, help="https://<host>/webhooks/tg/webhook")
+    webhook.add_argument("--max-connections", type=int, default=40,
+                         help="connections Telegram opens at once (1-100, default 40)")
+    webhook.add_argument("--drop-pending-updates", action="store_true",
+                         help="discard the updates Telegram holds for the bot")
+    webhook.set_defaults(run=_telegram_set_webhook)
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    add_migrate_command, add_console_command, add_worker_command, add_agent_command,
+    add_migrate_command, add_console_command, add_worker_command, add_agent_command, add_telegram_command,
 ]
 
 

@@ -8,6 +8,7 @@ from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
 from bot.complaints import CONTACT_HERE, split_order_reference
+from bot.evidence import EvidenceStore
 from bot.extraction import parse_amount, parse_date
 from bot.policies import Policies, RemedyPlan
 from bot.store import Complaint, ComplaintDraft, ComplaintStore
@@ -48,7 +49,8 @@ def record_complaint(
     store: ComplaintStore, policies: Policies, collected: CollectedComplaint,
     now: datetime, tz: ZoneInfo,
 ) -> RecordedComplaint:
-    """Store the complaint with its deadlines and return the plan to tell the customer."""
+    """Store the complaint with its deadlines (and the evidence the customer sent before it) and
+    return the plan to tell the customer."""
     plan = policies.plan_for(collected.desired_remedy)
     first_response_due = policies.first_response.due(now, tz)
     remedy_due = plan.deadline.due(now, tz)
@@ -79,6 +81,8 @@ def record_complaint(
         remedy_due=remedy_due.astimezone(tz).date(),
     )
     complaint = store.create(draft, now)
+    # Photos or files the customer sent before the complaint existed belong to it now.
+    EvidenceStore(store).attach_unfiled(complaint.channel, complaint.sender_id, complaint.public_id)
     return RecordedComplaint(complaint, plan, remedy_due, first_response_due)
 
 

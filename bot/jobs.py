@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
@@ -46,6 +46,15 @@ class Job:
 
 class PermanentFailure(Exception):
     """Raised by a handler when retrying cannot help (e.g. the customer is unreachable)."""
+
+
+class RetryLater(Exception):
+    """Raised by a handler when the job cannot run yet (e.g. an agent is talking with the
+    customer): it runs again after `delay`, and this attempt does not count."""
+
+    def __init__(self, reason: str, delay: timedelta) -> None:
+        super().__init__(reason)
+        self.delay = delay
 
 
 def _job(row: JobRow) -> Job:
@@ -133,6 +142,11 @@ class JobQueue:
             self._finish(job_id, worker, status=JobStatus.PENDING.value, due_at=retry_at,
                          last_error=error[:2000])
 
+    def postpone(self, job_id: int, worker: str, until: datetime) -> None:
+        """Run the job again at `until`, without counting this attempt."""
+        self._finish(job_id, worker, status=JobStatus.PENDING.value, due_at=until,
+                     attempts=JobRow.attempts - 1)
+
     def _finish(self, job_id: int, worker: str, **values: Any) -> None:
         with self.store.session() as s, s.begin():
             s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.locked_by == worker)
@@ -190,6 +204,9 @@ class Worker:
             if handler is None:
                 raise PermanentFailure(f"no handler for jobs of kind {job.kind!r}")
             await handler(job)
+        except RetryLater as exc:
+            logger.info("job %s (%s) postponed by %s: %s", job.id, job.kind, exc.delay, exc)
+            await asyncio.to_thread(self.jobs.postpone, job.id, self.worker_id, self.clock() + exc.delay)
         except PermanentFailure as exc:
             logger.warning("job %s (%s) cannot be done: %s", job.id, job.kind, exc)
             await asyncio.to_thread(self.jobs.fail, job.id, self.worker_id, str(exc), self.clock(), None)

@@ -302,3 +302,65 @@ class JobRow(Base):
     last_error = sa.Column(sa.Text, nullable=True)
     created_at = sa.Column(UTCDateTime, nullable=False)
     finished_at = sa.Column(UTCDateTime, nullable=True)
+
+
+class EvidenceRow(Base):
+    """Something a customer sent besides words (a photo, a video, a location, a link), kept with
+    their open complaint when they have one (`bot.evidence`)."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (sa.Index("ix_evidence_channel_sender_id", "channel", "sender_id"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    channel = sa.Column(sa.String(32), nullable=False)
+    sender_id = sa.Column(sa.String(128), nullable=False)
+    complaint_id = sa.Column(sa.Integer, sa.ForeignKey("complaints.id"), nullable=True, index=True)
+    """The complaint it belongs to; None until the customer has an open one."""
+    kind = sa.Column(sa.String(16), nullable=False)
+    """image, video, location or link."""
+    media_id = sa.Column(sa.String(255), nullable=True)
+    """The platform's id for downloading the file (WeChat keeps it 3 days)."""
+    url = sa.Column(sa.Text, nullable=True)
+    details = sa.Column(sa.JSON, nullable=False, default=dict)
+    """What else the platform said: a link's title, a location's label and coordinates."""
+    created_at = sa.Column(UTCDateTime, nullable=False)
+
+
+class SurveyKind(str, Enum):
+    """What a survey asks after closure."""
+
+    SATISFACTION = "satisfaction"
+    """How satisfied the customer is, 1-5."""
+    FOLLOW_UP = "follow_up"
+    """回访: did the problem stay solved?"""
+
+
+class SurveyStatus(str, Enum):
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    ANSWERED = "answered"
+    EXPIRED = "expired"
+    UNDELIVERABLE = "undeliverable"
+
+
+class SurveyRow(Base):
+    """One survey of one complaint: at most one of each kind, never repeated once answered."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (sa.UniqueConstraint("complaint_id", "kind"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    complaint_id = sa.Column(sa.Integer, sa.ForeignKey("complaints.id"), nullable=False, index=True)
+    kind = sa.Column(sa.String(16), nullable=False)
+    status = sa.Column(sa.String(16), nullable=False, default=SurveyStatus.SCHEDULED.value,
+                       server_default=SurveyStatus.SCHEDULED.value)
+    due_at = sa.Column(UTCDateTime, nullable=False)
+    sent_at = sa.Column(UTCDateTime, nullable=True)
+    expires_at = sa.Column(UTCDateTime, nullable=True)
+    answered_at = sa.Column(UTCDateTime, nullable=True)
+    score = sa.Column(sa.Integer, nullable=True)
+    """Satisfaction 1 (very unhappy) to 5 (very happy)."""
+    solved = sa.Column(sa.Boolean, nullable=True)
+    """Follow-up: the problem stayed solved."""
+    comment = sa.Column(sa.Text, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False)

@@ -1,4 +1,5 @@
-"""The persistent job worker: runs due jobs (no-agent apologies, …) from the store's jobs table.
+"""The persistent job worker: runs due jobs (no-agent apologies, surveys, follow-ups) from the
+store's jobs table.
 
 It runs inside the agent console's process, or alone with `python -m bot worker`; several
 workers may share a database (see `bot.jobs`).
@@ -15,11 +16,16 @@ from bot.rasa_api import RasaApi
 from bot.responses import load_responses
 from bot.settings import Settings
 from bot.store import ComplaintStore
+from bot.survey_jobs import survey_job_handlers
+from bot.surveys import Surveys, load_survey_settings
 
 
 def build_worker(queue: HandoffQueue, rasa: RasaApi) -> Worker:
     """A worker with every job handler, on the queue's database."""
-    return Worker(JobQueue(queue.store), handoff_job_handlers(queue, rasa, load_responses(), load_labels()))
+    jobs = JobQueue(queue.store)
+    surveys = Surveys(queue.store, jobs, load_survey_settings())
+    return Worker(jobs, {**handoff_job_handlers(queue, rasa, load_responses(), load_labels()),
+                         **survey_job_handlers(surveys, rasa)})
 
 
 async def run_worker(settings: Settings, store: ComplaintStore, stop: asyncio.Event) -> None:

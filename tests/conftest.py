@@ -72,3 +72,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = request.getfixturevalue("postgres_database_url")
     _empty_postgres_schema(url)
     return url
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread from its first use to the end of the session, and async tests after it could not run."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))

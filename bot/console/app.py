@@ -22,10 +22,12 @@ from bot.console.errors import ConsoleError, LoginRequired
 from bot.console.pages import error_page, login_url, pages
 from bot.console.views import Views
 from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.jobs import JobQueue
 from bot.labels import load_labels
 from bot.rasa_api import RasaApi
 from bot.settings import Settings
 from bot.store import ComplaintStore
+from bot.surveys import Surveys, load_survey_settings
 from bot.worker import build_worker
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,8 @@ def create_console_app(settings: Settings, store: ComplaintStore, run_worker: bo
     @app.before_server_start
     async def connect(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.rasa = RasaApi(settings.rasa_url, settings.rasa_token, timeout=RASA_TIMEOUT_S)
-        app.ctx.desk = AgentDesk(queue, app.ctx.rasa, Views(load_labels(), settings.tz))
+        surveys = Surveys(store, JobQueue(store), load_survey_settings())
+        app.ctx.desk = AgentDesk(queue, app.ctx.rasa, Views(load_labels(), settings.tz), surveys)
         app.ctx.stop_worker = asyncio.Event()
         app.ctx.worker = None
 

@@ -20,6 +20,8 @@ from bot.console.views import View, Views, iso
 from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
 from bot.models import CaseStatus, Remedy
 from bot.rasa_api import RasaApi, RasaError
+from bot.responses import load_responses
+from bot.surveys import Surveys
 from bot.tone import ForbiddenPhrase, find_forbidden, load_forbidden_phrases
 
 logger = logging.getLogger(__name__)
@@ -59,10 +61,11 @@ def _text(value: object, empty: str, limit: int) -> str:
 class AgentDesk:
     """The console's operations on the handoff queue and the customer's conversation."""
 
-    def __init__(self, queue: HandoffQueue, rasa: RasaApi, views: Views,
+    def __init__(self, queue: HandoffQueue, rasa: RasaApi, views: Views, surveys: Surveys,
                  phrases: Tuple[ForbiddenPhrase, ...] = (),
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.queue = queue
+        self.surveys = surveys
         self.rasa = rasa
         self.views = views
         self.phrases = phrases or load_forbidden_phrases()
@@ -137,7 +140,8 @@ class AgentDesk:
         return self.views.note(note)
 
     async def resolve(self, case_id: int, agent: Agent, remedy: object, resolution: object) -> View:
-        """Resolve the complaint with the remedy given and what was done."""
+        """Resolve the complaint with the remedy given and what was done; the customer is told,
+        and the satisfaction check and the follow-up are scheduled."""
         if remedy not in {r.value for r in Remedy}:
             raise ConsoleError(wording.UNKNOWN_REMEDY)
         resolution = _text(resolution, wording.EMPTY_RESOLUTION, MAX_NOTE_CHARS)
@@ -147,6 +151,15 @@ class AgentDesk:
                                            self.clock(), str(remedy))
         except CaseConflict:
             raise Conflict(wording.CASE_CHANGED) from None
+        complaint = case.complaint
+        await asyncio.to_thread(self.surveys.schedule_after_closure, complaint.public_id,
+                                self.clock(), True)
+        notice = load_responses().render("utter_status_resolved", complaint.script,
+                                         complaint_id=complaint.public_id, resolution=resolution)
+        try:  # the customer hears it on their channel; the resolution stands if that fails
+            await self.rasa.send_text(case.conversation_id, notice, {"kind": "status"})
+        except RasaError as exc:
+            logger.warning("case %s resolved, but the customer was not told: %s", case_id, exc)
         return self.views.case(case)
 
     async def release(self, case_id: int, agent: Agent) -> View:

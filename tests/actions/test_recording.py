@@ -96,11 +96,14 @@ async def test_the_answer_to_the_closed_question_is_stored(fresh_services):
     _, [reply] = await run_action(ActionRecordAcceptance(), tracker)
     assert fresh_services.store.get(complaint_id).customer_accepted is False
     assert complaint_id in reply["text"] and "抱歉" in reply["text"]
+    assert fresh_services.surveys.get(complaint_id, "satisfaction") is None  # not closed yet
 
     tracker = make_tracker([("可以", "affirm", {})], slots={"complaint_id": complaint_id})
     _, [reply] = await run_action(ActionRecordAcceptance(), tracker)
     assert fresh_services.store.get(complaint_id).customer_accepted is True
     assert "谢谢" in reply["text"]
+    survey = fresh_services.surveys.get(complaint_id, "satisfaction")
+    assert survey.status == "scheduled" and fresh_services.surveys.get(complaint_id, "follow_up") is None
 
 
 async def test_progress_by_id_by_latest_and_when_unknown(fresh_services):
@@ -139,3 +142,14 @@ async def test_policy_questions_are_answered_with_numbers_and_a_date():
     tracker = make_tracker([("幾天內可以退貨", "ask_policy_return_window", {})])
     _, [reply] = await run_action(ActionAnswerPolicy(), tracker)
     assert "7天" in reply["text"] and "無理由退貨" in reply["text"]
+
+
+async def test_a_photo_sent_before_the_complaint_is_attached_to_it(fresh_services):
+    from bot.evidence import EvidenceStore
+
+    evidence = EvidenceStore(fresh_services.store)
+    evidence.attach("rest", "erin", "image", fresh_services.now(), media_id="photo-1")
+    tracker = make_tracker([("对", "affirm", {})], slots=COLLECTED, sender_id="erin")
+    events, _ = await run_action(ActionSubmitComplaint(), tracker)
+    [photo] = evidence.for_complaint(slots_set(events)["complaint_id"])
+    assert photo.media_id == "photo-1"

@@ -21,6 +21,8 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional
 import httpx
 import yaml
 
+from tests.auxil.agents import AgentClient
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 READY_TIMEOUT_S = 240
@@ -116,6 +118,29 @@ class Stack:
                              params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
+
+    def bot_events(self, sender: str) -> List[Dict[str, Any]]:
+        """What the assistant (or an agent, or a job) sent the customer, oldest first."""
+        return [e for e in self.tracker(sender)["events"] if e["event"] == "bot"]
+
+    def wait_for_bot_event(self, sender: str, kind: str, timeout: float = 60) -> Dict[str, Any]:
+        """The newest bot event with `metadata.kind == kind` or, for responses, `utter_action ==
+        kind`, waiting up to `timeout` seconds (e.g. for the console's job worker)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for event in reversed(self.bot_events(sender)):
+                metadata = event.get("metadata") or {}
+                if kind in (metadata.get("kind"), metadata.get("utter_action")):
+                    return event
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no bot event {kind!r} for {sender} within {timeout:.0f} s")
+            time.sleep(0.5)
+
+    def agent(self, name: str) -> AgentClient:
+        """A new agent called `name`, logged in to the console's API."""
+        username, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+        self.add_agent(username, password, name)
+        return AgentClient.by_api(self.console_url, username, password)
 
 
 def _write_endpoints(workdir: Path, action_port: int) -> Path:

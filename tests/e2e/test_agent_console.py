@@ -14,7 +14,7 @@ from bot.clock import utcnow
 from bot.handoff import NO_AGENT_JOB, Case, HandoffQueue, load_handoff_settings
 from bot.models import JobRow
 from bot.store import ComplaintStore
-from tests.auxil.agents import AgentClient, new_customer
+from tests.auxil.agents import new_customer
 from tests.auxil.browser import PageErrors
 from tests.auxil.stack import Stack
 
@@ -34,15 +34,6 @@ def _handed_off_case(stack: Stack, channel: str, sender: str) -> Case:
     return case
 
 
-def _agent(stack: Stack, name: str) -> AgentClient:
-    username, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-    stack.add_agent(username, password, name)
-    return AgentClient.by_api(stack.console_url, username, password)
-
-
-def _bot_events(stack: Stack, sender: str) -> list:
-    return [e for e in stack.tracker(sender)["events"] if e["event"] == "bot"]
-
 
 def test_an_agent_takes_over_replies_and_hands_back_over_the_api(stack: Stack) -> None:
     sender = new_customer()
@@ -51,7 +42,7 @@ def test_an_agent_takes_over_replies_and_hands_back_over_the_api(stack: Stack) -
     case = _handed_off_case(stack, "rest", sender)
     assert case.priority == "P1" and case.reason == "threat"
     assert stack.tracker(sender)["paused"], "the assistant waits for the agent"
-    agent = _agent(stack, "王芳")
+    agent = stack.agent("王芳")
 
     queued = [view["id"] for view in agent.get("queue").json()["cases"]]
     assert case.id in queued
@@ -63,7 +54,7 @@ def test_an_agent_takes_over_replies_and_hands_back_over_the_api(stack: Stack) -
     reply = "您好，我是客服王芳，您的问题由我来跟进，今天下班前给您答复。"
     answer = agent.post(f"cases/{case.id}/reply", {"text": reply})
     assert (answer.status_code, answer.json()) == (200, {"forbidden": []})
-    last_bot = _bot_events(stack, sender)[-1]
+    last_bot = stack.bot_events(sender)[-1]
     assert last_bot["text"] == reply and last_bot["metadata"]["agent"] == "王芳"
     entries = agent.get(f"cases/{case.id}/transcript").json()["entries"]
     assert entries[-1] | {"at": None, "time": None} == {
@@ -78,7 +69,7 @@ def test_an_agent_takes_over_replies_and_hands_back_over_the_api(stack: Stack) -
     assert released.json()["case"]["status"] == "released"
     tracker = stack.tracker(sender)
     assert tracker["paused"] is False
-    assert HANDED_BACK in _bot_events(stack, sender)[-1]["text"]
+    assert HANDED_BACK in stack.bot_events(sender)[-1]["text"]
     assert stack.say(sender, "你好"), "the assistant answers again"
 
 
@@ -94,11 +85,11 @@ def test_when_nobody_claims_in_time_the_consoles_worker_promises_a_callback(stac
         store.close()
 
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and _bot_events(stack, sender)[-1]["metadata"].get("kind") != NO_AGENT_JOB:
+    while time.monotonic() < deadline and stack.bot_events(sender)[-1]["metadata"].get("kind") != NO_AGENT_JOB:
         time.sleep(0.5)
-    apology = _bot_events(stack, sender)[-1]
+    apology = stack.bot_events(sender)[-1]
     assert apology["metadata"].get("kind") == NO_AGENT_JOB, "the console's worker sent no apology"
-    agent = _agent(stack, "王芳")
+    agent = stack.agent("王芳")
     queued = next(view for view in agent.get("queue").json()["cases"] if view["id"] == case.id)
     assert queued["overdue"] is True
     assert case.complaint.public_id in apology["text"]

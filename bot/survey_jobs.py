@@ -1,0 +1,58 @@
+"""Jobs of the surveys: send a satisfaction check or a follow-up on the customer's own channel,
+by triggering the assistant's intent for it (the assistant asks, with buttons where the channel
+has them, and hears the answer)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable, Dict
+
+from bot.clock import utcnow
+from bot.evidence import EvidenceStore
+from bot.jobs import Handler, Job, PermanentFailure, RetryLater
+from bot.models import Status, SurveyKind, SurveyStatus
+from bot.rasa_api import RasaApi
+from bot.surveys import JOB_KINDS, Surveys
+
+#: The intent the assistant is triggered with, per survey kind (rules in data/rules.yml).
+SURVEY_INTENTS = {SurveyKind.SATISFACTION.value: "EXTERNAL_satisfaction_survey",
+                  SurveyKind.FOLLOW_UP.value: "EXTERNAL_follow_up"}
+
+
+#: How long to wait while an agent is talking with the customer.
+AGENT_TALKING_RETRY = timedelta(minutes=30)
+
+
+@dataclass
+class SendSurvey:
+    """Handler of `survey_satisfaction` and `survey_follow_up` jobs."""
+
+    surveys: Surveys
+    rasa: RasaApi
+    kind: str
+    clock: Callable = utcnow
+
+    async def __call__(self, job: Job) -> None:
+        complaint_id = job.payload["complaint_id"]
+        survey = self.surveys.get(complaint_id, self.kind)
+        if survey is None or survey.status != SurveyStatus.SCHEDULED.value:
+            return  # sent, answered or given up already: never twice
+        complaint = self.surveys.store.get(complaint_id)
+        if self.kind == SurveyKind.FOLLOW_UP.value and complaint.status not in (
+                Status.RESOLVED.value, Status.CLOSED.value):
+            self.surveys.mark_undeliverable(complaint_id, self.kind)
+            return  # reopened meanwhile: a person is on it, no follow-up now
+        if EvidenceStore(self.surveys.store).is_unreachable(complaint.channel, complaint.sender_id):
+            self.surveys.mark_undeliverable(complaint_id, self.kind)
+            raise PermanentFailure(f"customer of {complaint_id} cannot be reached on {complaint.channel}")
+        tracker = await self.rasa.tracker(complaint.conversation_id)
+        if tracker.get("paused"):
+            raise RetryLater(f"{complaint_id}: an agent has the conversation", AGENT_TALKING_RETRY)
+        await self.rasa.trigger_intent(complaint.conversation_id, SURVEY_INTENTS[self.kind],
+                                       {"complaint_id": complaint_id})
+        self.surveys.mark_sent(complaint_id, self.kind, self.clock())
+
+
+def survey_job_handlers(surveys: Surveys, rasa: RasaApi) -> Dict[str, Handler]:
+    """The job handlers of the surveys, by job kind."""
+    return {JOB_KINDS[kind]: SendSurvey(surveys, rasa, kind) for kind in SURVEY_INTENTS}

@@ -1,0 +1,223 @@
+"""The Telegram channel, `tg` (Rasa's built-in channel is called `telegram`): POST
+/webhooks/tg/webhook, with python-telegram-bot 22 inside Rasa's Sanic server.
+
+credentials.yml (off by default; README, "Telegram")::
+
+    channels.telegram_bot.TelegramInput:
+      token: ${TELEGRAM_BOT_TOKEN}
+      secret_token: ${TELEGRAM_WEBHOOK_SECRET}
+
+An update goes through these steps:
+1. The `X-Telegram-Bot-Api-Secret-Token` header must equal the secret given to Telegram with the
+   webhook (`python -m bot telegram set-webhook`), else 403 before anything reaches Rasa. A body
+   that is not an update gets 400 and is kept whole in the store's unanswered messages.
+2. Telegram delivers an update again when it got no 2xx in time: each update_id is claimed in the
+   shared key-value store (`channels.dedup`), and a redelivery is answered 200 without a turn.
+3. What the update carries decides what happens (`channels.tg_inbound`); turns go to Rasa through
+   `channels.guard.guarded`, with `input_channel="tg"` so that pushed messages find the channel.
+4. Telegram gets 200 once the update is handled (the replies sent), whatever happened: the
+   customer already got an answer or the guard's apology.
+The sender id is the chat id: in a private chat, the customer's Telegram user id.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from telegram import Chat, Update
+from telegram.error import TelegramError
+
+from bot.clock import utcnow
+from bot.evidence import EvidenceStore
+from bot.store import shared_store
+from channels.dedup import Deliveries
+from channels.guard import guarded
+from channels.keyvalue import keyvalue_from_url
+from channels.tg_bot import BotConnection
+from channels.tg_buttons import ButtonPayloads, pressed_title
+from channels.tg_inbound import Blocked, Press, instructions_for
+from channels.tg_output import CHANNEL, TelegramOutput
+from channels.tg_settings import TelegramSettings
+from channels.wechat_inbound import Ignore, KeepEvidence, Say, Turn
+
+logger = logging.getLogger(__name__)
+MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+EVIDENCE_ATTACHED = "utter_evidence_attached"
+EVIDENCE_KEPT = "utter_evidence_kept"
+BUTTON_EXPIRED = "utter_tg_button_expired"
+
+
+class Malformed(ValueError):
+    """The body is not a Telegram update."""
+
+
+class TelegramInput(InputChannel):
+    """A Telegram bot, over a webhook."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls(TelegramSettings.load(credentials))
+
+    def __init__(self, settings: TelegramSettings) -> None:
+        self.settings = settings
+        self.bot = BotConnection(settings)
+        bot_id = settings.token.split(":", 1)[0]
+        state = keyvalue_from_url(settings.redis_url, f"complaints:tg:{bot_id}")
+        self.updates = Deliveries(state, settings.remember_updates_seconds)
+        self.output = TelegramOutput(self.bot, ButtonPayloads(state, settings.remember_buttons_seconds),
+                                     EvidenceStore(shared_store()), settings)
+        #: How each instruction of `channels.tg_inbound` is carried out.
+        self._instructions: Dict[type, Callable[[Any, Update, Agent, MessageHandler], Awaitable[None]]] = {
+            Turn: self._turn, Press: self._press, Say: self._say_instruction,
+            KeepEvidence: self._keep_evidence, Blocked: self._blocked, Ignore: self._ignore}
+        logger.info("tg: channel ready (bot %s, state in %s, API %s)", bot_id,
+                    "Redis" if settings.redis_url else "memory", settings.api_base_url)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Sends with the Bot: for `output_channel=latest`."""
+        return self.output
+
+    def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
+        handle = guarded(on_new_message, self.name())
+        webhook = Blueprint("tg_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not secrets.compare_digest(given.encode(), self.settings.secret_token.encode()):
+                logger.warning("tg: update refused (403): wrong or missing %s", SECRET_HEADER)
+                return response.text("forbidden", status=403)
+            body = request.body.decode("utf-8", errors="replace")
+            try:
+                bot = await self.bot.get()
+            except TelegramError as exc:  # Telegram delivers the update again later
+                logger.error("tg: the Bot API cannot be reached (%s): update not taken (503)", exc)
+                return response.text("unavailable", status=503)
+            try:
+                update = _parse(body, bot)
+            except Malformed as exc:
+                await self._keep_malformed(body, exc)
+                return response.text("bad request", status=400)
+            if await self.updates.claim(f"update:{update.update_id}"):
+                await self._process(update, request.app.ctx.agent, handle)
+            else:
+                logger.info("tg: update %s delivered again: not processed again", update.update_id)
+            return response.text("")
+
+        return webhook
+
+    async def _process(self, update: Update, agent: Agent, handle: MessageHandler) -> None:
+        """Carry out what `update` asks (`channels.tg_inbound`), logging any failure."""
+        try:
+            chat = update.effective_chat
+            instructions = instructions_for(update, self.settings)
+            if chat is not None and chat.type == Chat.PRIVATE and not isinstance(instructions[0], Blocked):
+                await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, str(chat.id))
+            for instruction in instructions:
+                await self._instructions[type(instruction)](instruction, update, agent, handle)
+        except Exception:
+            logger.exception("tg: handling update %s failed", update.update_id)
+
+    async def _turn(self, turn: Turn, update: Update, _: Agent, handle: MessageHandler,
+                    chose: Optional[str] = None) -> None:
+        """Hand `turn.text` to Rasa as the customer's message."""
+        message = update.effective_message
+        metadata: Dict[str, Any] = {"update_id": update.update_id, "edited": update.edited_message is not None}
+        if message is not None:
+            metadata["message_id"] = message.message_id
+        if chose is not None:
+            metadata["chose"] = chose
+        await handle(UserMessage(turn.text, self.output, str(update.effective_chat.id), input_channel=self.name(),
+                                 metadata={"tg": metadata}, message_id=f"tg-{update.update_id}"))
+
+    async def _press(self, press: Press, update: Update, agent: Agent, handle: MessageHandler) -> None:
+        """Answer the press (the button stops spinning), then take its payload as the customer's
+        choice; a button whose stored payload was forgotten gets a request to type instead."""
+        query = press.query
+        try:
+            await (await self.bot.get()).answer_callback_query(query.id)
+        except TelegramError as exc:
+            logger.warning("tg: callback query %s not answered (%s); the choice is taken all the same",
+                           query.id, exc)
+        if query.message is None or query.data is None:
+            await self._ignore(Ignore("a press on a message too old to have its chat"), update, agent, handle)
+            return
+        chat_id = str(query.message.chat.id)
+        payload = await self.output.buttons.payload(chat_id, query.data)
+        if payload is None:
+            await self._say(update, agent, BUTTON_EXPIRED)
+            return
+        title = pressed_title(getattr(query.message, "reply_markup", None), query.data)
+        await self._turn(Turn(payload), update, agent, handle, chose=title)
+
+    async def _say_instruction(self, say: Say, update: Update, agent: Agent, _: MessageHandler) -> None:
+        await self._say(update, agent, say.response)
+
+    async def _keep_evidence(self, evidence: KeepEvidence, update: Update, agent: Agent, _: MessageHandler) -> None:
+        kept = await asyncio.to_thread(
+            self.output.customers.attach, CHANNEL, str(update.effective_chat.id), evidence.kind, utcnow(),
+            evidence.media_id, evidence.url, evidence.details)
+        if kept.complaint_id:
+            await self._say(update, agent, EVIDENCE_ATTACHED, complaint_id=kept.complaint_id)
+        else:
+            await self._say(update, agent, EVIDENCE_KEPT)
+
+    async def _blocked(self, _: Blocked, update: Update, __: Agent, ___: MessageHandler) -> None:
+        chat_id = str(update.effective_chat.id)
+        await asyncio.to_thread(self.output.customers.mark_unreachable, CHANNEL, chat_id, utcnow())
+        logger.info("tg: %s blocked the bot: marked unreachable", chat_id)
+
+    async def _ignore(self, ignore: Ignore, update: Update, _: Agent, __: MessageHandler) -> None:
+        logger.info("tg: update %s ignored: %s", update.update_id, ignore.why)
+
+    async def _say(self, update: Update, agent: Agent, response_name: str, **values: Any) -> None:
+        """Render a domain response in the customer's script and send it. A group chat gets no
+        tracker: it is answered from a blank one, so nothing of it is kept."""
+        chat = update.effective_chat
+        chat_id = str(chat.id)
+        tracker = (await agent.processor.get_tracker(chat_id) if chat.type == Chat.PRIVATE
+                   else DialogueStateTracker(chat_id, agent.domain.slots))
+        rendered = await agent.nlg.generate(response_name, tracker, self.name(), **values)
+        if not rendered:
+            logger.warning("tg: domain.yml has no response %s: nothing said", response_name)
+            return
+        await self.output.send_response(chat_id, rendered)
+
+    async def _keep_malformed(self, body: str, problem: Exception) -> None:
+        """Log (masked) and keep a body this channel could not read, for a colleague."""
+        logger.warning("tg: unreadable update (400, kept in unanswered messages): %s; body starts %r",
+                       problem, body[:200])
+        await asyncio.to_thread(shared_store().record_unanswered, CHANNEL, "unknown", body, "malformed", utcnow())
+
+
+def _parse(body: str, bot: Any) -> Update:
+    """The update in `body`; `Malformed` when it is not one."""
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise Malformed(f"not JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        raise Malformed("no update_id")
+    try:
+        update = Update.de_json(data, bot)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Malformed(f"not a Telegram update ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+    return update

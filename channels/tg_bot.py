@@ -1,0 +1,38 @@
+"""The python-telegram-bot `Bot` of the channel: created and initialised (getMe) on first use,
+inside the running event loop (Sanic's, in the Rasa server), with a connection pool sized for many
+customers at once; the Bot API host is configurable (`TELEGRAM_API_BASE_URL`, tests use a fake)."""
+from __future__ import annotations
+
+import asyncio
+from typing import Optional
+
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from channels.tg_settings import TelegramSettings
+
+
+def new_bot(settings: TelegramSettings) -> Bot:
+    """A `Bot` for `settings` (not initialised yet)."""
+    base_url, base_file_url = settings.bot_urls
+    return Bot(settings.token, base_url=base_url, base_file_url=base_file_url,
+               request=HTTPXRequest(connection_pool_size=settings.connection_pool_size))
+
+
+class BotConnection:
+    """One initialised `Bot`, made when first needed; a failed start is tried again next time."""
+
+    def __init__(self, settings: TelegramSettings) -> None:
+        self.settings = settings
+        self._bot: Optional[Bot] = None
+        self._lock = asyncio.Lock()  # bound to the loop that first uses it (Python ≥ 3.10)
+
+    async def get(self) -> Bot:
+        """The initialised `Bot`; raises `telegram.error.TelegramError` when the API refuses."""
+        if self._bot is None:
+            async with self._lock:
+                if self._bot is None:
+                    bot = new_bot(self.settings)
+                    await bot.initialize()
+                    self._bot = bot
+        return self._bot

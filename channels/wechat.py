@@ -1,0 +1,260 @@
+"""The WeChat Official Account channel (微信公众号), `wechat`: POST/GET /webhooks/wechat/webhook.
+
+credentials.yml (off by default; README, "WeChat Official Account")::
+
+    channels.wechat.WeChatInput:
+      token: ${WECHAT_TOKEN}
+      app_id: ${WECHAT_APP_ID}
+      app_secret: ${WECHAT_APP_SECRET}
+      encoding_aes_key: ${WECHAT_ENCODING_AES_KEY}
+
+A message goes through these steps:
+1. GET: URL verification (signature over Token, timestamp, nonce → echo `echostr`). POST: the
+   signature, and in safe mode `msg_signature`, must match, and the timestamp be recent, else
+   403 before anything reaches Rasa (`channels.wechat_envelope`). A body that is not WeChat XML
+   gets 400 and is kept whole in the store's unanswered messages.
+2. WeChat's retries are recognised (`channels.dedup`) and get the first delivery's answer.
+3. The message type decides what happens (`channels.wechat_inbound`); turns go to Rasa through
+   `channels.guard.guarded`, a reply of just a number picks that option (`channels.wechat_choices`).
+4. The 5-second rule: WeChat waits 5 s from its signed timestamp. What the assistant says by then
+   (`passive_reply_seconds`, config/channels.yml) is the passive reply, in one message; later or
+   longer answers are sent through the customer-service API and WeChat gets `success`
+   (`channels.wechat_output`).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from wechatpy import parse_message
+from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply
+
+from bot.clock import utcnow
+from bot.evidence import EvidenceStore
+from bot.store import shared_store
+from channels.dedup import Deliveries
+from channels.guard import guarded
+from channels.keyvalue import keyvalue_from_url
+from channels.wechat_api import CustomerServiceApi
+from channels.wechat_choices import Choices
+from channels.wechat_envelope import Envelope, Forged, Malformed
+from channels.wechat_inbound import (
+    Ignore, KeepEvidence, Say, Turn, Unfollow, delivery_key, instruction_for,
+)
+from channels.wechat_output import CHANNEL, HeldOutput, WeChatOutput
+from channels.wechat_settings import WeChatSettings
+
+logger = logging.getLogger(__name__)
+MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+EVIDENCE_ATTACHED = "utter_evidence_attached"
+EVIDENCE_KEPT = "utter_evidence_kept"
+SYSTEM_TROUBLE = "utter_system_trouble"
+
+
+def _parse(xml: str) -> BaseMessage:
+    try:
+        message = parse_message(xml)
+    except Exception as exc:  # expat errors, no <xml> or <MsgType>
+        raise Malformed(f"not a WeChat message ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+    if message is None or not message.source:
+        raise Malformed("no FromUserName in the message")
+    return message
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """A message being processed, with where its answer goes."""
+
+    message: BaseMessage
+    output: HeldOutput
+    agent: Agent
+    handle: MessageHandler
+
+
+class WeChatInput(InputChannel):
+    """A WeChat Official Account, plain or safe mode."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls(WeChatSettings.load(credentials))
+
+    def __init__(self, settings: WeChatSettings) -> None:
+        self.settings = settings
+        self.envelope = Envelope(settings.token, settings.app_id, settings.encoding_aes_key,
+                                 settings.max_clock_skew_seconds)
+        state = keyvalue_from_url(settings.redis_url, f"complaints:wechat:{settings.app_id}")
+        self.deliveries = Deliveries(state, settings.remember_deliveries_seconds)
+        self.output = WeChatOutput(
+            CustomerServiceApi(settings.app_id, settings.app_secret, settings.api_base_url, state),
+            Choices(state, settings.remember_choices_seconds), EvidenceStore(shared_store()),
+            settings.max_message_bytes)
+        self._background: Set["asyncio.Task[Any]"] = set()
+        #: How each instruction of `channels.wechat_inbound` is carried out.
+        self._instructions: Dict[type, Callable[[Any, _Delivery], Awaitable[None]]] = {
+            Turn: self._turn, Say: self._say_instruction, KeepEvidence: self._keep_evidence,
+            Unfollow: self._unfollow, Ignore: self._ignore}
+        logger.info("wechat: channel ready (%s mode possible, state in %s, API %s)",
+                    "plain and safe" if settings.encoding_aes_key else "plain",
+                    "Redis" if settings.redis_url else "memory", settings.api_base_url)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Pushes through the customer-service API: for `output_channel=latest`."""
+        return self.output
+
+    def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
+        handle = guarded(on_new_message, self.name())
+        webhook = Blueprint("wechat_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            try:
+                self.envelope.check(_args(request))
+            except Forged as exc:
+                logger.warning("wechat: URL verification refused: %s", exc)
+                return response.text("forbidden", status=403)
+            return response.text(request.args.get("echostr", ""))
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            args = _args(request)
+            xml = request.body.decode("utf-8", errors="replace")
+            try:
+                self.envelope.check(args)
+                xml = self.envelope.open(args, request.body)
+                message = _parse(xml)
+            except Forged as exc:
+                logger.warning("wechat: request refused (403): %s", exc)
+                return response.text("forbidden", status=403)
+            except Malformed as exc:
+                await self._keep_malformed(args.get("openid") or "unknown", xml, exc)
+                return response.text("bad request", status=400)
+            reply = await self._reply(message, self._deadline(args["timestamp"]), request.app.ctx.agent, handle)
+            if reply is None:
+                return response.text("success")
+            xml_reply = TextReply(source=message.target, target=message.source, content=reply).render()
+            return response.text(self.envelope.seal(args, xml_reply), content_type="application/xml")
+
+        return webhook
+
+    def _deadline(self, timestamp: str) -> float:
+        """Event-loop time by which a passive reply must be ready: WeChat's clock started at its
+        (checked) timestamp, to the second."""
+        waited = max(0.0, time.time() - int(timestamp))
+        return asyncio.get_running_loop().time() + self.settings.passive_reply_seconds - waited
+
+    async def _reply(self, message: BaseMessage, deadline: float, agent: Agent,
+                     handle: MessageHandler) -> Optional[str]:
+        """The passive reply to `message`, or None (answer `success`). A retry gets the first
+        delivery's reply; a first delivery is processed, and pushed when it misses `deadline`."""
+        key = delivery_key(message)
+        if not await self.deliveries.claim(key):
+            logger.info("wechat: retry of %s from %s: not processed again", key, message.source)
+            return await self.deliveries.answer_for_retry(key, deadline)
+        output = HeldOutput(self.output, message.source)
+        work = self._in_background(self._process(message, output, agent, handle))
+        await asyncio.wait({work}, timeout=max(0.0, deadline - asyncio.get_running_loop().time()))
+        reply = output.passive_reply() if work.done() else None
+        if reply is None:
+            await self.deliveries.pushed(key)
+            self._in_background(output.release())
+            if not work.done():
+                logger.info("wechat: %s from %s is still being answered: `success` now, the answer "
+                            "by customer-service message", key, message.source)
+        else:
+            await self.deliveries.replied(key, reply)
+        return reply
+
+    def _in_background(self, work: Awaitable[Any]) -> "asyncio.Task[Any]":
+        """Run `work` on, kept referenced until done (the request may be answered before)."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    async def _process(self, message: BaseMessage, output: HeldOutput, agent: Agent,
+                       handle: MessageHandler) -> None:
+        """Carry out what `message` asks (`channels.wechat_inbound`)."""
+        instruction = instruction_for(message, self.settings.menu)
+        delivery = _Delivery(message, output, agent, handle)
+        try:
+            if not isinstance(instruction, Unfollow):
+                await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, message.source)
+        except Exception:  # the store is down: answering matters more
+            logger.exception("wechat: could not mark %s reachable", message.source)
+        try:
+            await self._instructions[type(instruction)](instruction, delivery)
+        except Exception:  # turns have channels.guard; this is the store failing for the rest
+            logger.exception("wechat: handling %s from %s failed", delivery_key(message), message.source)
+            await self._say(delivery, SYSTEM_TROUBLE)
+
+    async def _turn(self, turn: Turn, delivery: _Delivery) -> None:
+        """Hand the text to Rasa; a number answering the last options is that option's payload."""
+        message = delivery.message
+        chosen = await self.output.choices.resolve(message.source, turn.text)
+        metadata: Dict[str, Any] = {"msg_type": message.type, "msg_id": message.id}
+        if chosen:
+            metadata["chose"] = chosen["title"]
+        await delivery.handle(UserMessage(
+            chosen["payload"] if chosen else turn.text, delivery.output, message.source,
+            input_channel=self.name(), metadata={"wechat": metadata},
+            message_id=str(message.id) if message.id else None))
+
+    async def _say_instruction(self, say: Say, delivery: _Delivery) -> None:
+        await self._say(delivery, say.response)
+
+    async def _keep_evidence(self, evidence: KeepEvidence, delivery: _Delivery) -> None:
+        kept = await asyncio.to_thread(
+            self.output.customers.attach, CHANNEL, delivery.message.source, evidence.kind, utcnow(),
+            evidence.media_id, evidence.url, evidence.details)
+        if kept.complaint_id:
+            await self._say(delivery, EVIDENCE_ATTACHED, complaint_id=kept.complaint_id)
+        else:
+            await self._say(delivery, EVIDENCE_KEPT)
+
+    async def _unfollow(self, _: Unfollow, delivery: _Delivery) -> None:
+        openid = delivery.message.source
+        await asyncio.to_thread(self.output.customers.mark_unreachable, CHANNEL, openid, utcnow())
+        logger.info("wechat: %s unfollowed the account: marked unreachable", openid)
+
+    async def _ignore(self, ignore: Ignore, delivery: _Delivery) -> None:
+        logger.info("wechat: %s from %s ignored: %s", delivery_key(delivery.message),
+                    delivery.message.source, ignore.why)
+
+    async def _say(self, delivery: _Delivery, response_name: str, **values: Any) -> None:
+        """Render a domain response in the customer's script and send it."""
+        openid = delivery.message.source
+        tracker = await delivery.agent.processor.get_tracker(openid)
+        rendered = await delivery.agent.nlg.generate(response_name, tracker, self.name(), **values)
+        if not rendered:
+            logger.warning("wechat: domain.yml has no response %s: nothing said", response_name)
+            return
+        await delivery.output.send_response(openid, rendered)
+
+    async def _keep_malformed(self, openid: str, body: str, problem: Exception) -> None:
+        """Log (masked) and keep a body this channel could not read, for a colleague."""
+        logger.warning("wechat: unreadable message from %s (400, kept in unanswered messages): %s; "
+                       "body starts %r", openid, problem, body[:200])
+        await asyncio.to_thread(shared_store().record_unanswered, CHANNEL, openid, body,
+                                "malformed", utcnow())
+
+
+def _args(request: Request) -> Dict[str, str]:
+    """The query parameters, one value each."""
+    return {name: request.args.get(name) or "" for name in request.args}

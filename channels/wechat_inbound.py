@@ -1,0 +1,115 @@
+"""What each kind of WeChat message asks of the assistant: a table from message (or event) type to
+an instruction the channel carries out.
+
+| WeChat sends | the assistant |
+|---|---|
+| text | a turn with the text |
+| voice | a turn with WeChat's speech recognition, else asks the customer to type |
+| image, video, shortvideo, location, link | keeps it as evidence with the open complaint and says so |
+| event subscribe (also by QR code) | welcomes |
+| event unsubscribe | marks the customer unreachable, says nothing |
+| event CLICK on a menu button | a turn with the text config/channels.yml maps the key to |
+| anything else (VIEW, reported location, …) | nothing (answered `success`) |
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Mapping, Optional, Union
+
+from wechatpy.messages import BaseMessage
+
+VOICE_NOT_RECOGNISED = "utter_wechat_voice_not_recognised"
+WELCOME = "utter_wechat_welcome"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Hand `text` to Rasa as the customer's message."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Say:
+    """Answer with a domain response, without a turn."""
+
+    response: str
+
+
+@dataclass(frozen=True)
+class KeepEvidence:
+    """Keep what was sent with the customer's open complaint, and acknowledge it."""
+
+    kind: str
+    media_id: Optional[str] = None
+    url: Optional[str] = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Unfollow:
+    """The customer unfollowed: they cannot be sent anything any more."""
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """Nothing to do (`why` is logged)."""
+
+    why: str
+
+
+Instruction = Union[Turn, Say, KeepEvidence, Unfollow, Ignore]
+_Handler = Callable[[Any, Mapping[str, str]], Instruction]
+
+
+def _voice(message: Any, _menu: Mapping[str, str]) -> Instruction:
+    recognised = (message.recognition or "").strip()
+    return Turn(recognised) if recognised else Say(VOICE_NOT_RECOGNISED)
+
+
+def _click(message: Any, menu: Mapping[str, str]) -> Instruction:
+    said = menu.get(message.key)
+    return Turn(said) if said else Ignore(f"menu key {message.key!r} is not in config/channels.yml")
+
+
+def _video(message: Any, _menu: Mapping[str, str]) -> Instruction:
+    return KeepEvidence("video", message.media_id, details={"thumb_media_id": message.thumb_media_id})
+
+
+MESSAGES: Dict[str, _Handler] = {
+    "text": lambda message, _menu: Turn(message.content or ""),
+    "voice": _voice,
+    "image": lambda message, _menu: KeepEvidence("image", message.media_id, message.image),
+    "video": _video,
+    "shortvideo": _video,
+    "location": lambda message, _menu: KeepEvidence("location", details={
+        "label": message.label, "latitude": message.location_x, "longitude": message.location_y,
+        "scale": message.scale}),
+    "link": lambda message, _menu: KeepEvidence("link", url=message.url, details={
+        "title": message.title, "description": message.description}),
+}
+EVENTS: Dict[str, _Handler] = {
+    "subscribe": lambda _message, _menu: Say(WELCOME),
+    "subscribe_scan": lambda _message, _menu: Say(WELCOME),
+    "unsubscribe": lambda _message, _menu: Unfollow(),
+    "click": _click,
+}
+
+
+def instruction_for(message: BaseMessage, menu: Mapping[str, str]) -> Instruction:
+    """What to do with a parsed WeChat message (wechatpy's `parse_message`)."""
+    if message.type == "event":
+        handler = EVENTS.get(message.event)
+        kind = f"event {message.event}"
+    else:
+        handler = MESSAGES.get(message.type)
+        kind = f"message type {message.type}"
+    return handler(message, menu) if handler else Ignore(f"{kind} is not handled")
+
+
+def delivery_key(message: BaseMessage) -> str:
+    """What identifies a delivery across WeChat's retries: MsgId, or for events (which have
+    none) the sender, time and event."""
+    if message.id:
+        return f"msg:{message.id}"
+    return f"event:{message.source}:{message.time}:{getattr(message, 'event', message.type)}"

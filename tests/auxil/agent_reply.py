@@ -1,0 +1,15 @@
+"""An agent's reply pushed to a customer exactly as the agent console does it: through the Rasa
+HTTP API with `output_channel=latest`, so it leaves by the customer's own channel."""
+from __future__ import annotations
+
+from bot.rasa_api import RasaApi
+from tests.auxil.stack import Stack
+
+
+async def agent_says(stack: Stack, sender: str, text: str) -> None:
+    """Send `text` to conversation `sender` as an agent's message; returns once Rasa answered."""
+    rasa = RasaApi(stack.rasa_url, stack.token)
+    try:
+        await rasa.send_text(sender, text)
+    finally:
+        await rasa.close()

@@ -1,0 +1,65 @@
+"""WeChat's retries never make a second turn: the first delivery is processed, a retry gets its
+answer (the same passive reply, or `success`), across server instances."""
+from __future__ import annotations
+
+import asyncio
+
+from channels.dedup import Deliveries
+from channels.keyvalue import KeyValue, RedisKeyValue
+
+
+def _deliveries(store: KeyValue) -> Deliveries:
+    return Deliveries(store, remember_s=60, poll_s=0.02)
+
+
+async def _deadline(seconds: float) -> float:
+    return asyncio.get_running_loop().time() + seconds
+
+
+async def test_only_the_first_delivery_is_processed(keyvalue: KeyValue):
+    deliveries = _deliveries(keyvalue)
+    assert await deliveries.claim("msg:1") is True
+    assert await deliveries.claim("msg:1") is False
+    assert await deliveries.claim("msg:2") is True
+
+
+async def test_a_retry_during_processing_waits_for_the_passive_reply(keyvalue: KeyValue):
+    deliveries = _deliveries(keyvalue)
+    await deliveries.claim("msg:1")
+    retry = asyncio.ensure_future(deliveries.answer_for_retry("msg:1", await _deadline(3)))
+    await asyncio.sleep(0.1)
+    assert not retry.done(), "the retry waits while the first delivery is being answered"
+    await deliveries.replied("msg:1", "好的，已经帮您记下了。")
+    assert await asyncio.wait_for(retry, 1) == "好的，已经帮您记下了。"
+    assert await deliveries.answer_for_retry("msg:1", await _deadline(0)) == "好的，已经帮您记下了。", \
+        "a later retry gets the same reply"
+
+
+async def test_a_retry_answers_success_when_the_answer_is_pushed_or_late(keyvalue: KeyValue):
+    deliveries = _deliveries(keyvalue)
+    await deliveries.claim("msg:pushed")
+    await deliveries.pushed("msg:pushed")
+    assert await deliveries.answer_for_retry("msg:pushed", await _deadline(3)) is None
+
+    await deliveries.claim("msg:slow")
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await deliveries.answer_for_retry("msg:slow", await _deadline(0.3)) is None
+    assert 0.2 <= loop.time() - started < 1.0, "waits until its own deadline, no longer"
+
+
+async def test_instances_sharing_redis_process_a_message_once(redis_keyvalue: RedisKeyValue,
+                                                               redis_url: str):
+    first = _deliveries(redis_keyvalue)
+    second = _deliveries(RedisKeyValue(redis_url, redis_keyvalue.prefix))  # another server
+    assert await first.claim("msg:7") is True
+    assert await second.claim("msg:7") is False
+    await first.replied("msg:7", "收到")
+    assert await second.answer_for_retry("msg:7", await _deadline(1)) == "收到"
+
+
+async def test_without_redis_messages_are_still_processed():
+    deliveries = _deliveries(RedisKeyValue("redis://127.0.0.1:1/0", "test"))
+    assert await deliveries.claim("msg:1") is True, "a lost message is worse than a rare duplicate"
+    await deliveries.replied("msg:1", "收到")  # logged, not raised
+

@@ -1,0 +1,28 @@
+"""The state every server instance shares (Redis) or one instance keeps (memory)."""
+from __future__ import annotations
+
+import time
+
+from channels.keyvalue import KeyValue
+
+
+def test_values_round_trip_as_json(keyvalue: KeyValue):
+    keyvalue.set("a", {"state": "replied", "reply": "您好"})
+    assert keyvalue.get("a") == {"state": "replied", "reply": "您好"}
+    assert keyvalue.get("missing", "default") == "default"
+    keyvalue.delete("a")
+    assert keyvalue.get("a") is None
+
+
+def test_only_the_first_add_wins(keyvalue: KeyValue):
+    assert keyvalue.add("claim", 1, ttl=60) is True
+    assert keyvalue.add("claim", 2, ttl=60) is False
+    assert keyvalue.get("claim") == 1
+
+
+def test_values_expire(keyvalue: KeyValue):
+    keyvalue.set("short", "x", ttl=0.2)
+    assert keyvalue.add("claim", 1, ttl=0.2)
+    time.sleep(0.3)
+    assert keyvalue.get("short") is None
+    assert keyvalue.add("claim", 2, ttl=60), "an expired claim can be made again"

@@ -1,0 +1,159 @@
+"""The Telegram channel end to end: the real Rasa server and action server, genuine Update JSON
+posted to the webhook as Telegram does, and a fake Bot API recording what customers receive."""
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any, Dict, Iterator, List, Optional
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.evidence import EvidenceStore
+from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.store import ComplaintStore
+from tests.auxil.agent_reply import agent_says
+from tests.auxil.channel_responses import said_or_requested
+from tests.auxil.fake_telegram import (
+    Customer, FakeBotApi, Webhook, credentials_with_telegram, fake_bot_api, telegram_env,
+)
+from tests.auxil.stack import Stack, running_stack, trained_model
+
+ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[FakeBotApi]:
+    with fake_bot_api() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def stack(api: FakeBotApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One assistant for the module, with the Telegram channel enabled as the README says."""
+    workdir = tmp_path_factory.mktemp("telegram")
+    credentials = workdir / "credentials.yml"
+    credentials.write_text(credentials_with_telegram(), encoding="utf-8")
+    with running_stack(workdir, trained_model(), credentials=credentials, start_console=False,
+                       extra_env=telegram_env(api.url)) as running:
+        yield running
+
+
+@pytest.fixture
+def webhook(stack: Stack) -> Webhook:
+    return Webhook(f"{stack.rasa_url}/webhooks/tg/webhook")
+
+
+class Chat:
+    """A customer's private chat: what they send, and what they receive in answer."""
+
+    def __init__(self, webhook: Webhook, api: FakeBotApi, customer: Optional[Customer] = None) -> None:
+        self.webhook, self.api = webhook, api
+        self.customer = customer or Customer()
+
+    def send(self, update: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """Deliver `update`; the messages the bot sent in answer (it answers before the 200)."""
+        before = len(self.api.sent(self.customer.chat_id))
+        self.webhook.deliver(update)
+        return self.api.sent(self.customer.chat_id)[before:]
+
+    def say(self, text: str) -> str:
+        """The customer writes `text`; the bot's answer, all messages in one text."""
+        return "\n".join(m["text"] for m in self.send(self.customer.update(text=text)))
+
+    def press(self, title: str) -> str:
+        """The customer presses the button `title` under the bot's newest message; the answer."""
+        [newest] = [m for m in self.api.sent(self.customer.chat_id) if "reply_markup" in m][-1:]
+        return "\n".join(m["text"] for m in self.send(self.customer.press(newest, title)))
+
+
+def _user_texts(stack: Stack, sender: str) -> List[str]:
+    return [e["text"] for e in stack.tracker(sender)["events"] if e["event"] == "user"]
+
+
+def test_a_whole_complaint_with_buttons_then_a_photo(stack: Stack, webhook: Webhook, api: FakeBotApi):
+    chat = Chat(webhook, api)
+    assert "您好" in chat.say("/start")
+    reply = chat.say("我买的蓝牙耳机才用了三天左耳就没声音了")
+    assert "抱歉" in reply and "什么时候" in reply
+    assert "订单号" in chat.say("上周五收到的")
+    assert "怎么处理" in chat.say("订单号DD20261120031")
+    assert "手机号" in chat.press("换货")
+    [press] = api.calls_of("answerCallbackQuery")[-1:]
+    assert press.params["callback_query_id"], "the press was answered (the button stops spinning)"
+    read_back = chat.say("13812345678")
+    for expected in ("左耳就没声音了", "上周五", "DD20261120031", "换货", "13812345678"):
+        assert expected in read_back
+    recorded = chat.press("没错")
+    complaint_id = ID_PATTERN.search(recorded).group(0)
+    assert "可以吗" in recorded
+    assert "谢谢" in chat.press("可以")
+
+    stored = ComplaintStore(stack.database_url).get(complaint_id)
+    assert (stored.channel, stored.sender_id) == ("tg", chat.customer.chat_id)
+    assert stored.desired_remedy == "exchange" and stored.customer_accepted is True
+
+    photo = "\n".join(m["text"] for m in chat.send(chat.customer.photo()))
+    [kept] = EvidenceStore(ComplaintStore(stack.database_url)).for_complaint(complaint_id)
+    assert kept.kind == "image" and kept.media_id.endswith("-1280")
+    said_or_requested(stack.rasa_log, "utter_evidence_attached", photo, complaint_id)
+    assert complaint_id in chat.say("/status")
+
+
+def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, webhook: Webhook, api: FakeBotApi):
+    chat = Chat(webhook, api)
+    chat.say("我买的电热水壶用了三天就坏了")
+    assert "同事" in chat.say("再不处理我就去12315投诉你们")
+    sender = chat.customer.chat_id
+    assert stack.tracker(sender)["paused"] is True
+    queue = HandoffQueue(ComplaintStore(stack.database_url), load_handoff_settings(ZoneInfo("Asia/Shanghai")))
+    assert queue.open_case_for("tg", sender).reason == "threat"
+    assert chat.say("人呢？") == "", "while paused the agent answers"
+
+    asyncio.run(agent_says(stack, sender, "您好，我是客服小李"))
+    assert api.wait_for(sender)[-1] == "您好，我是客服小李"
+
+
+def test_flood_control_delays_the_answer_but_it_arrives(webhook: Webhook, api: FakeBotApi):
+    chat = Chat(webhook, api)
+    api.flood[chat.customer.chat_id] = [1]
+    assert "您好" in chat.say("你好")
+    assert len(api.calls_of("sendMessage", chat.customer.chat_id)) == 2
+
+
+def test_a_redelivered_update_is_one_turn(stack: Stack, webhook: Webhook, api: FakeBotApi):
+    chat = Chat(webhook, api)
+    update = chat.customer.update(text="你好")
+    assert chat.send(update) and chat.send(update) == []
+    assert _user_texts(stack, chat.customer.chat_id) == ["你好"]
+
+
+def test_forged_and_malformed_requests_reach_nothing(stack: Stack, webhook: Webhook):
+    customer = Customer()
+    assert webhook.post(customer.update(text="我要投诉"), secret="forged-secret").status_code == 403
+    assert webhook.post(customer.update(text="我要投诉"), secret=webhook.secret[:-1]).status_code == 403
+    assert _user_texts(stack, customer.chat_id) == []
+
+    broken = '{"update_id": 1, "message": {"text": "耳机坏了，电话13812345678"'
+    assert webhook.post(broken).status_code == 400
+    kept = [m for m in ComplaintStore(stack.database_url).unanswered() if m.text == broken]
+    assert [(m.channel, m.reason) for m in kept] == [("tg", "malformed")]
+    assert "13812345678" not in stack.rasa_log.read_text(errors="replace"), "logged masked"
+
+
+def test_a_group_gets_a_pointer_to_a_private_chat_and_nothing_more(stack: Stack, webhook: Webhook, api: FakeBotApi):
+    group = Chat(webhook, api, Customer(group=-1001234567890))
+    pointer = group.say("/complaint@complaints_test_bot 我要投诉")
+    said_or_requested(stack.rasa_log, "utter_tg_private_chat_only", pointer)
+    assert _user_texts(stack, group.customer.chat_id) == []
+
+
+def test_a_customer_who_blocked_the_bot_is_marked_until_they_write(stack: Stack, webhook: Webhook, api: FakeBotApi):
+    chat = Chat(webhook, api)
+    customers = EvidenceStore(ComplaintStore(stack.database_url))
+    chat.webhook.deliver(chat.customer.blocks_bot())
+    assert customers.is_unreachable("tg", chat.customer.chat_id)
+    asyncio.run(agent_says(stack, chat.customer.chat_id, "您好，我是客服小李"))
+    assert api.calls_of("sendMessage", chat.customer.chat_id) == [], "nothing tried while blocked"
+    assert "您好" in chat.say("你好"), "writing again makes them reachable"
+    assert not customers.is_unreachable("tg", chat.customer.chat_id)

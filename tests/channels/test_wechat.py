@@ -1,0 +1,202 @@
+"""The WeChat channel end to end: the real Rasa server and action server, a fake WeChat that signs
+and encrypts like WeChat, and a fake customer-service API recording what customers receive."""
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Iterator, Optional
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from bot.evidence import EvidenceStore
+from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.responses import load_responses
+from bot.store import ComplaintStore
+from tests.auxil.fake_wechat import (
+    FakeWeChatApi, OfficialAccount, WeChatServer, credentials_with_wechat, fake_wechat_api, message_xml,
+    next_msg_id, openid, sign,
+)
+from tests.auxil.agent_reply import agent_says
+from tests.auxil.stack import Stack, running_stack, trained_model
+
+ACCOUNT = OfficialAccount()
+ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[FakeWeChatApi]:
+    with fake_wechat_api() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def stack(api: FakeWeChatApi, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One assistant for the module, with the WeChat channel enabled as the README says."""
+    workdir = tmp_path_factory.mktemp("wechat")
+    credentials = workdir / "credentials.yml"
+    credentials.write_text(credentials_with_wechat(), encoding="utf-8")
+    with running_stack(workdir, trained_model(), credentials=credentials, start_console=False,
+                       extra_env={**ACCOUNT.env(), "WECHAT_API_BASE_URL": api.url}) as running:
+        yield running
+
+
+@pytest.fixture
+def wechat(stack: Stack) -> WeChatServer:
+    return WeChatServer(f"{stack.rasa_url}/webhooks/wechat/webhook", ACCOUNT, safe=True)
+
+
+def _user_texts(stack: Stack, sender: str) -> list:
+    return [e["text"] for e in stack.tracker(sender)["events"] if e["event"] == "user"]
+
+
+def _requested(stack: Stack, response: str, reply: Optional[str], expected: str = "") -> None:
+    """The customer got `response` (with `expected` in it); while domain.yml lacks it, the
+    channel asked for it (the Rasa log says so) and said nothing."""
+    try:
+        load_responses().variants(response)
+    except KeyError:
+        assert reply is None
+        assert f"domain.yml has no response {response}" in stack.rasa_log.read_text(errors="replace")
+        return
+    assert reply and expected in reply
+
+
+def test_url_verification_echoes_only_for_the_token(stack: Stack):
+    url = f"{stack.rasa_url}/webhooks/wechat/webhook"
+    stamp, nonce = str(int(time.time())), "n0nce"
+    params = {"signature": sign(ACCOUNT.token, stamp, nonce), "timestamp": stamp, "nonce": nonce,
+              "echostr": "4867220531290345818"}
+    assert httpx.get(url, params=params).text == "4867220531290345818"
+    assert httpx.get(url, params={**params, "signature": "f" * 40}).status_code == 403
+
+
+def test_a_whole_complaint_in_safe_mode_with_numbered_options(stack: Stack, wechat: WeChatServer):
+    sender = openid()
+    assert "您好" in wechat.send(sender, Content="你好")
+    reply = wechat.send(sender, Content="我买的蓝牙耳机才用了三天左耳就没声音了")
+    assert "抱歉" in reply and "什么时候" in reply
+    assert "订单号" in wechat.send(sender, Content="上周五收到的")
+    options = wechat.send(sender, Content="订单号DD20261120031")
+    assert "怎么处理" in options and "\n1. 退款\n2. 换货\n" in options
+    assert "手机号" in wechat.send(sender, Content="2")
+    read_back = wechat.send(sender, Content="13812345678")
+    for expected in ("左耳就没声音了", "上周五", "DD20261120031", "换货", "13812345678", "1. 没错"):
+        assert expected in read_back
+    recorded = wechat.send(sender, Content="1")
+    complaint_id = ID_PATTERN.search(recorded).group(0)
+    assert "可以吗" in recorded and "1. 可以" in recorded
+    assert "谢谢" in wechat.send(sender, Content="1")
+
+    stored = ComplaintStore(stack.database_url).get(complaint_id)
+    assert (stored.channel, stored.sender_id) == ("wechat", sender)
+    assert stored.desired_remedy == "exchange" and stored.customer_accepted is True
+
+    photo = wechat.send(sender, "image", PicUrl="http://mmbiz.qpic.cn/1.jpg", MediaId="media-photo-1")
+    [kept] = EvidenceStore(ComplaintStore(stack.database_url)).for_complaint(complaint_id)
+    assert (kept.kind, kept.media_id, kept.url) == ("image", "media-photo-1", "http://mmbiz.qpic.cn/1.jpg")
+    _requested(stack, "utter_evidence_attached", photo, complaint_id)
+
+
+def test_plain_mode_works_too(stack: Stack):
+    plain = WeChatServer(f"{stack.rasa_url}/webhooks/wechat/webhook", ACCOUNT, safe=False)
+    assert "您好" in plain.send(openid(), Content="你好")
+
+
+def test_a_slow_answer_is_success_then_a_customer_service_message(wechat: WeChatServer, api: FakeWeChatApi):
+    sender = openid()
+    # Sent 10 s ago by WeChat's clock: WeChat no longer waits for a passive reply.
+    assert wechat.send(sender, Content="你好", timestamp=int(time.time()) - 10) is None
+    assert "您好" in api.wait_for(sender)[0]
+
+
+def test_the_same_message_three_times_is_one_turn_and_one_complaint(stack: Stack, wechat: WeChatServer,
+                                                                   api: FakeWeChatApi):
+    sender = openid()
+    for text in ("我买的跑鞋才穿两天就开胶了", "上周三", "订单号DD20261101001", "退款"):
+        wechat.send(sender, Content=text)
+    assert "以上都对吗" in wechat.send(sender, Content="不用留电话")
+    confirm = message_xml(sender, "text", next_msg_id(), Content="对的")
+    with ThreadPoolExecutor(3) as pool:
+        replies = list(pool.map(lambda _: wechat.reply_text(wechat.post(confirm, sender), sender), range(3)))
+    answered = {reply for reply in replies if reply is not None}
+    assert len(answered) == 1 and ID_PATTERN.search(answered.pop()), replies
+    assert wechat.reply_text(wechat.post(confirm, sender), sender) in (None, *replies), "a late retry too"
+
+    assert _user_texts(stack, sender).count("对的") == 1
+    assert len(ComplaintStore(stack.database_url).for_customer("wechat", sender)) == 1
+    assert api.tried(sender) == 0, "nothing pushed besides the passive reply"
+
+
+def test_forged_or_stale_requests_are_refused_before_rasa(stack: Stack, wechat: WeChatServer):
+    sender = openid()
+    params, body = wechat.envelope(message_xml(sender, "text", next_msg_id(), Content="我要投诉"), sender)
+    assert wechat.post_raw({**params, "signature": "0" * 40}, body).status_code == 403
+    assert wechat.post_raw({**params, "msg_signature": "0" * 40}, body).status_code == 403
+    stale = wechat.post(message_xml(sender, "text", next_msg_id(), Content="我要投诉"), sender,
+                        timestamp=int(time.time()) - 600)
+    assert stale.status_code == 403
+    assert _user_texts(stack, sender) == []
+
+
+def test_malformed_xml_is_400_and_kept(stack: Stack, wechat: WeChatServer):
+    sender = openid()
+    broken = f"<xml><FromUserName>{sender}</FromUserName><Content>耳机坏了，电话13812345678"
+    response = wechat.post(broken, sender)
+    assert response.status_code == 400
+    kept = [m for m in ComplaintStore(stack.database_url).unanswered() if m.sender_id == sender]
+    assert [(m.text, m.reason) for m in kept] == [(broken, "malformed")]
+    assert "13812345678" not in stack.rasa_log.read_text(errors="replace"), "logged masked"
+
+
+def test_outside_the_48_hours_a_push_is_tried_once_and_the_customer_marked(
+        stack: Stack, wechat: WeChatServer, api: FakeWeChatApi):
+    sender = openid()
+    api.refuse[sender] = 45015
+    assert wechat.send(sender, Content="你好", timestamp=int(time.time()) - 10) is None
+    api.wait_tried(sender)
+    customers = EvidenceStore(ComplaintStore(stack.database_url))
+    _eventually(lambda: customers.is_unreachable("wechat", sender))
+
+    asyncio.run(agent_says(stack, sender, "您好，我是客服小李"))  # returns once sent or given up
+    assert api.tried(sender) == 1, "no retry, and no further tries while unreachable"
+
+    del api.refuse[sender]
+    assert "您好" in wechat.send(sender, Content="你好"), "writing again makes them reachable"
+    assert not customers.is_unreachable("wechat", sender)
+
+
+def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, wechat: WeChatServer,
+                                                           api: FakeWeChatApi):
+    sender = openid()
+    wechat.send(sender, Content="我买的电热水壶用了三天就坏了")
+    assert "同事" in wechat.send(sender, Content="再不处理我就去12315投诉你们")
+    assert stack.tracker(sender)["paused"] is True
+    queue = HandoffQueue(ComplaintStore(stack.database_url), load_handoff_settings(ZoneInfo("Asia/Shanghai")))
+    assert queue.open_case_for("wechat", sender).reason == "threat"
+    assert wechat.send(sender, Content="人呢？") is None, "while paused the agent answers"
+
+    asyncio.run(agent_says(stack, sender, "您好，我是客服小李"))
+    assert api.wait_for(sender) == ["您好，我是客服小李"]
+
+
+def test_voice_menus_and_follows(stack: Stack, wechat: WeChatServer):
+    sender = openid()
+    _requested(stack, "utter_wechat_welcome", wechat.send(sender, "event", Event="subscribe"))
+    assert "没有查到" in wechat.send(sender, "event", Event="CLICK", EventKey="PROGRESS")
+    assert "抱歉" in wechat.send(sender, "voice", MediaId="v1", Format="amr", Recognition="我的快递丢了。")
+    _requested(stack, "utter_wechat_voice_not_recognised", wechat.send(sender, "voice", MediaId="v2", Format="amr"))
+    _requested(stack, "utter_evidence_kept", wechat.send(sender, "location", Location_X="31.2",
+                                                                Location_Y="121.4", Scale="15", Label="上海"))
+    assert wechat.send(sender, "event", Event="unsubscribe") is None
+    assert EvidenceStore(ComplaintStore(stack.database_url)).is_unreachable("wechat", sender)
+
+
+def _eventually(check, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)

@@ -1,0 +1,83 @@
+"""After closure, with the real Rasa server, action server and the console's job worker: the
+satisfaction check reaches the customer, a low score reopens the complaint for a supervisor, an
+agent's resolution is told to the customer and followed up."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import update
+
+from bot.clock import utcnow
+from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.models import JobRow
+from bot.store import ComplaintStore
+from bot.surveys import JOB_KINDS, Surveys, load_survey_settings
+from bot.jobs import JobQueue
+from tests.auxil.agents import new_customer
+from tests.auxil.stack import Stack
+
+
+def _texts(replies) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def _make_due(stack: Stack, kind: str, complaint_id: str) -> None:
+    """The survey's delay has passed."""
+    store = ComplaintStore(stack.database_url)
+    try:
+        with store.session() as s, s.begin():
+            s.execute(update(JobRow).where(JobRow.key == f"{JOB_KINDS[kind]}:{complaint_id}")
+                      .values(due_at=utcnow()))
+    finally:
+        store.close()
+
+
+def _surveys(stack: Stack) -> Surveys:
+    store = ComplaintStore(stack.database_url)
+    return Surveys(store, JobQueue(store), load_survey_settings())
+
+
+def test_an_accepted_plan_is_followed_by_a_check_and_a_low_score_reopens_it(stack: Stack):
+    sender = new_customer()
+    for message in ("我买的台灯用了一周就不亮了", "上周一", "订单号DD20261120555", "换货", "不用留电话"):
+        stack.say(sender, message)
+    complaint_id = re.search(r"TS-\d{8}-\d{4}", _texts(stack.say(sender, "对的"))).group(0)
+    stack.say(sender, "可以")
+
+    _make_due(stack, "satisfaction", complaint_id)
+    question = stack.wait_for_bot_event(sender, "utter_ask_satisfaction")
+    assert complaint_id in question["text"] and len(question["data"]["buttons"]) == 5
+
+    reply = _texts(stack.say(sender, "2分，换货等了太久"))
+    assert "主管" in reply and complaint_id in reply
+    survey = _surveys(stack).get(complaint_id, "satisfaction")
+    assert survey.score == 2 and "等了太久" in survey.comment
+    store = ComplaintStore(stack.database_url)
+    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", sender)
+    assert case.reason == "low_satisfaction" and case.complaint.public_id == complaint_id
+    assert case.complaint.status == "open"
+    assert "打过分" in _texts(stack.say(sender, "改成五星吧"))  # one answer per survey
+    store.close()
+
+
+def test_an_agents_resolution_is_told_to_the_customer_and_followed_up(stack: Stack):
+    sender = new_customer()
+    stack.say(sender, "你们的快递员把我的包裹摔坏了，我要找你们经理")
+    store = ComplaintStore(stack.database_url)
+    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", sender)
+    store.close()
+    agent = stack.agent("李静")
+    assert agent.post(f"cases/{case.id}/claim").status_code == 200
+    resolved = agent.post(f"cases/{case.id}/resolve", {"remedy": "compensation", "resolution": "已补偿50元优惠券并重新发货"})
+    assert resolved.status_code == 200, resolved.text
+    notice = stack.wait_for_bot_event(sender, "status")
+    assert "已补偿50元优惠券并重新发货" in notice["text"] and case.complaint.public_id in notice["text"]
+    assert agent.post(f"cases/{case.id}/release").status_code == 200
+
+    surveys = _surveys(stack)
+    assert surveys.get(case.complaint.public_id, "follow_up").status == "scheduled"
+    _make_due(stack, "follow_up", case.complaint.public_id)
+    question = stack.wait_for_bot_event(sender, "utter_ask_follow_up")
+    assert case.complaint.public_id in question["text"]
+    assert "放心" in _texts(stack.say(sender, "/affirm"))
+    assert surveys.get(case.complaint.public_id, "follow_up").solved is True
