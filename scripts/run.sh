@@ -49,7 +49,7 @@ echo "==> Starting the action server (log: var/logs/actions.log)"
 rasa run actions --actions actions --port 5055 > var/logs/actions.log 2>&1 &
 pids+=($!)
 echo "==> Starting the Rasa server (log: var/logs/rasa.log)"
-rasa run --enable-api --auth-token "$RASA_TOKEN" --model "$model" -i "$HOST" --port "$RASA_PORT" \
+rasa run --enable-api --auth-token="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml > var/logs/rasa.log 2>&1 &
 pids+=($!)
 

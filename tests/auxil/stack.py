@@ -237,7 +237,7 @@ def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None
             _wait_until_ready(f"http://127.0.0.1:{action_port}/health", processes, logs)
         log = workdir / "rasa.log"
         processes.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", token,
+            [str(VENV_BIN / "rasa"), "run", "--enable-api", f"--auth-token={token}",  # a token may start with "-"
              "--model", str(model), "-i", "127.0.0.1", "--port", str(rasa_port),
              "--endpoints", str(endpoints),
              "--credentials", str(credentials or ROOT / "credentials.yml"), "--debug"],
