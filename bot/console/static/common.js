@@ -83,11 +83,13 @@ window.AgentConsole = (() => {
     return `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分钟`;
   }
 
+  /** A countdown such as "04:59", or "12:04:59" once it is an hour or more. */
   function countdownText(ms) {
     const seconds = Math.max(0, Math.floor(ms / 1000));
-    const mm = String(Math.floor(seconds / 60)).padStart(2, "0");
+    const hours = Math.floor(seconds / 3600);
+    const mm = String(Math.floor(seconds / 60) % 60).padStart(2, "0");
     const ss = String(seconds % 60).padStart(2, "0");
-    return `${mm}:${ss}`;
+    return hours > 0 ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
   }
 
   /** How long the case has waited, e.g. "已等待 12 分钟". */
