@@ -67,6 +67,7 @@ class Policies:
 
     first_response: Deadline
     resolution: Deadline
+    refund_arrival: Deadline
     remedies: Mapping[str, RemedyPlan]
     questions: Mapping[str, PolicyAnswer]
 
@@ -100,6 +101,7 @@ def load_policies(path: Path = DEFAULT_POLICIES_PATH) -> Policies:
     return Policies(
         first_response=Deadline.from_config(raw["first_response"]),
         resolution=Deadline.from_config(raw["resolution"]),
+        refund_arrival=Deadline.from_config(raw["refund_arrival"]),
         remedies=remedies,
         questions=questions,
     )

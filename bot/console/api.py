@@ -93,6 +93,14 @@ async def add_note(request: Request, case_id: int) -> HTTPResponse:
     return json({"note": await _desk(request).add_note(case_id, request.ctx.login.agent, text)})
 
 
+@api.post("/cases/<case_id:int>/refund")
+@login_required
+async def refund_issued(request: Request, case_id: int) -> HTTPResponse:
+    """{amount?} (yuan): the customer is told the refund is on its way."""
+    amount = _body(request).get("amount")
+    return json(await _desk(request).refund_issued(case_id, request.ctx.login.agent, amount))
+
+
 @api.post("/cases/<case_id:int>/resolve")
 @login_required
 async def resolve(request: Request, case_id: int) -> HTTPResponse:

@@ -1,5 +1,6 @@
 """What an agent does at the console: read the queue and a case, claim it, reply to the customer,
-keep notes, resolve the complaint and hand the conversation back to the assistant.
+keep notes, tell the customer a refund is on its way, resolve the complaint and hand the
+conversation back to the assistant.
 
 Database calls run off the event loop; the Rasa server is reached through `bot.rasa_api`. Every
 refusal is a `bot.console.errors.ConsoleError`.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Awaitable, Callable, Collection, List, Optional, Tuple, TypeVar
 
 from bot.agents import Agent
@@ -19,6 +21,7 @@ from bot.console.transcript import transcript
 from bot.console.views import View, Views, iso
 from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
 from bot.models import CaseStatus, Remedy
+from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
 from bot.responses import load_responses
 from bot.surveys import Surveys
@@ -31,6 +34,7 @@ HANDED_BACK_INTENT = "EXTERNAL_handed_back"
 """Triggered after a release, so the assistant greets the customer back."""
 MAX_REPLY_CHARS = 2000
 MAX_NOTE_CHARS = 4000
+MAX_REFUND_YUAN = Decimal("10000000")
 
 _CLAIMED = (CaseStatus.CLAIMED.value,)
 _CLAIMED_OR_RESOLVED = (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value)
@@ -58,17 +62,32 @@ def _text(value: object, empty: str, limit: int) -> str:
     return text
 
 
+def _refund_amount(value: object) -> Optional[Decimal]:
+    """The refund in yuan an agent typed (None when left empty); `ConsoleError` if it is not
+    a positive amount with at most two decimals."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        amount = Decimal(str(value).strip().lstrip("¥￥"))
+    except InvalidOperation:
+        raise ConsoleError(wording.BAD_REFUND_AMOUNT) from None
+    if not amount.is_finite() or amount <= 0 or amount > MAX_REFUND_YUAN or amount != amount.quantize(Decimal("0.01")):
+        raise ConsoleError(wording.BAD_REFUND_AMOUNT)
+    return amount
+
+
 class AgentDesk:
     """The console's operations on the handoff queue and the customer's conversation."""
 
     def __init__(self, queue: HandoffQueue, rasa: RasaApi, views: Views, surveys: Surveys,
-                 phrases: Tuple[ForbiddenPhrase, ...] = (),
+                 phrases: Tuple[ForbiddenPhrase, ...] = (), policies: Optional[Policies] = None,
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.queue = queue
         self.surveys = surveys
         self.rasa = rasa
         self.views = views
         self.phrases = phrases or load_forbidden_phrases()
+        self.policies = policies or load_policies()
         self.clock = clock
 
     async def open_cases(self) -> View:
@@ -96,6 +115,7 @@ class AgentDesk:
                 "claim": case.status == CaseStatus.WAITING.value,
                 "reply": _refusal(case, agent, _CLAIMED_OR_RESOLVED) is None,
                 "resolve": _refusal(case, agent, _CLAIMED) is None,
+                "refund": _refusal(case, agent, _CLAIMED_OR_RESOLVED) is None,
                 "release": _refusal(case, agent, _CLAIMED_OR_RESOLVED) is None,
             },
         }
@@ -138,6 +158,24 @@ class AgentDesk:
         except CaseNotFound:
             raise NotFound(wording.CASE_NOT_FOUND) from None
         return self.views.note(note)
+
+    async def refund_issued(self, case_id: int, agent: Agent, amount: object = None) -> View:
+        """Tell the customer their refund has been issued and by when it arrives (Chinese working
+        days, data/policies.yml `refund_arrival`), and keep a note of it. {note}."""
+        yuan = _refund_amount(amount)
+        case = await self._own(case_id, agent, _CLAIMED_OR_RESOLVED)
+        complaint = case.complaint
+        deadline = self.policies.refund_arrival
+        due_at = deadline.due(self.clock(), self.views.tz)
+        due = (self.views.labels.format_date(due_at.date()) if deadline.is_whole_days
+               else self.views.local(due_at))
+        amount_text = f" {yuan} 元" if yuan is not None else ""
+        notice = load_responses().render("utter_status_refund_issued", complaint.script,
+                                         complaint_id=complaint.public_id, amount=amount_text,
+                                         deadline=due)
+        await self._rasa(self.rasa.send_text(case.conversation_id, notice, {"kind": "status"}))
+        return {"note": await self.add_note(case_id, agent,
+                                            wording.REFUND_NOTE.format(amount=amount_text, deadline=due))}
 
     async def resolve(self, case_id: int, agent: Agent, remedy: object, resolution: object) -> View:
         """Resolve the complaint with the remedy given and what was done; the customer is told,

@@ -26,7 +26,7 @@ CHANNELS: Mapping[str, str] = {
     "webchat": "网页在线客服",
     "rest": "REST 接口",
     "wechat": "微信公众号",
-    "telegram": "Telegram",
+    "tg": "Telegram",
 }
 
 LOGIN_FAILED = "用户名或密码不正确，请核对后再试一次。"
@@ -48,6 +48,8 @@ EMPTY_REPLY = "回复内容不能为空。"
 EMPTY_NOTE = "备注内容不能为空。"
 EMPTY_RESOLUTION = "请写下处理结果，方便日后查看。"
 UNKNOWN_REMEDY = "请从列表里选择一种处理方式。"
+BAD_REFUND_AMOUNT = "退款金额请填写大于 0 的数字（单位：元），最多两位小数；不确定金额可以不填。"
+REFUND_NOTE = "已发起退款{amount}，已告知客户预计到账时间：{deadline}前。"
 TOO_LONG = "内容太长了（最多 {limit} 个字），请分几次发送。"
 RASA_DOWN = "暂时连不上对话服务，这一步没有完成，客户也没有收到消息。请稍后再试；如果一直不行，请联系技术同事。"
 TRANSCRIPT_DOWN = "暂时连不上对话服务，对话记录读不出来，稍后会自动重试。"

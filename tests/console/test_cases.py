@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import List
 
 import httpx
+import pytest
 
 from bot.clock import utcnow
 from bot.escalation import Decision
@@ -94,7 +95,7 @@ def test_the_case_shows_the_complaint_and_the_customers_earlier_ones(
     assert [d["reason_label"] for d in body["case"]["decisions"]] == ["投诉或曝光威胁", "重复投诉"]
     assert [c["description"] for c in body["earlier"]] == ["上个月的快递丢了"]
     assert body["you"]["name"] == "王芳"
-    assert body["can"] == {"claim": True, "reply": False, "resolve": False, "release": False}
+    assert body["can"] == {"claim": True, "reply": False, "resolve": False, "refund": False, "release": False}
     assert [r["label"] for r in body["remedies"]][:3] == ["退款", "换货", "维修"]
 
 
@@ -139,7 +140,7 @@ def test_resolving_records_the_remedy_and_what_was_done(
     again = agent.post(f"cases/{case.id}/resolve", {"remedy": "exchange", "resolution": "再来一次"})
     assert (again.status_code, again.json()["error"]) == (409, "这个案件已经标记为解决，可以交还机器人了。")
     assert agent.get(f"cases/{case.id}").json()["can"] == {
-        "claim": False, "reply": True, "resolve": False, "release": True}
+        "claim": False, "reply": True, "resolve": False, "refund": True, "release": True}
 
 
 def test_only_the_agent_who_claimed_may_reply(console: Console, agent: AgentClient,
@@ -167,6 +168,9 @@ def test_with_the_rasa_server_down_the_agent_is_told_and_nothing_changes(
 
     reply = agent.post(f"cases/{case.id}/reply", {"text": "您好，我是王芳，您的问题我来跟进。"})
     assert (reply.status_code, reply.json()) == (502, {"error": RASA_DOWN})
+    refund = agent.post(f"cases/{case.id}/refund", {"amount": "199"})
+    assert (refund.status_code, refund.json()) == (502, {"error": RASA_DOWN})
+    assert agent.get(f"cases/{case.id}").json()["notes"] == [], "no note of a refund the customer never heard of"
     release = agent.post(f"cases/{case.id}/release")
     assert (release.status_code, release.json()) == (502, {"error": RASA_DOWN})
     assert agent.get(f"cases/{case.id}").json()["case"]["status"] == "claimed", "still theirs, try again"
@@ -188,3 +192,18 @@ def test_an_unknown_case_is_404_and_an_unknown_page_is_polite(console: Console, 
     assert (missing.status_code, missing.json()) == (404, {"error": "您要找的页面不存在，请回到队列页。"})
     page = httpx.get(f"{console.url}/agent/static/app.py")
     assert page.status_code == 404 and "您要找的页面不存在" in page.text
+
+
+@pytest.mark.parametrize("amount", ["-5", "0", "abc", "12.345", "1e9", "NaN"])
+def test_a_refund_amount_that_is_no_amount_is_refused_politely(console: Console, agent: AgentClient,
+                                                               amount: str) -> None:
+    case = seed_case(console.database_url, new_customer(), [THREAT])
+    assert agent.post(f"cases/{case.id}/claim").status_code == 200
+    refused = agent.post(f"cases/{case.id}/refund", {"amount": amount})
+    assert refused.status_code == 400 and "退款金额请填写大于 0 的数字" in refused.json()["error"]
+
+
+def test_only_the_agent_who_claimed_may_announce_a_refund(console: Console, agent: AgentClient) -> None:
+    case = seed_case(console.database_url, new_customer(), [THREAT])
+    unclaimed = agent.post(f"cases/{case.id}/refund", {"amount": "50"})
+    assert (unclaimed.status_code, unclaimed.json()["error"]) == (409, "请先接手这个案件，再回复客户或处理。")

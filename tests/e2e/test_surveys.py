@@ -10,9 +10,11 @@ from sqlalchemy import update
 from bot.clock import utcnow
 from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.models import JobRow
+from bot.policies import load_policies
 from bot.store import ComplaintStore
 from bot.surveys import JOB_KINDS, Surveys, load_survey_settings
 from bot.jobs import JobQueue
+from bot.workdays import add_working_days
 from tests.auxil.agents import new_customer
 from tests.auxil.stack import Stack
 
@@ -81,3 +83,21 @@ def test_an_agents_resolution_is_told_to_the_customer_and_followed_up(stack: Sta
     assert case.complaint.public_id in question["text"]
     assert "放心" in _texts(stack.say(sender, "/affirm"))
     assert surveys.get(case.complaint.public_id, "follow_up").solved is True
+
+
+def test_a_refund_issued_is_told_in_the_customers_script_with_its_arrival_date(stack: Stack):
+    sender = new_customer()
+    stack.say(sender, "你們的快遞員把我的包裹摔壞了，我要找你們經理")
+    store = ComplaintStore(stack.database_url)
+    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", sender)
+    arrival = add_working_days(utcnow().astimezone(store.tz).date(), load_policies().refund_arrival.working_days)
+    store.close()
+    agent = stack.agent("李静")
+    assert agent.post(f"cases/{case.id}/claim").status_code == 200
+
+    refund = agent.post(f"cases/{case.id}/refund", {"amount": "199.50"})
+    assert refund.status_code == 200, refund.text
+    notice = stack.wait_for_bot_event(sender, "status")["text"]
+    assert case.complaint.public_id in notice and "199.50 元" in notice
+    assert f"{arrival.month}月{arrival.day}日" in notice and "發起" in notice, notice
+    assert "199.50 元" in refund.json()["note"]["text"], "colleagues see it in the notes"

@@ -65,6 +65,7 @@
     $("reply-locked").hidden = data.can.reply;
     $("reply-locked").textContent = lockedText(view);
     $("resolve-form").hidden = !data.can.resolve;
+    $("refund-form").hidden = !data.can.refund;
     $("release-box").hidden = !data.can.release;
     if (!$("remedy").options.length) {
       $("remedy").replaceChildren(...data.remedies.map((remedy) => el("option", {
@@ -180,6 +181,13 @@
     act(submitter($("resolve-form")),
       () => api("POST", `cases/${caseId}/resolve`, { remedy: $("remedy").value, resolution: $("resolution").value }),
       () => notice("已标记为解决。需要时请再和客户确认，然后交还机器人。"));
+  });
+
+  $("refund-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(submitter($("refund-form")),
+      () => api("POST", `cases/${caseId}/refund`, { amount: $("refund-amount").value }),
+      () => { $("refund-amount").value = ""; notice("已通知客户退款已发起，并记了一条备注。"); });
   });
 
   $("release").addEventListener("click", () => act($("release"),
