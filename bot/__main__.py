@@ -221,6 +221,45 @@ def add_agent_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=_with_store(_agent))
 
 
+def _report(args: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
+    from pathlib import Path
+
+    from bot.report_output import chart_png, csv_report, text_report
+    from bot.reports import build_report, parse_moment
+
+    now = utcnow()
+    try:
+        since = parse_moment(args.since, now, settings.tz)
+        until = parse_moment(args.until, now, settings.tz) if args.until else now
+        report = build_report(store, since, until)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(text_report(report, settings.tz), end="")
+    if args.csv:
+        Path(args.csv).write_text(csv_report(report), encoding="utf-8-sig")  # the BOM tells Excel it is UTF-8
+        print(f"CSV 已写入：{args.csv}")
+    if args.chart:
+        Path(args.chart).write_bytes(chart_png(report))
+        print(f"图表已写入：{args.chart}")
+    return 0
+
+
+def add_report_command(subparsers: argparse._SubParsersAction) -> None:
+    """`report`: complaint figures over a time window, as a table, CSV and a chart."""
+    parser = subparsers.add_parser(
+        "report", help="complaint figures: categories, channels, escalations, response times, satisfaction",
+        description="Print the figures of the complaints created in a window (bot/reports.py defines "
+        "them); optionally write them as CSV and draw them as a PNG. Reads DATABASE_URL, COMPLAINT_TIMEZONE.")
+    moment = "90d, 12h, an ISO date (local midnight) or date and time"
+    parser.add_argument("--since", default="90d", help=f"start of the window: {moment} (default 90d)")
+    parser.add_argument("--until", help=f"end of the window, not included: {moment} (default now)")
+    parser.add_argument("--csv", metavar="FILE",
+                        help="also write the figures as CSV (section,key,label,value; UTF-8 with BOM)")
+    parser.add_argument("--chart", metavar="FILE.png", help="also draw the main figures as a PNG")
+    parser.set_defaults(run=_with_store(_report))
+
+
 def _telegram_set_webhook(args: argparse.Namespace) -> int:
     from telegram.error import TelegramError
 
@@ -269,7 +308,8 @@ def add_telegram_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    add_migrate_command, add_console_command, add_worker_command, add_agent_command, add_telegram_command,
+    add_migrate_command, add_console_command, add_worker_command, add_agent_command, add_report_command,
+    add_telegram_command,
 ]
 
 

@@ -42,7 +42,8 @@ class SendSurvey:
                 Status.RESOLVED.value, Status.CLOSED.value):
             self.surveys.mark_undeliverable(complaint_id, self.kind)
             return  # reopened meanwhile: a person is on it, no follow-up now
-        if EvidenceStore(self.surveys.store).is_unreachable(complaint.channel, complaint.sender_id):
+        customers = EvidenceStore(self.surveys.store)
+        if customers.is_unreachable(complaint.channel, complaint.sender_id):
             self.surveys.mark_undeliverable(complaint_id, self.kind)
             raise PermanentFailure(f"customer of {complaint_id} cannot be reached on {complaint.channel}")
         tracker = await self.rasa.tracker(complaint.conversation_id)
@@ -50,6 +51,13 @@ class SendSurvey:
             raise RetryLater(f"{complaint_id}: an agent has the conversation", AGENT_TALKING_RETRY)
         await self.rasa.trigger_intent(complaint.conversation_id, SURVEY_INTENTS[self.kind],
                                        {"complaint_id": complaint_id})
+        # The channel swallows a refused push (a failed push never fails the Rasa request) but
+        # marks the customer unreachable (WeChat's 48 hours, a blocked Telegram bot): then the
+        # survey never reached them, and waiting for an answer would be wrong.
+        if customers.is_unreachable(complaint.channel, complaint.sender_id):
+            self.surveys.mark_undeliverable(complaint_id, self.kind)
+            raise PermanentFailure(f"the {self.kind} survey of {complaint_id} was refused by "
+                                   f"{complaint.channel}: customer unreachable")
         self.surveys.mark_sent(complaint_id, self.kind, self.clock())
 
 

@@ -1,6 +1,9 @@
 """Buttons where there are none: WeChat text messages show a bot message's buttons as numbered
 options, and a reply that is just one of those numbers means that button.
 
+Buttons whose titles carry their own numbers ("5 非常满意" … "1 很不满意", the satisfaction check) keep
+them: "2" is then the option titled 2, as the question says, not the second one listed.
+
 The buttons of the newest message a customer received are remembered per customer in the shared
 key-value store (so any instance maps the digit); a message without buttons forgets them.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.responses import load_responses
 from bot.script import detect_script
@@ -20,12 +23,26 @@ logger = logging.getLogger(__name__)
 #: The domain response that introduces the options ("回复数字即可：").
 HINT_RESPONSE = "utter_wechat_choose_by_number"
 _NUMBER = re.compile(r"\s*(\d{1,2})\s*[.。、)）]?\s*")
+_OWN_NUMBER = re.compile(r"\s*(\d{1,2})[\s.。、)）]+(.*)", re.DOTALL)
 _PURPOSE = "wechat: numbered options"
 
 
+def own_numbers(titles: Sequence[str]) -> Optional[List[Tuple[int, str]]]:
+    """(number, rest of the title) when every title starts with a number of its own, all
+    different ("5 非常满意", "4 满意", …); else None."""
+    found = [_OWN_NUMBER.fullmatch(unicodedata.normalize("NFKC", title or "")) for title in titles]
+    if not titles or not all(found):
+        return None
+    numbered_titles = [(int(match.group(1)), match.group(2).strip()) for match in found if match]
+    return numbered_titles if len({number for number, _ in numbered_titles}) == len(titles) else None
+
+
 def numbered(text: str, titles: Sequence[str], hint: Optional[str]) -> str:
-    """`text` followed by the hint and the options numbered from 1, one per line."""
-    lines = [f"{number}. {title}" for number, title in enumerate(titles, 1)]
+    """`text` followed by the hint and the options, one per line: numbered from 1, or by their
+    own numbers when their titles carry them."""
+    own = own_numbers(titles)
+    pairs = own if own is not None else list(enumerate(titles, 1))
+    lines = [f"{number}. {title}" for number, title in pairs]
     options = "\n".join([hint, *lines] if hint else lines)
     return f"{text}\n\n{options}" if text else options
 
@@ -70,6 +87,9 @@ class Choices:
             return None
         options: List[Dict[str, str]] = await off_loop(self.store.get, _key(openid), unavailable=None,
                                                        purpose=_PURPOSE) or []
+        own = own_numbers([option["title"] for option in options])
+        if own is not None:
+            return next((option for option, (own_number, _) in zip(options, own) if own_number == number), None)
         return options[number - 1] if 1 <= number <= len(options) else None
 
 

@@ -5,6 +5,7 @@ The pages use it with their session cookie and CSRF header; other clients log in
 """
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Dict
 
 from sanic import Blueprint
@@ -16,7 +17,9 @@ from bot.console import wording
 from bot.console.auth import log_in, log_out, login_required
 from bot.console.desk import AgentDesk
 from bot.console.errors import ConsoleError, LoginRequired
+from bot.console.pages import requested_report
 from bot.console.views import iso
+from bot.report_output import figures
 
 api = Blueprint("agent_api", url_prefix="/agent/api")
 
@@ -122,3 +125,12 @@ async def tone(request: Request) -> HTTPResponse:
     """{text} -> {forbidden}: the 忌语 a draft reply contains, to warn while typing."""
     text = _body(request).get("text")
     return json({"forbidden": _desk(request).forbidden(text if isinstance(text, str) else "")})
+
+
+@api.get("/reports")
+@login_required
+async def reports(request: Request) -> HTTPResponse:
+    """?since=90d&until=… -> {since, until, figures: [{section, key, label, value}]} (the CSV's rows)."""
+    report = await requested_report(request)
+    return json({"since": iso(report.since), "until": iso(report.until),
+                 "figures": [asdict(figure) for figure in figures(report)]})

@@ -46,6 +46,7 @@ def create_console_app(settings: Settings, store: ComplaintStore, run_worker: bo
                 dumps=partial(json_dumps, ensure_ascii=False, separators=(",", ":")))
     queue = HandoffQueue(store, load_handoff_settings(settings.tz))
     app.ctx.accounts = AgentAccounts(store, timedelta(hours=settings.agent_session_hours))
+    app.ctx.store, app.ctx.tz = store, settings.tz  # for the reports
     app.blueprint(pages)
     app.blueprint(api)
 

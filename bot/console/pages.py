@@ -1,24 +1,30 @@
-"""The console's pages: login, the queue and a case. Pages are small HTML shells filled from
-templates/ (every value HTML-escaped); their scripts in static/ read the JSON API and put what
-customers wrote into the page as text only (textContent), never as HTML."""
+"""The console's pages: login, the queue, a case, and the reports with their CSV and chart. Pages
+are small HTML shells filled from templates/ (every value HTML-escaped); their scripts in static/
+read the JSON API and put what customers wrote into the page as text only (textContent), never as
+HTML."""
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Dict, Mapping, Optional
 from urllib.parse import urlencode
 
 from sanic import Blueprint
 from sanic.request import Request
-from sanic.response import HTTPResponse, file, redirect
+from sanic.response import HTTPResponse, file, raw, redirect
 from sanic.response import html as html_response
 
+from bot.clock import utcnow
 from bot.console import wording
 from bot.console.auth import (
     CSRF_FIELD, clear_session_cookie, current_login, log_in, log_out, login_required,
     set_session_cookie,
 )
+from bot.console.errors import ConsoleError
+from bot.report_output import chart_png, csv_report, html_report, window_text
+from bot.reports import Report, build_report, parse_moment
 
 pages = Blueprint("agent_pages", url_prefix="/agent")
 
@@ -34,12 +40,15 @@ STATIC_FILES = {
 LOGIN_PATH = "/agent/login"
 HOME_PATH = "/agent"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-_RETURN_TO = re.compile(r"/agent(/cases/\d+)?")
+_RETURN_TO = re.compile(r"/agent(/cases/\d+|/reports)?")
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     "Cache-Control": "no-store",
 }
+#: The windows the reports page offers (`since`), and the default.
+REPORT_WINDOWS = {"7d": "最近 7 天", "30d": "最近 30 天", "90d": "最近 90 天", "365d": "最近一年"}
+DEFAULT_REPORT_WINDOW = "90d"
 
 
 class Markup(str):
@@ -114,9 +123,14 @@ async def logout(request: Request) -> HTTPResponse:
 
 
 def _shell(request: Request, title: str, body: Markup, **data: object) -> HTTPResponse:
+    """`body` in the console's layout; `data["page"]` names the page, whose own script is
+    static/<page>.js if there is one."""
     session = request.ctx.login.session
+    script = f"{data['page']}.js"
+    script_tag = Markup(f'<script src="/agent/static/{script}" defer></script>'
+                        if script in STATIC_FILES else "")
     return page(render("layout.html", title=title, body=body, agent_name=session.agent.display_name,
-                       csrf_field=CSRF_FIELD, csrf_token=session.csrf_token, **data))
+                       csrf_field=CSRF_FIELD, csrf_token=session.csrf_token, script=script_tag, **data))
 
 
 @pages.get("/", strict_slashes=False)
@@ -138,3 +152,55 @@ async def static(_: Request, filename: str) -> HTTPResponse:
         return error_page(wording.PAGE_NOT_FOUND, 404)
     return await file(STATIC / filename, mime_type=STATIC_FILES[filename],
                       headers={"Cache-Control": "no-cache"})
+
+
+def _report_window(request: Request) -> Dict[str, str]:
+    """The request's `since` (default 90d) and `until` (if given), as sent."""
+    window = {"since": request.args.get("since") or DEFAULT_REPORT_WINDOW}
+    if request.args.get("until"):
+        window["until"] = request.args.get("until")
+    return window
+
+
+async def requested_report(request: Request) -> Report:
+    """The report over the request's window (`bot.reports.parse_moment`); 400 for a window that
+    cannot be read."""
+    window, now, tz = _report_window(request), utcnow(), request.app.ctx.tz
+    try:
+        since = parse_moment(window["since"], now, tz)
+        until = parse_moment(window["until"], now, tz) if "until" in window else now
+        return await asyncio.to_thread(build_report, request.app.ctx.store, since, until)
+    except ValueError:
+        raise ConsoleError(wording.BAD_REQUEST) from None
+
+
+@pages.get("/reports")
+@login_required
+async def reports_page(request: Request) -> HTTPResponse:
+    report = await requested_report(request)
+    window = _report_window(request)
+    choices = {**REPORT_WINDOWS, window["since"]: REPORT_WINDOWS.get(window["since"], window["since"])}
+    options = "".join(
+        f'<option value="{html.escape(value)}"{" selected" if value == window["since"] else ""}>'
+        f"{html.escape(label)}</option>" for value, label in choices.items())
+    body = render("reports.html", window=window_text(report, request.app.ctx.tz), options=Markup(options),
+                  query=urlencode(window), sections=Markup(html_report(report)))
+    return _shell(request, "统计报表", body, page="reports", case_id="")
+
+
+@pages.get("/reports.csv")
+@login_required
+async def reports_csv(request: Request) -> HTTPResponse:
+    """The figures as CSV (UTF-8 with a BOM, so that Excel reads the Chinese labels)."""
+    report = await requested_report(request)
+    name = f"complaint-report-{report.until.astimezone(request.app.ctx.tz):%Y%m%d}.csv"
+    return raw(csv_report(report).encode("utf-8-sig"), content_type="text/csv; charset=utf-8",
+               headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@pages.get("/reports.png")
+@login_required
+async def reports_chart(request: Request) -> HTTPResponse:
+    report = await requested_report(request)
+    return raw(await asyncio.to_thread(chart_png, report), content_type="image/png",
+               headers={"Cache-Control": "no-store"})

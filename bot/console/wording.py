@@ -14,6 +14,8 @@ REASONS: Mapping[str, str] = {
     "high_value": "大额争议",
     "human_request": "要求人工",
     "fallback": "机器人多次没听懂",
+    "low_satisfaction": "满意度低（重新处理）",
+    "not_solved": "回访时问题仍未解决",
 }
 PRIORITIES: Mapping[str, str] = {"P1": "紧急", "P2": "优先", "P3": "普通"}
 CASE_STATUSES: Mapping[str, str] = {

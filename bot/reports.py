@@ -1,0 +1,159 @@
+"""Complaint reports: what came in during a time window and how it was handled.
+
+`build_report(store, since, until)` counts the complaints created in [since, until) and computes
+(every share is of `total`, the complaints in the window, unless said otherwise):
+
+- categories: the 5 most frequent, with count and share (ties in `Category` order);
+- channels: every channel with complaints, with count and share;
+- escalations: per reason, the complaints with at least one handoff case carrying that reason
+  (any of a case's `decisions`, in any of the complaint's cases, e.g. a reopening for
+  `low_satisfaction`); a complaint with two reasons counts in both. `escalated` is the
+  complaints with any case;
+- first response: median of `first_response_at - created_at` (an agent claimed the case), over
+  the complaints that have one (their number is `n`);
+- resolution: median of `resolved_at - created_at` over the complaints an agent resolved and that
+  are resolved or closed now (a complaint reopened after a low score counts once resolved again,
+  from its latest resolution); `within_48h` is how many of them took at most 48 hours, its share
+  of all complaints in the window;
+- satisfaction: the answered satisfaction checks (1-5) of those complaints: `n`, average and the
+  count per score.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from bot.clock import require_aware
+from bot.models import CaseRow, Category, ComplaintRow, Status, SurveyKind, SurveyRow, SurveyStatus
+from bot.store import ComplaintStore
+
+TOP_CATEGORIES = 5
+RESOLVED_WITHIN = timedelta(hours=48)
+SCORES = (1, 2, 3, 4, 5)
+_RESOLVED = (Status.RESOLVED.value, Status.CLOSED.value)
+_CATEGORY_ORDER = [category.value for category in Category]
+_AGO = re.compile(r"(\d+)\s*([dh])")
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many complaints have `key` (a category, channel or reason code), and their share."""
+
+    key: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Median:
+    """The median duration over the `n` complaints that have one; None when n is 0."""
+
+    median: Optional[timedelta]
+    n: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """The figures of complaints created in [since, until) (see the module docstring)."""
+
+    since: datetime
+    until: datetime
+    total: int
+    categories: Tuple[Count, ...]
+    channels: Tuple[Count, ...]
+    escalated: Count
+    escalations: Tuple[Count, ...]
+    first_response: Median
+    resolution: Median
+    within_48h: Count
+    satisfaction_n: int
+    satisfaction_average: Optional[float]
+    satisfaction_scores: Tuple[Tuple[int, int], ...]
+    """(score, count) for 1 to 5."""
+
+
+def build_report(store: ComplaintStore, since: datetime, until: datetime) -> Report:
+    """The figures of the complaints in `store` created at or after `since` and before `until`."""
+    require_aware("since", since)
+    require_aware("until", until)
+    if until <= since:
+        raise ValueError(f"the report's end ({until.isoformat()}) must come after its start ({since.isoformat()})")
+    in_window = sa.and_(ComplaintRow.created_at >= since, ComplaintRow.created_at < until)
+    with store.session() as s:
+        complaints = s.execute(sa.select(
+            ComplaintRow.id, ComplaintRow.category, ComplaintRow.channel, ComplaintRow.status,
+            ComplaintRow.created_at, ComplaintRow.first_response_at, ComplaintRow.resolved_at,
+        ).where(in_window)).all()
+        cases = s.execute(sa.select(CaseRow.complaint_id, CaseRow.decisions)
+                          .join(ComplaintRow, CaseRow.complaint_id == ComplaintRow.id).where(in_window)).all()
+        scores = s.execute(sa.select(SurveyRow.score).join(ComplaintRow, SurveyRow.complaint_id == ComplaintRow.id)
+                           .where(in_window, SurveyRow.kind == SurveyKind.SATISFACTION.value,
+                                  SurveyRow.status == SurveyStatus.ANSWERED.value,
+                                  SurveyRow.score.isnot(None))).scalars().all()
+
+    total = len(complaints)
+    reasons: Dict[int, Set[str]] = {}
+    for complaint_id, decisions in cases:
+        reasons.setdefault(complaint_id, set()).update(d["reason"] for d in decisions or ())
+    first_responses = [c.first_response_at - c.created_at for c in complaints if c.first_response_at]
+    resolutions = [c.resolved_at - c.created_at for c in complaints
+                   if c.resolved_at and c.status in _RESOLVED]
+    score_counts = Counter(scores)
+    return Report(
+        since=since, until=until, total=total,
+        categories=_counts(_ranked(Counter(c.category for c in complaints), _rank)[:TOP_CATEGORIES], total),
+        channels=_counts(_ranked(Counter(c.channel for c in complaints)), total),
+        escalated=_count("escalated", len(reasons), total),
+        escalations=_counts(_ranked(Counter(r for found in reasons.values() for r in found)), total),
+        first_response=_median(first_responses),
+        resolution=_median(resolutions),
+        within_48h=_count("within_48h", sum(1 for d in resolutions if d <= RESOLVED_WITHIN), total),
+        satisfaction_n=len(scores),
+        satisfaction_average=statistics.fmean(scores) if scores else None,
+        satisfaction_scores=tuple((score, score_counts[score]) for score in SCORES),
+    )
+
+
+def parse_moment(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """A report boundary from the command line or the console: `90d` or `12h` (that long before
+    `now`), an ISO date (its midnight in `tz`) or an ISO date and time (in `tz` unless it has an
+    offset). Raises `ValueError` saying what is accepted."""
+    require_aware("now", now)
+    text = text.strip()
+    ago = _AGO.fullmatch(text)
+    if ago:
+        amount = int(ago.group(1))
+        return now - (timedelta(days=amount) if ago.group(2) == "d" else timedelta(hours=amount))
+    try:
+        moment = datetime.fromisoformat(text)  # a date alone is its midnight
+    except ValueError:
+        raise ValueError(f"expected a time like 90d, 12h, 2026-01-31 or 2026-01-31T08:00; got {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _rank(category: str) -> int:
+    return _CATEGORY_ORDER.index(category) if category in _CATEGORY_ORDER else len(_CATEGORY_ORDER)
+
+
+def _ranked(counter: Counter, order: Callable[[str], Any] = str) -> List[Tuple[str, int]]:
+    """(key, count) pairs, most frequent first, ties by `order`."""
+    return sorted(counter.items(), key=lambda pair: (-pair[1], order(pair[0])))
+
+
+def _count(key: str, count: int, total: int) -> Count:
+    return Count(key, count, count / total if total else 0.0)
+
+
+def _counts(pairs: Sequence[Tuple[str, int]], total: int) -> Tuple[Count, ...]:
+    return tuple(_count(key, count, total) for key, count in pairs)
+
+
+def _median(durations: Sequence[timedelta]) -> Median:
+    return Median(statistics.median(durations) if durations else None, len(durations))
