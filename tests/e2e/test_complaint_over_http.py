@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
 
 from bot.store import ComplaintStore
@@ -72,3 +73,17 @@ def test_personal_data_is_masked_in_both_servers_logs(stack: Stack):
         assert "13987654321" not in text, f"phone number in {log.name}"
     assert "139****4321" in stack.rasa_log.read_text(encoding="utf-8", errors="replace"), \
         "the message is logged (debug), masked"
+
+
+def test_the_conversation_is_kept_in_the_tracker_database(stack: Stack):
+    """Written to the SQLite tracker store (write-ahead logging), not held in memory: a restarted
+    server finds the conversation where it was."""
+    sender = _sender()
+    stack.say(sender, "你好")
+    stack.say(sender, "快递三天了还没到")
+    with sqlite3.connect(stack.workdir / "tracker.db") as db:
+        texts = [row[0] for row in db.execute(
+            "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = ? AND type_name = 'user'",
+            (sender,))]
+        assert texts == ["你好", "快递三天了还没到"]
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)

@@ -1,0 +1,58 @@
+"""The Rasa server extensions applied at start-up: action responses still validated (with one
+compiled validator), and the SQLite tracker store in write-ahead-logging mode."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+# Importing anything from rasa_ext installs the extensions, as the Rasa server's NLG import does.
+from rasa_ext.tracker_store import TunedSQLTrackerStore
+
+DOMAIN = Domain.from_yaml("""
+version: "3.1"
+slots:
+  complaint_id: {type: text, mappings: [{type: custom}]}
+""")
+
+
+def _action() -> RemoteAction:
+    return RemoteAction("action_record_complaint", EndpointConfig("http://127.0.0.1:1/webhook"))
+
+
+def test_a_well_formed_action_response_is_accepted() -> None:
+    response = {"events": [{"event": "slot", "name": "complaint_id", "value": "TS-20261128-0001"}],
+                "responses": [{"text": "已经为您登记好了"}]}
+    assert _action()._validate_action_result(response) is True
+
+
+@pytest.mark.parametrize("response", [
+    {"events": "not a list"},
+    {"events": [{"name": "an event without its type"}]},
+    {"responses": "not a list"},
+])
+def test_a_malformed_action_response_is_still_rejected_with_rasas_advice(response) -> None:
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        _action()._validate_action_result(response)
+
+
+async def test_the_sqlite_tracker_store_keeps_conversations_with_write_ahead_logging(tmp_path: Path) -> None:
+    db = tmp_path / "tracker.db"
+    tracker = DialogueStateTracker.from_events("customer-1", [
+        UserUttered("我的耳机坏了", {"name": "complain_quality"}),
+        SlotSet("complaint_id", "TS-20261128-0001"),
+    ])
+    await TunedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db)).save(tracker)
+
+    reloaded = await TunedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db)).retrieve("customer-1")
+    assert reloaded.get_slot("complaint_id") == "TS-20261128-0001"
+    assert reloaded.latest_message.text == "我的耳机坏了"
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
