@@ -107,6 +107,7 @@ _MASK = "\u25a1"   # what a near-miss is blanked to (keeps positions)
 _QUOTE_CHARS = 30
 
 
+@lru_cache(maxsize=4096)  # every turn re-reads the earlier messages of the conversation
 def normalise(text: str) -> str:
     """The text the lexicons see: Simplified, half-width, lower case; same length as
     `to_simplified(text)`, so a match's position is a position in the customer's words."""
