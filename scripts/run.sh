@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
+source scripts/lib.sh
 
 RASA_PORT=${RASA_PORT:-5005}
 CONSOLE_PORT=${CONSOLE_PORT:-5006}
 HOST=${HOST:-127.0.0.1}
-mkdir -p var/logs
+LOG_DIR=var/logs
+mkdir -p "$LOG_DIR"
 
 echo "==> Preparing the complaint database"
 python -m bot migrate
@@ -18,30 +20,11 @@ python -m bot migrate
 echo "==> Checking the model"
 model=$(python scripts/train_if_changed.py)
 
-if [ -z "${RASA_TOKEN:-}" ]; then
-  [ -s var/rasa_token ] || python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_token
-  RASA_TOKEN=$(cat var/rasa_token)
-fi
-export RASA_URL="http://127.0.0.1:$RASA_PORT" RASA_TOKEN CONSOLE_PORT
+ensure_rasa_token
+export RASA_URL="http://127.0.0.1:$RASA_PORT" CONSOLE_PORT
 
-# A first run has no agent to log in with: make `demo`, its password in a file only we can read.
-if [ -z "$(python -m bot agent list 2>/dev/null)" ]; then
-  echo "==> Creating the console agent 'demo' (password in var/demo_agent_password)"
-  (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(12))' > var/demo_agent_password)
-  chmod 600 var/demo_agent_password
-  python -m bot agent add demo --name 演示专员 --password-stdin < var/demo_agent_password
-fi
-demo_note=""
-[ -s var/demo_agent_password ] && demo_note="    Console login:   demo, password in var/demo_agent_password"
+ensure_demo_agent var/demo_agent_password
 
-pids=()
-stop() {
-  trap - INT TERM EXIT
-  echo; echo "==> Stopping"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  echo "==> Stopped"
-}
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
@@ -53,16 +36,6 @@ rasa run --enable-api --auth-token="$RASA_TOKEN" --model "$model" -i "$HOST" --p
   --endpoints endpoints.yml --credentials credentials.yml > var/logs/rasa.log 2>&1 &
 pids+=($!)
 
-# Wait until `url` answers (GET); stop with the logs if a server exits meanwhile.
-wait_for() {
-  until curl -fs "$1" 2>/dev/null | grep -q "$2"; do
-    for pid in "${pids[@]}"; do
-      kill -0 "$pid" 2>/dev/null || { echo; echo "error: a server stopped; see var/logs/"; tail -n 20 var/logs/*.log; exit 1; }
-    done
-    printf "."; sleep 2
-  done
-  echo
-}
 printf "    loading the model"
 wait_for "http://127.0.0.1:$RASA_PORT/status?token=$RASA_TOKEN" '"model_file"'
 
@@ -84,12 +57,4 @@ ${demo_note:+$demo_note
   Press Ctrl-C to stop.
 
 MSG
-# Ctrl-C reaches the servers too, and they may exit before this script's trap runs: a server
-# that exited cleanly or on SIGINT/SIGTERM was asked to stop; any other exit is a crash.
-set +e
-wait -n "${pids[@]}"
-code=$?
-case $code in
-  0|130|143) exit 0 ;;
-  *) echo "error: a server stopped unexpectedly (exit $code); see var/logs/" >&2; exit 1 ;;
-esac
+wait_servers

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Idempotent setup: a Python 3.10 virtualenv in .venv with the pinned packages, and
-# (with --test) the Debian packages the test suite needs. Safe to run again: it only
-# does what is missing or out of date.
+# Idempotent setup: a Python 3.10 virtualenv in .venv with the pinned packages, and the Debian
+# packages the test suite (--test: chromium, nginx) or the scale-out setup (--scale: nginx) needs.
+# Safe to run again: it only does what is missing or out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-with_tests=false
-[ "${1:-}" = "--test" ] && with_tests=true
+with_tests=false with_scale=false
+case "${1:-}" in
+  --test) with_tests=true with_scale=true ;;
+  --scale) with_scale=true ;;
+esac
 
 lock_hash=$(sha256sum requirements.lock | cut -d' ' -f1)
 stamp=.venv/.requirements.sha256
@@ -25,13 +28,18 @@ else
   echo "$lock_hash" > "$stamp"
 fi
 
-if $with_tests && ! command -v chromium >/dev/null; then
-  step "Installing Debian's chromium for the browser tests"
-  sudo_cmd=""
+# Install Debian's package $1 (for $2) unless the program $1 is there (/usr/sbin is often
+# not on a user's PATH).
+apt_install() {
+  command -v "$1" >/dev/null || [ -x "/usr/sbin/$1" ] && return
+  step "Installing Debian's $1 for $2"
+  local sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q chromium
-fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "$1"
+}
+if $with_tests; then apt_install chromium "the browser tests"; fi
+if $with_scale; then apt_install nginx "the scale-out setup (scripts/scale_out.sh)"; fi
 
 mkdir -p var models
 step "Setup complete"

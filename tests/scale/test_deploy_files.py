@@ -1,0 +1,43 @@
+"""The deployment files are consistent (no Docker engine here to run them)."""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from tests.auxil.stack import ROOT
+
+DEPLOY = ROOT / "deploy"
+STORES = {"action_endpoint", "lock_store", "tracker_store"}
+
+
+def _yaml(path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _variables(path):
+    """The ${NAMES} a template uses (comments aside)."""
+    lines = (line for line in path.read_text(encoding="utf-8").splitlines()
+             if not line.lstrip().startswith("#"))
+    return set(re.findall(r"\$\{(\w+)\}", "\n".join(lines)))
+
+
+def test_scale_endpoints_differ_from_the_default_only_in_the_stores():
+    default, scale = _yaml(ROOT / "endpoints.yml"), _yaml(DEPLOY / "endpoints.scale.yml")
+    assert {k: v for k, v in scale.items() if k not in STORES} == \
+        {k: v for k, v in default.items() if k not in STORES}
+    assert scale["lock_store"]["type"] == "rasa_ext.lock_store.AtomicRedisLockStore"
+    assert scale["tracker_store"]["dialect"] == "postgresql"
+
+
+def test_compose_runs_every_role_and_fills_every_endpoint_variable():
+    compose = _yaml(DEPLOY / "docker-compose.yml")
+    services = compose["services"]
+    assert {"postgres", "redis", "migrate", "rasa1", "rasa2", "actions1", "actions2", "console",
+            "nginx"} <= set(services)
+    endpoint_vars = _variables(DEPLOY / "endpoints.scale.yml")
+    for name in ("rasa1", "rasa2"):
+        assert endpoint_vars <= set(services[name]["environment"]), name
+        assert "deploy/endpoints.scale.yml" in " ".join(services[name]["command"])
+    assert _variables(DEPLOY / "nginx" / "balancer.conf.template") <= set(services["nginx"]["environment"])
+    assert not (DEPLOY / ".env").exists(), "secrets stay out of the repository"

@@ -1,0 +1,86 @@
+"""Scale-out: any Rasa instance serves any conversation. Messages of one conversation that arrive
+at the same moment on different instances are processed one at a time, none lost or duplicated."""
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from typing import Any, Dict, List, Tuple
+
+import httpx
+
+from bot.store import ComplaintStore
+from tests.scale.conftest import ScaleOut
+
+ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
+
+#: Ten different questions, each answered without starting a form or a handoff.
+QUESTIONS = ["你好", "退货期限是多久", "几天内可以退货", "退款多久到账", "退款要几天",
+             "保修多长时间", "保修期是多久", "多久能退款", "能保修几年", "谢谢"]
+
+
+async def _send_at_once(url: str, sender: str, messages: List[str]) -> List[Tuple[List[str], str]]:
+    """POST all `messages` to the REST channel concurrently; per message: reply texts and the
+    instance that served it (nginx's X-Upstream)."""
+    async with httpx.AsyncClient(timeout=120) as client:
+        responses = await asyncio.gather(*(
+            client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message})
+            for message in messages))
+    for response in responses:
+        response.raise_for_status()
+    return [([reply.get("text", "") for reply in response.json()], response.headers["X-Upstream"])
+            for response in responses]
+
+
+def _turns(events: List[Dict[str, Any]]) -> List[Tuple[str, List[str], List[Dict[str, Any]]]]:
+    """(user text, bot texts, all events) of each turn, from a user event to the next."""
+    turns: List[Tuple[str, List[str], List[Dict[str, Any]]]] = []
+    for event in events:
+        if event["event"] == "user":
+            turns.append((event["text"], [], []))
+        elif turns:
+            turns[-1][2].append(event)
+            if event["event"] == "bot":
+                turns[-1][1].append(event["text"])
+    return turns
+
+
+def test_concurrent_messages_of_one_conversation_are_processed_in_order(scale_out: ScaleOut):
+    stack, sender = scale_out.stack, f"scale-{uuid.uuid4().hex[:8]}"
+    results = asyncio.run(_send_at_once(stack.rasa_url, sender, QUESTIONS))
+
+    served_by = {upstream for _, upstream in results}
+    assert served_by == {f"127.0.0.1:{port}" for port in scale_out.rasa_ports}, served_by
+
+    events = stack.tracker(sender)["events"]
+    turns = _turns(events)
+    assert sorted(text for text, _, _ in turns) == sorted(QUESTIONS), "every message once"
+    replies = dict(zip(QUESTIONS, (texts for texts, _ in results)))
+    for text, bot_texts, turn_events in turns:
+        assert bot_texts and bot_texts == replies[text], f"{text!r} answered in its own turn"
+        assert (turn_events[-1]["event"], turn_events[-1].get("name")) == ("action", "action_listen"), \
+            f"the turn of {text!r} ended before the next message was processed"
+    assert [e["event"] for e in events].count("session_started") == 1
+
+
+def test_a_complaint_finished_across_instances_is_recorded_once(scale_out: ScaleOut):
+    stack, sender = scale_out.stack, f"scale-{uuid.uuid4().hex[:8]}"
+    served_by = set()
+    for message in ("我买的蓝牙耳机才用了三天左耳就没声音了", "上周五收到的", "订单号DD20261120031",
+                    "换一个新的吧", "13812345678"):
+        [(replies, upstream)] = asyncio.run(_send_at_once(stack.rasa_url, sender, [message]))
+        served_by.add(upstream)
+    assert "DD20261120031" in "\n".join(replies), "the read-back"
+
+    # The customer confirms twice at once (a double tap), on both instances.
+    confirmations = asyncio.run(_send_at_once(stack.rasa_url, sender, ["对的", "对的"]))
+    served_by |= {upstream for _, upstream in confirmations}
+    assert served_by == {f"127.0.0.1:{port}" for port in scale_out.rasa_ports}
+    ids = {found for texts, _ in confirmations for found in ID_PATTERN.findall("\n".join(texts))}
+    assert len(ids) == 1, f"one complaint ID in the replies: {confirmations}"
+
+    store = ComplaintStore(stack.database_url)
+    try:
+        assert [complaint.public_id for complaint in store.for_customer("rest", sender)] == list(ids)
+    finally:
+        store.close()
