@@ -54,12 +54,3 @@ def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
             return None
     return None
 
-
-def entity_slot_map(domain: Dict[str, Any]) -> Dict[str, str]:
-    """Entity name -> slot it fills, read from the domain's `from_entity` slot mappings."""
-    mapping = {}
-    for slot, definition in (domain.get("slots") or {}).items():
-        for rule in definition.get("mappings") or []:
-            if rule.get("type") == "from_entity":
-                mapping.setdefault(rule["entity"], slot)
-    return mapping
