@@ -1,5 +1,5 @@
 # Designer and developer shortcuts. `make run` and `make test` are all most people need.
-.PHONY: run test setup train validate nlu-eval test-stories shell lock clean
+.PHONY: run test setup train validate nlu-eval test-stories bench shell lock clean
 SHELL := /bin/bash
 ENV = . scripts/env.sh &&
 
@@ -23,6 +23,9 @@ nlu-eval:       ## cross-validated intent macro-F1 (a few minutes)
 
 test-stories:   ## the end-to-end test stories in tests/stories
 	$(ENV) rasa test core --model "$$(python scripts/train_if_changed.py)" --stories tests/stories --fail-on-prediction-errors
+
+bench:          ## benchmark against stock Rasa and a bare endpoint (BENCH="--quick" for a smoke run)
+	bash scripts/setup.sh && $(ENV) python bench/harness.py $(BENCH)
 
 shell:          ## talk to the assistant in the terminal (starts the action server too)
 	mkdir -p var/logs && $(ENV) python -m bot migrate && (rasa run actions --actions actions > var/logs/actions-shell.log 2>&1 & echo $$! > var/actions-shell.pid) && \

@@ -21,10 +21,8 @@ from typing import List
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reply_time import percentile  # noqa: E402
-
+from bench.load import percentile  # noqa: E402
 from bot.handoff import HandoffQueue, load_handoff_settings  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import ComplaintStore  # noqa: E402

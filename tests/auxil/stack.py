@@ -1,5 +1,5 @@
 """The real assistant for end-to-end tests: action server, Rasa server and agent console on
-loopback ports.
+loopback ports (the first two started by bench/servers.py, shared with the benchmark harness).
 
 Each stack gets its own complaint database, tracker database and endpoints file; all stacks
 share the one trained model (scripts/train_if_changed.py trains only when data changed). The
@@ -7,11 +7,8 @@ console also runs alone (`running_console`), against a Rasa server or none.
 """
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,41 +16,14 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 import httpx
-import yaml
 
+from bench.servers import (
+    ROOT, VENV_BIN, assistant_endpoints, free_port, running_servers, server_env, stop, trained_model,
+    wait_until_ready)
 from tests.auxil.agents import AgentClient
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = ROOT / ".venv" / "bin"
-READY_TIMEOUT_S = 240
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def trained_model() -> Path:
-    """Path of the model for the current data, training it first if needed."""
-    out = subprocess.run(
-        [str(VENV_BIN / "python"), str(ROOT / "scripts" / "train_if_changed.py")],
-        cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True, env=server_env({}),
-    ).stdout.strip().splitlines()[-1]
-    return Path(out)
-
-
-def server_env(extra: Mapping[str, str]) -> Dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "PYTHONPATH": str(ROOT),
-        "PATH": f"{VENV_BIN}:{env.get('PATH', '')}",
-    })
-    env.update(extra)
-    return env
+__all__ = ["ROOT", "VENV_BIN", "Console", "Stack", "add_agent", "free_port", "running_console",
+           "running_stack", "server_env", "trained_model"]
 
 
 def add_agent(database_url: str, username: str, password: str, name: str) -> None:
@@ -143,42 +113,6 @@ class Stack:
         return AgentClient.by_api(self.console_url, username, password)
 
 
-def _write_endpoints(workdir: Path, action_port: int) -> Path:
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
-    endpoints["tracker_store"]["db"] = str(workdir / "tracker.db")
-    path = workdir / "endpoints.yml"
-    path.write_text(yaml.safe_dump(endpoints, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-def _wait_until_ready(url: str, processes: List[subprocess.Popen], logs: List[Path]) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        for process, log in zip(processes, logs):
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited with {process.returncode}:\n"
-                                   + log.read_text(errors="replace")[-3000:])
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"not ready after {READY_TIMEOUT_S}s: {url}")
-
-
-def _stop(processes: List[subprocess.Popen]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            print(f"killed {process.args[:3]} after 20 s", file=sys.stderr)
-
-
 def _start_console(workdir: Path, env: Mapping[str, str], processes: List[subprocess.Popen],
                    logs: List[Path]) -> Console:
     port = free_port()
@@ -188,7 +122,7 @@ def _start_console(workdir: Path, env: Mapping[str, str], processes: List[subpro
         cwd=ROOT, env=dict(env), stdout=log.open("w"), stderr=subprocess.STDOUT))
     logs.append(log)
     url = f"http://127.0.0.1:{port}"
-    _wait_until_ready(f"{url}/agent/login", processes, logs)
+    wait_until_ready(f"{url}/agent/login", processes, logs)
     return Console(url, env["DATABASE_URL"], log)
 
 
@@ -204,7 +138,7 @@ def running_console(workdir: Path, rasa_url: str, rasa_token: str = "",
     try:
         yield _start_console(workdir, env, processes, [])
     finally:
-        _stop(processes)
+        stop(processes)
 
 
 @contextmanager
@@ -221,32 +155,8 @@ def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None
     env = server_env({"DATABASE_URL": database_url, **(extra_env or {})})
     subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "migrate"], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
-    action_port, rasa_port = free_port(), free_port()
-    token = secrets.token_urlsafe(16)
-    endpoints = _write_endpoints(workdir, action_port)
-    processes: List[subprocess.Popen] = []
-    logs: List[Path] = []
-    try:
-        if start_actions:
-            log = workdir / "actions.log"
-            processes.append(subprocess.Popen(
-                [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                 "--port", str(action_port)],
-                cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT))
-            logs.append(log)
-            _wait_until_ready(f"http://127.0.0.1:{action_port}/health", processes, logs)
-        log = workdir / "rasa.log"
-        processes.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--enable-api", f"--auth-token={token}",  # a token may start with "-"
-             "--model", str(model), "-i", "127.0.0.1", "--port", str(rasa_port),
-             "--endpoints", str(endpoints),
-             "--credentials", str(credentials or ROOT / "credentials.yml"), "--debug"],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT))
-        logs.append(log)
-        rasa_url = f"http://127.0.0.1:{rasa_port}"
-        _wait_until_ready(f"{rasa_url}/status?token={token}", processes, logs)
-        console = (_start_console(workdir, {**env, "RASA_URL": rasa_url, "RASA_TOKEN": token},
-                                  processes, logs) if start_console else None)
-        yield Stack(rasa_url, f"http://127.0.0.1:{action_port}", token, database_url, workdir, console)
-    finally:
-        _stop(processes)
+    with running_servers(workdir, model, endpoints=assistant_endpoints(workdir), credentials=credentials,
+                         env=env, start_actions=start_actions, debug=True) as servers:
+        console = (_start_console(workdir, {**env, "RASA_URL": servers.rasa_url, "RASA_TOKEN": servers.token},
+                                  servers.processes, servers.logs) if start_console else None)
+        yield Stack(servers.rasa_url, servers.action_url, servers.token, database_url, workdir, console)
