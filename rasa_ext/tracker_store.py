@@ -1,22 +1,67 @@
-"""Rasa's SQL tracker store, with SQLite set up for a server that writes every turn.
+"""Rasa's SQL tracker store, with SQLite set up for a server that writes every turn, and long
+conversation sessions compacted so that a turn's work does not grow with the conversation.
 
 On SQLite (the embedded default) every saved turn was a rollback-journal commit with two disk
 syncs, a third of a turn's time. Here the database uses write-ahead logging with
 `synchronous=NORMAL`: one sequential write per turn, readers never blocked by the writer, and
 the database stays consistent after a crash (a power cut may lose the last turns of
 conversations, never the complaints, which live in the complaint store), and connections are
-kept open between turns. Other databases
-(PostgreSQL in production) are used exactly as Rasa's own `SQLTrackerStore` uses them.
+kept open between turns. Other databases (PostgreSQL in production) get the same tables and
+queries as with Rasa's own `SQLTrackerStore`, plus the snapshot table below.
+
+Compaction. Rasa rebuilds the whole conversation session every turn (deserialises and replays
+every event, the policies replay it again for their states, the action server receives it
+whole), so a turn cost grew with the session's length. `retrieve` hands Rasa at most about
+`max_events` events of the session: once there are more, the older ones are replaced by a short
+synthetic prefix that reproduces the state where they were cut (Rasa's own events, applied by
+Rasa's tracker: `SessionStarted`, a `SlotSet` per slot set in the session, `ConversationPaused`
+if paused, the latest action and a pending follow-up action), followed by at least
+`max_events / 2` events verbatim. The cut always falls just before a customer message, never
+while a form is active (the tail grows until the form ends: a form's turns are collapsed by Rasa
+relative to the form's earlier executions, which a prefix cannot reproduce). The state at the cut
+is kept in the table `tracker_snapshots` (one row per conversation: the session it belongs to,
+the id of the last event it covers, the prefix), so a retrieve reads only the events after it;
+it is derived from stored events only, hence valid for every Rasa server sharing the database,
+and ignored once a new session starts. `save` stores exactly the events added since `retrieve`.
+
+What reads `tracker.events` then sees the session from the prefix on, which starts a stretch for
+`bot.situation`: the escalation rules still see every message they act on (sustained anger reads
+the last 3 messages, misunderstandings count at most 3 in a row, and any other reason hands the
+conversation off on the message that shows it), but the story of a handoff without a described
+complaint, and the script of a customer whose last messages show none, come from the kept part.
+`retrieve_full_tracker` (the HTTP API's GET tracker: the agents' transcript) is Rasa's, complete.
 """
 from __future__ import annotations
 
+import itertools
+import json
+import logging
 import sqlite3
-from typing import Any
+import weakref
+from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy.orm import sessionmaker
+from rasa.shared.core.events import (ActionExecuted, ConversationPaused, Event, FollowupAction,
+                                     SessionStarted, SlotSet, UserUttered, deserialise_events)
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
+
+logger = logging.getLogger(__name__)
+
+#: Default of the endpoints setting `max_events`: Rasa then sees 50 to 100 events (10 to 20
+#: customer messages), and a turn late in a 200-turn conversation costs what one early in it does.
+DEFAULT_MAX_EVENTS = 100
+
+_METADATA = sa.MetaData()
+_SNAPSHOTS = sa.Table(
+    "tracker_snapshots", _METADATA,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("session_start", sa.Float),  # the session's `session_started` timestamp, as Rasa keys it
+    sa.Column("event_id", sa.Integer, nullable=False),
+    sa.Column("events", sa.Text, nullable=False),
+)
 
 
 def _write_ahead_logging(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -26,11 +71,28 @@ def _write_ahead_logging(dbapi_connection: sqlite3.Connection, _record: Any) -> 
     cursor.close()
 
 
-class TunedSQLTrackerStore(SQLTrackerStore):
-    """`SQLTrackerStore` with write-ahead logging on SQLite; configured in endpoints.yml
-    as `type: rasa_ext.tracker_store.TunedSQLTrackerStore` with the usual SQL settings."""
+def state_events(tracker: DialogueStateTracker, timestamp: float) -> List[Event]:
+    """Events that give a fresh tracker the state of `tracker`: slots, pause, latest action and
+    follow-up action (not an active form)."""
+    events: List[Event] = [SessionStarted(timestamp=timestamp)]
+    events += [SlotSet(name, slot.value, timestamp=timestamp)
+               for name, slot in tracker.slots.items() if slot.has_been_set]
+    if tracker.is_paused():
+        events.append(ConversationPaused(timestamp=timestamp))
+    if tracker.latest_action:
+        events.append(ActionExecuted(tracker.latest_action.get("action_name"), timestamp=timestamp,
+                                     action_text=tracker.latest_action.get("action_text")))
+    if tracker.followup_action:
+        events.append(FollowupAction(tracker.followup_action, timestamp=timestamp))
+    return events
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+
+class TunedSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` with write-ahead logging on SQLite and compacted long sessions;
+    configured in endpoints.yml as `type: rasa_ext.tracker_store.TunedSQLTrackerStore` with the
+    usual SQL settings and optionally `max_events`."""
+
+    def __init__(self, *args: Any, max_events: int = DEFAULT_MAX_EVENTS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): keep a
@@ -39,3 +101,91 @@ class TunedSQLTrackerStore(SQLTrackerStore):
                                            connect_args={"check_same_thread": False})
             sa.event.listen(self.engine, "connect", _write_ahead_logging)
             self.sessionmaker = sessionmaker(bind=self.engine)
+        try:
+            _METADATA.create_all(self.engine)
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
+            # Servers started together race to create it; one of them succeeds.
+            logger.warning("Could not create the tracker snapshot table: %s", error)
+        self.max_events = int(max_events)
+        # id(tracker) -> how many of its events are stored, for the trackers `retrieve` returned.
+        self._stored_counts: Dict[int, int] = {}
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The latest session, compacted to at most about `max_events` stored events."""
+        with self.session_scope() as session:
+            session_start = session.query(sa.func.max(self.SQLEvent.timestamp)).filter(
+                self.SQLEvent.sender_id == sender_id,
+                self.SQLEvent.type_name == SessionStarted.type_name).scalar()
+            snapshot = session.execute(
+                sa.select(_SNAPSHOTS.c.session_start, _SNAPSHOTS.c.event_id, _SNAPSHOTS.c.events)
+                .where(_SNAPSHOTS.c.sender_id == sender_id)).first()
+            after_id, prefix = 0, []
+            if snapshot is not None and snapshot.session_start == session_start:
+                after_id, prefix = snapshot.event_id, deserialise_events(json.loads(snapshot.events))
+            query = session.query(self.SQLEvent.id, self.SQLEvent.data).filter(
+                self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > after_id)
+            if session_start is not None:
+                query = query.filter(self.SQLEvent.timestamp >= session_start)
+            rows = query.order_by(self.SQLEvent.id).all()
+            if not self.domain or not (prefix or rows):
+                return None
+            events = deserialise_events([json.loads(row.data) for row in rows])
+            if len(events) > self.max_events:
+                cut = self._cut(sender_id, prefix, events)
+                if cut is not None:
+                    index, prefix = cut
+                    self._save_snapshot(session, sender_id, session_start, rows[index - 1].id, prefix)
+                    events = events[index:]
+        tracker = DialogueStateTracker.from_events(sender_id, prefix + events, self.domain.slots)
+        self._stored_counts[id(tracker)] = len(tracker.events)
+        weakref.finalize(tracker, self._stored_counts.pop, id(tracker), None)
+        return tracker
+
+    def _cut(self, sender_id: Text, prefix: List[Event],
+             events: List[Event]) -> Optional[Tuple[int, List[Event]]]:
+        """(index, state events): the latest place in `events` that keeps at least
+        `max_events / 2` after it and where a cut is safe, with the state there; None if none."""
+        tracker = DialogueStateTracker.from_events(sender_id, prefix, self.domain.slots)
+        cut = None
+        for index, event in enumerate(events[:len(events) - self.max_events // 2 + 1]):
+            if index and isinstance(event, UserUttered) and tracker.active_loop_name is None:
+                cut = index, state_events(tracker, events[index - 1].timestamp)
+            tracker.update(event)
+        return cut
+
+    @staticmethod
+    def _save_snapshot(session: Session, sender_id: Text, session_start: Optional[float],
+                       event_id: int, prefix: List[Event]) -> None:
+        values = {"session_start": session_start, "event_id": event_id,
+                  "events": json.dumps([event.as_dict() for event in prefix])}
+        try:
+            if not session.execute(_SNAPSHOTS.update().where(_SNAPSHOTS.c.sender_id == sender_id)
+                                   .values(**values)).rowcount:
+                session.execute(_SNAPSHOTS.insert().values(sender_id=sender_id, **values))
+            session.commit()
+        except sa.exc.IntegrityError:
+            # Another server stored a snapshot of this conversation first: as good as this one.
+            session.rollback()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events: those added since `retrieve` returned it, or for other
+        trackers (e.g. the HTTP API's replaced ones) those beyond the stored session's count."""
+        await super().save(tracker)
+        if id(tracker) in self._stored_counts:
+            self._stored_counts[id(tracker)] = len(tracker.events)
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Publish the events `save` stores to the event broker, if one is configured."""
+        if self.event_broker is not None and id(tracker) in self._stored_counts:
+            await self._stream_new_events(self.event_broker, list(self._new_events(tracker)),
+                                          tracker.sender_id)
+        else:
+            await super().stream_events(tracker)
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+        if id(tracker) in self._stored_counts:
+            return self._new_events(tracker)
+        return super()._additional_events(session, tracker)
+
+    def _new_events(self, tracker: DialogueStateTracker) -> Iterator[Event]:
+        return itertools.islice(tracker.events, self._stored_counts[id(tracker)], None)
