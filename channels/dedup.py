@@ -1,5 +1,6 @@
 """WeChat delivers a message again when it has not heard back within 5 seconds (three tries in
-all), possibly to another instance of the server. Each delivery is claimed in the shared
+all), possibly to another instance of the server; Telegram redelivers an update whose webhook
+call failed. Each delivery is claimed in the shared
 key-value store before anything reaches Rasa: the first claim processes the message, every retry
 gets the first one's answer instead (the same passive reply, or `success` when the answer goes out
 through the customer-service API).
@@ -19,8 +20,10 @@ PUSHED = "pushed"
 class Deliveries:
     """Which messages were already received, and how each was answered."""
 
-    def __init__(self, store: KeyValue, remember_s: float, poll_s: float = 0.1) -> None:
+    def __init__(self, store: KeyValue, remember_s: float, poll_s: float = 0.1,
+                 channel: str = "wechat") -> None:
         self.store = store
+        self.channel = channel  # names the channel in log lines
         self.remember_s = remember_s
         self.poll_s = poll_s
 
@@ -31,7 +34,7 @@ class Deliveries:
         a rare duplicate turn is better than a lost message.
         """
         return await off_loop(self.store.add, _key(key), {"state": PROCESSING}, self.remember_s,
-                              unavailable=True, purpose=f"wechat: retry check of {key}")
+                              unavailable=True, purpose=f"{self.channel}: retry check of {key}")
 
     async def replied(self, key: str, reply: str) -> None:
         """The message was answered with the passive reply `reply`."""
@@ -43,7 +46,7 @@ class Deliveries:
 
     async def _record(self, key: str, record: Dict[str, Any]) -> None:
         await off_loop(self.store.set, _key(key), record, self.remember_s,
-                       unavailable=None, purpose=f"wechat: record of how {key} was answered")
+                       unavailable=None, purpose=f"{self.channel}: record of how {key} was answered")
 
     async def answer_for_retry(self, key: str, deadline: float) -> Optional[str]:
         """The passive reply the first delivery of `key` gave, waiting for it until `deadline`
@@ -51,7 +54,7 @@ class Deliveries:
         loop = asyncio.get_running_loop()
         while True:
             record = await off_loop(self.store.get, _key(key), unavailable=None,
-                                    purpose=f"wechat: answer of {key} for its retry") or {}
+                                    purpose=f"{self.channel}: answer of {key} for its retry") or {}
             if record.get("state") == REPLIED:
                 return record["reply"]
             if record.get("state") != PROCESSING or loop.time() + self.poll_s >= deadline:

@@ -77,7 +77,7 @@ class TelegramInput(InputChannel):
         self.bot = BotConnection(settings)
         bot_id = settings.token.split(":", 1)[0]
         state = keyvalue_from_url(settings.redis_url, f"complaints:tg:{bot_id}")
-        self.updates = Deliveries(state, settings.remember_updates_seconds)
+        self.updates = Deliveries(state, settings.remember_updates_seconds, channel=CHANNEL)
         self.output = TelegramOutput(self.bot, ButtonPayloads(state, settings.remember_buttons_seconds),
                                      EvidenceStore(shared_store()), settings)
         #: How each instruction of `channels.tg_inbound` is carried out.

@@ -63,3 +63,9 @@ async def test_without_redis_messages_are_still_processed():
     assert await deliveries.claim("msg:1") is True, "a lost message is worse than a rare duplicate"
     await deliveries.replied("msg:1", "收到")  # logged, not raised
 
+
+
+async def test_the_log_names_the_channel_whose_store_is_down(caplog):
+    deliveries = Deliveries(RedisKeyValue("redis://127.0.0.1:1/0", "test"), remember_s=60, channel="tg")
+    assert await deliveries.claim("update:42") is True
+    assert "tg: retry check of update:42" in caplog.text and "wechat" not in caplog.text
