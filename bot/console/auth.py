@@ -20,7 +20,8 @@ from sanic.response import HTTPResponse
 from bot.agents import Agent, AgentAccounts, AgentSession
 from bot.clock import utcnow
 from bot.console import wording
-from bot.console.errors import Forbidden, LoginRequired
+from bot.console.errors import Forbidden, LoginRequired, TooManyAttempts
+from bot.console.throttle import LoginThrottle
 
 SESSION_COOKIE = "agent_session"
 COOKIE_PATH = "/agent"
@@ -50,14 +51,22 @@ def _accounts(request: Request) -> AgentAccounts:
 
 async def log_in(request: Request, username: Any, password: Any) -> Optional[Tuple[str, AgentSession]]:
     """Start a session for the agent whose credentials these are: (token, session), or None
-    for an unknown name and a wrong password alike."""
+    for an unknown name and a wrong password alike; `TooManyAttempts` after repeated wrong
+    passwords for this username from this address (`bot.console.throttle`)."""
     if not isinstance(username, str) or not isinstance(password, str):
         return None
+    throttle: LoginThrottle = request.app.ctx.login_throttle
+    key, now = (username.strip().lower(), request.remote_addr or request.ip), utcnow()
+    minutes = throttle.minutes_locked(key, now)
+    if minutes is not None:
+        raise TooManyAttempts(wording.LOGIN_THROTTLED.format(minutes=minutes))
     accounts = _accounts(request)
     agent = await asyncio.to_thread(accounts.authenticate, username, password)
     if agent is None:
+        throttle.failed(key, now)
         return None
-    return await asyncio.to_thread(accounts.start_session, agent, utcnow())
+    throttle.succeeded(key)
+    return await asyncio.to_thread(accounts.start_session, agent, now)
 
 
 async def log_out(request: Request, login: Login) -> None:

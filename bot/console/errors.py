@@ -23,6 +23,12 @@ class Forbidden(ConsoleError):
     status = 403
 
 
+class TooManyAttempts(ConsoleError):
+    """Too many wrong passwords for this username from this address: wait."""
+
+    status = 429
+
+
 class NotFound(ConsoleError):
     status = 404
 

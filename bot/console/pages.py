@@ -22,7 +22,7 @@ from bot.console.auth import (
     CSRF_FIELD, clear_session_cookie, current_login, log_in, log_out, login_required,
     set_session_cookie,
 )
-from bot.console.errors import ConsoleError
+from bot.console.errors import ConsoleError, TooManyAttempts
 from bot.report_output import chart_png, csv_report, html_report, window_text
 from bot.reports import Report, build_report, parse_moment
 
@@ -105,7 +105,10 @@ async def login(request: Request) -> HTTPResponse:
     return_to = _return_to(form["next"])
     if not form["username"].strip() or not form["password"]:
         return _login_page(return_to, form["username"], wording.LOGIN_INCOMPLETE, status=400)
-    started = await log_in(request, form["username"], form["password"])
+    try:
+        started = await log_in(request, form["username"], form["password"])
+    except TooManyAttempts as refused:
+        return _login_page(return_to, form["username"], refused.message, status=refused.status)
     if started is None:
         return _login_page(return_to, form["username"], wording.LOGIN_FAILED, status=401)
     response = redirect(return_to)

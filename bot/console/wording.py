@@ -33,6 +33,7 @@ CHANNELS: Mapping[str, str] = {
 
 LOGIN_FAILED = "用户名或密码不正确，请核对后再试一次。"
 LOGIN_INCOMPLETE = "请填写用户名和密码。"
+LOGIN_THROTTLED = "密码错误次数太多，为了账号安全，请 {minutes} 分钟后再试；忘记密码请联系主管重置。"
 LOGGED_OUT = "您已安全退出，辛苦了！"
 LOGIN_NEEDED = "请先登录，登录已过期时也请重新登录。"
 CSRF_FAILED = "页面已过期，为了安全，请刷新页面后再操作。"

@@ -144,3 +144,18 @@ def test_an_expired_session_asks_to_log_in_again(console: Console, store: Compla
     page = page_agent.http.get("/agent")
     assert page.status_code == 302 and page.headers["location"].startswith("/agent/login")
     assert api_agent.get("queue").status_code == 401
+
+
+def test_repeated_wrong_passwords_lock_that_name_for_a_while(console: Console, new_agent: NewAgent) -> None:
+    username, password = new_agent("王芳")
+    colleague, colleague_password = new_agent("李明")
+    for attempt in range(5):
+        wrong = httpx.post(f"{console.url}/agent/api/login", json={"username": username, "password": f"guess{attempt}"})
+        assert wrong.status_code == 401
+    locked = httpx.post(f"{console.url}/agent/api/login", json={"username": username, "password": password})
+    assert locked.status_code == 429, "even the right password waits: guessing must not pay off"
+    assert re.fullmatch(r"密码错误次数太多，为了账号安全，请 1[45] 分钟后再试；忘记密码请联系主管重置。", locked.json()["error"])
+    page = httpx.post(f"{console.url}/agent/login", data={"username": username.upper(), "password": password})
+    assert page.status_code == 429 and "分钟后再试" in page.text and "set-cookie" not in page.headers
+    other = httpx.post(f"{console.url}/agent/api/login", json={"username": colleague, "password": colleague_password})
+    assert other.status_code == 200, "another agent on the same network logs in as usual"
