@@ -25,12 +25,16 @@ Differences from Rasa's own `socketio` channel, each with its reason:
 - The page speaks to the default namespace "/" only (no `namespace` credential).
 - Socket.IO connections are accepted from the page's own origin only, unless
   `cors_allowed_origins` says otherwise (Rasa accepts any origin).
+- With `REDIS_URL` set (several Rasa servers), the Socket.IO rooms are shared through Redis
+  pub/sub: a message pushed through any server (an agent's reply, a survey) reaches a page whose
+  socket is connected to another.
 """
 from __future__ import annotations
 
 import html
 import json
 import logging
+import os
 import re
 import uuid
 from pathlib import Path
@@ -41,7 +45,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from channels.guard import guarded
 
@@ -138,6 +142,11 @@ class WebChatInput(SocketIOInput):
         super().blueprint(on_new_message)  # creates self.sio with Rasa's connect/disconnect handlers
         sio = self.sio
         sio.eio.cors_allowed_origins = self.cors_allowed_origins
+        redis_url = os.environ.get("REDIS_URL")
+        if redis_url:  # before the first connection, when the server starts its manager
+            sio.manager = AsyncRedisManager(redis_url, channel="complaints-webchat")
+            sio.manager.set_server(sio)
+            logger.info("web chat: Socket.IO rooms shared through Redis")
         namespace = self.namespace or "/"
         webchat = WebChatBlueprint(sio, self.socketio_path)
 
