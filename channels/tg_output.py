@@ -3,8 +3,8 @@ through `output_channel=latest` (agent replies, no-agent apologies, surveys).
 
 - Plain text, no `parse_mode`: nothing a customer or an agent writes is read as markup.
 - Buttons become an inline keyboard under the message (`channels.tg_buttons`).
-- Texts over Telegram's 4096 characters go out in pieces, cut at line or sentence ends
-  (`channels.wechat_text.split_text` counts UTF-8 bytes, never fewer than Telegram's UTF-16 units).
+- Texts over Telegram's 4096 characters (UTF-16 code units) go out in pieces, cut at line or
+  sentence ends (`channels.wechat_text.split_text`).
 - Flood control (429): the message is sent again after the `retry_after` Telegram asks for, a
   bounded number of times, and given up (logged) when Telegram asks for too long a wait.
 - A customer who blocked the bot (403) is marked unreachable and sent nothing more until they write
@@ -27,11 +27,11 @@ from bot.evidence import EvidenceStore
 from channels.tg_bot import BotConnection
 from channels.tg_buttons import ButtonPayloads
 from channels.tg_settings import TelegramSettings
-from channels.wechat_text import split_text
+from channels.wechat_text import split_text, utf16_len
 
 logger = logging.getLogger(__name__)
 CHANNEL = "tg"
-#: Telegram's limit for a text message.
+#: Telegram's limit for a text message, in UTF-16 code units.
 MAX_MESSAGE_CHARS = 4096
 
 
@@ -63,7 +63,7 @@ class TelegramOutput(OutputChannel):
         if await asyncio.to_thread(self.customers.is_unreachable, CHANNEL, chat_id):
             logger.warning("tg: not sent to %s, who blocked the bot, until they write again", chat_id)
             return
-        pieces = split_text(text, MAX_MESSAGE_CHARS)
+        pieces = split_text(text, MAX_MESSAGE_CHARS, utf16_len)
         for number, piece in enumerate(pieces, 1):
             if not await self._send(chat_id, piece, markup if number == len(pieces) else None):
                 return

@@ -1,8 +1,9 @@
-"""Long texts in pieces WeChat accepts: a text message holds at most 2048 bytes of UTF-8
-(about 680 Chinese characters), in a passive reply and through the customer-service API alike."""
+"""Long texts in pieces a channel accepts. WeChat: a text message holds at most 2048 bytes of UTF-8
+(about 680 Chinese characters), in a passive reply and through the customer-service API alike.
+Telegram: 4096 UTF-16 code units (4096 Chinese characters; an emoji counts two)."""
 from __future__ import annotations
 
-from typing import List
+from typing import Callable, List
 
 #: Where a text may be cut, best first: a line break, the end of a sentence, a pause.
 _BREAKS = (("\n",), ("。", "！", "？", "!", "?", "；", ";", "…"), ("，", ",", "、", " "))
@@ -12,14 +13,18 @@ def utf8_len(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def split_text(text: str, limit_bytes: int) -> List[str]:
-    """`text` in pieces of at most `limit_bytes` UTF-8 bytes, in order, nothing lost but the line
-    breaks at the cuts. Cuts fall at a line break, else a sentence end, else a pause, as long as
-    that keeps at least half a piece; else anywhere between two characters."""
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int, size: Callable[[str], int] = utf8_len) -> List[str]:
+    """`text` in pieces of at most `limit` by `size` (UTF-8 bytes unless told), in order, nothing
+    lost but the line breaks at the cuts. Cuts fall at a line break, else a sentence end, else a
+    pause, as long as that keeps at least half a piece; else anywhere between two characters."""
     pieces: List[str] = []
     rest = text
-    while utf8_len(rest) > limit_bytes:
-        cut = _chars_within(rest, limit_bytes)
+    while size(rest) > limit:
+        cut = _chars_within(rest, limit, size)
         for marks in _BREAKS:
             at = max(rest.rfind(mark, 0, cut) for mark in marks)
             if at + 1 >= cut // 2:
@@ -33,11 +38,11 @@ def split_text(text: str, limit_bytes: int) -> List[str]:
     return pieces
 
 
-def _chars_within(text: str, limit_bytes: int) -> int:
-    """How many leading characters of `text` fit in `limit_bytes` (at least one)."""
+def _chars_within(text: str, limit: int, size: Callable[[str], int]) -> int:
+    """How many leading characters of `text` fit in `limit` (at least one)."""
     used = 0
     for index, char in enumerate(text):
-        used += utf8_len(char)
-        if used > limit_bytes:
+        used += size(char)
+        if used > limit:
             return max(index, 1)
     return len(text)

@@ -54,6 +54,13 @@ async def test_a_long_message_arrives_in_pieces_in_order(output: TelegramOutput,
     assert all(len(piece.encode("utf-16-le")) // 2 <= 4096 for piece in pieces)
 
 
+async def test_a_long_chinese_message_fits_one_telegram_message_up_to_4096_characters(
+        output: TelegramOutput, api: FakeBotApi):
+    text = "您好，" + "我们已经认真核实了您反映的情况" * 250 + "。"  # 3754 characters, 11 KB of UTF-8
+    await output.send_response(CHAT, {"text": text})
+    assert api.texts(CHAT) == [text]
+
+
 async def test_buttons_arrive_as_an_inline_keyboard_under_the_text(output: TelegramOutput, api: FakeBotApi):
     await output.send_response(CHAT, {"text": "您希望怎么处理？", "buttons": [
         {"title": "退款", "payload": '/request_remedy{"remedy": "refund"}'},
