@@ -107,7 +107,7 @@ _MASK = "\u25a1"   # what a near-miss is blanked to (keeps positions)
 _QUOTE_CHARS = 30
 
 
-@lru_cache(maxsize=4096)  # every turn re-reads the earlier messages of the conversation
+@lru_cache(maxsize=4096)  # the lexicons of every reason read the same message
 def normalise(text: str) -> str:
     """The text the lexicons see: Simplified, half-width, lower case; same length as
     `to_simplified(text)`, so a match's position is a position in the customer's words."""
@@ -187,6 +187,7 @@ class Lexicon:
                                 if negation.get("lifted_by") else None),
         )
 
+    @lru_cache(maxsize=8192)  # every turn searches the conversation's earlier messages again
     def search(self, text: str) -> LexiconResult:
         """The first mention in `text` that is not a near-miss and not negated."""
         seen = normalise(text)
