@@ -2,6 +2,8 @@
 committed callback time, and the case is marked overdue."""
 from __future__ import annotations
 
+import asyncio
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,7 +27,8 @@ class NoAgentApology:
     clock: Callable = utcnow
 
     async def __call__(self, job: Job) -> None:
-        case = self.queue.get(int(job.payload["case_id"]))
+        # The worker shares the console's event loop: database calls run in a thread.
+        case = await asyncio.to_thread(self.queue.get, int(job.payload["case_id"]))
         if case is None:
             raise PermanentFailure(f"case {job.payload['case_id']} does not exist")
         if case.status != CaseStatus.WAITING.value:
@@ -37,7 +40,7 @@ class NoAgentApology:
                                      callback_time=self.labels.format_datetime(local),
                                      complaint_id=case.complaint.public_id)
         # Promise first (so a retry promises the same time), then tell the customer.
-        if self.queue.mark_overdue(case.id, callback, now):
+        if await asyncio.to_thread(self.queue.mark_overdue, case.id, callback, now):
             await self.rasa.send_text(case.conversation_id, text, {"kind": NO_AGENT_JOB})
 
 

@@ -3,6 +3,8 @@ by triggering the assistant's intent for it (the assistant asks, with buttons wh
 has them, and hears the answer)."""
 from __future__ import annotations
 
+import asyncio
+
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable, Dict
@@ -33,18 +35,19 @@ class SendSurvey:
     clock: Callable = utcnow
 
     async def __call__(self, job: Job) -> None:
+        # The worker shares the console's event loop: database calls run in a thread.
         complaint_id = job.payload["complaint_id"]
-        survey = self.surveys.get(complaint_id, self.kind)
+        survey = await asyncio.to_thread(self.surveys.get, complaint_id, self.kind)
         if survey is None or survey.status != SurveyStatus.SCHEDULED.value:
             return  # sent, answered or given up already: never twice
-        complaint = self.surveys.store.get(complaint_id)
+        complaint = await asyncio.to_thread(self.surveys.store.get, complaint_id)
         if self.kind == SurveyKind.FOLLOW_UP.value and complaint.status not in (
                 Status.RESOLVED.value, Status.CLOSED.value):
-            self.surveys.mark_undeliverable(complaint_id, self.kind)
+            await asyncio.to_thread(self.surveys.mark_undeliverable, complaint_id, self.kind)
             return  # reopened meanwhile: a person is on it, no follow-up now
         customers = EvidenceStore(self.surveys.store)
-        if customers.is_unreachable(complaint.channel, complaint.sender_id):
-            self.surveys.mark_undeliverable(complaint_id, self.kind)
+        if await asyncio.to_thread(customers.is_unreachable, complaint.channel, complaint.sender_id):
+            await asyncio.to_thread(self.surveys.mark_undeliverable, complaint_id, self.kind)
             raise PermanentFailure(f"customer of {complaint_id} cannot be reached on {complaint.channel}")
         tracker = await self.rasa.tracker(complaint.conversation_id)
         if tracker.get("paused"):
@@ -54,11 +57,11 @@ class SendSurvey:
         # The channel swallows a refused push (a failed push never fails the Rasa request) but
         # marks the customer unreachable (WeChat's 48 hours, a blocked Telegram bot): then the
         # survey never reached them, and waiting for an answer would be wrong.
-        if customers.is_unreachable(complaint.channel, complaint.sender_id):
-            self.surveys.mark_undeliverable(complaint_id, self.kind)
+        if await asyncio.to_thread(customers.is_unreachable, complaint.channel, complaint.sender_id):
+            await asyncio.to_thread(self.surveys.mark_undeliverable, complaint_id, self.kind)
             raise PermanentFailure(f"the {self.kind} survey of {complaint_id} was refused by "
                                    f"{complaint.channel}: customer unreachable")
-        self.surveys.mark_sent(complaint_id, self.kind, self.clock())
+        await asyncio.to_thread(self.surveys.mark_sent, complaint_id, self.kind, self.clock())
 
 
 def survey_job_handlers(surveys: Surveys, rasa: RasaApi) -> Dict[str, Handler]:
