@@ -6,6 +6,9 @@ import warnings
 from typing import NoReturn
 
 import pytest
+import redis
+
+DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class ServiceUnavailableWarning(UserWarning):
@@ -28,3 +31,17 @@ def require_service(name: str, reason: str) -> NoReturn:
         pytest.fail(f"{name} {reason}, and CI=true requires it: start {name} or fix its URL", pytrace=False)
     warnings.warn(message, ServiceUnavailableWarning, stacklevel=2)
     pytest.skip(message)
+
+
+def reachable_redis_url() -> str:
+    """`TEST_REDIS_URL` (default redis://127.0.0.1:6379/0) once it answers a ping; unreachable:
+    `require_service` (skipped loudly, or failed when CI=true)."""
+    url = os.environ.get("TEST_REDIS_URL") or DEFAULT_TEST_REDIS_URL
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        require_service("Redis", f"not reachable at {url} ({exc})")
+    finally:
+        client.close()
+    return url

@@ -2,33 +2,20 @@
 the fake WeChat API."""
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Iterator
 
 import pytest
-import redis
 
 from channels.keyvalue import KeyValue, MemoryKeyValue, RedisKeyValue
 from tests.auxil.fake_wechat import FakeWeChatApi, fake_wechat_api
-from tests.auxil.services import require_service
-
-DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.auxil.services import reachable_redis_url
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """`TEST_REDIS_URL` (default redis://127.0.0.1:6379/0); unreachable: skipped loudly, or failed
-    when CI=true."""
-    url = os.environ.get("TEST_REDIS_URL") or DEFAULT_TEST_REDIS_URL
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        require_service("Redis", f"not reachable at {url} ({exc})")
-    finally:
-        client.close()
-    return url
+    """`TEST_REDIS_URL`, reachable (`tests.auxil.services.reachable_redis_url`)."""
+    return reachable_redis_url()
 
 
 def _redis_store(url: str) -> Iterator[RedisKeyValue]:

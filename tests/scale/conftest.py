@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
-import redis
 from redis.connection import parse_url
 from sqlalchemy.engine import make_url
 
-from tests.auxil.services import require_service
+from tests.auxil.services import reachable_redis_url, require_service
 from tests.auxil.stack import ROOT, Stack, free_port, server_env
 
-DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/0"
 READY_TIMEOUT_S = 300
 READY_LINE = "Press Ctrl-C to stop."
 
@@ -43,16 +41,8 @@ def _require_nginx() -> None:
 
 @pytest.fixture(scope="session")
 def redis_settings() -> Dict[str, Any]:
-    """Host, port, db and password of `TEST_REDIS_URL` (default redis://127.0.0.1:6379/0)."""
-    url = os.environ.get("TEST_REDIS_URL") or DEFAULT_TEST_REDIS_URL
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        require_service("Redis", f"not reachable at {url} ({exc})")
-    finally:
-        client.close()
-    return parse_url(url)
+    """Host, port, db and password of the reachable `TEST_REDIS_URL`."""
+    return parse_url(reachable_redis_url())
 
 
 def _wait_until_running(process: subprocess.Popen, log: Path) -> None:
