@@ -16,6 +16,7 @@ import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -68,6 +69,23 @@ def test_features_are_binary_and_unit_length(tmp_path: Path) -> None:
     assert np.allclose(np.linalg.norm(dense, axis=1), 1.0)
     assert np.allclose(dense[0], [1 / np.sqrt(2), 1 / np.sqrt(2), 0, 0, 0, 0])
     assert np.allclose(dense[1], [0, 0, 0.5, 0.5, 0.5, 0.5])
+
+
+def test_features_of_several_featurizers_are_the_parents_matrix(tmp_path: Path) -> None:
+    """Blocks from several featurizers (duplicate coordinates, an empty block, sequence
+    features to ignore) give exactly the matrix Rasa's own classifier builds."""
+    messages = []
+    for counts, cues in (([3, 1, 0, 0, 0, 0], [0, 1]), ([0, 0, 0, 0, 0, 0], [0, 0]), ([0, 2, 0, 0, 0, 7], [1, 1])):
+        message = _message(counts)
+        doubled = scipy.sparse.coo_matrix(([1.0, 2.0], ([0, 0], [1, 1])), shape=(1, 2)) if cues[0] else \
+            scipy.sparse.coo_matrix(np.array([cues], dtype=np.float64))
+        message.add_features(Features(doubled, "sentence", "text", "cues"))
+        message.add_features(Features(scipy.sparse.coo_matrix(np.ones((1, 3))), "sentence", "intent", "other"))
+        messages.append(message)
+    raw = _classifier(tmp_path, binary=False, normalize=False)._create_X(messages)
+    expected = scipy.sparse.csr_matrix(LogisticRegressionClassifier._create_X(raw, messages))
+    assert raw.shape == (3, 8)
+    assert raw.toarray().tolist() == expected.toarray().tolist()
 
 
 def test_counts_and_lengths_kept_when_disabled(tmp_path: Path) -> None:
