@@ -1,5 +1,5 @@
-"""The Rasa server extensions applied at start-up: action responses still validated (with one
-compiled validator), and the SQLite tracker store in write-ahead-logging mode."""
+"""The Rasa server extensions applied at start-up: action responses still validated (each event
+against its own type's schema), and the SQLite tracker store in write-ahead-logging mode."""
 from __future__ import annotations
 
 import sqlite3
@@ -37,6 +37,13 @@ def test_a_well_formed_action_response_is_accepted() -> None:
     {"events": "not a list"},
     {"events": [{"name": "an event without its type"}]},
     {"responses": "not a list"},
+    {"events": [{"event": "slot", "value": "a slot event without the slot's name"}]},
+    {"events": [{"event": "action", "name": "action_listen"}, {"event": "no_such_event"}]},
+    {"events": [{"event": ["a", "list"]}]},
+    {"events": [{"event": "user", "text": "你好", "timestamp": "not a number"}]},
+    {"events": [{"event": "bot", "text": "好的"}, {"event": "active_loop", "metadata": "not an object"}]},
+    {"events": [{"event": "entities", "entities": [{"start": "zero"}]}]},
+    {"events": [{"event": "slot", "name": "complaint_id", "value": "x"}], "responses": [["not an object"]]},
 ])
 def test_a_malformed_action_response_is_still_rejected_with_rasas_advice(response) -> None:
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
