@@ -38,7 +38,7 @@ import json
 import logging
 import sqlite3
 import weakref
-from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Set, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -46,7 +46,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.events import (ActionExecuted, ConversationPaused, Event, FollowupAction,
                                      SessionStarted, SlotSet, UserUttered, deserialise_events)
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
 logger = logging.getLogger(__name__)
@@ -118,6 +118,8 @@ class TunedSQLTrackerStore(SQLTrackerStore):
         self.max_events = int(max_events)
         # id(tracker) -> how many of its events are stored, for the trackers `retrieve` returned.
         self._stored_counts: Dict[int, int] = {}
+        # Conversations `retrieve` found nothing stored for.
+        self._new_senders: Set[Text] = set()
         # Statements built once: SQLAlchemy's ORM query building and unit of work were a fifth
         # of a turn (py-spy), the SQL itself a small part of that.
         events, sender = self.SQLEvent.__table__, sa.bindparam("sender_id")
@@ -134,29 +136,36 @@ class TunedSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, compacted to at most about `max_events` stored events."""
-        with self.session_scope() as session:
-            session_start = session.execute(self._session_start_query,
-                                            {"sender_id": sender_id}).scalar()
-            snapshot = session.execute(self._snapshot_query, {"sender_id": sender_id}).first()
+        with self.engine.connect() as connection:
+            session_start = connection.execute(self._session_start_query,
+                                               {"sender_id": sender_id}).scalar()
+            snapshot = connection.execute(self._snapshot_query, {"sender_id": sender_id}).first()
             after_id, prefix = 0, []
             if snapshot is not None and snapshot.session_start == session_start:
                 after_id, prefix = snapshot.event_id, deserialise_events(json.loads(snapshot.events))
             parameters = {"sender_id": sender_id, "after_id": after_id, "session_start": session_start}
-            rows = session.execute(self._events_query if session_start is None
-                                   else self._session_events_query, parameters).all()
-            if not self.domain or not (prefix or rows):
-                return None
-            events = deserialise_events([json.loads(row.data) for row in rows])
-            if len(events) > self.max_events:
-                cut = self._cut(sender_id, prefix, events)
-                if cut is not None:
-                    index, prefix = cut
-                    self._save_snapshot(session, sender_id, session_start, rows[index - 1].id, prefix)
-                    events = events[index:]
+            rows = connection.execute(self._events_query if session_start is None
+                                      else self._session_events_query, parameters).all()
+        if not self.domain or not (prefix or rows):
+            # Nothing stored: the tracker Rasa creates next is saved from its first event.
+            self._new_senders.add(sender_id)
+            return None
+        events = deserialise_events([json.loads(row.data) for row in rows])
+        if len(events) > self.max_events:
+            cut = self._cut(sender_id, prefix, events)
+            if cut is not None:
+                index, prefix = cut
+                self._save_snapshot(sender_id, session_start, rows[index - 1].id, prefix)
+                events = events[index:]
         tracker = DialogueStateTracker.from_events(sender_id, prefix + events, self.domain.slots)
-        self._stored_counts[id(tracker)] = len(tracker.events)
-        weakref.finalize(tracker, self._stored_counts.pop, id(tracker), None)
+        self._track(tracker, len(tracker.events))
         return tracker
+
+    def _track(self, tracker: DialogueStateTracker, stored: int) -> None:
+        """Remember that the first `stored` events of `tracker` are in the database."""
+        if id(tracker) not in self._stored_counts:
+            weakref.finalize(tracker, self._stored_counts.pop, id(tracker), None)
+        self._stored_counts[id(tracker)] = stored
 
     def _cut(self, sender_id: Text, prefix: List[Event],
              events: List[Event]) -> Optional[Tuple[int, List[Event]]]:
@@ -170,31 +179,36 @@ class TunedSQLTrackerStore(SQLTrackerStore):
             tracker.update(event)
         return cut
 
-    @staticmethod
-    def _save_snapshot(session: Session, sender_id: Text, session_start: Optional[float],
-                       event_id: int, prefix: List[Event]) -> None:
+    def _save_snapshot(self, sender_id: Text, session_start: Optional[float], event_id: int,
+                       prefix: List[Event]) -> None:
         values = {"session_start": session_start, "event_id": event_id,
                   "events": json.dumps([event.as_dict() for event in prefix])}
         try:
-            if not session.execute(_SNAPSHOTS.update().where(_SNAPSHOTS.c.sender_id == sender_id)
-                                   .values(**values)).rowcount:
-                session.execute(_SNAPSHOTS.insert().values(sender_id=sender_id, **values))
-            session.commit()
+            with self.engine.begin() as connection:
+                if not connection.execute(_SNAPSHOTS.update().where(_SNAPSHOTS.c.sender_id == sender_id)
+                                          .values(**values)).rowcount:
+                    connection.execute(_SNAPSHOTS.insert().values(sender_id=sender_id, **values))
         except sa.exc.IntegrityError:
-            # Another server stored a snapshot of this conversation first: as good as this one.
-            session.rollback()
+            pass  # another server stored a snapshot of this conversation first: as good as this one
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the tracker's new events: those added since `retrieve` returned it, or for other
-        trackers (e.g. the HTTP API's replaced ones) those beyond the stored session's count.
-        The rows are Rasa's (`SQLTrackerStore.save`), inserted in one statement."""
+        """Store the tracker's new events: those added since `retrieve` returned it (or since
+        it was created for a conversation with nothing stored), or for other trackers (e.g. the
+        HTTP API's replaced ones) those beyond the stored session's count. The rows are Rasa's
+        (`SQLTrackerStore.save`), inserted in one statement."""
+        if tracker.sender_id in self._new_senders and id(tracker) not in self._stored_counts:
+            self._new_senders.discard(tracker.sender_id)
+            self._track(tracker, 0)
         await self.stream_events(tracker)
-        with self.session_scope() as session:
-            rows = [_event_row(tracker.sender_id, event)
-                    for event in self._additional_events(session, tracker)]
-            if rows:
-                session.execute(self._insert_events, rows)
-            session.commit()
+        if id(tracker) in self._stored_counts:
+            rows = [_event_row(tracker.sender_id, event) for event in self._new_events(tracker)]
+        else:
+            with self.session_scope() as session:
+                rows = [_event_row(tracker.sender_id, event)
+                        for event in super()._additional_events(session, tracker)]
+        if rows:
+            with self.engine.begin() as connection:
+                connection.execute(self._insert_events, rows)
         if id(tracker) in self._stored_counts:
             self._stored_counts[id(tracker)] = len(tracker.events)
 
@@ -205,11 +219,6 @@ class TunedSQLTrackerStore(SQLTrackerStore):
                                           tracker.sender_id)
         else:
             await super().stream_events(tracker)
-
-    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
-        if id(tracker) in self._stored_counts:
-            return self._new_events(tracker)
-        return super()._additional_events(session, tracker)
 
     def _new_events(self, tracker: DialogueStateTracker) -> Iterator[Event]:
         return itertools.islice(tracker.events, self._stored_counts[id(tracker)], None)
