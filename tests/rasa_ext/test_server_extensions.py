@@ -1,13 +1,20 @@
 """The Rasa server extensions applied at start-up: action responses still validated (each event
-against its own type's schema), and the SQLite tracker store in write-ahead-logging mode."""
+against its own type's schema), rules found as Rasa finds them, and the SQLite tracker store in
+write-ahead-logging mode."""
 from __future__ import annotations
 
+import json
+import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -63,3 +70,21 @@ async def test_the_sqlite_tracker_store_keeps_conversations_with_write_ahead_log
     assert reloaded.latest_message.text == "我的耳机坏了"
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_rule_matching_finds_exactly_the_rules_whose_turns_match_the_latest_states(tmp_path: Path) -> None:
+    """RulePolicy's rule lookup stops comparing once every rule is decided; what it finds is
+    still every rule each of whose turns matches the conversation's state as far back."""
+    policy = RulePolicy.create(RulePolicy.get_default_config(), LocalModelStorage(tmp_path),
+                               Resource("rules"), ExecutionContext(GraphSchema({}), "test"))
+    rng = random.Random(7)
+    options = [{"prev_action": {"action_name": name}, **({"user": {"intent": intent}} if intent else {})}
+               for name in ("action_listen", "utter_empathy", "complaint_form")
+               for intent in (None, "complain", "affirm")]
+    rules = {json.dumps([rng.choice(options) for _ in range(rng.randint(1, 5))]): f"action_{n}"
+             for n in range(40)}
+    for _ in range(200):
+        states = [rng.choice(options) for _ in range(rng.randint(1, 12))]
+        expected = {key for key in rules if all(
+            policy._is_rule_applicable(key, back, state) for back, state in enumerate(reversed(states)))}
+        assert policy._get_possible_keys(rules, states) == expected
