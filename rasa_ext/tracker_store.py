@@ -123,10 +123,14 @@ class TunedSQLTrackerStore(SQLTrackerStore):
         # Statements built once: SQLAlchemy's ORM query building and unit of work were a fifth
         # of a turn (py-spy), the SQL itself a small part of that.
         events, sender = self.SQLEvent.__table__, sa.bindparam("sender_id")
-        self._session_start_query = sa.select(sa.func.max(events.c.timestamp)).where(
+        # The latest session's start and the conversation's snapshot, in one round trip.
+        session_start = sa.select(sa.func.max(events.c.timestamp)).where(
             events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
-        self._snapshot_query = sa.select(_SNAPSHOTS.c.session_start, _SNAPSHOTS.c.event_id,
-                                         _SNAPSHOTS.c.events).where(_SNAPSHOTS.c.sender_id == sender)
+        snapshot = {name: sa.select(_SNAPSHOTS.c[name]).where(_SNAPSHOTS.c.sender_id == sender)
+                    .scalar_subquery().label(f"snapshot_{name}")
+                    for name in ("session_start", "event_id", "events")}
+        self._state_query = sa.select(session_start.scalar_subquery().label("session_start"),
+                                      *snapshot.values())
         after = sa.select(events.c.id, events.c.data).where(
             events.c.sender_id == sender, events.c.id > sa.bindparam("after_id"))
         self._events_query = after.order_by(events.c.id)
@@ -137,12 +141,11 @@ class TunedSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, compacted to at most about `max_events` stored events."""
         with self.engine.connect() as connection:
-            session_start = connection.execute(self._session_start_query,
-                                               {"sender_id": sender_id}).scalar()
-            snapshot = connection.execute(self._snapshot_query, {"sender_id": sender_id}).first()
-            after_id, prefix = 0, []
-            if snapshot is not None and snapshot.session_start == session_start:
-                after_id, prefix = snapshot.event_id, deserialise_events(json.loads(snapshot.events))
+            state = connection.execute(self._state_query, {"sender_id": sender_id}).one()
+            session_start, after_id, prefix = state.session_start, 0, []
+            if state.snapshot_event_id is not None and state.snapshot_session_start == session_start:
+                after_id = state.snapshot_event_id
+                prefix = deserialise_events(json.loads(state.snapshot_events))
             parameters = {"sender_id": sender_id, "after_id": after_id, "session_start": session_start}
             rows = connection.execute(self._events_query if session_start is None
                                       else self._session_events_query, parameters).all()
