@@ -28,6 +28,9 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text) if text else text
 
 
+# Replies are a few hundred templates and each message's script is asked for on every later
+# turn of its conversation: conversions and verdicts are remembered.
+@lru_cache(maxsize=4096)
 def to_traditional(text: str) -> str:
     """Return `text` in Traditional characters, Taiwan standard forms (核對, 裡, 著急)."""
     return _converter("s2tw").convert(text) if text else text
@@ -44,6 +47,7 @@ def _changed_chars(original: str, converted: str) -> int:
     return sum(1 for a, b in zip(original, converted) if a != b)
 
 
+@lru_cache(maxsize=4096)
 def detect_script(text: str) -> Optional[Script]:
     """Tell which script `text` is written in, or None when it does not show.
 

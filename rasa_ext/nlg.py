@@ -49,3 +49,19 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         if message is None:
             return None
         return in_script(message, tracker_script(tracker))
+
+    def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,
+                       **kwargs: Any) -> Dict[Text, Any]:
+        """Rasa's, which formats every response with all slot values (a thirtieth of a turn);
+        a response without placeholders is returned as it is, as Rasa would return it."""
+        if all(_without_placeholders(response.get(key)) for key in _FILLED_KEYS):
+            return response
+        return super()._fill_response(response, filled_slots, **kwargs)
+
+
+#: The parts of a response Rasa fills slot values into (`TemplatedNaturalLanguageGenerator`).
+_FILLED_KEYS = ("text", "image", "custom", "buttons", "attachment", "quick_replies")
+
+
+def _without_placeholders(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and "{" not in value and "}" not in value)
