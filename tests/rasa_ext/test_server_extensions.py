@@ -1,6 +1,7 @@
 """The Rasa server extensions applied at start-up: action responses still validated (each event
-against its own type's schema), rules found as Rasa finds them, the loaded model frozen out of
-the garbage collector, and the SQLite tracker store in write-ahead-logging mode."""
+against its own type's schema), rules found as Rasa finds them, action calls on kept
+connections, the loaded model frozen out of the garbage collector, and the SQLite tracker store
+in write-ahead-logging mode."""
 from __future__ import annotations
 
 import gc
@@ -10,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
@@ -105,3 +107,34 @@ def test_a_loaded_model_is_kept_out_of_full_garbage_collections() -> None:
         assert gc.get_freeze_count() < 1.5 * frozen, "the first model was frozen for good"
     finally:
         gc.unfreeze()
+
+
+async def test_action_server_calls_reuse_one_connection_and_send_utf8_json(unused_tcp_port: int) -> None:
+    """Rasa opened a new connection for every action call; the kept session reuses one, and
+    still gets through after the server dropped it."""
+    peers, bodies = [], []
+
+    async def webhook(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername"))
+        bodies.append(await request.read())
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", unused_tcp_port)
+    await site.start()
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{unused_tcp_port}/webhook")
+        for _ in range(3):
+            assert await endpoint.request(json={"next_action": "action_empathize", "text": "太慢了"}) == \
+                {"events": [], "responses": []}
+        assert len(set(peers)) == 1, "one connection for all calls"
+        assert "太慢了".encode() in bodies[0]
+        await site.stop()
+        site = web.TCPSite(runner, "127.0.0.1", unused_tcp_port)
+        await site.start()
+        assert await endpoint.request(json={"next_action": "action_empathize"}) is not None
+    finally:
+        await runner.cleanup()
