@@ -5,7 +5,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 from rasa_sdk import Tracker
 
-from bot.script import Script, conversation_script
+from bot.script import SCRIPT_SLOT, Script, conversation_script
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -34,7 +34,8 @@ def user_intents_newest_first(tracker: Tracker) -> List[str]:
 
 def customer_script(tracker: Tracker) -> Script:
     """The script the customer writes in (as seen in their own messages)."""
-    return conversation_script(e.get("text") or "" for e in _user_events_newest_first(tracker))
+    return conversation_script((e.get("text") or "" for e in _user_events_newest_first(tracker)),
+                               tracker.get_slot(SCRIPT_SLOT))
 
 
 def customer_channel(tracker: Tracker) -> str:

@@ -18,6 +18,10 @@ class Script(str, Enum):
     TRADITIONAL = "traditional"
 
 
+#: The slot holding the script of customer messages cut from what Rasa sees of a long session.
+SCRIPT_SLOT = "customer_script"
+
+
 @lru_cache(maxsize=None)
 def _converter(config: str) -> OpenCC:
     return OpenCC(config)
@@ -65,10 +69,19 @@ def detect_script(text: str) -> Optional[Script]:
     return None
 
 
-def conversation_script(user_texts_newest_first: Iterable[str]) -> Script:
-    """The script to answer in: that of the newest message that shows one; Simplified by default."""
+def messages_script(user_texts_newest_first: Iterable[str]) -> Optional[Script]:
+    """The script of the newest message that shows one; None if none does."""
     for text in user_texts_newest_first:
         script = detect_script(text)
         if script is not None:
             return script
-    return Script.SIMPLIFIED
+    return None
+
+
+def conversation_script(user_texts_newest_first: Iterable[str], earlier: Optional[str] = None) -> Script:
+    """The script to answer in: that of the newest message that shows one, else `earlier` (the
+    value of the slot `SCRIPT_SLOT`: that of messages no longer in view), else Simplified."""
+    script = messages_script(user_texts_newest_first)
+    if script is not None:
+        return script
+    return Script(earlier) if earlier in (Script.SIMPLIFIED.value, Script.TRADITIONAL.value) else Script.SIMPLIFIED

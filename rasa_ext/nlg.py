@@ -13,14 +13,15 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.script import Script, conversation_script, to_script
+from bot.script import SCRIPT_SLOT, Script, conversation_script, to_script
 
 
 def tracker_script(tracker: DialogueStateTracker) -> Script:
-    """The script of the customer's newest message that shows one."""
+    """The script of the customer's newest message that shows one (of a compacted session's
+    dropped messages, if no kept one does)."""
     return conversation_script(
-        event.text or "" for event in reversed(tracker.events) if isinstance(event, UserUttered)
-    )
+        (event.text or "" for event in reversed(tracker.events) if isinstance(event, UserUttered)),
+        tracker.get_slot(SCRIPT_SLOT))
 
 
 def in_script(message: Dict[Text, Any], script: Script) -> Dict[Text, Any]:

@@ -15,7 +15,8 @@ whole), so a turn cost grew with the session's length. `retrieve` hands Rasa at 
 `max_events` events of the session: once there are more, the older ones are replaced by a short
 synthetic prefix that reproduces the state where they were cut (Rasa's own events, applied by
 Rasa's tracker: `SessionStarted`, a `SlotSet` per slot set in the session, `ConversationPaused`
-if paused, the latest action and a pending follow-up action), followed by at least
+if paused, the latest action and a pending follow-up action; and the slot `customer_script` set
+to the script of the newest dropped customer message that shows one), followed by at least
 `max_events / 2` events verbatim. The cut always falls just before a customer message, never
 while a form is active (the tail grows until the form ends: a form's turns are collapsed by Rasa
 relative to the form's earlier executions, which a prefix cannot reproduce). The state at the cut
@@ -27,8 +28,9 @@ and ignored once a new session starts. `save` stores exactly the events added si
 What reads `tracker.events` then sees the session from the prefix on, which starts a stretch for
 `bot.situation`: the escalation rules still see every message they act on (sustained anger reads
 the last 3 messages, misunderstandings count at most 3 in a row, and any other reason hands the
-conversation off on the message that shows it), but the story of a handoff without a described
-complaint, and the script of a customer whose last messages show none, come from the kept part.
+conversation off on the message that shows it), and replies stay in the customer's script (from
+the slot when no kept message shows one); but the story of a handoff without a described
+complaint comes from the kept part.
 `retrieve_full_tracker` (the HTTP API's GET tracker: the agents' transcript) is Rasa's, complete.
 """
 from __future__ import annotations
@@ -48,6 +50,8 @@ from rasa.shared.core.events import (ActionExecuted, ConversationPaused, Event, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
+
+from bot.script import SCRIPT_SLOT, messages_script
 
 logger = logging.getLogger(__name__)
 
@@ -175,10 +179,15 @@ class TunedSQLTrackerStore(SQLTrackerStore):
         """(index, state events): the latest place in `events` that keeps at least
         `max_events / 2` after it and where a cut is safe, with the state there; None if none."""
         tracker = DialogueStateTracker.from_events(sender_id, prefix, self.domain.slots)
-        cut = None
+        cut, script = None, None
         for index, event in enumerate(events[:len(events) - self.max_events // 2 + 1]):
             if index and isinstance(event, UserUttered) and tracker.active_loop_name is None:
-                cut = index, state_events(tracker, events[index - 1].timestamp)
+                state = state_events(tracker, events[index - 1].timestamp)
+                if script is not None and SCRIPT_SLOT in tracker.slots:
+                    state.append(SlotSet(SCRIPT_SLOT, script.value, timestamp=events[index - 1].timestamp))
+                cut = index, state
+            if isinstance(event, UserUttered):
+                script = messages_script([event.text or ""]) or script
             tracker.update(event)
         return cut
 

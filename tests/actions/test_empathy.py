@@ -1,5 +1,6 @@
 """Empathy first, scaled to anger."""
 from actions.empathy import ActionEmpathize
+from bot.script import detect_script, to_traditional
 from tests.auxil.conversation import make_tracker, run_action, slots_set
 
 
@@ -23,3 +24,14 @@ async def test_the_highest_anger_seen_is_kept():
     tracker = make_tracker([("好吧", "vent", {})], slots_before_last={"anger_level": "angry"})
     events, _ = await run_action(ActionEmpathize(), tracker)
     assert slots_set(events)["anger_level"] == "angry"
+
+
+async def test_a_long_conversations_dropped_traditional_messages_still_decide_the_script():
+    """In a compacted long session the customer's Traditional messages may no longer be in view:
+    the slot the tracker store sets keeps the apology in Traditional."""
+    message = [("好吧好吧！！", "vent", {})]
+    assert detect_script(message[0][0]) is None
+    _, [simplified] = await run_action(ActionEmpathize(), make_tracker(message))
+    _, [traditional] = await run_action(
+        ActionEmpathize(), make_tracker(message, slots={"customer_script": "traditional"}))
+    assert traditional["text"] == to_traditional(simplified["text"]) != simplified["text"]

@@ -13,6 +13,13 @@ def test_conversation_script_is_the_newest_decisive_message():
     assert conversation_script(["ok", "好"]) == Script.SIMPLIFIED
 
 
+def test_earlier_messages_script_decides_when_no_message_in_view_shows_one():
+    assert conversation_script(["好的", "13812345678"], earlier="traditional") == Script.TRADITIONAL
+    assert conversation_script(["我买的鞋"], earlier="traditional") == Script.SIMPLIFIED
+    assert conversation_script(["好的"], earlier=None) == Script.SIMPLIFIED
+    assert conversation_script(["好的"], earlier="klingon") == Script.SIMPLIFIED
+
+
 def test_round_trip():
     assert to_simplified("退貨退款") == "退货退款"
     assert to_traditional("退货退款") == "退貨退款"

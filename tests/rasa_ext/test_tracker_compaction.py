@@ -12,7 +12,9 @@ from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, Con
                                      UserUttered)
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.script import SCRIPT_SLOT, Script, to_traditional
 from bot.situation import current_stretch, customer_turns, misunderstood_in_a_row
+from rasa_ext.nlg import ScriptAwareNLG, tracker_script
 from rasa_ext.tracker_store import TunedSQLTrackerStore
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
@@ -76,7 +78,7 @@ async def test_a_long_session_is_compacted_to_the_same_state(store: TunedSQLTrac
     compacted = await store.retrieve("long")
 
     assert len(compacted.events) <= MAX_EVENTS + 10 < len(full.events)
-    assert compacted.current_slot_values() == full.current_slot_values()
+    assert compacted.current_slot_values() == {**full.current_slot_values(), SCRIPT_SLOT: "simplified"}
     assert compacted.get_slot("complaint_id") == "TS-20261123-0001"
     assert compacted.active_loop_name is None and not compacted.is_paused()
     assert compacted.latest_message.text == full.latest_message.text == "我的投诉处理到哪一步了29"
@@ -86,6 +88,26 @@ async def test_a_long_session_is_compacted_to_the_same_state(store: TunedSQLTrac
     assert [e.as_dict() for e in compacted.events][-len(tail):] == tail
     assert not any(e.get("event") == "action" and e.get("name") == "action_session_start"
                    for e in (e.as_dict() for e in compacted.events)), "no second session start"
+
+
+async def test_replies_stay_in_the_script_of_messages_the_compaction_dropped(store: TunedSQLTrackerStore) -> None:
+    """A customer who wrote Traditional early on and only script-neutral messages since (好的,
+    order numbers) still reads Traditional once those early messages are cut."""
+    conversation = Conversation()
+    await _save_new(store, "traditional", conversation.session_start()
+                    + conversation.turn("我買的耳機壞了", "complain_quality"))
+    for i in range(20):
+        await _save_new(store, "traditional", conversation.turn(f"好的 {i}", "affirm"))
+    compacted = await store.retrieve("traditional")
+    assert not any(isinstance(e, UserUttered) and "耳機" in e.text for e in compacted.events)
+    assert tracker_script(compacted) == Script.TRADITIONAL
+    nlg = ScriptAwareNLG(domain=DOMAIN)
+    reply = await nlg.generate("utter_ask_order_number", compacted, "rest")
+    assert reply["text"] == to_traditional(DOMAIN.responses["utter_ask_order_number"][0]["text"])
+    assert reply["text"] != DOMAIN.responses["utter_ask_order_number"][0]["text"]
+
+    await _save_new(store, "traditional", conversation.turn("我买的耳机坏了", "complain_quality"))
+    assert tracker_script(await store.retrieve("traditional")) == Script.SIMPLIFIED, "the newest message decides"
 
 
 async def test_saves_after_a_compacted_retrieve_store_exactly_the_new_events(store: TunedSQLTrackerStore) -> None:
