@@ -31,7 +31,6 @@ doing more work than needed on every call:
 """
 from __future__ import annotations
 
-import asyncio
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Set, Text, Tuple, Type
 
@@ -47,6 +46,8 @@ from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+from rasa_ext.loop_local import Registry, loop_local
 
 _ORIGINAL_RESOLVE_BY_TYPE = Event.resolve_by_type
 _events_by_type: Dict[Text, Type[Event]] = {}
@@ -133,8 +134,8 @@ def _get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[
     return possible_keys
 
 
-#: (event loop, client session) by the endpoint settings a session carries.
-_clients: Dict[Tuple[Any, ...], Tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession]] = {}
+#: Client sessions by the endpoint settings they carry.
+_clients: Registry = {}
 
 
 class _KeptSession:
@@ -145,22 +146,23 @@ class _KeptSession:
         self._endpoint = endpoint
 
     async def __aenter__(self) -> aiohttp.ClientSession:
-        endpoint, loop = self._endpoint, asyncio.get_running_loop()
+        endpoint = self._endpoint
         key = (tuple(sorted((endpoint.headers or {}).items())),
                tuple(sorted((endpoint.basic_auth or {}).items())))
-        kept_loop, client = _clients.get(key, (None, None))
-        if client is None or kept_loop is not loop or client.closed:
-            auth = (aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
-                    if endpoint.basic_auth else None)
-            client = aiohttp.ClientSession(
-                headers=endpoint.headers, auth=auth,
-                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(keepalive_timeout=4), json_serialize=_ujson_dumps)
-            _clients[key] = (loop, client)
-        return client
+        return loop_local(_clients, key, lambda: _client_session(endpoint),
+                          usable=lambda client: not client.closed)
 
     async def __aexit__(self, *exc_info: Any) -> None:
         return None
+
+
+def _client_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
+    auth = (aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
+            if endpoint.basic_auth else None)
+    return aiohttp.ClientSession(headers=endpoint.headers, auth=auth,
+                                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                                 connector=aiohttp.TCPConnector(keepalive_timeout=4),
+                                 json_serialize=_ujson_dumps)
 
 
 def _session(self: EndpointConfig) -> _KeptSession:

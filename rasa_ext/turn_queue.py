@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Optional
 
 from rasa.core.processor import MessageProcessor
 
+from rasa_ext.loop_local import Registry, loop_local
+
 _ORIGINAL_HANDLE_MESSAGE = MessageProcessor.handle_message
-#: (event loop, its queue) by the loop's id; a new loop with a reused id gets a new queue.
-_queues: Dict[int, Tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
+_queues: Registry = {}
 
 
 def concurrent_turns() -> int:
@@ -29,12 +30,7 @@ def concurrent_turns() -> int:
 
 
 def _queue() -> asyncio.Semaphore:
-    loop = asyncio.get_running_loop()
-    queue_loop, queue = _queues.get(id(loop), (None, None))
-    if queue is None or queue_loop is not loop:
-        queue = asyncio.Semaphore(concurrent_turns())
-        _queues[id(loop)] = (loop, queue)
-    return queue
+    return loop_local(_queues, "turns", lambda: asyncio.Semaphore(concurrent_turns()))
 
 
 async def _handle_message(self: MessageProcessor, message: Any) -> Optional[Any]:
