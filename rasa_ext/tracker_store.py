@@ -157,6 +157,7 @@ class TunedSQLTrackerStore(SQLTrackerStore):
             # Nothing stored: the tracker Rasa creates next is saved from its first event.
             self._new_senders.add(sender_id)
             return None
+        self._new_senders.discard(sender_id)  # stored meanwhile, e.g. by another server
         events = deserialise_events([json.loads(row.data) for row in rows])
         if len(events) > self.max_events:
             cut = self._cut(sender_id, prefix, events)

@@ -122,6 +122,23 @@ async def test_saves_after_a_compacted_retrieve_store_exactly_the_new_events(sto
     assert [e.as_dict() for e in full.events] == [e.as_dict() for e in written]
 
 
+async def test_a_conversation_another_server_started_is_not_stored_twice(database_url: str) -> None:
+    """A server that once found nothing stored for a customer, while another server has stored
+    the conversation since, saves only the events it adds (the HTTP API's replaced tracker)."""
+    here = TunedSQLTrackerStore(DOMAIN, host=database_url, max_events=MAX_EVENTS)
+    there = TunedSQLTrackerStore(DOMAIN, host=database_url, max_events=MAX_EVENTS)
+    conversation = Conversation()
+    assert await here.retrieve("moved") is None
+    # From SessionStarted on: Rasa counts a replaced tracker's stored events from there.
+    first = conversation.session_start()[1:] + conversation.turn("耳机坏了", "complain_quality")
+    await _save_new(there, "moved", first)
+    assert await here.retrieve("moved") is not None
+    more = conversation.turn("订单号DD20261120031", "give_details")
+    await here.save(DialogueStateTracker.from_events("moved", first + more, DOMAIN.slots))
+    full = await here.retrieve_full_tracker("moved")
+    assert [e.as_dict() for e in full.events] == [e.as_dict() for e in first + more]
+
+
 async def test_a_paused_conversation_stays_paused_and_resumes_as_one_stretch(store: TunedSQLTrackerStore) -> None:
     conversation = Conversation()
     handoff = [SlotSet("handoff_reason", "threat"), ConversationPaused()]
