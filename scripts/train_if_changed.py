@@ -1,7 +1,8 @@
 """Train the Rasa model only when something that shapes it changed; print the model's path.
 
-The model is named after a fingerprint of config.yml, domain.yml, data/ and the custom
-pipeline code, so the run command and the test suite share one trained model.
+The model is named after a fingerprint of config.yml, domain.yml, data/ and the code of the
+custom pipeline components and policy (not the server-side extensions in rasa_ext/, which shape no
+model), so the run command and the test suite share one trained model.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "domain.yml", "data", "rasa_ext", "bot/script.py"]
+INPUTS = ["config.yml", "domain.yml", "data", "bot/script.py", "rasa_ext/script_normalizer.py",
+          "rasa_ext/tokenizer.py", "rasa_ext/intent_classifier.py", "rasa_ext/escalation_policy.py"]
 MODELS = ROOT / "models"
 KEEP = 3
 
