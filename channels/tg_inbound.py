@@ -46,11 +46,11 @@ class Blocked:
 
 
 Instruction = _WeChatInstruction | Press | Blocked
+_Evidence = Callable[[Message], KeepEvidence]
 
 
 class Malformed(ValueError):
     """The body is not an update Telegram could have sent (HTTP 400)."""
-_Evidence = Callable[[Message], KeepEvidence]
 
 
 def _file(kind: str, attribute: str) -> _Evidence:
