@@ -53,13 +53,14 @@ class Rest:
 
 
 class WeChat:
-    """The WeChat channel (/webhooks/wechat/webhook): text messages signed like WeChat's, in plain
-    mode; the answer must be a passive reply (a pushed one counts as an error)."""
+    """The WeChat channel (/webhooks/wechat/webhook): text messages signed and encrypted like
+    WeChat's in safe mode (the harness configures an EncodingAESKey, so plaintext is refused); the
+    answer must be a passive reply (a pushed one counts as an error)."""
 
     name = "WeChat"
 
     def __init__(self, base_url: str, account: OfficialAccount) -> None:
-        self.server = WeChatServer(f"{base_url.rstrip('/')}/webhooks/wechat/webhook", account, safe=False)
+        self.server = WeChatServer(f"{base_url.rstrip('/')}/webhooks/wechat/webhook", account, safe=True)
 
     def new_sender(self) -> str:
         return openid()

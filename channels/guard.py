@@ -79,6 +79,17 @@ async def _is_paused(sender_id: str) -> bool:
     return (await agent.processor.get_tracker(sender_id)).is_paused()
 
 
+async def keep_unanswered(channel: str, sender_id: str, text: str, reason: str) -> None:
+    """Keep a message nobody answered in the store's unanswered messages, for a colleague; when
+    the store fails too, the log keeps it (masked, as every log line)."""
+    try:
+        await asyncio.to_thread(shared_store().record_unanswered, channel, sender_id, text, reason,
+                                datetime.now(timezone.utc))
+    except Exception:
+        logger.exception("%s: a message from %s (%s) could not be kept; it was: %r",
+                         channel, sender_id, reason, text[:2000])
+
+
 def guarded(on_new_message: MessageHandler, channel: str) -> MessageHandler:
     """Wrap a channel's message handler with the guarantees above."""
 
@@ -104,9 +115,7 @@ def guarded(on_new_message: MessageHandler, channel: str) -> MessageHandler:
         elif watched.sent == 0 and not reason and not await _is_paused(message.sender_id):
             reason = "no_reply"
         if reason:
-            await asyncio.to_thread(
-                shared_store().record_unanswered, channel, message.sender_id, text, reason,
-                datetime.now(timezone.utc))
+            await keep_unanswered(channel, message.sender_id, text, reason)
             await _say("utter_system_trouble", message, watched.inner)
 
     return handle

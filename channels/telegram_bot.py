@@ -10,22 +10,23 @@ credentials.yml (off by default; README, "Telegram")::
 An update goes through these steps:
 1. The `X-Telegram-Bot-Api-Secret-Token` header must equal the secret given to Telegram with the
    webhook (`python -m bot telegram set-webhook`), else 403 before anything reaches Rasa. A body
-   that is not an update gets 400 and is kept whole in the store's unanswered messages.
+   that is not an update Telegram could send (`channels.tg_inbound.parse`, also a field of the
+   wrong type) gets 400 and is kept whole in the store's unanswered messages.
 2. Telegram delivers an update again when it got no 2xx in time: each update_id is claimed in the
    shared key-value store (`channels.dedup`), and a redelivery is answered 200 without a turn.
 3. What the update carries decides what happens (`channels.tg_inbound`); turns go to Rasa through
    `channels.guard.guarded`, with `input_channel="tg"` so that pushed messages find the channel.
 4. Telegram gets 200 once the update is handled (the replies sent), whatever happened: the
-   customer already got an answer or the guard's apology.
+   customer already got an answer or an apology, and an update that could not be handled is kept
+   whole in the store's unanswered messages (by the guard for a turn, else here).
 The sender id is the chat id: in a private chat, the customer's Telegram user id.
 """
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -40,11 +41,11 @@ from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.store import shared_store
 from channels.dedup import Deliveries
-from channels.guard import guarded
+from channels.guard import guarded, keep_unanswered
 from channels.keyvalue import keyvalue_from_url
 from channels.tg_bot import BotConnection
 from channels.tg_buttons import ButtonPayloads, pressed_title
-from channels.tg_inbound import Blocked, Press, instructions_for
+from channels.tg_inbound import Blocked, Instruction, Malformed, Press, instructions_for, parse
 from channels.tg_output import CHANNEL, TelegramOutput
 from channels.tg_settings import TelegramSettings
 from channels.wechat_inbound import Ignore, KeepEvidence, Say, Turn
@@ -55,10 +56,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 EVIDENCE_ATTACHED = "utter_evidence_attached"
 EVIDENCE_KEPT = "utter_evidence_kept"
 BUTTON_EXPIRED = "utter_tg_button_expired"
-
-
-class Malformed(ValueError):
-    """The body is not a Telegram update."""
+SYSTEM_TROUBLE = "utter_system_trouble"
 
 
 class TelegramInput(InputChannel):
@@ -112,29 +110,41 @@ class TelegramInput(InputChannel):
                 logger.error("tg: the Bot API cannot be reached (%s): update not taken (503)", exc)
                 return response.text("unavailable", status=503)
             try:
-                update = _parse(body, bot)
+                update = parse(body, bot)
+                instructions = instructions_for(update, self.settings)
             except Malformed as exc:
                 await self._keep_malformed(body, exc)
-                return response.text("bad request", status=400)
+                return response.text(f"bad request: {exc}", status=400)
             if await self.updates.claim(f"update:{update.update_id}"):
-                await self._process(update, request.app.ctx.agent, handle)
+                await self._process(update, instructions, body, request.app.ctx.agent, handle)
             else:
                 logger.info("tg: update %s delivered again: not processed again", update.update_id)
             return response.text("")
 
         return webhook
 
-    async def _process(self, update: Update, agent: Agent, handle: MessageHandler) -> None:
-        """Carry out what `update` asks (`channels.tg_inbound`), logging any failure."""
+    async def _process(self, update: Update, instructions: List[Instruction], body: str, agent: Agent,
+                       handle: MessageHandler) -> None:
+        """Carry out `instructions` (`channels.tg_inbound`); when that fails, keep the update
+        (`body`) for a colleague and apologise."""
+        chat = update.effective_chat
         try:
-            chat = update.effective_chat
-            instructions = instructions_for(update, self.settings)
             if chat is not None and chat.type == Chat.PRIVATE and not isinstance(instructions[0], Blocked):
                 await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, str(chat.id))
             for instruction in instructions:
                 await self._instructions[type(instruction)](instruction, update, agent, handle)
-        except Exception:
+        except Exception:  # turns have channels.guard; this is the store failing for the rest
             logger.exception("tg: handling update %s failed", update.update_id)
+            await keep_unanswered(CHANNEL, str(chat.id) if chat else "unknown", body, "error")
+            if chat is not None:
+                await self._apologise(update, agent)
+
+    async def _apologise(self, update: Update, agent: Agent) -> None:
+        """Tell the customer their message could not be handled (logged when even that fails)."""
+        try:
+            await self._say(update, agent, SYSTEM_TROUBLE)
+        except Exception:
+            logger.exception("tg: update %s: not even the apology could be sent", update.update_id)
 
     async def _turn(self, turn: Turn, update: Update, _: Agent, handle: MessageHandler,
                     chose: Optional[str] = None) -> None:
@@ -205,19 +215,4 @@ class TelegramInput(InputChannel):
         """Log (masked) and keep a body this channel could not read, for a colleague."""
         logger.warning("tg: unreadable update (400, kept in unanswered messages): %s; body starts %r",
                        problem, body[:200])
-        await asyncio.to_thread(shared_store().record_unanswered, CHANNEL, "unknown", body, "malformed", utcnow())
-
-
-def _parse(body: str, bot: Any) -> Update:
-    """The update in `body`; `Malformed` when it is not one."""
-    try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise Malformed(f"not JSON ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        raise Malformed("no update_id")
-    try:
-        update = Update.de_json(data, bot)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise Malformed(f"not a Telegram update ({exc.__class__.__name__}: {str(exc)[:80]})") from None
-    return update
+        await keep_unanswered(CHANNEL, "unknown", body, "malformed")

@@ -13,13 +13,18 @@ instructions the channel carries out (`Turn`, `Say`, `KeepEvidence`, `Ignore` as
 | an inline-button press | `Press`: answered, then a turn with the button's payload |
 | the customer blocked the bot (`my_chat_member` → kicked) | `Blocked`: marked unreachable |
 | anything in a group, supergroup or channel | a message: points to a private chat; nothing else |
+
+`parse` and `instructions_for` read everything the channel uses before anything is done, so a body
+Telegram could not have sent (not JSON, nested too deep, a date out of range, a field of the wrong
+type) is `Malformed` (400) whatever part of it is wrong: python-telegram-bot checks no types.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Mapping, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Sequence
 
-from telegram import CallbackQuery, Chat, ChatMember, Message, Update
+from telegram import Bot, CallbackQuery, Chat, ChatMember, Message, Update
 
 from channels.tg_settings import TelegramSettings
 from channels.wechat_inbound import Ignore, Instruction as _WeChatInstruction, KeepEvidence, Say, Turn
@@ -42,6 +47,10 @@ class Blocked:
 
 Instruction = _WeChatInstruction | Press | Blocked
 _Evidence = Callable[[Message], KeepEvidence]
+
+
+class Malformed(ValueError):
+    """The body is not an update Telegram could have sent (HTTP 400)."""
 
 
 def _file(kind: str, attribute: str) -> _Evidence:
@@ -79,8 +88,47 @@ EVIDENCE: Dict[str, _Evidence] = {
 }
 
 
+#: What each instruction hands on as text: Telegram sends these as strings, or leaves them out.
+_TEXTS: Dict[type, Callable[[Any], Sequence[Any]]] = {
+    Turn: lambda turn: [turn.text],
+    KeepEvidence: lambda evidence: [evidence.media_id],
+    Press: lambda press: [press.query.id, press.query.data],
+}
+
+
+def parse(body: str, bot: Bot) -> Update:
+    """The update in `body`; `Malformed`, saying why, unless Telegram could have sent it."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep for Python
+        raise Malformed(f"not JSON ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        raise Malformed("no update_id, or not a number")
+    try:
+        update = Update.de_json(data, bot)
+        chat = update.effective_chat
+    except Exception as exc:  # a wrong type, a date out of range, nesting too deep: any part of it
+        raise Malformed(f"not a Telegram update ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+    if chat is not None and type(chat.id) is not int:
+        raise Malformed("the chat id is not a number")
+    return update
+
+
 def instructions_for(update: Update, settings: TelegramSettings) -> List[Instruction]:
-    """What to do with `update`, in order."""
+    """What to do with `update`, in order; `Malformed` when a field it reads is not of the type
+    Telegram sends (a text that is a number, …)."""
+    try:
+        instructions = _instructions(update, settings)
+    except (AttributeError, TypeError, ValueError, IndexError) as exc:
+        raise Malformed(f"a field of the wrong type ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+    for instruction in instructions:
+        if any(value is not None and not isinstance(value, str)
+               for value in _TEXTS.get(type(instruction), lambda _: ())(instruction)):
+            raise Malformed(f"a text or id that is not a string, for {type(instruction).__name__}")
+    return instructions
+
+
+def _instructions(update: Update, settings: TelegramSettings) -> List[Instruction]:
     if update.callback_query is not None:
         return [Press(update.callback_query)]
     if update.my_chat_member is not None:

@@ -10,9 +10,10 @@ credentials.yml (off by default; README, "WeChat Official Account")::
 
 A message goes through these steps:
 1. GET: URL verification (signature over Token, timestamp, nonce → echo `echostr`). POST: the
-   signature, and in safe mode `msg_signature`, must match, and the timestamp be recent, else
-   403 before anything reaches Rasa (`channels.wechat_envelope`). A body that is not WeChat XML
-   gets 400 and is kept whole in the store's unanswered messages.
+   signature, and in safe mode `msg_signature`, must match, the timestamp be recent, the message
+   be encrypted when an EncodingAESKey is configured, and its (timestamp, nonce) not used by
+   another message, else 403 before anything reaches Rasa (`channels.wechat_envelope`). A body
+   that is not WeChat XML gets 400 and is kept whole in the store's unanswered messages.
 2. WeChat's retries are recognised (`channels.dedup`) and get the first delivery's answer.
 3. The message type decides what happens (`channels.wechat_inbound`); turns go to Rasa through
    `channels.guard.guarded`, a reply of just a number picks that option (`channels.wechat_choices`).
@@ -34,7 +35,6 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from wechatpy import parse_message
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
@@ -42,13 +42,13 @@ from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.store import shared_store
 from channels.dedup import Deliveries
-from channels.guard import guarded
+from channels.guard import guarded, keep_unanswered
 from channels.keyvalue import keyvalue_from_url
 from channels.wechat_api import CustomerServiceApi
 from channels.wechat_choices import Choices
-from channels.wechat_envelope import Envelope, Forged, Malformed
+from channels.wechat_envelope import Envelope, Forged, Malformed, Replays
 from channels.wechat_inbound import (
-    Ignore, KeepEvidence, Say, Turn, Unfollow, delivery_key, instruction_for,
+    Ignore, KeepEvidence, Say, Turn, Unfollow, as_xml, delivery_key, instruction_for, parse,
 )
 from channels.wechat_output import CHANNEL, HeldOutput, WeChatOutput
 from channels.wechat_settings import WeChatSettings
@@ -58,16 +58,6 @@ MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 EVIDENCE_ATTACHED = "utter_evidence_attached"
 EVIDENCE_KEPT = "utter_evidence_kept"
 SYSTEM_TROUBLE = "utter_system_trouble"
-
-
-def _parse(xml: str) -> BaseMessage:
-    try:
-        message = parse_message(xml)
-    except Exception as exc:  # expat errors, no <xml> or <MsgType>
-        raise Malformed(f"not a WeChat message ({exc.__class__.__name__}: {str(exc)[:80]})") from None
-    if message is None or not message.source:
-        raise Malformed("no FromUserName in the message")
-    return message
 
 
 @dataclass(frozen=True)
@@ -96,6 +86,7 @@ class WeChatInput(InputChannel):
         self.envelope = Envelope(settings.token, settings.app_id, settings.encoding_aes_key,
                                  settings.max_clock_skew_seconds)
         state = keyvalue_from_url(settings.redis_url, f"complaints:wechat:{settings.app_id}")
+        self.replays = Replays(state, settings.max_clock_skew_seconds)
         self.deliveries = Deliveries(state, settings.remember_deliveries_seconds)
         self.output = WeChatOutput(
             CustomerServiceApi(settings.app_id, settings.app_secret, settings.api_base_url, state),
@@ -106,8 +97,8 @@ class WeChatInput(InputChannel):
         self._instructions: Dict[type, Callable[[Any, _Delivery], Awaitable[None]]] = {
             Turn: self._turn, Say: self._say_instruction, KeepEvidence: self._keep_evidence,
             Unfollow: self._unfollow, Ignore: self._ignore}
-        logger.info("wechat: channel ready (%s mode possible, state in %s, API %s)",
-                    "plain and safe" if settings.encoding_aes_key else "plain",
+        logger.info("wechat: channel ready (%s, state in %s, API %s)",
+                    "safe mode: plaintext refused" if settings.encoding_aes_key else "plain mode",
                     "Redis" if settings.redis_url else "memory", settings.api_base_url)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
@@ -138,13 +129,14 @@ class WeChatInput(InputChannel):
             try:
                 self.envelope.check(args)
                 xml = self.envelope.open(args, request.body)
-                message = _parse(xml)
+                await self.replays.check(args, xml)
+                message = parse(xml)
             except Forged as exc:
                 logger.warning("wechat: request refused (403): %s", exc)
                 return response.text("forbidden", status=403)
             except Malformed as exc:
                 await self._keep_malformed(args.get("openid") or "unknown", xml, exc)
-                return response.text("bad request", status=400)
+                return response.text(f"bad request: {exc}", status=400)
             reply = await self._reply(message, self._deadline(args["timestamp"]), request.app.ctx.agent, handle)
             if reply is None:
                 return response.text("success")
@@ -190,7 +182,8 @@ class WeChatInput(InputChannel):
 
     async def _process(self, message: BaseMessage, output: HeldOutput, agent: Agent,
                        handle: MessageHandler) -> None:
-        """Carry out what `message` asks (`channels.wechat_inbound`)."""
+        """Carry out what `message` asks (`channels.wechat_inbound`); when that fails, keep the
+        message for a colleague and apologise."""
         instruction = instruction_for(message, self.settings.menu)
         delivery = _Delivery(message, output, agent, handle)
         try:
@@ -202,6 +195,7 @@ class WeChatInput(InputChannel):
             await self._instructions[type(instruction)](instruction, delivery)
         except Exception:  # turns have channels.guard; this is the store failing for the rest
             logger.exception("wechat: handling %s from %s failed", delivery_key(message), message.source)
+            await keep_unanswered(CHANNEL, message.source, as_xml(message), "error")
             await self._say(delivery, SYSTEM_TROUBLE)
 
     async def _turn(self, turn: Turn, delivery: _Delivery) -> None:
@@ -251,8 +245,7 @@ class WeChatInput(InputChannel):
         """Log (masked) and keep a body this channel could not read, for a colleague."""
         logger.warning("wechat: unreadable message from %s (400, kept in unanswered messages): %s; "
                        "body starts %r", openid, problem, body[:200])
-        await asyncio.to_thread(shared_store().record_unanswered, CHANNEL, openid, body,
-                                "malformed", utcnow())
+        await keep_unanswered(CHANNEL, openid, body, "malformed")
 
 
 def _args(request: Request) -> Dict[str, str]:

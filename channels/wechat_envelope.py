@@ -6,9 +6,20 @@ nonce and the ciphertext) and AES-encrypted with the EncodingAESKey; replies are
 signed the same way (wechatpy's `WeChatCrypto`). A request whose signature is wrong or whose
 timestamp is further from our clock than allowed is `Forged` (a replay or a forgery); a body that
 is not WeChat's XML is `Malformed`.
+
+Two holes close on top of that:
+- Downgrade: with an EncodingAESKey configured the account is in safe (or compatible) mode, where
+  WeChat encrypts every message; a plaintext one is `Forged`, since its `signature` does not
+  cover the body.
+- Replay: in plain mode `signature` covers no body, so a captured signed URL could carry another
+  message while its timestamp is accepted. `Replays` remembers each (timestamp, nonce) with a
+  digest of its message for that long, and a different message under a used pair is `Forged`.
+  The same message again is let through: WeChat's own retries are that, and `channels.dedup`
+  answers them without a second turn (whether or not WeChat signs a retry anew).
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import time
 from typing import Mapping, Optional
@@ -17,6 +28,8 @@ import xmltodict
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException
 from wechatpy.utils import WeChatSigner, to_text
+
+from channels.keyvalue import KeyValue, off_loop
 
 
 class Forged(Exception):
@@ -64,6 +77,9 @@ class Envelope:
         """The message XML of a checked request: the body, decrypted in safe mode."""
         text = body.decode("utf-8", errors="replace")
         if args.get("encrypt_type") != "aes":
+            if self._crypto is not None:
+                raise Forged("plaintext message, but an EncodingAESKey is configured (safe mode): "
+                             "WeChat encrypts every message there")
             return text
         if self._crypto is None:
             raise Forged("safe-mode message, but no EncodingAESKey is configured")
@@ -86,3 +102,29 @@ class Envelope:
         if args.get("encrypt_type") != "aes" or self._crypto is None:
             return reply_xml
         return self._crypto.encrypt_message(reply_xml, args.get("nonce", ""))
+
+
+class Replays:
+    """Which (timestamp, nonce) pairs were used, and for which message: in the shared key-value
+    store (Redis when configured, so every instance knows), each for as long as its timestamp
+    is accepted."""
+
+    def __init__(self, store: KeyValue, max_clock_skew_s: float) -> None:
+        self.store = store
+        self.max_clock_skew_s = max_clock_skew_s
+
+    async def check(self, args: Mapping[str, str], xml: str, now: Optional[float] = None) -> None:
+        """Raise `Forged` when another message than `xml` came with this checked request's
+        timestamp and nonce. When the store cannot be reached the message is let through
+        (logged): the signature and the timestamp are still checked."""
+        timestamp, nonce = args["timestamp"], args.get("nonce", "")
+        key = f"nonce:{timestamp}:{nonce}"
+        digest = hashlib.sha256(xml.encode("utf-8", errors="replace")).hexdigest()
+        accepted_for_s = int(timestamp) + self.max_clock_skew_s - (time.time() if now is None else now)
+        purpose = "wechat: replay check"
+        if await off_loop(self.store.add, key, digest, max(1.0, accepted_for_s + 1),
+                          unavailable=True, purpose=purpose):
+            return
+        if await off_loop(self.store.get, key, unavailable=digest, purpose=purpose) not in (digest, None):
+            raise Forged(f"timestamp {timestamp} and nonce {nonce[:40]!r} were already used by "
+                         "another message (a replay)")

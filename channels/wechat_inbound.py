@@ -10,13 +10,22 @@ an instruction the channel carries out.
 | event unsubscribe | marks the customer unreachable, says nothing |
 | event CLICK on a menu button | a turn with the text config/channels.yml maps the key to |
 | anything else (VIEW, reported location, …) | nothing (answered `success`) |
+
+`parse` reads the XML first, every field WeChat defines for the message type included, so a
+message whose MsgId or CreateTime is not a number, or whose fields are nested or repeated, is
+`Malformed` (400) before anything is done with it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Mapping, Optional, Union
 
+import xmltodict
+from wechatpy import parse_message
+from wechatpy.fields import DateTimeField, FloatField, IntegerField, StringField
 from wechatpy.messages import BaseMessage
+
+from channels.wechat_envelope import Malformed
 
 VOICE_NOT_RECOGNISED = "utter_wechat_voice_not_recognised"
 WELCOME = "utter_wechat_welcome"
@@ -96,6 +105,35 @@ EVENTS: Dict[str, _Handler] = {
 }
 
 
+#: wechatpy's fields with a single value: text or a number (others, such as ScanCodeInfo, nest).
+_SCALAR_FIELDS = (StringField, IntegerField, DateTimeField, FloatField)
+
+
+def parse(xml: str) -> BaseMessage:
+    """The message in WeChat's XML `xml`; `Malformed` (saying which field) unless it is one WeChat
+    could have sent: from someone, each text or number field a single text or number."""
+    try:
+        message = parse_message(xml)
+    except Exception as exc:  # expat errors, no <xml> or <MsgType>, a nested <MsgType>
+        raise Malformed(f"not a WeChat message ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+    if message is None:
+        raise Malformed("an empty body")
+    for name, wechat_field in type(message)._fields.items():
+        if not isinstance(wechat_field, _SCALAR_FIELDS):
+            continue
+        raw = message._data.get(wechat_field.name)  # the XML's value, before wechatpy converts it
+        if isinstance(raw, (dict, list)):
+            raise Malformed(f"<{wechat_field.name}> holds elements or is repeated; WeChat sends one value")
+        try:
+            getattr(message, name)  # wechatpy converts on access: int(), a datetime, float()
+        except (ValueError, OverflowError, OSError) as exc:
+            raise Malformed(f"<{wechat_field.name}> {str(raw)[:20]!r} is not a number in range "
+                            f"({exc.__class__.__name__})") from None
+    if not message.source:
+        raise Malformed("no FromUserName in the message")
+    return message
+
+
 def instruction_for(message: BaseMessage, menu: Mapping[str, str]) -> Instruction:
     """What to do with a parsed WeChat message (wechatpy's `parse_message`)."""
     if message.type == "event":
@@ -105,6 +143,11 @@ def instruction_for(message: BaseMessage, menu: Mapping[str, str]) -> Instructio
         handler = MESSAGES.get(message.type)
         kind = f"message type {message.type}"
     return handler(message, menu) if handler else Ignore(f"{kind} is not handled")
+
+
+def as_xml(message: BaseMessage) -> str:
+    """`message` as WeChat's XML again (to keep it whole)."""
+    return xmltodict.unparse({"xml": message._data}, full_document=False)
 
 
 def delivery_key(message: BaseMessage) -> str:

@@ -237,3 +237,38 @@ class Webhook:
         """Post `update` and check Telegram would be content (200)."""
         response = self.post(update)
         assert response.status_code == 200, (response.status_code, response.text[:300])
+
+
+def malformed_updates(customer: Customer) -> Dict[str, Tuple[str, str]]:
+    """Bodies Telegram never sends, by what is wrong with them: (JSON text, a word the channel's
+    400 names the problem by)."""
+    def with_message(**fields: Any) -> str:
+        update = customer.update(text="耳机坏了")
+        update["message"].update(fields)
+        return json.dumps(update, ensure_ascii=False)
+
+    def nested_replies(depth: int) -> str:  # written by hand: too deep for the json module
+        reply = json.dumps(customer.message(text="再说一遍"), ensure_ascii=False)[:-1] + ', "reply_to_message": '
+        message = json.dumps(customer.message(text="耳机坏了"), ensure_ascii=False)
+        return '{"update_id": %d, "message": ' % next(_ids) + reply * depth + message + "}" * depth + "}"
+
+    press = {"id": str(next(_ids)), "from": customer.user(), "chat_instance": "-1", "data": 7,
+             "message": customer.message(text="请选择")}
+    return {
+        "not JSON": ('{"update_id": 1, "message": {', "not JSON"),
+        "nested too deep for JSON": ('{"update_id": 1, "message": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                                     "not JSON"),
+        "nested too deep for python-telegram-bot": (nested_replies(3000), "RecursionError"),
+        "update_id not a number": (json.dumps({"update_id": "1", "message": customer.message(text="你好")}),
+                                   "update_id"),
+        "a date out of range": (with_message(date=10 ** 20), "OverflowError"),
+        "a message that is a string": ('{"update_id": %d, "message": "你好"}' % next(_ids), "not a Telegram update"),
+        "a chat that is a string": (with_message(chat="private"), "not a Telegram update"),
+        "a chat id that is a string": (with_message(chat={"id": "abc", "type": "private"}), "chat id"),
+        "a text that is a number": (with_message(text=12345), "wrong type"),
+        "a caption that is a number": (with_message(text=None, caption=7, location={"latitude": 1, "longitude": 2}),
+                                       "not a string"),
+        "button data that is a number": (json.dumps({"update_id": next(_ids), "callback_query": press}),
+                                         "not a string"),
+        "a photo size that is a number": (with_message(text=None, photo=[1, 2]), "not a Telegram update"),
+    }

@@ -3,6 +3,7 @@ posted to the webhook as Telegram does, and a fake Bot API recording what custom
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from typing import Any, Dict, Iterator, List, Optional
 from zoneinfo import ZoneInfo
@@ -14,10 +15,12 @@ from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.store import ComplaintStore
 from tests.auxil.agent_reply import agent_says
 from tests.auxil.channel_responses import said_or_requested
+from bot.responses import load_responses
 from tests.auxil.fake_telegram import (
-    Customer, FakeBotApi, Webhook, credentials_with_telegram, fake_bot_api, telegram_env,
+    Customer, FakeBotApi, Webhook, credentials_with_telegram, fake_bot_api, malformed_updates, telegram_env,
 )
 from tests.auxil.stack import Stack, running_stack, trained_model
+from tests.auxil.store_faults import evidence_refused
 
 ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
 
@@ -139,6 +142,30 @@ def test_forged_and_malformed_requests_reach_nothing(stack: Stack, webhook: Webh
     kept = [m for m in ComplaintStore(stack.database_url).unanswered() if m.text == broken]
     assert [(m.channel, m.reason) for m in kept] == [("tg", "malformed")]
     assert "13812345678" not in stack.rasa_log.read_text(errors="replace"), "logged masked"
+
+
+MALFORMED = malformed_updates(Customer())
+
+
+@pytest.mark.parametrize("body, named", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_body_telegram_never_sends_is_400_naming_why_kept_and_the_server_answers_on(
+        stack: Stack, webhook: Webhook, api: FakeBotApi, body: str, named: str):
+    response = webhook.post(body)
+    assert response.status_code == 400 and named in response.text
+    kept = [m for m in ComplaintStore(stack.database_url).unanswered() if m.text == body]
+    assert [(m.channel, m.reason) for m in kept] == [("tg", "malformed")]
+    assert "您好" in Chat(webhook, api).say("你好"), "the server answers on"
+
+
+def test_an_update_that_cannot_be_processed_is_kept_and_the_customer_gets_an_apology(
+        stack: Stack, webhook: Webhook, api: FakeBotApi):
+    chat = Chat(webhook, api)
+    photo = chat.customer.photo()
+    with evidence_refused(stack.database_url, chat.customer.chat_id):
+        answer = [m["text"] for m in chat.send(photo)]
+    assert answer == load_responses().variants("utter_system_trouble")
+    kept = [m for m in ComplaintStore(stack.database_url).unanswered() if m.sender_id.endswith(chat.customer.chat_id)]
+    assert [m.reason for m in kept] == ["error"] and json.loads(kept[0].text) == photo
 
 
 def test_a_group_gets_a_pointer_to_a_private_chat_and_nothing_more(stack: Stack, webhook: Webhook, api: FakeBotApi):

@@ -2,15 +2,16 @@
 from genuine Update JSON."""
 from __future__ import annotations
 
+import json
 from typing import Any, Dict
 
 import pytest
 from telegram import Update
 
-from channels.tg_inbound import EDIT_TOO_LATE, PRIVATE_ONLY, Blocked, Press, instructions_for
+from channels.tg_inbound import EDIT_TOO_LATE, PRIVATE_ONLY, Blocked, Malformed, Press, instructions_for, parse
 from channels.tg_settings import TelegramSettings
 from channels.wechat_inbound import Ignore, KeepEvidence, Say, Turn
-from tests.auxil.fake_telegram import SECRET, TOKEN, Customer
+from tests.auxil.fake_telegram import SECRET, TOKEN, Customer, malformed_updates
 
 SETTINGS = TelegramSettings.load({"token": TOKEN, "secret_token": SECRET}, environ={})
 CUSTOMER = Customer()
@@ -70,3 +71,17 @@ def test_presses_and_blocking():
     [press] = _instructions(CUSTOMER.press(sent, "没错"))
     assert isinstance(press, Press) and press.query.data == "/affirm"
     assert _instructions(CUSTOMER.blocks_bot()) == [Blocked()]
+
+
+MALFORMED = malformed_updates(CUSTOMER)
+
+
+@pytest.mark.parametrize("body, named", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_body_telegram_never_sends_is_malformed_and_says_why(body: str, named: str):
+    with pytest.raises(Malformed, match=named):
+        instructions_for(parse(body, None), SETTINGS)
+
+
+def test_a_genuine_update_parses():
+    update = parse(json.dumps(CUSTOMER.update(text="耳机坏了")), None)
+    assert instructions_for(update, SETTINGS) == [Turn("耳机坏了")]

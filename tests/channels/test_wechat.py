@@ -22,6 +22,7 @@ from tests.auxil.fake_wechat import (
 )
 from tests.auxil.agent_reply import agent_says
 from tests.auxil.stack import Stack, running_stack, trained_model
+from tests.auxil.store_faults import evidence_refused
 
 ACCOUNT = OfficialAccount()
 ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
@@ -101,9 +102,12 @@ def test_a_whole_complaint_in_safe_mode_with_numbered_options(stack: Stack, wech
     _requested(stack, "utter_evidence_attached", photo, complaint_id)
 
 
-def test_plain_mode_works_too(stack: Stack):
+def test_in_safe_mode_a_plaintext_message_is_refused_before_rasa(stack: Stack):
+    """Its signature covers no body: a captured URL could carry anything (plain mode: test_wechat_plain)."""
     plain = WeChatServer(f"{stack.rasa_url}/webhooks/wechat/webhook", ACCOUNT, safe=False)
-    assert "您好" in plain.send(openid(), Content="你好")
+    sender = openid()
+    assert plain.post(message_xml(sender, "text", next_msg_id(), Content="我要投诉"), sender).status_code == 403
+    assert _user_texts(stack, sender) == []
 
 
 def test_a_slow_answer_is_success_then_a_customer_service_message(wechat: WeChatServer, api: FakeWeChatApi):
@@ -150,6 +154,31 @@ def test_malformed_xml_is_400_and_kept(stack: Stack, wechat: WeChatServer):
     kept = [m for m in ComplaintStore(stack.database_url).unanswered() if m.sender_id == sender]
     assert [(m.text, m.reason) for m in kept] == [(broken, "malformed")]
     assert "13812345678" not in stack.rasa_log.read_text(errors="replace"), "logged masked"
+
+
+@pytest.mark.parametrize("field, value", [("MsgId", "12ab"), ("CreateTime", "yesterday"),
+                                          ("CreateTime", "9" * 30)])
+def test_a_field_wechat_never_sends_is_400_naming_it_kept_and_the_server_answers_on(
+        stack: Stack, wechat: WeChatServer, field: str, value: str):
+    sender = openid()
+    numbers = {"msg_id": next_msg_id(), "create_time": int(time.time()),
+               {"MsgId": "msg_id", "CreateTime": "create_time"}[field]: value}
+    xml = message_xml(sender, "text", Content="耳机坏了", **numbers)
+    response = wechat.post(xml, sender)
+    assert response.status_code == 400 and field in response.text
+    kept = [m for m in ComplaintStore(stack.database_url).unanswered() if m.sender_id.endswith(sender)]
+    assert [(m.text, m.reason) for m in kept] == [(xml, "malformed")]
+    assert "您好" in wechat.send(sender, Content="你好"), "the server answers on"
+
+
+def test_a_message_that_cannot_be_processed_is_kept_and_the_customer_gets_an_apology(
+        stack: Stack, wechat: WeChatServer):
+    sender = openid()
+    with evidence_refused(stack.database_url, sender):
+        reply = wechat.send(sender, "image", PicUrl="http://mmbiz.qpic.cn/9.jpg", MediaId="media-refused")
+    assert reply in load_responses().variants("utter_system_trouble")
+    kept = [m for m in ComplaintStore(stack.database_url).unanswered() if m.sender_id.endswith(sender)]
+    assert [m.reason for m in kept] == ["error"] and "media-refused" in kept[0].text
 
 
 def test_outside_the_48_hours_a_push_is_tried_once_and_the_customer_marked(

@@ -1,14 +1,16 @@
-"""Only WeChat can talk to the channel: signatures, timestamps and safe-mode encryption, checked
-with requests built by wechatpy's own crypto, exactly as WeChat sends them."""
+"""Only WeChat can talk to the channel: signatures, timestamps, safe-mode encryption and used
+nonces, checked with requests built by wechatpy's own crypto, exactly as WeChat sends them."""
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
 import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
-from channels.wechat_envelope import Envelope, Forged, Malformed
+from channels.keyvalue import KeyValue, RedisKeyValue
+from channels.wechat_envelope import Envelope, Forged, Malformed, Replays
 from tests.auxil.fake_wechat import OfficialAccount, WeChatServer, message_xml
 
 ACCOUNT = OfficialAccount()
@@ -25,9 +27,17 @@ def _request(safe: bool, **kwargs):
 
 @pytest.mark.parametrize("safe", [False, True], ids=["plain", "safe"])
 def test_a_genuine_message_opens(safe: bool):
+    envelope = _envelope() if safe else _envelope(aes_key=None)
     params, body = _request(safe)
-    _envelope().check(params)
-    assert _envelope().open(params, body.encode()) == MESSAGE
+    envelope.check(params)
+    assert envelope.open(params, body.encode()) == MESSAGE
+
+
+def test_with_an_aes_key_a_plaintext_message_is_refused_as_a_downgrade():
+    params, body = _request(False)
+    _envelope().check(params)  # the signature is genuine: it covers no body
+    with pytest.raises(Forged, match="plaintext"):
+        _envelope().open(params, body.encode())
 
 
 @pytest.mark.parametrize("safe", [False, True], ids=["plain", "safe"])
@@ -84,3 +94,26 @@ def test_replies_are_encrypted_and_signed_for_wechat_in_safe_mode():
     opened = crypto.decrypt_message(sealed, fields["MsgSignature"], fields["TimeStamp"], fields["Nonce"])
     assert opened == reply
     assert _envelope().seal(_request(False)[0], reply) == reply, "plain mode: as it is"
+
+
+def test_a_used_timestamp_and_nonce_carry_only_their_own_message(keyvalue: KeyValue):
+    replays = Replays(keyvalue, max_clock_skew_s=300)
+    params, _ = _request(False)
+    other = message_xml("o-customer", "text", 1002, Content="把电话改成13900000000")
+
+    async def scenario() -> None:
+        await replays.check(params, MESSAGE)
+        await replays.check(params, MESSAGE)  # WeChat's retry, or the same request again: dedup's part
+        with pytest.raises(Forged, match="already used"):
+            await replays.check(params, other)
+        await replays.check(_request(False)[0], other)  # a new nonce: a new request
+
+    asyncio.run(scenario())
+
+
+def test_a_nonce_is_remembered_as_long_as_its_timestamp_is_accepted(redis_keyvalue: RedisKeyValue):
+    now = time.time()
+    params, _ = _request(False, timestamp=int(now) + 200)  # 200 s ahead of our clock: accepted till +500 s
+    asyncio.run(Replays(redis_keyvalue, max_clock_skew_s=300).check(params, MESSAGE, now=now))
+    remembered_ms = redis_keyvalue.redis.pttl(redis_keyvalue.key(f"nonce:{params['timestamp']}:{params['nonce']}"))
+    assert 499_000 <= remembered_ms <= 502_000

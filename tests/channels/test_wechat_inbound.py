@@ -4,8 +4,10 @@ from __future__ import annotations
 import pytest
 from wechatpy import parse_message
 
+from channels.wechat_envelope import Malformed
 from channels.wechat_inbound import (
     VOICE_NOT_RECOGNISED, WELCOME, Ignore, KeepEvidence, Say, Turn, Unfollow, delivery_key, instruction_for,
+    parse,
 )
 from tests.auxil.fake_wechat import message_xml
 
@@ -61,3 +63,27 @@ def test_retries_are_recognised_by_msgid_or_sender_time_and_event():
     assert key("event", None, 100, Event="subscribe") == key("event", None, 100, Event="subscribe")
     assert key("event", None, 100, Event="subscribe") != key("event", None, 101, Event="subscribe")
     assert key("event", None, 100, Event="CLICK", EventKey="A") != key("event", None, 100, Event="unsubscribe")
+
+
+def test_a_message_as_wechat_sends_it_parses_with_its_fields():
+    message = parse(message_xml("o-customer", "text", 42, 1700000000, Content="快递一周了还没到"))
+    assert (message.id, message.time, message.source, message.content) == (42, 1700000000, "o-customer",
+                                                                           "快递一周了还没到")
+
+
+@pytest.mark.parametrize("xml, field", [
+    (message_xml("o-customer", "text", "12ab", Content="你好"), "MsgId"),
+    (message_xml("o-customer", "text", 1, "yesterday", Content="你好"), "CreateTime"),
+    (message_xml("o-customer", "text", 1, "9" * 30, Content="你好"), "CreateTime"),
+    (message_xml("o-customer", "event", None, "1e9", Event="subscribe"), "CreateTime"),
+    ("<xml><ToUserName>gh</ToUserName><FromUserName><a>o-customer</a></FromUserName><CreateTime>1"
+     "</CreateTime><MsgType>text</MsgType><Content>你好</Content><MsgId>1</MsgId></xml>", "FromUserName"),
+    ("<xml><ToUserName>gh</ToUserName><FromUserName>o-customer</FromUserName><CreateTime>1</CreateTime>"
+     "<MsgType>text</MsgType><Content>你好</Content><MsgId>1</MsgId><MsgId>2</MsgId></xml>", "MsgId"),
+    ("<xml><ToUserName>gh</ToUserName><FromUserName>o-customer</FromUserName><CreateTime>1</CreateTime>"
+     "<MsgType><a>text</a></MsgType></xml>", "not a WeChat message"),
+    (message_xml("", "text", 1, Content="你好"), "FromUserName"),
+])
+def test_a_field_wechat_never_sends_so_is_malformed_and_named(xml: str, field: str):
+    with pytest.raises(Malformed, match=field):
+        parse(xml)
