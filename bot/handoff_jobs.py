@@ -12,6 +12,7 @@ from bot.handoff import NO_AGENT_JOB, HandoffQueue
 from bot.jobs import Handler, Job, PermanentFailure
 from bot.labels import Labels
 from bot.models import CaseStatus
+from bot.outbox import Outbox
 from bot.rasa_api import RasaApi
 from bot.responses import Responses
 
@@ -24,6 +25,7 @@ class NoAgentApology:
     rasa: RasaApi
     responses: Responses
     labels: Labels
+    outbox: Outbox
     clock: Callable = utcnow
 
     async def __call__(self, job: Job) -> None:
@@ -41,10 +43,12 @@ class NoAgentApology:
                                      complaint_id=case.complaint.public_id)
         # Promise first (so a retry promises the same time), then tell the customer.
         if await asyncio.to_thread(self.queue.mark_overdue, case.id, callback, now):
-            await self.rasa.send_text(case.conversation_id, text, {"kind": NO_AGENT_JOB})
+            key = job.message_key("apology")
+            await self.outbox.send_once(key, lambda: self.rasa.send_text(
+                case.conversation_id, text, {"kind": NO_AGENT_JOB, "idempotency_key": key}))
 
 
 def handoff_job_handlers(queue: HandoffQueue, rasa: RasaApi, responses: Responses,
                          labels: Labels) -> dict[str, Handler]:
     """The job handlers the handoff needs, by job kind."""
-    return {NO_AGENT_JOB: NoAgentApology(queue, rasa, responses, labels)}
+    return {NO_AGENT_JOB: NoAgentApology(queue, rasa, responses, labels, Outbox(queue.store))}

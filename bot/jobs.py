@@ -3,9 +3,12 @@
 `JobQueue` schedules and claims jobs; `Worker` runs the due ones with a handler per kind. Jobs
 survive restarts (they are rows), and a due job is claimed by exactly one worker even when several
 poll the same database (PostgreSQL: `FOR UPDATE SKIP LOCKED`, then a conditional update; SQLite:
-the conditional update alone, which serialises on the database lock). A claimed job holds a lease;
-if its worker dies, another worker takes it once the lease has passed, so a job can run twice only
-when a worker dies between doing the work and recording it.
+the conditional update alone, which serialises on the database lock). A worker claims one job at
+a time and holds a lease on it (`lease_seconds`, config/jobs.yml), renewed every third of the
+lease while the job runs: however long a job takes, no other worker takes it while its worker
+lives; if the worker dies, another takes the job once the lease has passed. A job can still run
+twice (a worker dies between doing the work and recording it, or stalls past its lease), so every
+message a job sends goes through `bot.outbox` under an idempotency key (`Job.message_key`).
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from bot.models import JobRow, JobStatus
 from bot.store import ComplaintStore
 
 logger = logging.getLogger(__name__)
-DEFAULT_LEASE = timedelta(minutes=5)
+DEFAULT_LEASE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,10 @@ class Job:
     max_attempts: int
     due_at: datetime
     status: str
+
+    def message_key(self, message: str) -> str:
+        """The idempotency key of `message` sent by this job: the same in every attempt."""
+        return f"job:{self.id}:{message}"
 
 
 class PermanentFailure(Exception):
@@ -128,6 +135,16 @@ class JobQueue:
             rows = s.execute(select(JobRow).where(JobRow.id.in_(claimed)).order_by(JobRow.due_at, JobRow.id)).scalars()
             return [_job(row) for row in rows]
 
+    def renew(self, job_id: int, worker: str, now: datetime, lease: timedelta = DEFAULT_LEASE) -> bool:
+        """Extend `worker`'s lease on its running job to `now + lease`; False when the worker no
+        longer holds it (the lease lapsed and another worker took the job)."""
+        with self.store.session() as s, s.begin():
+            return s.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.locked_by == worker,
+                                     JobRow.status == JobStatus.RUNNING.value)
+                .values(locked_until=now + lease)
+                .execution_options(synchronize_session=False)).rowcount == 1
+
     def complete(self, job_id: int, worker: str, now: datetime) -> None:
         """The job's work is done."""
         self._finish(job_id, worker, status=JobStatus.DONE.value, finished_at=now)
@@ -163,24 +180,49 @@ def default_worker_id() -> str:
 
 
 class Worker:
-    """Runs due jobs with the handler registered for their kind, retrying failures with
-    exponential backoff (`backoff` doubled per attempt) until `max_attempts`."""
+    """Runs due jobs with the handler registered for their kind, one at a time under a lease
+    renewed while it runs, retrying failures with exponential backoff (`backoff` doubled per
+    attempt) until `max_attempts`."""
 
     def __init__(self, jobs: JobQueue, handlers: Mapping[str, Handler],
                  worker_id: Optional[str] = None, backoff: timedelta = timedelta(seconds=30),
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, lease: timedelta = DEFAULT_LEASE) -> None:
         self.jobs = jobs
         self.handlers: Dict[str, Handler] = dict(handlers)
         self.worker_id = worker_id or default_worker_id()
         self.backoff = backoff
         self.clock = clock
+        self.lease = lease
 
     async def run_once(self, limit: int = 10) -> int:
-        """Claim and run the jobs due now; return how many ran."""
-        due = await asyncio.to_thread(self.jobs.claim_due, self.worker_id, self.clock(), limit)
-        for job in due:
-            await self._run(job)
-        return len(due)
+        """Run the jobs due now, at most `limit`, each claimed only when the one before is done
+        (a claimed job waiting behind a slow one would outlive its lease); return how many ran."""
+        ran = 0
+        while ran < limit:
+            claimed = await asyncio.to_thread(self.jobs.claim_due, self.worker_id, self.clock(), 1, self.lease)
+            if not claimed:
+                break
+            heartbeat = asyncio.ensure_future(self._keep_lease(claimed[0]))
+            try:
+                await self._run(claimed[0])
+            finally:
+                heartbeat.cancel()
+            ran += 1
+        return ran
+
+    async def _keep_lease(self, job: Job) -> None:
+        """Renew the lease on `job` every third of it until cancelled (the job is done)."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                held = await asyncio.to_thread(self.jobs.renew, job.id, self.worker_id, self.clock(), self.lease)
+            except Exception:  # a database hiccup: the next renewal may get through
+                logger.exception("renewing the lease on job %s failed", job.id)
+                continue
+            if not held:
+                logger.warning("job %s (%s) outlived its lease and another worker took it: its messages "
+                               "still go out once (idempotency keys)", job.id, job.kind)
+                return
 
     async def run_forever(self, poll_seconds: float = 2.0,
                           stop: Optional[asyncio.Event] = None) -> None:

@@ -304,6 +304,21 @@ class JobRow(Base):
     finished_at = sa.Column(UTCDateTime, nullable=True)
 
 
+class SentMessageRow(Base):
+    """A message a job sends, under its idempotency key (`bot.outbox`): another run of the same
+    job finds the key and does not send the message again."""
+
+    __tablename__ = "sent_messages"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    key = sa.Column(sa.String(160), nullable=False, unique=True)
+    """The job and the message, the same in every attempt (`Job.message_key`)."""
+    status = sa.Column(sa.String(16), nullable=False)
+    """sending (reserved; a worker that died now leaves it so), or sent."""
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    sent_at = sa.Column(UTCDateTime, nullable=True)
+
+
 class EvidenceRow(Base):
     """Something a customer sent besides words (a photo, a video, a location, a link), kept with
     their open complaint when they have one (`bot.evidence`)."""

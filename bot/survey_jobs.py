@@ -13,6 +13,7 @@ from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.jobs import Handler, Job, PermanentFailure, RetryLater
 from bot.models import Status, SurveyKind, SurveyStatus
+from bot.outbox import Outbox
 from bot.rasa_api import RasaApi
 from bot.surveys import JOB_KINDS, Surveys
 
@@ -32,6 +33,7 @@ class SendSurvey:
     surveys: Surveys
     rasa: RasaApi
     kind: str
+    outbox: Outbox
     clock: Callable = utcnow
 
     async def __call__(self, job: Job) -> None:
@@ -52,8 +54,9 @@ class SendSurvey:
         tracker = await self.rasa.tracker(complaint.conversation_id)
         if tracker.get("paused"):
             raise RetryLater(f"{complaint_id}: an agent has the conversation", AGENT_TALKING_RETRY)
-        await self.rasa.trigger_intent(complaint.conversation_id, SURVEY_INTENTS[self.kind],
-                                       {"complaint_id": complaint_id})
+        # Sent by a run of this job before that died before recording it: not sent again.
+        await self.outbox.send_once(job.message_key(self.kind), lambda: self.rasa.trigger_intent(
+            complaint.conversation_id, SURVEY_INTENTS[self.kind], {"complaint_id": complaint_id}))
         # The channel swallows a refused push (a failed push never fails the Rasa request) but
         # marks the customer unreachable (WeChat's 48 hours, a blocked Telegram bot): then the
         # survey never reached them, and waiting for an answer would be wrong.
@@ -66,4 +69,5 @@ class SendSurvey:
 
 def survey_job_handlers(surveys: Surveys, rasa: RasaApi) -> Dict[str, Handler]:
     """The job handlers of the surveys, by job kind."""
-    return {JOB_KINDS[kind]: SendSurvey(surveys, rasa, kind) for kind in SURVEY_INTENTS}
+    outbox = Outbox(surveys.store)
+    return {JOB_KINDS[kind]: SendSurvey(surveys, rasa, kind, outbox) for kind in SURVEY_INTENTS}

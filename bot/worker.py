@@ -7,7 +7,10 @@ workers may share a database (see `bot.jobs`).
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
+from pathlib import Path
 
+from bot.datafiles import load_yaml, repo_path
 from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.handoff_jobs import handoff_job_handlers
 from bot.jobs import JobQueue, Worker
@@ -19,13 +22,20 @@ from bot.store import ComplaintStore
 from bot.survey_jobs import survey_job_handlers
 from bot.surveys import Surveys, load_survey_settings
 
+DEFAULT_JOBS_PATH = repo_path("config/jobs.yml")
+
+
+def load_lease(path: Path = DEFAULT_JOBS_PATH) -> timedelta:
+    """How long a running job's lease lasts (config/jobs.yml)."""
+    return timedelta(seconds=float(load_yaml(Path(path))["lease_seconds"]))
+
 
 def build_worker(queue: HandoffQueue, rasa: RasaApi) -> Worker:
     """A worker with every job handler, on the queue's database."""
     jobs = JobQueue(queue.store)
     surveys = Surveys(queue.store, jobs, load_survey_settings())
     return Worker(jobs, {**handoff_job_handlers(queue, rasa, load_responses(), load_labels()),
-                         **survey_job_handlers(surveys, rasa)})
+                         **survey_job_handlers(surveys, rasa)}, lease=load_lease())
 
 
 async def run_worker(settings: Settings, store: ComplaintStore, stop: asyncio.Event) -> None:

@@ -3,7 +3,8 @@
 
 Values are JSON. The interface is wechatpy's `SessionStorage`, so the same store also caches the
 WeChat access_token for all instances; `add` is Redis's `SET NX`, which makes it a claim that
-exactly one instance wins. Code on the event loop calls the store through `off_loop`, which also
+exactly one instance wins, and `renew` extends a claim only while it is still the same value (a
+lease its owner keeps alive). Code on the event loop calls the store through `off_loop`, which also
 keeps the conversation going (logged) while Redis is down.
 """
 from __future__ import annotations
@@ -43,6 +44,11 @@ class KeyValue(SessionStorage):
         """Store `value` only if `key` is absent; True when it was stored (the claim was won)."""
         raise NotImplementedError
 
+    def renew(self, key: str, value: Any, ttl: float) -> bool:
+        """Give `key` `ttl` more seconds if it still holds `value`; False when it does not (it
+        expired, or holds another value)."""
+        raise NotImplementedError
+
     def delete(self, key: str) -> None:
         raise NotImplementedError
 
@@ -75,6 +81,14 @@ class MemoryKeyValue(KeyValue):
             self._put(self.key(key), value, ttl, now)
             return True
 
+    def renew(self, key: str, value: Any, ttl: float) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if self._live(self.key(key), now) != json.dumps(value):
+                return False
+            self._put(self.key(key), value, ttl, now)
+            return True
+
     def delete(self, key: str) -> None:
         with self._lock:
             self._data.pop(self.key(key), None)
@@ -96,12 +110,22 @@ class MemoryKeyValue(KeyValue):
                 del self._data[stale]
 
 
+#: Compare and extend in one step: no other instance can claim the key in between.
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+
 class RedisKeyValue(KeyValue):
     """A Redis server, shared by every instance that uses the same URL and prefix."""
 
     def __init__(self, url: str, prefix: str = "complaints") -> None:
         super().__init__(prefix)
         self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._renew = self.redis.register_script(_RENEW)
 
     def get(self, key: str, default: Any = None) -> Any:
         found = self.redis.get(self.key(key))
@@ -112,6 +136,9 @@ class RedisKeyValue(KeyValue):
 
     def add(self, key: str, value: Any, ttl: float) -> bool:
         return bool(self.redis.set(self.key(key), json.dumps(value), px=_milliseconds(ttl), nx=True))
+
+    def renew(self, key: str, value: Any, ttl: float) -> bool:
+        return bool(self._renew(keys=[self.key(key)], args=[json.dumps(value), _milliseconds(ttl)]))
 
     def delete(self, key: str) -> None:
         self.redis.delete(self.key(key))

@@ -13,7 +13,8 @@ An update goes through these steps:
    that is not an update Telegram could send (`channels.tg_inbound.parse`, also a field of the
    wrong type) gets 400 and is kept whole in the store's unanswered messages.
 2. Telegram delivers an update again when it got no 2xx in time: each update_id is claimed in the
-   shared key-value store (`channels.dedup`), and a redelivery is answered 200 without a turn.
+   shared key-value store (`channels.dedup`), and a redelivery is answered 200 without a turn
+   (unless the server processing it died: its claim lapses, and the redelivery is processed).
 3. What the update carries decides what happens (`channels.tg_inbound`); turns go to Rasa through
    `channels.guard.guarded`, with `input_channel="tg"` so that pushed messages find the channel.
 4. Telegram gets 200 once the update is handled (the replies sent), whatever happened: the
@@ -75,7 +76,8 @@ class TelegramInput(InputChannel):
         self.bot = BotConnection(settings)
         bot_id = settings.token.split(":", 1)[0]
         state = keyvalue_from_url(settings.redis_url, f"complaints:tg:{bot_id}")
-        self.updates = Deliveries(state, settings.remember_updates_seconds, channel=CHANNEL)
+        self.updates = Deliveries(state, settings.remember_updates_seconds,
+                                  settings.processing_lease_seconds, channel=CHANNEL)
         self.output = TelegramOutput(self.bot, ButtonPayloads(state, settings.remember_buttons_seconds),
                                      EvidenceStore(shared_store()), settings)
         #: How each instruction of `channels.tg_inbound` is carried out.
@@ -115,8 +117,11 @@ class TelegramInput(InputChannel):
             except Malformed as exc:
                 await self._keep_malformed(body, exc)
                 return response.text(f"bad request: {exc}", status=400)
-            if await self.updates.claim(f"update:{update.update_id}"):
-                await self._process(update, instructions, body, request.app.ctx.agent, handle)
+            key = f"update:{update.update_id}"
+            if await self.updates.claim(key):
+                async with self.updates.held(key):
+                    await self._process(update, instructions, body, request.app.ctx.agent, handle)
+                    await self.updates.pushed(key)
             else:
                 logger.info("tg: update %s delivered again: not processed again", update.update_id)
             return response.text("")

@@ -34,6 +34,8 @@ class TelegramSettings:
     connection_pool_size: int
     """Connections to the Bot API at once (python-telegram-bot's default is one)."""
     remember_updates_seconds: float
+    processing_lease_seconds: float
+    """A message's claim outlives a server that died processing it by at most this long."""
     remember_buttons_seconds: float
     edit_window_seconds: float
     max_retry_after_seconds: float
@@ -67,6 +69,7 @@ class TelegramSettings:
             redis_url=env.get("REDIS_URL") or None,
             connection_pool_size=int(tuning["connection_pool_size"]),
             remember_updates_seconds=float(tuning["remember_updates_seconds"]),
+            processing_lease_seconds=float(tuning["processing_lease_seconds"]),
             remember_buttons_seconds=float(tuning["remember_buttons_seconds"]),
             edit_window_seconds=float(tuning["edit_window_seconds"]),
             max_retry_after_seconds=float(tuning["max_retry_after_seconds"]),

@@ -14,7 +14,8 @@ A message goes through these steps:
    be encrypted when an EncodingAESKey is configured, and its (timestamp, nonce) not used by
    another message, else 403 before anything reaches Rasa (`channels.wechat_envelope`). A body
    that is not WeChat XML gets 400 and is kept whole in the store's unanswered messages.
-2. WeChat's retries are recognised (`channels.dedup`) and get the first delivery's answer.
+2. WeChat's retries are recognised (`channels.dedup`) and get the first delivery's answer;
+   a retry of a message whose server died mid-turn is processed.
 3. The message type decides what happens (`channels.wechat_inbound`); turns go to Rasa through
    `channels.guard.guarded`, a reply of just a number picks that option (`channels.wechat_choices`).
 4. The 5-second rule: WeChat waits 5 s from its signed timestamp. What the assistant says by then
@@ -87,7 +88,8 @@ class WeChatInput(InputChannel):
                                  settings.max_clock_skew_seconds)
         state = keyvalue_from_url(settings.redis_url, f"complaints:wechat:{settings.app_id}")
         self.replays = Replays(state, settings.max_clock_skew_seconds)
-        self.deliveries = Deliveries(state, settings.remember_deliveries_seconds)
+        self.deliveries = Deliveries(state, settings.remember_deliveries_seconds,
+                                     settings.processing_lease_seconds)
         self.output = WeChatOutput(
             CustomerServiceApi(settings.app_id, settings.app_secret, settings.api_base_url, state),
             Choices(state, settings.remember_choices_seconds), EvidenceStore(shared_store()),
@@ -156,21 +158,23 @@ class WeChatInput(InputChannel):
         """The passive reply to `message`, or None (answer `success`). A retry gets the first
         delivery's reply; a first delivery is processed, and pushed when it misses `deadline`."""
         key = delivery_key(message)
-        if not await self.deliveries.claim(key):
+        retry = await self.deliveries.claim_or_wait(key, deadline)
+        if retry is not None:
             logger.info("wechat: retry of %s from %s: not processed again", key, message.source)
-            return await self.deliveries.answer_for_retry(key, deadline)
+            return retry.reply
         output = HeldOutput(self.output, message.source)
-        work = self._in_background(self._process(message, output, agent, handle))
-        await asyncio.wait({work}, timeout=max(0.0, deadline - asyncio.get_running_loop().time()))
-        reply = output.passive_reply() if work.done() else None
-        if reply is None:
-            await self.deliveries.pushed(key)
-            self._in_background(output.release())
-            if not work.done():
-                logger.info("wechat: %s from %s is still being answered: `success` now, the answer "
-                            "by customer-service message", key, message.source)
-        else:
-            await self.deliveries.replied(key, reply)
+        async with self.deliveries.held(key):
+            work = self._in_background(self._process(message, output, agent, handle))
+            await asyncio.wait({work}, timeout=max(0.0, deadline - asyncio.get_running_loop().time()))
+            reply = output.passive_reply() if work.done() else None
+            if reply is None:
+                await self.deliveries.pushed(key)
+                self._in_background(output.release())
+                if not work.done():
+                    logger.info("wechat: %s from %s is still being answered: `success` now, the answer "
+                                "by customer-service message", key, message.source)
+            else:
+                await self.deliveries.replied(key, reply)
         return reply
 
     def _in_background(self, work: Awaitable[Any]) -> "asyncio.Task[Any]":

@@ -33,6 +33,8 @@ class WeChatSettings:
     passive_reply_seconds: float
     max_clock_skew_seconds: float
     remember_deliveries_seconds: float
+    processing_lease_seconds: float
+    """A message's claim outlives a server that died processing it by at most this long."""
     remember_choices_seconds: float
     max_message_bytes: int
     menu: Mapping[str, str]
@@ -62,6 +64,7 @@ class WeChatSettings:
             passive_reply_seconds=float(tuning["passive_reply_seconds"]),
             max_clock_skew_seconds=float(tuning["max_clock_skew_seconds"]),
             remember_deliveries_seconds=float(tuning["remember_deliveries_seconds"]),
+            processing_lease_seconds=float(tuning["processing_lease_seconds"]),
             remember_choices_seconds=float(tuning["remember_choices_seconds"]),
             max_message_bytes=int(tuning["max_message_bytes"]),
             menu={str(key): str(said) for key, said in (tuning.get("menu") or {}).items()},

@@ -11,7 +11,7 @@ import secrets
 import subprocess
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional
 
@@ -55,6 +55,8 @@ class Stack:
     database_url: str
     workdir: Path
     console: Optional[Console] = None
+    pids: Dict[str, int] = field(default_factory=dict)
+    """The process id of each server by name ("Rasa server", "action server")."""
 
     @property
     def console_url(self) -> str:
@@ -159,4 +161,5 @@ def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None
                          env=env, start_actions=start_actions, debug=True) as servers:
         console = (_start_console(workdir, {**env, "RASA_URL": servers.rasa_url, "RASA_TOKEN": servers.token},
                                   servers.processes, servers.logs) if start_console else None)
-        yield Stack(servers.rasa_url, servers.action_url, servers.token, database_url, workdir, console)
+        yield Stack(servers.rasa_url, servers.action_url, servers.token, database_url, workdir, console,
+                    servers.pids)

@@ -1,5 +1,6 @@
 """Persistent jobs on SQLite and PostgreSQL: due jobs run once, survive a restart (a new queue
-object on the same database), retry with backoff, and two workers never run the same job."""
+object on the same database), retry with backoff, and two workers never run the same job, also
+when a job outlasts its lease; a job run twice sends each message once."""
 from __future__ import annotations
 
 import asyncio
@@ -7,12 +8,21 @@ from datetime import datetime, timedelta, timezone
 from typing import List
 
 
+import pytest
+
 from bot.jobs import Job, JobQueue, PermanentFailure, Worker
+from bot.models import JobRow
+from bot.outbox import Outbox
 from bot.store import ComplaintStore
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 
 
+
+
+def _locked_until(store: ComplaintStore, job_id: int) -> datetime:
+    with store.session() as s:
+        return s.get(JobRow, job_id).locked_until
 
 
 class Clock:
@@ -110,3 +120,79 @@ async def test_two_workers_polling_together_run_each_job_once(store, database_ur
     await asyncio.gather(*(drain(w) for w in workers))
     other_store.close()
     assert sorted(ran) == list(range(40))
+
+
+async def test_a_job_outlasting_its_lease_is_not_taken_by_another_worker(store, database_url):
+    """A batch of slow jobs: while the first runs (longer than a lease), a second worker polls;
+    each job runs once, and the second worker takes the job still waiting."""
+    jobs = JobQueue(store)
+    for n in range(2):
+        jobs.schedule("survey", T0, {"n": n}, T0)
+    other_store = ComplaintStore(database_url)
+    clock, lease = Clock(T0), timedelta(milliseconds=30)  # renewed every 10 ms (real time)
+    ran: List[tuple] = []
+    second = Worker(JobQueue(other_store), {}, "w2", clock=clock, lease=lease)
+
+    async def slow(job: Job) -> None:
+        ran.append(("w1", job.payload["n"]))
+        if job.payload["n"] == 0:
+            clock.now += timedelta(minutes=10)  # ten minutes pass: many leases
+
+            async def renewed() -> None:
+                while _locked_until(store, job.id) <= clock.now:
+                    await asyncio.sleep(0.01)
+
+            await asyncio.wait_for(renewed(), timeout=10)  # a guard, not a timing
+            await second.run_once()
+
+    async def also(job: Job) -> None:
+        ran.append(("w2", job.payload["n"]))
+
+    second.handlers["survey"] = also
+    await Worker(jobs, {"survey": slow}, "w1", clock=clock, lease=lease).run_once()
+    other_store.close()
+    assert sorted(ran) == [("w1", 0), ("w2", 1)], "each job once; the waiting one was not held"
+    assert {jobs.get(job_id).status for job_id in (1, 2)} == {"done"}
+
+
+async def test_a_job_run_twice_sends_its_message_once(store):
+    outbox, sent = Outbox(store, clock=Clock(T0)), []
+
+    async def send() -> None:
+        sent.append("道歉")
+
+    key = Job(7, "no_agent", None, {}, 1, 5, T0, "running").message_key("apology")
+    assert key == Job(7, "no_agent", None, {}, 2, 5, T0, "running").message_key("apology"), \
+        "the same key in every attempt"
+    assert await outbox.send_once(key, send) is True
+    assert await outbox.send_once(key, send) is False
+    assert sent == ["道歉"] and outbox.status(key) == "sent"
+
+
+async def test_runs_of_one_job_at_once_send_its_message_once(store, database_url):
+    other = Outbox(ComplaintStore(database_url), clock=Clock(T0))
+    sent = []
+
+    async def send() -> None:
+        await asyncio.sleep(0)
+        sent.append("问卷")
+
+    results = await asyncio.gather(*(outbox.send_once("job:3:satisfaction", send)
+                                     for outbox in (Outbox(store, clock=Clock(T0)), other) * 3))
+    other.store.close()
+    assert sorted(results) == [False] * 5 + [True] and sent == ["问卷"]
+
+
+async def test_a_failed_send_is_sent_by_the_retry(store):
+    outbox, sent = Outbox(store, clock=Clock(T0)), []
+
+    async def refused() -> None:
+        raise ConnectionError("Rasa server down")
+
+    async def send() -> None:
+        sent.append("道歉")
+
+    with pytest.raises(ConnectionError):
+        await outbox.send_once("job:9:apology", refused)
+    assert outbox.status("job:9:apology") is None
+    assert await outbox.send_once("job:9:apology", send) is True and sent == ["道歉"]

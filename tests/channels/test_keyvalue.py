@@ -26,3 +26,16 @@ def test_values_expire(keyvalue: KeyValue):
     time.sleep(0.3)
     assert keyvalue.get("short") is None
     assert keyvalue.add("claim", 2, ttl=60), "an expired claim can be made again"
+
+
+def test_a_claim_is_renewed_only_while_its_owner_still_holds_it(keyvalue: KeyValue):
+    assert keyvalue.add("claim", {"owner": "a"}, ttl=0.3)
+    assert keyvalue.renew("claim", {"owner": "b"}, ttl=60) is False, "not another owner's"
+    assert keyvalue.renew("claim", {"owner": "a"}, ttl=60) is True
+    time.sleep(0.4)
+    assert keyvalue.get("claim") == {"owner": "a"}, "renewed: it outlived its first lease"
+
+    assert keyvalue.add("lapsed", {"owner": "a"}, ttl=0.2)
+    time.sleep(0.3)
+    assert keyvalue.renew("lapsed", {"owner": "a"}, ttl=60) is False, "an expired claim is not revived"
+    assert keyvalue.get("lapsed") is None

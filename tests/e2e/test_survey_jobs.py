@@ -1,8 +1,10 @@
 """Survey jobs with real `python -m bot worker` processes delivering through the real Rasa server:
-a worker restarted between scheduling and due time sends the check once, and two workers sharing
-a PostgreSQL database send each of many checks once."""
+a worker restarted between scheduling and due time sends the check once, two workers sharing
+a PostgreSQL database send each of many checks once, and a job run twice at once (its lease
+lapsed while it ran) sends its check once."""
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +13,9 @@ from typing import Iterator
 import pytest
 import sqlalchemy as sa
 
+from bot.clock import utcnow
+from bot.rasa_api import RasaApi
+from bot.survey_jobs import survey_job_handlers
 from tests.auxil.agents import new_customer
 from tests.auxil.stack import Stack
 from tests.auxil.survey_jobs import SurveyDesk, eventually, running_worker
@@ -76,3 +81,18 @@ def test_two_workers_on_postgresql_send_each_check_once(stack: Stack, postgres_d
     jobs = [postgres_desk.job(complaint_id) for complaint_id in complaint_ids]
     assert {(job.status, job.attempts) for job in jobs} == {("done", 1)}
     assert {postgres_desk.survey(complaint_id).status for complaint_id in complaint_ids} == {"sent"}
+
+
+def test_a_job_run_twice_at_once_sends_the_check_once(stack: Stack, sqlite_desk: SurveyDesk):
+    sender = new_customer()
+    complaint_id = sqlite_desk.close_complaint(sender, delay=timedelta(0))
+    [job] = sqlite_desk.jobs.claim_due("stalled-worker", utcnow())
+    handler = survey_job_handlers(sqlite_desk.surveys(), RasaApi(stack.rasa_url, stack.token))[job.kind]
+
+    async def two_runs() -> None:  # the first worker's and the one that took over its lapsed lease
+        await asyncio.gather(handler(job), handler(job))
+        await handler.rasa.close()
+
+    asyncio.run(two_runs())
+    assert _checks_sent(stack, sender) == 1
+    assert sqlite_desk.survey(complaint_id).status == "sent"
