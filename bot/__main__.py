@@ -88,9 +88,6 @@ def _with_store(command: StoreCommand) -> Callable[[argparse.Namespace], int]:
 
 
 def _start_logging() -> None:
-    from bot.privacy import install_log_masking
-
-    install_log_masking()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request, with the Rasa token
 
@@ -323,7 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run one command and return its exit status."""
+    """Run one command and return its exit status; whatever it logs is masked (bot/privacy.py)."""
+    from bot.privacy import install_log_masking
+
+    install_log_masking()
     args = build_parser().parse_args(argv)
     return args.run(args)
 
