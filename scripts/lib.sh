@@ -12,10 +12,11 @@ stop() {
 }
 
 # The API token shared by the Rasa servers and the console: RASA_TOKEN, else var/rasa_token
-# (made on the first run).
+# (made on the first run, readable by its owner only).
 ensure_rasa_token() {
   if [ -z "${RASA_TOKEN:-}" ]; then
-    [ -s var/rasa_token ] || python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_token
+    [ -s var/rasa_token ] || (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_token)
+    chmod 600 var/rasa_token
     RASA_TOKEN=$(cat var/rasa_token)
   fi
   export RASA_TOKEN
