@@ -42,7 +42,8 @@ def test_masks_every_way_of_writing_them(text, hidden, shown):
 
 
 def test_keeps_what_is_not_personal():
-    text = "订单DD20261101001 金额199.00元 时间2026-11-28 10:30 编号TS-20261128-0001"
+    text = ("订单DD20261101001 金额199.00元 时间2026-11-28 10:30 编号TS-20261128-0001 "
+            "confidence 0.0211234567 0.13812345678 0.123456789012345 timestamp 1764880608.1234567")
     assert mask_personal_data(text) == text
 
 
