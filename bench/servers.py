@@ -139,7 +139,7 @@ def running_servers(workdir: Path, model: Path, project: Path = ROOT,
             wait_until_ready(f"{servers.action_url}/health", servers.processes, servers.logs)
         servers.start("Rasa server", [
             str(VENV_BIN / "rasa"), "run", "--enable-api",
-            f"--auth-token={servers.token}",  # a token may start with "-"
+            f"--auth-token={servers.token}", f"--jwt-secret={servers.token}",  # a token may start with "-"
             "--model", str(model), "-i", "127.0.0.1", "--port", str(rasa_port),
             "--endpoints", str(endpoints_file),
             "--credentials", str(credentials or project / "credentials.yml"),

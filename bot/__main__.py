@@ -88,9 +88,6 @@ def _with_store(command: StoreCommand) -> Callable[[argparse.Namespace], int]:
 
 
 def _start_logging() -> None:
-    from bot.privacy import install_log_masking
-
-    install_log_masking()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request, with the Rasa token
 
@@ -260,6 +257,64 @@ def add_report_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=_with_store(_report))
 
 
+def _purge_personal_data(args: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
+    from pathlib import Path
+
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    from bot.reports import parse_moment
+    from bot.retention import purge_personal_data
+    from bot.settings import resolve_sqlite_path
+
+    now = utcnow()
+    try:
+        before = parse_moment(args.older_than, now, settings.tz)
+    except (ValueError, OverflowError) as exc:
+        print(f"error: --older-than: {exc}", file=sys.stderr)
+        return 2
+    if before > now:
+        print(f"error: --older-than must lie in the past; got {args.older_than!r}", file=sys.stderr)
+        return 2
+    tracker_url = make_url(resolve_sqlite_path(args.tracker_database_url or settings.tracker_database_url))
+    shown = tracker_url.render_as_string(hide_password=True)
+    engine = None
+    if tracker_url.get_backend_name() == "sqlite" and not Path(tracker_url.database or "").is_file():
+        print(f"no tracker database at {shown}: conversations skipped")
+    else:
+        engine = sa.create_engine(tracker_url, future=True)
+    print(f"Masking phone numbers, ID numbers and e-mail addresses stored before "
+          f"{before.astimezone(settings.tz):%Y-%m-%d %H:%M}{' (dry run: nothing is written)' if args.dry_run else ''}",
+          flush=True)
+    try:
+        purge_personal_data(store, engine, before, dry_run=args.dry_run, progress=lambda line: print(line, flush=True))
+    except OperationalError as exc:
+        print(f"error: {str(exc.orig).strip()} (is the database server running, are DATABASE_URL and "
+              "TRACKER_DATABASE_URL right?)", file=sys.stderr)
+        return 1
+    finally:
+        if engine is not None:
+            engine.dispose()
+    return 0
+
+
+def add_purge_personal_data_command(subparsers: argparse._SubParsersAction) -> None:
+    """`purge-personal-data`: mask personal data kept longer than the retention period."""
+    parser = subparsers.add_parser(
+        "purge-personal-data", help="mask phone numbers, ID and e-mail in old conversations and messages",
+        description="Mask phone numbers, ID card numbers and e-mail addresses stored before the cut-off "
+        "in conversations (Rasa's tracker store), unanswered messages and finished complaints, except "
+        "for customers whose complaint is unfinished or changed since (bot/retention.py). Safe to run "
+        "again, e.g. daily from cron. Reads DATABASE_URL, TRACKER_DATABASE_URL, COMPLAINT_TIMEZONE.")
+    parser.add_argument("--older-than", required=True, metavar="AGE",
+                        help="the retention period, e.g. 180d (or a date: 2026-01-31)")
+    parser.add_argument("--tracker-database-url", metavar="URL",
+                        help="Rasa's tracker store (default TRACKER_DATABASE_URL, else sqlite:///var/tracker.db)")
+    parser.add_argument("--dry-run", action="store_true", help="count what would be masked; change nothing")
+    parser.set_defaults(run=_with_store(_purge_personal_data))
+
+
 def _telegram_set_webhook(args: argparse.Namespace) -> int:
     from telegram.error import TelegramError
 
@@ -309,7 +364,7 @@ def add_telegram_command(subparsers: argparse._SubParsersAction) -> None:
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_migrate_command, add_console_command, add_worker_command, add_agent_command, add_report_command,
-    add_telegram_command,
+    add_purge_personal_data_command, add_telegram_command,
 ]
 
 
@@ -323,7 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run one command and return its exit status."""
+    """Run one command and return its exit status; whatever it logs is masked (bot/privacy.py)."""
+    from bot.privacy import install_log_masking
+
+    install_log_masking()
     args = build_parser().parse_args(argv)
     return args.run(args)
 

@@ -14,6 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 """The repository root; relative paths in settings are resolved against it, not the cwd."""
 
 DEFAULT_DATABASE_URL = "sqlite:///var/complaints.db"
+DEFAULT_TRACKER_DATABASE_URL = "sqlite:///var/tracker.db"  # as endpoints.yml
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 RASA_TOKEN_FILE = REPO_ROOT / "var" / "rasa_token"
@@ -42,6 +43,8 @@ class Settings:
 
     database_url: str = resolve_sqlite_path(DEFAULT_DATABASE_URL)
     """SQLAlchemy URL of the complaint store (`DATABASE_URL`)."""
+    tracker_database_url: str = resolve_sqlite_path(DEFAULT_TRACKER_DATABASE_URL)
+    """SQLAlchemy URL of Rasa's tracker store, for the retention command (`TRACKER_DATABASE_URL`)."""
     timezone: str = DEFAULT_TIMEZONE
     """IANA time zone for local dates, e.g. complaint IDs (`COMPLAINT_TIMEZONE`)."""
     rasa_url: str = DEFAULT_RASA_URL
@@ -77,6 +80,7 @@ class Settings:
             RASA_TOKEN_FILE.read_text().strip() if RASA_TOKEN_FILE.exists() else None)
         return cls(
             database_url=resolve_sqlite_path(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            tracker_database_url=resolve_sqlite_path(env.get("TRACKER_DATABASE_URL") or DEFAULT_TRACKER_DATABASE_URL),
             timezone=timezone,
             rasa_url=(env.get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
             rasa_token=token or None,

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
@@ -27,6 +26,7 @@ from bot.complaints import normalise_complaint_id
 from bot.models import (
     Category, ComplaintRow, Customer, DailySequence, Remedy, Status, UnansweredMessage,
 )
+from bot.private_files import private_sqlite_file
 from bot.script import Script
 from bot.settings import DEFAULT_TIMEZONE, Settings, resolve_sqlite_path
 
@@ -209,8 +209,9 @@ class ComplaintNotFound(LookupError):
 def create_store_engine(url: str) -> Engine:
     """An engine for the complaint store at `url` (SQLite or PostgreSQL); does not connect yet.
 
-    SQLite: relative file paths resolve against the repo root, the parent directory is created,
-    foreign keys are enforced, and connections may be shared between threads.
+    SQLite: relative file paths resolve against the repo root, the parent directory and the file
+    (mode 0600: personal data) are created, foreign keys are enforced, and connections may be
+    shared between threads.
     """
     url = resolve_sqlite_path(url)
     parsed = make_url(url)
@@ -226,7 +227,7 @@ def create_store_engine(url: str) -> Engine:
 
     in_memory = parsed.database in (None, "", ":memory:")
     if not in_memory:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(parsed.database)
     engine = sa.create_engine(
         url,
         future=True,

@@ -51,6 +51,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot.private_files import private_sqlite_file
 from bot.script import SCRIPT_SLOT, messages_script
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,9 @@ class TunedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, max_events: int = DEFAULT_MAX_EVENTS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            # Conversations are personal data: the file (empty so far: Rasa just created its
+            # tables) and, through it, its WAL files for the owner only.
+            private_sqlite_file(self.engine.url.database)
             # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): keep a
             # few open instead, each set up once.
             self.engine = sa.create_engine(self.engine.url, poolclass=QueuePool, pool_size=2,

@@ -12,10 +12,11 @@ stop() {
 }
 
 # The API token shared by the Rasa servers and the console: RASA_TOKEN, else var/rasa_token
-# (made on the first run).
+# (made on the first run, readable by its owner only).
 ensure_rasa_token() {
   if [ -z "${RASA_TOKEN:-}" ]; then
-    [ -s var/rasa_token ] || python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_token
+    [ -s var/rasa_token ] || (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rasa_token)
+    chmod 600 var/rasa_token
     RASA_TOKEN=$(cat var/rasa_token)
   fi
   export RASA_TOKEN
@@ -34,9 +35,21 @@ ensure_demo_agent() {
   if [ -s "$1" ]; then demo_note="    Console login:   demo, password in $1"; fi
 }
 
-# Wait until `url` answers (GET) with `pattern`; stop with the logs if a server exits meanwhile.
+# GET `url`; with `rasa` after it, signed for the Rasa HTTP API in a header (bot/rasa_api.py), so
+# the token is in no URL, access log or command line.
+fetch() {
+  if [ "${2:-}" = rasa ]; then
+    python -c 'import os; from bot.rasa_api import rasa_jwt; print("Authorization: Bearer", rasa_jwt(os.environ["RASA_TOKEN"]))' \
+      | curl -fs -H @- "$1"
+  else
+    curl -fs "$1"
+  fi
+}
+
+# Wait until `url` answers (GET, `fetch`: `rasa` as third argument signs it) with `pattern`; stop
+# with the logs if a server exits meanwhile.
 wait_for() {
-  until curl -fs "$1" 2>/dev/null | grep -q "$2"; do
+  until fetch "$1" "${3:-}" 2>/dev/null | grep -q "$2"; do
     for pid in "${pids[@]}"; do
       kill -0 "$pid" 2>/dev/null || { echo; echo "error: a server stopped; see $LOG_DIR/"; tail -n 20 "$LOG_DIR"/*.log; exit 1; }
     done

@@ -32,12 +32,12 @@ echo "==> Starting the action server (log: var/logs/actions.log)"
 rasa run actions --actions actions --port 5055 > var/logs/actions.log 2>&1 &
 pids+=($!)
 echo "==> Starting the Rasa server (log: var/logs/rasa.log)"
-rasa run --enable-api --auth-token="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$RASA_PORT" \
+rasa run --enable-api --auth-token="$RASA_TOKEN" --jwt-secret="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml > var/logs/rasa.log 2>&1 &
 pids+=($!)
 
 printf "    loading the model"
-wait_for "http://127.0.0.1:$RASA_PORT/status?token=$RASA_TOKEN" '"model_file"'
+wait_for "http://127.0.0.1:$RASA_PORT/status" '"model_file"' rasa
 
 echo "==> Starting the agent console and job worker (log: var/logs/console.log)"
 python -m bot console --host "$HOST" --port "$CONSOLE_PORT" > var/logs/console.log 2>&1 &

@@ -97,7 +97,7 @@ for port in $ACTION_PORTS; do
 done
 for port in $RASA_PORTS; do
   echo "==> Starting a Rasa server on port $port (log: $LOG_DIR/rasa-$port.log)"
-  rasa run --enable-api --auth-token="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$port" \
+  rasa run --enable-api --auth-token="$RASA_TOKEN" --jwt-secret="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$port" \
     --endpoints deploy/endpoints.scale.yml --credentials credentials.yml > "$LOG_DIR/rasa-$port.log" 2>&1 &
   pids+=($!)
 done
@@ -111,10 +111,10 @@ for port in $ACTION_PORTS; do
 done
 for port in $RASA_PORTS; do
   printf "    Rasa server %s loading the model" "$port"
-  wait_for "http://$HOST:$port/status?token=$RASA_TOKEN" '"model_file"'
+  wait_for "http://$HOST:$port/status" '"model_file"' rasa
 done
 printf "    nginx"
-wait_for "$RASA_URL/status?token=$RASA_TOKEN" '"model_file"'
+wait_for "$RASA_URL/status" '"model_file"' rasa
 
 echo "==> Starting the agent console and job worker (log: $LOG_DIR/console.log)"
 python -m bot console --host "$HOST" --port "$CONSOLE_PORT" > "$LOG_DIR/console.log" 2>&1 &

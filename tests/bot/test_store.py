@@ -199,6 +199,24 @@ def test_concurrent_creates_get_unique_consecutive_ids(store: ComplaintStore) ->
     assert sorted(ids) == [f"TS-20261122-{n:04d}" for n in range(1, 41)]
 
 
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """Complaints hold phone numbers: not for other users of the machine, whatever the umask."""
+    old_umask = os.umask(0o022)
+    try:
+        store = ComplaintStore(f"sqlite:///{tmp_path / 'new' / 'complaints.db'}")
+        store.migrate()
+        store.create(draft(contact_phone="13812345678"), NOW)
+        store.close()
+        (tmp_path / "old.db").touch(mode=0o644)  # made by an earlier version
+        ComplaintStore(f"sqlite:///{tmp_path / 'old.db'}").close()
+    finally:
+        os.umask(old_umask)
+    files = [tmp_path / "old.db", *(tmp_path / "new").iterdir()]
+    assert tmp_path / "new" / "complaints.db" in files
+    assert {file.name: oct(file.stat().st_mode & 0o777) for file in files} == \
+        {file.name: "0o600" for file in files}
+
+
 def test_ids_are_safe_on_sqlite_without_returning(tmp_path: Path) -> None:
     """The fallback for SQLite older than 3.35 (no RETURNING) is just as safe.
     (PostgreSQL always uses INSERT ... ON CONFLICT ... RETURNING.)"""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import random
 import sqlite3
 from pathlib import Path
@@ -75,6 +76,19 @@ async def test_the_sqlite_tracker_store_keeps_conversations_with_write_ahead_log
     assert reloaded.latest_message.text == "我的耳机坏了"
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+async def test_the_sqlite_tracker_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """Conversations hold phone numbers: the database and its WAL files are mode 0600."""
+    old_umask = os.umask(0o022)
+    try:
+        store = TunedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+        await store.save(DialogueStateTracker.from_events("customer-1", [UserUttered("电话13812345678")]))
+    finally:
+        os.umask(old_umask)
+    files = {file.name: oct(file.stat().st_mode & 0o777) for file in tmp_path.iterdir()}
+    assert {"tracker.db", "tracker.db-wal", "tracker.db-shm"} <= set(files)
+    assert files == {name: "0o600" for name in files}
 
 
 def test_rule_matching_finds_exactly_the_rules_whose_turns_match_the_latest_states(tmp_path: Path) -> None:
