@@ -17,6 +17,7 @@ from bot.agents import Agent
 from bot.clock import utcnow
 from bot.console import wording
 from bot.console.errors import Conflict, ConsoleError, NotFound, RasaUnavailable
+from bot.console.inputs import is_row_id, is_storable
 from bot.console.transcript import transcript
 from bot.console.views import View, Views, iso
 from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
@@ -59,7 +60,16 @@ def _text(value: object, empty: str, limit: int) -> str:
         raise ConsoleError(empty)
     if len(text) > limit:
         raise ConsoleError(wording.TOO_LONG.format(limit=limit))
+    if not is_storable(text):
+        raise ConsoleError(wording.UNREADABLE_TEXT)
     return text
+
+
+def _known(case_id: int) -> int:
+    """`case_id`, or `NotFound` when no case could have it (before the database chokes on it)."""
+    if not is_row_id(case_id):
+        raise NotFound(wording.CASE_NOT_FOUND)
+    return case_id
 
 
 def _refund_amount(value: object) -> Optional[Decimal]:
@@ -129,7 +139,7 @@ class AgentDesk:
     async def claim(self, case_id: int, agent: Agent) -> View:
         """Take the case; `Conflict` naming the colleague when someone else was first."""
         try:
-            won = await asyncio.to_thread(self.queue.claim, case_id, agent.id, self.clock())
+            won = await asyncio.to_thread(self.queue.claim, _known(case_id), agent.id, self.clock())
         except CaseNotFound:
             raise NotFound(wording.CASE_NOT_FOUND) from None
         case = await self._case(case_id)
@@ -154,7 +164,7 @@ class AgentDesk:
         """Keep an internal note on the case (never sent to the customer)."""
         text = _text(text, wording.EMPTY_NOTE, MAX_NOTE_CHARS)
         try:
-            note = await asyncio.to_thread(self.queue.add_note, case_id, agent.id, text, self.clock())
+            note = await asyncio.to_thread(self.queue.add_note, _known(case_id), agent.id, text, self.clock())
         except CaseNotFound:
             raise NotFound(wording.CASE_NOT_FOUND) from None
         return self.views.note(note)
@@ -180,7 +190,7 @@ class AgentDesk:
     async def resolve(self, case_id: int, agent: Agent, remedy: object, resolution: object) -> View:
         """Resolve the complaint with the remedy given and what was done; the customer is told,
         and the satisfaction check and the follow-up are scheduled."""
-        if remedy not in {r.value for r in Remedy}:
+        if not isinstance(remedy, str) or remedy not in {r.value for r in Remedy}:
             raise ConsoleError(wording.UNKNOWN_REMEDY)
         resolution = _text(resolution, wording.EMPTY_RESOLUTION, MAX_NOTE_CHARS)
         await self._own(case_id, agent, _CLAIMED)
@@ -224,7 +234,7 @@ class AgentDesk:
     # -- internals ---------------------------------------------------------------------------
 
     async def _case(self, case_id: int) -> Case:
-        case = await asyncio.to_thread(self.queue.get, case_id)
+        case = await asyncio.to_thread(self.queue.get, _known(case_id))
         if case is None:
             raise NotFound(wording.CASE_NOT_FOUND)
         return case
