@@ -21,6 +21,8 @@ from bot.console.inputs import is_row_id, is_storable
 from bot.console.transcript import transcript
 from bot.console.views import View, Views, iso
 from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
+from bot.handoff_jobs import schedule_notice
+from bot.jobs import JobQueue
 from bot.models import CaseStatus, Remedy
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
@@ -189,7 +191,9 @@ class AgentDesk:
 
     async def resolve(self, case_id: int, agent: Agent, remedy: object, resolution: object) -> View:
         """Resolve the complaint with the remedy given and what was done; the customer is told,
-        and the satisfaction check and the follow-up are scheduled."""
+        and the satisfaction check and the follow-up are scheduled. {case, warning}: the warning
+        says the customer could not be told yet (the Rasa server is down): the resolution
+        stands, and the job worker sends the notice once the server is back."""
         if not isinstance(remedy, str) or remedy not in {r.value for r in Remedy}:
             raise ConsoleError(wording.UNKNOWN_REMEDY)
         resolution = _text(resolution, wording.EMPTY_RESOLUTION, MAX_NOTE_CHARS)
@@ -204,11 +208,16 @@ class AgentDesk:
                                 self.clock(), True)
         notice = load_responses().render("utter_status_resolved", complaint.script,
                                          complaint_id=complaint.public_id, resolution=resolution)
+        warning = None
         try:  # the customer hears it on their channel; the resolution stands if that fails
             await self.rasa.send_text(case.conversation_id, notice, {"kind": "status"})
         except RasaError as exc:
-            logger.warning("case %s resolved, but the customer was not told: %s", case_id, exc)
-        return self.views.case(case)
+            logger.warning("case %s resolved, the customer will be told when the Rasa server is back: %s",
+                           case_id, exc)
+            await asyncio.to_thread(schedule_notice, JobQueue(self.queue.store), case.conversation_id,
+                                    notice, "status", f"resolved:{case_id}", self.clock())
+            warning = wording.RESOLVED_NOT_TOLD
+        return {"case": self.views.case(case), "warning": warning}
 
     async def release(self, case_id: int, agent: Agent) -> View:
         """Hand the conversation back to the assistant: resume it, close the case, and have the
