@@ -10,6 +10,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Optional, Tuple
 
 import sqlalchemy as sa
@@ -21,14 +22,22 @@ from bot.store import ComplaintStore
 
 MIN_PASSWORD_LENGTH = 10
 DEFAULT_SESSION_TTL = timedelta(hours=8)
-_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+SCRYPT_PARAMETERS = {"n": 2 ** 17, "r": 8, "p": 1}
+"""OWASP's current scrypt parameters (Password Storage Cheat Sheet): 128 MiB and about half a
+second per hash here. Stored hashes carry their own; older ones are rehashed at the next login."""
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    # scrypt needs 128·r·n bytes; hashlib's default limit (32 MiB) would refuse n = 2**17.
+    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=2 * 128 * r * n + 2 ** 20)
 
 
 def hash_password(password: str) -> str:
     """A salted scrypt hash of `password`, as `scrypt$n$r$p$salt$hash` (hex)."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+    digest = _scrypt(password, salt, **SCRYPT_PARAMETERS)
+    n, r, p = SCRYPT_PARAMETERS.values()
+    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -37,15 +46,23 @@ def verify_password(password: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt),
-                                   n=int(n), r=int(r), p=int(p))
+        candidate = _scrypt(password, bytes.fromhex(salt), int(n), int(r), int(p))
     except ValueError:
         return False
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-# Verifying against this when the user is unknown makes a wrong name as slow as a wrong password.
-_UNKNOWN_USER_HASH = hash_password(secrets.token_urlsafe(16))
+def needs_rehash(stored: str) -> bool:
+    """True when `stored` was hashed with other parameters than `SCRYPT_PARAMETERS`."""
+    n, r, p = SCRYPT_PARAMETERS.values()
+    return not stored.startswith(f"scrypt${n}${r}${p}$")
+
+
+@lru_cache(maxsize=1)
+def _unknown_user_hash() -> str:
+    """Verifying against this when the user is unknown makes a wrong name as slow as a wrong
+    password (made on first use: importing this module stays cheap)."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True)
@@ -117,13 +134,21 @@ class AgentAccounts:
             return _agent(row) if row else None
 
     def authenticate(self, username: str, password: str) -> Optional[Agent]:
-        """The active agent whose name and password these are, or None."""
+        """The active agent whose name and password these are, or None. A password hashed with
+        older parameters is hashed again with the current ones."""
         with self.store.session() as s:
             row = s.execute(select(AgentRow).where(AgentRow.username == (username or "").strip())).scalar()
         if row is None or not row.active:
-            verify_password(password or "", _UNKNOWN_USER_HASH)
+            verify_password(password or "", _unknown_user_hash())
             return None
-        return _agent(row) if verify_password(password or "", row.password_hash) else None
+        if not verify_password(password or "", row.password_hash):
+            return None
+        if needs_rehash(row.password_hash):
+            with self.store.session() as s, s.begin():  # unless the password changed meanwhile
+                s.execute(update(AgentRow).where(AgentRow.id == row.id,
+                                                 AgentRow.password_hash == row.password_hash)
+                          .values(password_hash=hash_password(password)))
+        return _agent(row)
 
     def start_session(self, agent: Agent, now: datetime) -> Tuple[str, AgentSession]:
         """Log `agent` in: the token for the browser's cookie and the session it opens."""

@@ -1,15 +1,17 @@
 """Jobs of the handoff: when nobody claims a case in time, the customer gets an apology and a
-committed callback time, and the case is marked overdue."""
+committed callback time, and the case is marked overdue; a notice the console could not deliver
+(the Rasa server was down) is sent again until it arrives."""
 from __future__ import annotations
 
 import asyncio
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable
 
 from bot.clock import utcnow
 from bot.handoff import NO_AGENT_JOB, HandoffQueue
-from bot.jobs import Handler, Job, PermanentFailure
+from bot.jobs import Handler, Job, JobQueue, PermanentFailure
 from bot.labels import Labels
 from bot.models import CaseStatus
 from bot.outbox import Outbox
@@ -48,7 +50,37 @@ class NoAgentApology:
                 case.conversation_id, text, {"kind": NO_AGENT_JOB, "idempotency_key": key}))
 
 
+NOTICE_JOB = "customer_notice"
+"""Job kind: a message to the customer that could not be sent at once."""
+NOTICE_ATTEMPTS = 12
+"""With the worker's doubling backoff from 30 s, tries for about a day and a half."""
+
+
+def schedule_notice(jobs: JobQueue, conversation_id: str, text: str, kind: str, key: str,
+                    now: datetime) -> None:
+    """Send `text` (bot metadata `kind`) to the customer's channel from the job worker, retried
+    while the Rasa server is unreachable; `key` makes scheduling it twice harmless."""
+    jobs.schedule(NOTICE_JOB, now, {"conversation_id": conversation_id, "text": text, "kind": kind},
+                  now, key=f"{NOTICE_JOB}:{key}", max_attempts=NOTICE_ATTEMPTS)
+
+
+@dataclass
+class CustomerNotice:
+    """Handler of `customer_notice` jobs: a failure (Rasa down) is retried by the worker, and the
+    notice goes out once (`bot.outbox`)."""
+
+    rasa: RasaApi
+    outbox: Outbox
+
+    async def __call__(self, job: Job) -> None:
+        payload, key = job.payload, job.message_key("notice")
+        await self.outbox.send_once(key, lambda: self.rasa.send_text(
+            payload["conversation_id"], payload["text"], {"kind": payload["kind"], "idempotency_key": key}))
+
+
 def handoff_job_handlers(queue: HandoffQueue, rasa: RasaApi, responses: Responses,
                          labels: Labels) -> dict[str, Handler]:
     """The job handlers the handoff needs, by job kind."""
-    return {NO_AGENT_JOB: NoAgentApology(queue, rasa, responses, labels, Outbox(queue.store))}
+    outbox = Outbox(queue.store)
+    return {NO_AGENT_JOB: NoAgentApology(queue, rasa, responses, labels, outbox),
+            NOTICE_JOB: CustomerNotice(rasa, outbox)}

@@ -230,6 +230,20 @@ class AgentSessionRow(Base):
     expires_at = sa.Column(UTCDateTime, nullable=False, index=True)
 
 
+class LoginAttemptRow(Base):
+    """Recent console logins of one key (a username, an address, or both), counted before the
+    password is checked, so that guesses sent at once are counted too."""
+
+    __tablename__ = "login_attempts"
+
+    key = sa.Column(sa.String(64), primary_key=True)
+    """SHA-256 of what is counted: no username or address is stored in clear."""
+    attempts = sa.Column(sa.Integer, nullable=False)
+    expires_at = sa.Column(UTCDateTime, nullable=False, index=True)
+    """When the count is forgotten (a window after the first attempt, or after the one that
+    reached the limit)."""
+
+
 class CaseRow(Base):
     """A conversation handed to a person: why, how urgent, and who has it."""
 

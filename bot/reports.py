@@ -24,7 +24,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 from zoneinfo import ZoneInfo
 
@@ -124,18 +124,24 @@ def build_report(store: ComplaintStore, since: datetime, until: datetime) -> Rep
 def parse_moment(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     """A report boundary from the command line or the console: `90d` or `12h` (that long before
     `now`), an ISO date (its midnight in `tz`) or an ISO date and time (in `tz` unless it has an
-    offset). Raises `ValueError` saying what is accepted."""
+    offset). Raises `ValueError` saying what is accepted, also for a moment no calendar holds
+    (99999999d ago, the year 1 in a time zone east of UTC)."""
     require_aware("now", now)
     text = text.strip()
     ago = _AGO.fullmatch(text)
-    if ago:
-        amount = int(ago.group(1))
-        return now - (timedelta(days=amount) if ago.group(2) == "d" else timedelta(hours=amount))
     try:
-        moment = datetime.fromisoformat(text)  # a date alone is its midnight
+        if ago:
+            amount = int(ago.group(1))
+            moment = now - (timedelta(days=amount) if ago.group(2) == "d" else timedelta(hours=amount))
+        else:
+            moment = datetime.fromisoformat(text)  # a date alone is its midnight
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=tz)
+        moment.astimezone(timezone.utc)  # as the store will compare it
+    except OverflowError:
+        raise ValueError(f"{text!r} is too far from now: give a time between the years 1 and 9999") from None
     except ValueError:
         raise ValueError(f"expected a time like 90d, 12h, 2026-01-31 or 2026-01-31T08:00; got {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    return moment
 
 
 def _rank(category: str) -> int:

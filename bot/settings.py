@@ -4,10 +4,11 @@ Everything else receives a `Settings` (or the values it needs) as arguments.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Tuple, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,7 @@ DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 RASA_TOKEN_FILE = REPO_ROOT / "var" / "rasa_token"
 DEFAULT_CONSOLE_PORT = 5006
 DEFAULT_AGENT_SESSION_HOURS = 8.0
+Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
 
 def resolve_sqlite_path(url: str, root: Path = REPO_ROOT) -> str:
@@ -55,6 +57,9 @@ class Settings:
     """Port of the agent console (`CONSOLE_PORT`)."""
     agent_session_hours: float = DEFAULT_AGENT_SESSION_HOURS
     """How long an agent stays logged in to the console (`AGENT_SESSION_HOURS`)."""
+    console_trusted_proxies: Tuple[Network, ...] = ()
+    """The TLS proxies in front of the console, whose X-Forwarded-For/-Proto it believes
+    (`CONSOLE_TRUSTED_PROXIES`: addresses or networks, comma-separated; default none)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -87,7 +92,18 @@ class Settings:
             console_port=_number(env, "CONSOLE_PORT", int, DEFAULT_CONSOLE_PORT, "a port like 5006"),
             agent_session_hours=_number(env, "AGENT_SESSION_HOURS", float,
                                         DEFAULT_AGENT_SESSION_HOURS, "a number of hours like 8"),
+            console_trusted_proxies=_networks(env, "CONSOLE_TRUSTED_PROXIES"),
         )
+
+
+def _networks(env: Mapping[str, str], name: str) -> Tuple[Network, ...]:
+    """The comma-separated addresses or networks in `env[name]` (none when unset)."""
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in (env.get(name) or "").split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"{name}={env.get(name)!r} is not usable ({exc}): set it to addresses or "
+                         "networks separated by commas, like 127.0.0.1,10.0.0.0/8") from None
 
 
 def _number(env: Mapping[str, str], name: str, kind: type, default: float, example: str) -> Any:

@@ -108,9 +108,8 @@ async def refund_issued(request: Request, case_id: int) -> HTTPResponse:
 @login_required
 async def resolve(request: Request, case_id: int) -> HTTPResponse:
     body = _body(request)
-    case = await _desk(request).resolve(case_id, request.ctx.login.agent,
-                                        body.get("remedy"), body.get("resolution"))
-    return json({"case": case})
+    return json(await _desk(request).resolve(case_id, request.ctx.login.agent,
+                                             body.get("remedy"), body.get("resolution")))
 
 
 @api.post("/cases/<case_id:int>/release")

@@ -18,7 +18,7 @@ from bot.agents import AgentAccounts
 from bot.console import wording
 from bot.console.api import api
 from bot.console.desk import AgentDesk
-from bot.console.throttle import LoginThrottle
+from bot.console.throttle import LoginThrottle, load_throttle_limits
 from bot.console.errors import ConsoleError, LoginRequired
 from bot.console.pages import error_page, login_url, pages
 from bot.console.views import Views
@@ -47,7 +47,8 @@ def create_console_app(settings: Settings, store: ComplaintStore, run_worker: bo
                 dumps=partial(json_dumps, ensure_ascii=False, separators=(",", ":")))
     queue = HandoffQueue(store, load_handoff_settings(settings.tz))
     app.ctx.accounts = AgentAccounts(store, timedelta(hours=settings.agent_session_hours))
-    app.ctx.login_throttle = LoginThrottle()
+    app.ctx.login_throttle = LoginThrottle(store, load_throttle_limits())
+    app.ctx.trusted_proxies = settings.console_trusted_proxies
     app.ctx.store, app.ctx.tz = store, settings.tz  # for the reports
     app.blueprint(pages)
     app.blueprint(api)

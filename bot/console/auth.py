@@ -1,7 +1,8 @@
 """Who is asking: agents log in with a password and then send either the session cookie (the
 pages) or a bearer token (API clients).
 
-The cookie is HttpOnly, SameSite=Strict, limited to /agent and expires with the session. A
+The cookie is HttpOnly, SameSite=Strict, limited to /agent, expires with the session, and is
+Secure when the browser came over https (also through a trusted TLS proxy: `bot.console.proxy`). A
 state-changing request authenticated by the cookie must also carry the session's CSRF token
 (form field `csrf_token` or header `X-CSRF-Token`); a bearer token needs none, as no browser
 sends it by itself.
@@ -21,6 +22,8 @@ from bot.agents import Agent, AgentAccounts, AgentSession
 from bot.clock import utcnow
 from bot.console import wording
 from bot.console.errors import Forbidden, LoginRequired, TooManyAttempts
+from bot.console.inputs import is_storable
+from bot.console.proxy import client_address, is_https
 from bot.console.throttle import LoginThrottle
 
 SESSION_COOKIE = "agent_session"
@@ -51,21 +54,21 @@ def _accounts(request: Request) -> AgentAccounts:
 
 async def log_in(request: Request, username: Any, password: Any) -> Optional[Tuple[str, AgentSession]]:
     """Start a session for the agent whose credentials these are: (token, session), or None
-    for an unknown name and a wrong password alike; `TooManyAttempts` after repeated wrong
-    passwords for this username from this address (`bot.console.throttle`)."""
-    if not isinstance(username, str) or not isinstance(password, str):
+    for an unknown name and a wrong password alike; `TooManyAttempts` when too many attempts
+    came for this username or from this address (`bot.console.throttle`): counted before the
+    password is checked, so attempts sent at once are counted too."""
+    if not all(isinstance(value, str) and is_storable(value) for value in (username, password)):
         return None
     throttle: LoginThrottle = request.app.ctx.login_throttle
-    key, now = (username.strip().lower(), request.remote_addr or request.ip), utcnow()
-    minutes = throttle.minutes_locked(key, now)
+    name, address, now = username.strip().lower(), client_address(request), utcnow()
+    minutes = await asyncio.to_thread(throttle.attempt, name, address, now)
     if minutes is not None:
         raise TooManyAttempts(wording.LOGIN_THROTTLED.format(minutes=minutes))
     accounts = _accounts(request)
     agent = await asyncio.to_thread(accounts.authenticate, username, password)
     if agent is None:
-        throttle.failed(key, now)
         return None
-    throttle.succeeded(key)
+    await asyncio.to_thread(throttle.succeeded, name, address)
     return await asyncio.to_thread(accounts.start_session, agent, now)
 
 
@@ -129,4 +132,4 @@ def _cookie(request: Request, response: HTTPResponse, value: str, max_age: int) 
     cookie["max-age"] = max_age
     cookie["httponly"] = True
     cookie["samesite"] = "Strict"
-    cookie["secure"] = request.scheme == "https"
+    cookie["secure"] = is_https(request)

@@ -17,9 +17,12 @@ from bot.agents import Agent
 from bot.clock import utcnow
 from bot.console import wording
 from bot.console.errors import Conflict, ConsoleError, NotFound, RasaUnavailable
+from bot.console.inputs import is_row_id, is_storable
 from bot.console.transcript import transcript
 from bot.console.views import View, Views, iso
 from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
+from bot.handoff_jobs import schedule_notice
+from bot.jobs import JobQueue
 from bot.models import CaseStatus, Remedy
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
@@ -59,7 +62,16 @@ def _text(value: object, empty: str, limit: int) -> str:
         raise ConsoleError(empty)
     if len(text) > limit:
         raise ConsoleError(wording.TOO_LONG.format(limit=limit))
+    if not is_storable(text):
+        raise ConsoleError(wording.UNREADABLE_TEXT)
     return text
+
+
+def _known(case_id: int) -> int:
+    """`case_id`, or `NotFound` when no case could have it (before the database chokes on it)."""
+    if not is_row_id(case_id):
+        raise NotFound(wording.CASE_NOT_FOUND)
+    return case_id
 
 
 def _refund_amount(value: object) -> Optional[Decimal]:
@@ -129,7 +141,7 @@ class AgentDesk:
     async def claim(self, case_id: int, agent: Agent) -> View:
         """Take the case; `Conflict` naming the colleague when someone else was first."""
         try:
-            won = await asyncio.to_thread(self.queue.claim, case_id, agent.id, self.clock())
+            won = await asyncio.to_thread(self.queue.claim, _known(case_id), agent.id, self.clock())
         except CaseNotFound:
             raise NotFound(wording.CASE_NOT_FOUND) from None
         case = await self._case(case_id)
@@ -154,7 +166,7 @@ class AgentDesk:
         """Keep an internal note on the case (never sent to the customer)."""
         text = _text(text, wording.EMPTY_NOTE, MAX_NOTE_CHARS)
         try:
-            note = await asyncio.to_thread(self.queue.add_note, case_id, agent.id, text, self.clock())
+            note = await asyncio.to_thread(self.queue.add_note, _known(case_id), agent.id, text, self.clock())
         except CaseNotFound:
             raise NotFound(wording.CASE_NOT_FOUND) from None
         return self.views.note(note)
@@ -179,8 +191,10 @@ class AgentDesk:
 
     async def resolve(self, case_id: int, agent: Agent, remedy: object, resolution: object) -> View:
         """Resolve the complaint with the remedy given and what was done; the customer is told,
-        and the satisfaction check and the follow-up are scheduled."""
-        if remedy not in {r.value for r in Remedy}:
+        and the satisfaction check and the follow-up are scheduled. {case, warning}: the warning
+        says the customer could not be told yet (the Rasa server is down): the resolution
+        stands, and the job worker sends the notice once the server is back."""
+        if not isinstance(remedy, str) or remedy not in {r.value for r in Remedy}:
             raise ConsoleError(wording.UNKNOWN_REMEDY)
         resolution = _text(resolution, wording.EMPTY_RESOLUTION, MAX_NOTE_CHARS)
         await self._own(case_id, agent, _CLAIMED)
@@ -194,11 +208,16 @@ class AgentDesk:
                                 self.clock(), True)
         notice = load_responses().render("utter_status_resolved", complaint.script,
                                          complaint_id=complaint.public_id, resolution=resolution)
+        warning = None
         try:  # the customer hears it on their channel; the resolution stands if that fails
             await self.rasa.send_text(case.conversation_id, notice, {"kind": "status"})
         except RasaError as exc:
-            logger.warning("case %s resolved, but the customer was not told: %s", case_id, exc)
-        return self.views.case(case)
+            logger.warning("case %s resolved, the customer will be told when the Rasa server is back: %s",
+                           case_id, exc)
+            await asyncio.to_thread(schedule_notice, JobQueue(self.queue.store), case.conversation_id,
+                                    notice, "status", f"resolved:{case_id}", self.clock())
+            warning = wording.RESOLVED_NOT_TOLD
+        return {"case": self.views.case(case), "warning": warning}
 
     async def release(self, case_id: int, agent: Agent) -> View:
         """Hand the conversation back to the assistant: resume it, close the case, and have the
@@ -224,7 +243,7 @@ class AgentDesk:
     # -- internals ---------------------------------------------------------------------------
 
     async def _case(self, case_id: int) -> Case:
-        case = await asyncio.to_thread(self.queue.get, case_id)
+        case = await asyncio.to_thread(self.queue.get, _known(case_id))
         if case is None:
             raise NotFound(wording.CASE_NOT_FOUND)
         return case

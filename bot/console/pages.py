@@ -167,14 +167,14 @@ def _report_window(request: Request) -> Dict[str, str]:
 
 async def requested_report(request: Request) -> Report:
     """The report over the request's window (`bot.reports.parse_moment`); 400 for a window that
-    cannot be read."""
+    cannot be read, saying what is accepted."""
     window, now, tz = _report_window(request), utcnow(), request.app.ctx.tz
     try:
         since = parse_moment(window["since"], now, tz)
         until = parse_moment(window["until"], now, tz) if "until" in window else now
         return await asyncio.to_thread(build_report, request.app.ctx.store, since, until)
     except ValueError:
-        raise ConsoleError(wording.BAD_REQUEST) from None
+        raise ConsoleError(wording.BAD_REPORT_WINDOW) from None
 
 
 @pages.get("/reports")

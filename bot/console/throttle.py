@@ -1,47 +1,113 @@
-"""Slows down password guessing at the console's login: after a few wrong passwords for one
-username from one address, that pair is refused for a while (the right password included), so
-an attacker cannot try many, and a colleague's typos elsewhere do not lock the agent out."""
+"""Slows down password guessing at the console's login.
+
+Every attempt is counted before its password is checked, atomically in the store's database
+(shared by every console process), under three keys: the username from this address, the
+username from anywhere, and this address for any username (limits in config/console.yml). An
+attempt that takes a count past its limit is refused without checking the password, so a burst
+of guesses sent at once gets no more checks than guesses sent one by one, and the right password
+waits too. A colleague's typos elsewhere do not lock an agent out: only the username's own count
+is shared across addresses, and it is higher.
+"""
 from __future__ import annotations
 
+import hashlib
 import math
-import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Dict, List, Optional, Tuple
+from pathlib import Path
+from typing import Any, List, Mapping, Optional, Tuple
 
-Key = Tuple[str, str]
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.datafiles import load_yaml, repo_path
+from bot.models import LoginAttemptRow, UTCDateTime
+from bot.store import ComplaintStore
+
+DEFAULT_CONSOLE_CONFIG = repo_path("config/console.yml")
+_TABLE = LoginAttemptRow.__table__
+
+
+@dataclass(frozen=True)
+class ThrottleLimits:
+    """How many login attempts a window allows, per key (config/console.yml `login_throttle`)."""
+
+    window: timedelta = timedelta(minutes=15)
+    per_username_and_address: int = 5
+    per_username: int = 20
+    per_address: int = 50
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any], source: str = "console.yml") -> "ThrottleLimits":
+        try:
+            limits = cls(timedelta(minutes=float(raw["window_minutes"])),
+                         *(int(raw[name]) for name in ("per_username_and_address", "per_username", "per_address")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{source}: login_throttle needs window_minutes, per_username_and_address, "
+                             f"per_username and per_address as positive numbers ({exc!r})") from None
+        if limits.window <= timedelta(0) or min(limits.per_username_and_address, limits.per_username,
+                                                limits.per_address) < 1:
+            raise ValueError(f"{source}: login_throttle's numbers must be positive")
+        return limits
+
+
+def load_throttle_limits(path: Path = DEFAULT_CONSOLE_CONFIG) -> ThrottleLimits:
+    """The login throttle's limits in `path`."""
+    return ThrottleLimits.from_config(load_yaml(Path(path))["login_throttle"], source=str(path))
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 class LoginThrottle:
-    """Counts failed logins per (username, client address) in memory (the console is one
-    process); `max_failures` within `window` lock the pair until `window` after the last one."""
+    """Counts login attempts in the store's `login_attempts` table."""
 
-    def __init__(self, max_failures: int = 5, window: timedelta = timedelta(minutes=15)) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: Dict[Key, List[datetime]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, store: ComplaintStore, limits: ThrottleLimits = ThrottleLimits()) -> None:
+        self.store = store
+        self.limits = limits
 
-    def minutes_locked(self, key: Key, now: datetime) -> Optional[int]:
-        """Whole minutes until `key` may try again, or None when it may now."""
-        with self._lock:
-            recent = self._recent(key, now)
-        if len(recent) < self.max_failures:
-            return None
-        return max(1, math.ceil((recent[-1] + self.window - now).total_seconds() / 60))
+    def _keys(self, username: str, address: str) -> List[Tuple[str, int]]:
+        return [(_key("pair", username, address), self.limits.per_username_and_address),
+                (_key("user", username), self.limits.per_username),
+                (_key("address", address), self.limits.per_address)]
 
-    def failed(self, key: Key, now: datetime) -> None:
-        """Record a wrong password for `key`."""
-        with self._lock:
-            self._failures[key] = [*self._recent(key, now), now]
+    def attempt(self, username: str, address: str, now: datetime) -> Optional[int]:
+        """Count an attempt to log in as `username` from `address`: None when its password may be
+        checked, else the whole minutes to wait. Counting stops at the first count past its
+        limit, so a locked pair does not use up the username's allowance elsewhere."""
+        window = self.limits.window
+        with self.store.session() as s, s.begin():
+            # A write first: SQLite takes its write lock here, so the transaction never has to
+            # upgrade a read lock (which could fail at once instead of waiting). PostgreSQL: rows
+            # another login is deleting are left to it (no two deletes wait for each other).
+            expired = (sa.select(_TABLE.c.key).where(_TABLE.c.expires_at <= now)
+                       .with_for_update(skip_locked=True).scalar_subquery())
+            s.execute(sa.delete(_TABLE).where(_TABLE.c.key.in_(expired)))
+            for key, limit in self._keys(username, address):
+                attempts, expires_at = self._count(s, key, limit, now)
+                if attempts > limit:
+                    return max(1, math.ceil((expires_at - now).total_seconds() / 60))
+        return None
 
-    def succeeded(self, key: Key) -> None:
-        """Forget `key`'s failures after a successful login."""
-        with self._lock:
-            self._failures.pop(key, None)
+    def _count(self, s: Any, key: str, limit: int, now: datetime) -> Tuple[int, datetime]:
+        """Add one to `key`'s count in one statement (the row stays locked until commit)."""
+        fresh = sa.literal(now + self.limits.window, UTCDateTime)
+        expired = _TABLE.c.expires_at <= sa.literal(now, UTCDateTime)  # if another process kept it
+        insert = (postgresql.insert if self.store.engine.dialect.name == "postgresql" else sqlite.insert)(_TABLE)
+        s.execute(insert.values(key=key, attempts=1, expires_at=now + self.limits.window).on_conflict_do_update(
+            index_elements=[_TABLE.c.key],
+            set_={"attempts": sa.case((expired, 1), else_=_TABLE.c.attempts + 1),
+                  # the attempt that reaches the limit starts a full window of waiting
+                  "expires_at": sa.case((expired, fresh), (_TABLE.c.attempts + 1 == limit, fresh),
+                                        else_=_TABLE.c.expires_at)}))
+        row = s.execute(sa.select(_TABLE.c.attempts, _TABLE.c.expires_at).where(_TABLE.c.key == key)).one()
+        return row.attempts, row.expires_at
 
-    def _recent(self, key: Key, now: datetime) -> List[datetime]:
-        """`key`'s failures within the window (older ones forgotten)."""
-        recent = [moment for moment in self._failures.pop(key, ()) if now - moment < self.window]
-        if recent:
-            self._failures[key] = recent
-        return recent
+    def succeeded(self, username: str, address: str) -> None:
+        """A right password: forget the pair's failures, and give back this attempt elsewhere."""
+        pair, *others = (key for key, _ in self._keys(username, address))
+        with self.store.session() as s, s.begin():
+            s.execute(sa.delete(_TABLE).where(_TABLE.c.key == pair))
+            s.execute(sa.update(_TABLE).where(_TABLE.c.key.in_(others), _TABLE.c.attempts > 0)
+                      .values(attempts=_TABLE.c.attempts - 1))

@@ -116,11 +116,12 @@ class Stack:
 
 
 def _start_console(workdir: Path, env: Mapping[str, str], processes: List[subprocess.Popen],
-                   logs: List[Path]) -> Console:
+                   logs: List[Path], run_worker: bool = True) -> Console:
     port = free_port()
     log = workdir / "console.log"
     processes.append(subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "bot", "console", "--port", str(port)],
+        [str(VENV_BIN / "python"), "-m", "bot", "console", "--port", str(port),
+         *([] if run_worker else ["--no-worker"])],
         cwd=ROOT, env=dict(env), stdout=log.open("w"), stderr=subprocess.STDOUT))
     logs.append(log)
     url = f"http://127.0.0.1:{port}"
@@ -130,15 +131,16 @@ def _start_console(workdir: Path, env: Mapping[str, str], processes: List[subpro
 
 @contextmanager
 def running_console(workdir: Path, rasa_url: str, rasa_token: str = "",
-                    extra_env: Optional[Mapping[str, str]] = None) -> Iterator[Console]:
-    """Start the agent console (with its job worker) on a new SQLite store, talking to the Rasa
-    server at `rasa_url` (a closed port: as when Rasa is down); stop it on exit."""
+                    extra_env: Optional[Mapping[str, str]] = None, run_worker: bool = True) -> Iterator[Console]:
+    """Start the agent console (with its job worker unless not `run_worker`) on a new SQLite store
+    (or `DATABASE_URL` in `extra_env`), talking to the Rasa server at `rasa_url` (a closed port:
+    as when Rasa is down); stop it on exit."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = server_env({"DATABASE_URL": f"sqlite:///{workdir / 'complaints.db'}", "RASA_URL": rasa_url,
                       "RASA_TOKEN": rasa_token, **(extra_env or {})})
     processes: List[subprocess.Popen] = []
     try:
-        yield _start_console(workdir, env, processes, [])
+        yield _start_console(workdir, env, processes, [], run_worker)
     finally:
         stop(processes)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
+import hashlib
+import secrets
+
 import pytest
 import sqlalchemy as sa
 
@@ -26,6 +29,33 @@ def test_passwords_are_salted_hashes():
     assert first != second and "a-long-password" not in first
     assert verify_password("a-long-password", first) and not verify_password("wrong-password", first)
     assert not verify_password("a-long-password", "not-a-hash")
+
+
+def _stored_hash(accounts: AgentAccounts, username: str) -> str:
+    with accounts.store.engine.connect() as connection:
+        return connection.execute(sa.text("SELECT password_hash FROM agents WHERE username = :u"),
+                                  {"u": username}).scalar_one()
+
+
+def test_passwords_are_hashed_with_owasps_scrypt_parameters(accounts):
+    accounts.create("li", "小李", "a-long-password", T0)
+    scheme, n, r, p, _salt, _digest = _stored_hash(accounts, "li").split("$")
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", 2 ** 17, 8, 1)
+
+
+def test_an_older_hash_still_logs_in_and_is_upgraded_then(accounts):
+    accounts.create("li", "小李", "a-long-password", T0)
+    salt = secrets.token_bytes(16)  # as the console stored passwords before (N = 2**14)
+    old = f"scrypt$16384$8$1${salt.hex()}${hashlib.scrypt(b'a-long-password', salt=salt, n=2 ** 14, r=8, p=1).hex()}"
+    with accounts.store.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE agents SET password_hash = :h WHERE username = 'li'"), {"h": old})
+
+    assert accounts.authenticate("li", "a-wrong-password") is None
+    assert _stored_hash(accounts, "li") == old, "a wrong password changes nothing"
+    assert accounts.authenticate("li", "a-long-password").display_name == "小李"
+    upgraded = _stored_hash(accounts, "li")
+    assert upgraded.startswith(f"scrypt${2 ** 17}$8$1$") and verify_password("a-long-password", upgraded)
+    assert accounts.authenticate("li", "a-long-password") is not None
 
 
 def test_login_works_only_with_the_right_password(accounts):

@@ -130,6 +130,9 @@ def test_window_boundaries_are_read_as_durations_dates_or_times() -> None:
                                                                               tzinfo=timezone.utc)
     with pytest.raises(ValueError, match="expected a time like 90d"):
         parse_moment("last week", now, SHANGHAI)
+    for too_far in ("99999999d", "99999999999999999999h", "0001-01-01", "9999-12-31T23:59:59-23:59"):
+        with pytest.raises(ValueError, match="too far from now"):
+            parse_moment(too_far, now, SHANGHAI)
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ import pytest
 
 from bot.clock import utcnow
 from bot.escalation import Decision
+from bot.handoff_jobs import NOTICE_JOB
+from bot.jobs import JobQueue
 from bot.store import ComplaintStore
 from tests.auxil.agents import ANGER, HUMAN, THREAT, AgentClient, new_customer, seed_case
 from tests.auxil.stack import Console
@@ -177,6 +179,21 @@ def test_with_the_rasa_server_down_the_agent_is_told_and_nothing_changes(
     transcript = agent.get(f"cases/{case.id}/transcript")
     assert transcript.status_code == 502
     assert transcript.json()["error"] == "暂时连不上对话服务，对话记录读不出来，稍后会自动重试。"
+
+
+def test_resolving_with_the_rasa_server_down_says_the_customer_is_not_told_yet(
+        console: Console, store: ComplaintStore, agent: AgentClient) -> None:
+    case = seed_case(console.database_url, new_customer(), [THREAT])
+    assert agent.post(f"cases/{case.id}/claim").status_code == 200
+    answer = agent.post(f"cases/{case.id}/resolve", {"remedy": "exchange", "resolution": "已换新"})
+    assert answer.status_code == 200
+    assert answer.json()["warning"] == (
+        "已标记为解决，但暂时连不上对话服务，客户还没收到处理结果；系统会在服务恢复后自动补发，请留意。")
+    assert answer.json()["case"]["status"] == "resolved", "the resolution stands"
+    retry = JobQueue(store).get_by_key(f"{NOTICE_JOB}:resolved:{case.id}")
+    assert retry is not None and retry.status in ("pending", "running"), "the notice waits for the server"
+    assert retry.payload["conversation_id"] == case.conversation_id
+    assert case.complaint.public_id in retry.payload["text"] and "已换新" in retry.payload["text"]
 
 
 def test_the_tone_check_names_the_forbidden_phrases(agent: AgentClient) -> None:

@@ -3,10 +3,13 @@ message; changes made with the session cookie need the page's CSRF token; sessio
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime, timedelta
+from typing import List, Optional
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import update
 
 from bot.agents import AgentAccounts
@@ -159,3 +162,55 @@ def test_repeated_wrong_passwords_lock_that_name_for_a_while(console: Console, n
     assert page.status_code == 429 and "分钟后再试" in page.text and "set-cookie" not in page.headers
     other = httpx.post(f"{console.url}/agent/api/login", json={"username": colleague, "password": colleague_password})
     assert other.status_code == 200, "another agent on the same network logs in as usual"
+
+
+def _login_from(console: Console, address: str, username: str, password: str) -> httpx.Response:
+    """An API login sent from `address` (any 127.x.y.z reaches the console on loopback)."""
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60) as client:
+        return client.post(f"{console.url}/agent/api/login", json={"username": username, "password": password})
+
+
+def test_forty_wrong_passwords_at_once_get_five_checks_and_the_right_one_waits(
+        console: Console, new_agent: NewAgent) -> None:
+    username, password = new_agent("王芳")
+    start = threading.Barrier(40)
+    answers: List[Optional[httpx.Response]] = [None] * 40
+
+    def guess(index: int) -> None:
+        start.wait()
+        answers[index] = _login_from(console, "127.0.0.1", username, f"guess-{index}")
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [401] * 5 + [429] * 35, "only five guesses may be checked, however they are sent"
+    right = _login_from(console, "127.0.0.1", username, password)
+    assert right.status_code == 429 and "分钟后再试" in right.json()["error"]
+
+
+def test_guesses_at_one_name_from_many_addresses_lock_that_name(
+        console: Console, new_agent: NewAgent) -> None:
+    username, password = new_agent("王芳")
+    colleague, colleague_password = new_agent("李明")
+    for address in range(2, 7):  # 5 addresses × 4 guesses: each under its own limit of 5
+        for attempt in range(4):
+            wrong = _login_from(console, f"127.0.0.{address}", username, f"guess-{attempt}")
+            assert wrong.status_code == 401
+    fresh_address = _login_from(console, "127.0.0.9", username, password)
+    assert fresh_address.status_code == 429, "20 guesses at one name lock it wherever they come from"
+    assert _login_from(console, "127.0.0.2", colleague, colleague_password).status_code == 200
+
+
+def test_the_count_is_kept_in_the_database_for_every_console_process(
+        console: Console, store: ComplaintStore, new_agent: NewAgent) -> None:
+    username, password = new_agent("王芳")
+    assert _login_from(console, "127.0.0.10", username, "guess").status_code == 401
+    with store.engine.connect() as connection:
+        kept = connection.execute(sa.text("SELECT key, attempts FROM login_attempts")).all()
+    assert kept, "counted where every console process sees it"
+    assert not any(username in key or "127.0.0.10" in key for key, _ in kept), "no name or address in clear"
+    assert _login_from(console, "127.0.0.10", username, password).status_code == 200

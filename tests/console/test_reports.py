@@ -84,10 +84,17 @@ def test_the_api_answers_the_same_figures(seeded: None, console: Console, new_ag
                                                      "label": "情绪激动", "value": 0.3}
 
 
-def test_a_window_that_cannot_be_read_is_refused(browser_agent: AgentClient) -> None:
-    answer = browser_agent.http.get("/agent/reports?since=soon")
-    assert answer.status_code == 400 and "请求的格式不正确" in answer.text
-    assert browser_agent.get("reports?since=2020-02-01&until=2020-01-01").status_code == 400
+@pytest.mark.parametrize("window", ["since=soon", "since=2020-02-01&until=2020-01-01", "since=99999999d",
+                                    "since=99999999999999999999h", "since=0001-01-01",
+                                    "until=9999-12-31T23:59:59-23:59"])
+def test_a_window_that_cannot_be_read_is_refused_saying_what_works(browser_agent: AgentClient,
+                                                                   window: str) -> None:
+    page = browser_agent.http.get(f"/agent/reports?{window}")
+    assert page.status_code == 400 and "请写成 90d、12h、2026-01-31" in page.text
+    for path in (f"/agent/reports.csv?{window}", f"/agent/reports.png?{window}"):
+        assert browser_agent.http.get(path).status_code == 400
+    answer = browser_agent.get(f"reports?{window}")
+    assert answer.status_code == 400 and "请写成 90d、12h、2026-01-31" in answer.json()["error"]
 
 
 def test_reports_need_a_login(console: Console) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from pathlib import Path
 from typing import Iterator, Tuple
 
 import pytest
@@ -14,9 +15,9 @@ from bot.clock import utcnow
 from bot.handoff import NO_AGENT_JOB, Case, HandoffQueue, load_handoff_settings
 from bot.models import JobRow
 from bot.store import ComplaintStore
-from tests.auxil.agents import new_customer
+from tests.auxil.agents import AgentClient, new_customer
 from tests.auxil.browser import PageErrors
-from tests.auxil.stack import Stack
+from tests.auxil.stack import Stack, free_port, running_console
 
 THREAT_MESSAGE = "再不处理我就去12315投诉你们"
 HANDED_BACK = "接下来由我继续为您服务"  # utter_handed_back
@@ -94,6 +95,25 @@ def test_when_nobody_claims_in_time_the_consoles_worker_promises_a_callback(stac
     assert queued["overdue"] is True
     assert case.complaint.public_id in apology["text"]
     assert queued["callback_due_text"] in apology["text"], "the console shows the time promised"
+
+
+def test_resolved_while_rasa_was_unreachable_the_customer_is_told_once_it_is_back(
+        stack: Stack, tmp_path: Path) -> None:
+    sender = new_customer()
+    stack.say(sender, THREAT_MESSAGE)
+    case = _handed_off_case(stack, "rest", sender)
+    # A second console on the same database that cannot reach the Rasa server (no worker of its
+    # own); the stack's console, whose worker reaches it, plays the server coming back.
+    with running_console(tmp_path, f"http://127.0.0.1:{free_port()}", stack.token,
+                         {"DATABASE_URL": stack.database_url}, run_worker=False) as cut_off:
+        username, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+        cut_off.add_agent(username, password, "王芳")
+        agent = AgentClient.by_api(cut_off.url, username, password)
+        assert agent.post(f"cases/{case.id}/claim").status_code == 200
+        answer = agent.post(f"cases/{case.id}/resolve", {"remedy": "exchange", "resolution": "已为您换新耳机"})
+    assert answer.status_code == 200 and answer.json()["warning"], "the agent is told the customer was not"
+    notice = stack.wait_for_bot_event(sender, "status")
+    assert case.complaint.public_id in notice["text"] and "已为您换新耳机" in notice["text"]
 
 
 @pytest.fixture

@@ -180,7 +180,8 @@
     event.preventDefault();
     act(submitter($("resolve-form")),
       () => api("POST", `cases/${caseId}/resolve`, { remedy: $("remedy").value, resolution: $("resolution").value }),
-      () => notice("已标记为解决。需要时请再和客户确认，然后交还机器人。"));
+      (result) => notice(result.warning || "已标记为解决。需要时请再和客户确认，然后交还机器人。",
+                         result.warning ? "warning" : "ok"));
   });
 
   $("refund-form").addEventListener("submit", (event) => {
