@@ -133,9 +133,11 @@ def running_servers(workdir: Path, model: Path, project: Path = ROOT,
                       secrets.token_urlsafe(16))
     try:
         if start_actions:
-            servers.start("action server", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                            "--port", str(action_port)],
-                          workdir / "actions.log", cwd=project, env=env)
+            # Ours through its launcher (loopback only); `rasa init`'s binds to SANIC_HOST.
+            command = ([str(VENV_BIN / "python"), "-m", "actions"] if project == ROOT
+                       else [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions"])
+            servers.start("action server", [*command, "--port", str(action_port)], workdir / "actions.log",
+                          cwd=project, env={**env, "SANIC_HOST": "127.0.0.1"})
             wait_until_ready(f"{servers.action_url}/health", servers.processes, servers.logs)
         servers.start("Rasa server", [
             str(VENV_BIN / "rasa"), "run", "--enable-api",
