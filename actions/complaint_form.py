@@ -1,14 +1,22 @@
-"""Validation of the complaint form: keep the whole story, normalise what the customer gave."""
+"""Validation of the complaint form: take the customer's words as answers, keep the whole story,
+normalise what the customer gave.
+
+The answers in the customer's own words are `custom` mappings in domain.yml with the conditions of
+Rasa's `from_text` (`intent`, `not_intent`, `conditions`): Rasa leaves them alone and this action
+takes the text, so a message received while the action server is down is never written into the
+complaint unchecked (it was: an order number became the story, "换一个新的吧" the time).
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker_view import slot_before_latest_message
-from bot.complaints import CONTACT_HERE, REMEDIES, merge_description
+from actions.tracker_view import latest_intent, latest_text, slot_before_latest_message
+from bot.complaints import CATEGORIES, CONTACT_HERE, REMEDIES, merge_description
 from bot.extraction import find_entity, normalise_phone
 
 #: Fields whose change the customer should hear acknowledged ("已经帮您改过来了").
@@ -34,6 +42,14 @@ class ValidateComplaintForm(FormValidationAction):
                 break
         return events
 
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """The latest message as the answer of each form slot whose text mapping applies (the
+        first mapping that applies decides, as in Rasa: an entity Rasa took comes first)."""
+        text = latest_text(tracker)
+        return [SlotSet(slot, text) for slot in self.domain_slots(domain)
+                if text and _text_mapping_applies(domain["slots"][slot].get("mappings", []), tracker)]
+
     def validate_complaint_details(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         """Add what the customer says to the story instead of replacing it."""
@@ -47,11 +63,7 @@ class ValidateComplaintForm(FormValidationAction):
                                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         """The customer's words for when; an order number or phone given instead is not a time
         (its own slot takes it) and the question is asked again."""
-        text = _clean(value)
-        if text and not find_entity("date", text) and (
-                find_entity("order_number", text) or find_entity("phone", text)):
-            return {"incident_time": None}
-        return {"incident_time": text if _says_something(text) else None}
+        return {"incident_time": incident_time_answer(value)}
 
     def validate_order_number(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -70,14 +82,77 @@ class ValidateComplaintForm(FormValidationAction):
     def validate_contact_phone(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         """A phone number, or the conversation itself when the customer gives none."""
-        text = _clean(value) or ""
-        phone = find_entity("phone", text)
-        if phone:
-            return {"contact_phone": normalise_phone(phone)}
-        if sum(char.isdigit() for char in text) >= 7:
+        contact = contact_answer(value)
+        if contact is None:
             dispatcher.utter_message(response="utter_phone_invalid")
-            return {"contact_phone": None}
-        return {"contact_phone": CONTACT_HERE}
+        return {"contact_phone": contact}
+
+
+def incident_time_answer(value: Any) -> Optional[str]:
+    """The customer's words for when; None for nothing, or for an order number or phone given
+    instead (not a time: its own slot takes it, and the question is asked again)."""
+    text = _clean(value)
+    if text and not find_entity("date", text) and (
+            find_entity("order_number", text) or find_entity("phone", text)):
+        return None
+    return text if _says_something(text) else None
+
+
+def contact_answer(value: Any) -> Optional[str]:
+    """A normalised phone number; `CONTACT_HERE` when the customer gives none; None for a
+    mistyped number (too many or too few digits)."""
+    text = _clean(value) or ""
+    phone = find_entity("phone", text)
+    if phone:
+        return normalise_phone(phone)
+    return None if sum(char.isdigit() for char in text) >= 7 else CONTACT_HERE
+
+
+#: What a recorded field must look like: what validation makes of it.
+_VALID: Dict[str, Callable[[Any], bool]] = {
+    "complaint_details": lambda value: isinstance(value, str) and _says_something(value),
+    "complaint_category": lambda value: value in CATEGORIES,
+    "incident_time": lambda value: value is not None and incident_time_answer(value) == value,
+    "order_number": lambda value: value is not None and _clean(value) == value,
+    "desired_remedy": lambda value: value in REMEDIES,
+    "contact_phone": lambda value: value is not None and contact_answer(value) == value,
+}
+
+
+def unvalidated_fields(slots: Dict[Text, Any]) -> List[str]:
+    """The form's fields whose values are missing or not what validation makes of them (set
+    while the action server was down, or before answers were validated)."""
+    return [name for name, valid in _VALID.items() if not valid(slots.get(name))]
+
+
+def _text_mapping_applies(mappings: List[Dict[Text, Any]], tracker: Tracker) -> bool:
+    """Whether the first of `mappings` that fills the slot from the latest message is a text
+    (`custom`) mapping."""
+    intent = latest_intent(tracker)
+    entities = {e.get("entity") for e in (tracker.latest_message or {}).get("entities", [])}
+    for mapping in mappings:
+        if not _intent_is_desired(mapping, intent):
+            continue
+        if mapping.get("type") == "from_entity" and mapping.get("entity") in entities:
+            return False
+        if mapping.get("type") == "custom" and _conditions_hold(mapping, tracker):
+            return True
+    return False
+
+
+def _intent_is_desired(mapping: Dict[Text, Any], intent: Optional[str]) -> bool:
+    wanted, unwanted = (mapping.get(key) or [] for key in ("intent", "not_intent"))
+    wanted, unwanted = ([v] if isinstance(v, str) else v for v in (wanted, unwanted))
+    return (not wanted or intent in wanted) and intent not in unwanted
+
+
+def _conditions_hold(mapping: Dict[Text, Any], tracker: Tracker) -> bool:
+    """No conditions, or one whose loop is active and whose slot (if named) is requested."""
+    conditions = mapping.get("conditions") or []
+    return not conditions or any(
+        condition.get("active_loop") == tracker.active_loop_name
+        and condition.get("requested_slot") in (None, tracker.get_slot("requested_slot"))
+        for condition in conditions)
 
 
 def _says_something(text: Optional[str]) -> bool:

@@ -5,9 +5,10 @@ import asyncio
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.complaint_form import unvalidated_fields
 from actions.runtime import services
 from actions.tracker_view import customer_channel, customer_script, latest_intent
 from bot.intake import CollectedComplaint, record_complaint
@@ -57,6 +58,10 @@ class ActionSubmitComplaint(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        unchecked = unvalidated_fields(tracker.current_slot_values())
+        if unchecked:  # never record what the form did not validate: ask for it again
+            dispatcher.utter_message(response="utter_answer_not_recorded")
+            return [*(SlotSet(name, None) for name in unchecked), FollowupAction("complaint_form")]
         svc = services()
         collected = collected_complaint(tracker)
         recorded = await asyncio.to_thread(

@@ -100,42 +100,61 @@ class Servers:
     pids: Dict[str, int] = field(default_factory=dict)
     processes: List[subprocess.Popen] = field(default_factory=list)
     logs: List[Path] = field(default_factory=list)
+    commands: Dict[str, tuple] = field(default_factory=dict)
 
-    def start(self, name: str, command: List[str], log: Path, **popen: Any) -> subprocess.Popen:
+    def start(self, name: str, command: List[str], log: Path, append: bool = False, **popen: Any) -> subprocess.Popen:
         """Start a process called `name`, its output in `log`; it is stopped with the servers."""
-        process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, **popen)
+        process = subprocess.Popen(command, stdout=log.open("a" if append else "w"), stderr=subprocess.STDOUT, **popen)
         self.processes.append(process)
         self.logs.append(log)
         self.pids[name] = process.pid
+        self.commands[name] = (command, log, popen)
         return process
+
+    def stop(self, name: str) -> None:
+        """Stop the process called `name` (as when that server goes down)."""
+        index = next(i for i, process in enumerate(self.processes) if process.pid == self.pids[name])
+        process = self.processes.pop(index)
+        self.logs.pop(index)
+        stop([process])
+
+    def restart(self, name: str, ready_url: str) -> None:
+        """Start the process called `name` again as before; return once `ready_url` answers."""
+        command, log, popen = self.commands[name]
+        self.start(name, command, log, append=True, **popen)
+        wait_until_ready(ready_url, self.processes, self.logs)
 
 
 @contextmanager
 def running_servers(workdir: Path, model: Path, project: Path = ROOT,
                     endpoints: Optional[Mapping[str, Any]] = None, credentials: Optional[Path] = None,
                     env: Optional[Mapping[str, str]] = None, start_actions: bool = True,
-                    debug: bool = False) -> Iterator[Servers]:
+                    debug: bool = False, action_endpoint: Optional[Mapping[str, Any]] = None) -> Iterator[Servers]:
     """Start the action server (the `actions` package of `project`) and the Rasa server with
     `model`, both run from `project`; stop them (and whatever the caller added) on exit.
 
     `endpoints` defaults to the project's endpoints.yml; its action endpoint is pointed at the
-    new action server (with `start_actions=False`, at a port nothing listens on).
+    new action server (with `start_actions=False`, at a port nothing listens on), with the
+    settings of `action_endpoint` (e.g. another `url`, `timeout`).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     env = dict(env if env is not None else server_env({}))
     action_port, rasa_port = free_port(), free_port()
     config = dict(endpoints if endpoints is not None
                   else yaml.safe_load((project / "endpoints.yml").read_text(encoding="utf-8")) or {})
-    config["action_endpoint"] = {**(config.get("action_endpoint") or {}), "url": f"http://127.0.0.1:{action_port}/webhook"}
+    config["action_endpoint"] = {**(config.get("action_endpoint") or {}), "url": f"http://127.0.0.1:{action_port}/webhook",
+                                 **(action_endpoint or {})}
     endpoints_file = workdir / "endpoints.yml"
     endpoints_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     servers = Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
                       secrets.token_urlsafe(16))
     try:
         if start_actions:
-            servers.start("action server", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                            "--port", str(action_port)],
-                          workdir / "actions.log", cwd=project, env=env)
+            # Ours through its launcher (loopback only); `rasa init`'s binds to SANIC_HOST.
+            command = ([str(VENV_BIN / "python"), "-m", "actions"] if project == ROOT
+                       else [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions"])
+            servers.start("action server", [*command, "--port", str(action_port)], workdir / "actions.log",
+                          cwd=project, env={**env, "SANIC_HOST": "127.0.0.1"})
             wait_until_ready(f"{servers.action_url}/health", servers.processes, servers.logs)
         servers.start("Rasa server", [
             str(VENV_BIN / "rasa"), "run", "--enable-api",

@@ -315,6 +315,39 @@ def add_purge_personal_data_command(subparsers: argparse._SubParsersAction) -> N
     parser.set_defaults(run=_with_store(_purge_personal_data))
 
 
+def _unanswered(args: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
+    from bot.privacy import mask_personal_data
+    from bot.reports import parse_moment
+
+    try:
+        since = parse_moment(args.since, utcnow(), settings.tz)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    messages = store.unanswered(limit=args.limit, since=since)
+    for message in messages:
+        text = " ".join(mask_personal_data(message.text).split())
+        print("\t".join([message.created_at.astimezone(settings.tz).isoformat(timespec="seconds"),
+                         message.channel, message.sender_id, message.reason,
+                         text if len(text) <= 200 else text[:200] + "…"]))
+    print(f"{len(messages)} unanswered message(s) since {since.astimezone(settings.tz):%Y-%m-%d %H:%M}",
+          file=sys.stderr)
+    return 0
+
+
+def add_unanswered_command(subparsers: argparse._SubParsersAction) -> None:
+    """`unanswered`: the customer messages the assistant could not answer, for a colleague."""
+    parser = subparsers.add_parser(
+        "unanswered", help="list the customer messages the assistant could not answer",
+        description="Print the messages kept because the assistant could not answer them (the action "
+        "server was down, a turn failed, a body was unreadable), oldest first, one a line: time, "
+        "channel, sender, reason, text (personal data masked). Reads DATABASE_URL, COMPLAINT_TIMEZONE.")
+    parser.add_argument("--since", default="7d",
+                        help="90d, 12h, an ISO date (local midnight) or date and time (default 7d)")
+    parser.add_argument("--limit", type=int, default=500, help="at most this many (default 500)")
+    parser.set_defaults(run=_with_store(_unanswered))
+
+
 def _telegram_set_webhook(args: argparse.Namespace) -> int:
     from telegram.error import TelegramError
 
@@ -364,7 +397,7 @@ def add_telegram_command(subparsers: argparse._SubParsersAction) -> None:
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_migrate_command, add_console_command, add_worker_command, add_agent_command, add_report_command,
-    add_purge_personal_data_command, add_telegram_command,
+    add_purge_personal_data_command, add_telegram_command, add_unanswered_command,
 ]
 
 

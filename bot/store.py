@@ -345,12 +345,15 @@ class ComplaintStore:
             s.flush()
             return _unanswered(row)
 
-    def unanswered(self, limit: int = 100) -> list[Unanswered]:
-        """Messages not yet handled, oldest first."""
+    def unanswered(self, limit: int = 100, since: Optional[datetime] = None) -> list[Unanswered]:
+        """Messages not yet handled (received at or after `since`), oldest first."""
+        query = select(UnansweredMessage).where(UnansweredMessage.handled_at.is_(None))
+        if since is not None:
+            require_aware("since", since)
+            query = query.where(UnansweredMessage.created_at >= since)
         with self.session() as s:
             rows = s.execute(
-                select(UnansweredMessage).where(UnansweredMessage.handled_at.is_(None))
-                .order_by(UnansweredMessage.created_at, UnansweredMessage.id).limit(limit)
+                query.order_by(UnansweredMessage.created_at, UnansweredMessage.id).limit(limit)
             ).scalars()
             return [_unanswered(row) for row in rows]
 

@@ -28,8 +28,8 @@ ensure_demo_agent var/demo_agent_password
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-echo "==> Starting the action server (log: var/logs/actions.log)"
-rasa run actions --actions actions --port 5055 > var/logs/actions.log 2>&1 &
+echo "==> Starting the action server on 127.0.0.1:$ACTION_PORT (log: var/logs/actions.log)"
+python -m actions --port "$ACTION_PORT" > var/logs/actions.log 2>&1 &
 pids+=($!)
 echo "==> Starting the Rasa server (log: var/logs/rasa.log)"
 rasa run --enable-api --auth-token="$RASA_TOKEN" --jwt-secret="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$RASA_PORT" \

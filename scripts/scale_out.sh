@@ -92,7 +92,7 @@ trap stop EXIT
 
 for port in $ACTION_PORTS; do
   echo "==> Starting an action server on port $port (log: $LOG_DIR/actions-$port.log)"
-  rasa run actions --actions actions --port "$port" > "$LOG_DIR/actions-$port.log" 2>&1 &
+  python -m actions --port "$port" > "$LOG_DIR/actions-$port.log" 2>&1 &
   pids+=($!)
 done
 for port in $RASA_PORTS; do

@@ -5,6 +5,7 @@ from actions.policy import ActionAnswerPolicy
 from actions.progress import ActionCheckProgress
 from actions.readback import ActionReadBack, ActionResetField
 from actions.submission import ActionRecordAcceptance, ActionSubmitComplaint
+from bot.responses import load_responses
 from tests.auxil.conversation import make_tracker, run_action, slots_set
 
 COLLECTED = {
@@ -153,3 +154,16 @@ async def test_a_photo_sent_before_the_complaint_is_attached_to_it(fresh_service
     events, _ = await run_action(ActionSubmitComplaint(), tracker)
     [photo] = evidence.for_complaint(slots_set(events)["complaint_id"])
     assert photo.media_id == "photo-1"
+
+
+async def test_a_confirmed_complaint_with_an_unvalidated_answer_is_not_recorded_but_asked_again(fresh_services):
+    """While the action server was down Rasa once wrote raw messages into the form's slots: an
+    order number as the time. Such a complaint is not recorded; the form asks for that field."""
+    tracker = make_tracker([("对", "affirm", {})], sender_id="bob",
+                           slots={**COLLECTED, "incident_time": "订单号DD20261101001"})
+    events, [reply] = await run_action(ActionSubmitComplaint(), tracker)
+    assert slots_set(events) == {"incident_time": None}
+    assert {"event": "followup", "name": "complaint_form"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events]
+    assert reply["text"] in load_responses().variants("utter_answer_not_recorded")
+    assert fresh_services.store.for_customer("rest", "bob") == []

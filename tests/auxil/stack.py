@@ -11,15 +11,15 @@ import secrets
 import subprocess
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 import httpx
 
 from bench.servers import (
-    ROOT, VENV_BIN, assistant_endpoints, free_port, running_servers, server_env, stop, trained_model,
-    wait_until_ready)
+    ROOT, VENV_BIN, Servers, assistant_endpoints, free_port, running_servers, server_env, stop,
+    trained_model, wait_until_ready)
 from tests.auxil.agents import AgentClient
 
 __all__ = ["ROOT", "VENV_BIN", "Console", "Stack", "add_agent", "free_port", "running_console",
@@ -55,8 +55,23 @@ class Stack:
     database_url: str
     workdir: Path
     console: Optional[Console] = None
-    pids: Dict[str, int] = field(default_factory=dict)
-    """The process id of each server by name ("Rasa server", "action server")."""
+    servers: Optional[Servers] = None
+
+    @property
+    def pids(self) -> Dict[str, int]:
+        """The process id of each server by name ("Rasa server", "action server")."""
+        assert self.servers is not None
+        return self.servers.pids
+
+    def stop_actions(self) -> None:
+        """Stop the action server, as when it goes down."""
+        assert self.servers is not None
+        self.servers.stop("action server")
+
+    def restart_actions(self) -> None:
+        """Start the action server again, on the same port; return once it answers."""
+        assert self.servers is not None
+        self.servers.restart("action server", f"{self.action_url}/health")
 
     @property
     def console_url(self) -> str:
@@ -148,11 +163,12 @@ def running_console(workdir: Path, rasa_url: str, rasa_token: str = "",
 @contextmanager
 def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None,
                   extra_env: Optional[Mapping[str, str]] = None,
-                  start_actions: bool = True, start_console: bool = True) -> Iterator[Stack]:
+                  start_actions: bool = True, start_console: bool = True,
+                  action_endpoint: Optional[Mapping[str, Any]] = None) -> Iterator[Stack]:
     """Start the action server, the Rasa server and the agent console; stop them on exit.
 
     With `start_actions=False` the action endpoint points at a port nothing listens on,
-    as when the action server is down.
+    as when the action server is down; `action_endpoint` changes its settings (endpoints.yml).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'complaints.db'}"
@@ -160,8 +176,8 @@ def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None
     subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "migrate"], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
     with running_servers(workdir, model, endpoints=assistant_endpoints(workdir), credentials=credentials,
-                         env=env, start_actions=start_actions, debug=True) as servers:
+                         env=env, start_actions=start_actions, debug=True,
+                         action_endpoint=action_endpoint) as servers:
         console = (_start_console(workdir, {**env, "RASA_URL": servers.rasa_url, "RASA_TOKEN": servers.token},
                                   servers.processes, servers.logs) if start_console else None)
-        yield Stack(servers.rasa_url, servers.action_url, servers.token, database_url, workdir, console,
-                    servers.pids)
+        yield Stack(servers.rasa_url, servers.action_url, servers.token, database_url, workdir, console, servers)

@@ -327,3 +327,4 @@ def test_unanswered_messages_are_kept_until_handled_oldest_first(store: Complain
     pending = store.unanswered()
     assert [(m.sender_id, m.reason) for m in pending] == [("eve", "error"), ("dora", "no_reply")]
     assert pending[1].text == "我的快递还没到，电话13812345678" and pending[1].created_at == later
+    assert [m.sender_id for m in store.unanswered(since=later)] == ["dora"]

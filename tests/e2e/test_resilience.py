@@ -1,8 +1,12 @@
 """Bad input and broken parts: a polite answer every time, and nothing the customer wrote lost."""
 from __future__ import annotations
 
+import socket
 import uuid
 from pathlib import Path
+
+import httpx
+import pytest
 
 from bot.store import ComplaintStore
 from tests.auxil.stack import Stack, running_stack
@@ -40,3 +44,12 @@ def test_a_dead_action_server_gets_an_apology_and_the_message_is_kept(model: Pat
 
         traditional = _texts(stack.say(sender, "為什麼沒有人回覆我"))
         assert "抱歉" in traditional and "系統" in traditional
+
+
+def test_the_action_server_listens_on_loopback_only(stack: Stack):
+    """It has no authentication: nothing but the Rasa server on this machine may call it (the
+    whole of 127.0.0.0/8 is this machine; a server on every interface answers 127.0.0.2 too)."""
+    port = httpx.URL(stack.action_url).port
+    assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.2", port), timeout=10)

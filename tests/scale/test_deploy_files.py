@@ -41,3 +41,10 @@ def test_compose_runs_every_role_and_fills_every_endpoint_variable():
         assert "deploy/endpoints.scale.yml" in " ".join(services[name]["command"])
     assert _variables(DEPLOY / "nginx" / "balancer.conf.template") <= set(services["nginx"]["environment"])
     assert not (DEPLOY / ".env").exists(), "secrets stay out of the repository"
+
+
+def test_the_action_servers_are_reachable_only_inside_the_compose_network():
+    services = _yaml(DEPLOY / "docker-compose.yml")["services"]
+    for name in ("actions1", "actions2"):
+        assert "ports" not in services[name], f"{name} has no authentication: publish no port"
+        assert services[name]["command"][:3] == ["python", "-m", "actions"], name
