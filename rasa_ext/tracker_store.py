@@ -7,7 +7,10 @@ syncs, a third of a turn's time. Here the database uses write-ahead logging with
 the database stays consistent after a crash (a power cut may lose the last turns of
 conversations, never the complaints, which live in the complaint store), and connections are
 kept open between turns. Other databases (PostgreSQL in production) get the same tables and
-queries as with Rasa's own `SQLTrackerStore`, plus the snapshot table below.
+queries as with Rasa's own `SQLTrackerStore`, plus the snapshot table below. Rasa's store exits
+the process on any ValueError in a database session, taking it for a missing PostgreSQL schema;
+here only a missing schema does, and a value the database refuses (SQLite: a lone surrogate,
+PostgreSQL: NUL) fails just its request, as `TrackerDataError`.
 
 Compaction. Rasa rebuilds the whole conversation session every turn (deserialises and replays
 every event, the policies replay it again for their states, the action server receives it
@@ -35,6 +38,7 @@ complaint comes from the kept part.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -48,7 +52,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.events import (ActionExecuted, ConversationPaused, Event, FollowupAction,
                                      SessionStarted, SlotSet, UserUttered, deserialise_events)
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.private_files import private_sqlite_file
@@ -101,6 +105,10 @@ def state_events(tracker: DialogueStateTracker, timestamp: float) -> List[Event]
     return events
 
 
+class TrackerDataError(RuntimeError):
+    """A value the database cannot store or read (e.g. a lone surrogate in a sender id)."""
+
+
 class TunedSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` with write-ahead logging on SQLite and compacted long sessions;
     configured in endpoints.yml as `type: rasa_ext.tracker_store.TunedSQLTrackerStore` with the
@@ -145,6 +153,18 @@ class TunedSQLTrackerStore(SQLTrackerStore):
         self._session_events_query = after.where(
             events.c.timestamp >= sa.bindparam("session_start")).order_by(events.c.id)
         self._insert_events = events.insert()
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        """Rasa's session scope, which exits the process on any ValueError raised in it, taking
+        it for its check that a configured PostgreSQL schema exists; that check still exits, a
+        ValueError of the work in the scope (a value the database cannot take) is raised as a
+        `TrackerDataError` instead."""
+        with super().session_scope() as session:
+            try:
+                yield session
+            except ValueError as error:
+                raise TrackerDataError(str(error)) from error
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, compacted to at most about `max_events` stored events."""
