@@ -162,6 +162,20 @@ async def test_action_server_calls_reuse_one_connection_and_send_utf8_json(unuse
         await runner.cleanup()
 
 
+async def test_an_action_call_carrying_a_lone_surrogate_reaches_the_action_server(unused_tcp_port: int) -> None:
+    """Text Rasa accepted may hold a lone surrogate (stored before the channels repaired it, or
+    sent through the HTTP API): UTF-8 cannot carry it, so that body goes out `\\u`-escaped."""
+    bodies: list = []
+    runner, _ = await _action_server(unused_tcp_port, [], bodies)
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{unused_tcp_port}/webhook")
+        call = {"next_action": "action_empathize", "tracker": {"latest_message": {"text": "太慢了\ud800"}}}
+        assert await endpoint.request(json=call) == {"events": [], "responses": []}
+        assert json.loads(bodies[0]) == call
+    finally:
+        await runner.cleanup()
+
+
 def _tracker_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> TunedSQLTrackerStore:
     if kind == "sqlite":
         return TunedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
