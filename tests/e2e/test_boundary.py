@@ -1,11 +1,12 @@
 """What a message may carry into the assistant (channels/boundary.py), against the real Rasa
-server: text no database can store is repaired, and a sender id that names no conversation is
-refused with a 400. Each time the server goes on answering, and the conversation goes on with
-its custom actions."""
+server: text no database can store is repaired, a sender id that names no conversation is
+refused with a 400, and a huge message is stored once and capped. Each time the server goes on
+answering, and the conversation goes on with its custom actions."""
 from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import uuid
 from typing import Any, Dict, List
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 import socketio
 
+from bot.datafiles import load_yaml, repo_path
 from bot.store import ComplaintStore
 from tests.auxil.stack import Stack
 
@@ -131,3 +133,39 @@ async def test_a_lone_surrogate_in_a_web_chat_message_is_repaired_and_the_conver
     assert len(answers) >= 2
     assert _user_texts(stack, session_id)[0] == "我买的蓝牙耳机\ufffd才用了三天左耳就没声音了"
     await asyncio.to_thread(_assert_the_complaint_goes_on, stack, session_id)
+
+
+def _stored_bytes(stack: Stack, sender: str) -> int:
+    with sqlite3.connect(stack.workdir / "tracker.db") as db:
+        return db.execute("SELECT COALESCE(SUM(LENGTH(CAST(data AS BLOB))), 0) FROM events WHERE sender_id = ?",
+                          (sender,)).fetchone()[0]
+
+
+def _stored_copies(stack: Stack, sender: str, text: str) -> int:
+    with sqlite3.connect(stack.workdir / "tracker.db") as db:
+        rows = [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))]
+    return sum(row.count(text) for row in rows)
+
+
+def test_a_long_message_is_stored_once_and_retrievable_whole(stack: Stack):
+    sender = _sender("long")
+    story = "洗衣机用了一周就漏水，" * 3000 + "END-OF-STORY"  # 30 000 characters: over the handled part, under the cap
+    stack.say(sender, story)
+    assert _stored_copies(stack, sender, "END-OF-STORY") == 1, "the whole text is stored once"
+    user = [event for event in stack.tracker(sender)["events"] if event["event"] == "user"][-1]
+    assert user["metadata"]["full_text"] == story
+    _assert_the_complaint_goes_on(stack, sender)
+
+
+def test_a_10_mb_message_stores_a_bounded_size(stack: Stack):
+    cap = load_yaml(repo_path("config/channels.yml"))["max_kept_message_chars"]
+    sender = _sender("huge")
+    story = "冰箱不制冷，" + "食物全坏了。" * (10_000_000 // 18)  # 10 MB of UTF-8
+    body = json.dumps({"sender": sender, "message": story}, ensure_ascii=False).encode()
+    response = _post(stack, body)
+    assert response.status_code == 200 and response.json(), "the customer is answered"
+    # one copy of the kept text is 6 bytes a character (JSON's \\u escapes); the size was 4 copies of it all
+    assert _stored_bytes(stack, sender) < 2 * 6 * cap, "one capped copy"
+    user = [event for event in stack.tracker(sender)["events"] if event["event"] == "user"][-1]
+    assert user["metadata"]["full_text"] == story[:cap]
+    assert stack.say(sender, "你好"), "the conversation goes on"
