@@ -1,6 +1,8 @@
 """Every customer message gets an answer, and nothing a customer writes is lost.
 
 Each channel hands its messages to Rasa through `guarded(on_new_message, channel)`:
+- what a message may carry is checked first (`channels.boundary`): text repaired, a bad sender
+  id refused, a huge message capped;
 - a message longer than the configured limit is handled by its first part; the customer is told,
   and the full text travels in the message metadata into the tracker;
 - a message whose custom actions failed (the action server is down or broken), or that got no
@@ -21,6 +23,7 @@ from sanic import Sanic
 
 from bot.datafiles import load_yaml, repo_path
 from bot.store import shared_store
+from channels.boundary import FULL_TEXT_KEY, admit
 
 logger = logging.getLogger(__name__)
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
@@ -94,11 +97,13 @@ def guarded(on_new_message: MessageHandler, channel: str) -> MessageHandler:
     """Wrap a channel's message handler with the guarantees above."""
 
     async def handle(message: UserMessage) -> None:
+        if not admit(message, channel):
+            return
         limit = max_message_chars()
         text = message.text or ""
         if len(text) > limit:
             message.text = text[:limit]
-            message.metadata = {**(message.metadata or {}), "full_text": text}
+            message.metadata = {**(message.metadata or {}), FULL_TEXT_KEY: text}
             await _say("utter_message_too_long", message, message.output_channel, max_chars=limit)
         watched = _WatchedOutput(message.output_channel)
         message.output_channel = watched

@@ -24,13 +24,16 @@ doing more work than needed on every call:
   library's `json`. Here each event loop keeps one client session per endpoint settings, its
   connections reused (and closed after 4 idle seconds, before Sanic's 5-second keep-alive
   timeout could close one under a request), and bodies are encoded with `ujson` (one of
-  Rasa's own requirements), about four times as fast, UTF-8 instead of `\\u` escapes.
+  Rasa's own requirements), about four times as fast, UTF-8 instead of `\\u` escapes (except
+  for a body holding a lone surrogate, which UTF-8 cannot carry: escaped as the standard
+  library's `json` does).
 - `RulePolicy._get_possible_keys` (several times a prediction) compares every rule with every
   state of the conversation, back to its start, though a rule of n turns is decided by the last
   n states. Here the comparison stops once the remaining rules are all decided.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Set, Text, Tuple, Type
 
@@ -134,6 +137,8 @@ def _get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[
     return possible_keys
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 #: Client sessions by the endpoint settings they carry.
 _clients: Registry = {}
 
@@ -170,7 +175,10 @@ def _session(self: EndpointConfig) -> _KeptSession:
 
 
 def _ujson_dumps(value: Any) -> str:
-    return ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
+    text = ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
+    if _SURROGATE.search(text):  # a lone surrogate Rasa accepted: UTF-8 cannot carry it unescaped
+        return ujson.dumps(value, ensure_ascii=True, escape_forward_slashes=False)
+    return text
 
 
 def install_hot_path_fixes() -> None:

@@ -7,7 +7,14 @@ syncs, a third of a turn's time. Here the database uses write-ahead logging with
 the database stays consistent after a crash (a power cut may lose the last turns of
 conversations, never the complaints, which live in the complaint store), and connections are
 kept open between turns. Other databases (PostgreSQL in production) get the same tables and
-queries as with Rasa's own `SQLTrackerStore`, plus the snapshot table below.
+queries as with Rasa's own `SQLTrackerStore`, plus the snapshot table below. Rasa's store exits
+the process on any ValueError in a database session, taking it for a missing PostgreSQL schema;
+here only a missing schema does, and a value the database refuses (SQLite: a lone surrogate,
+PostgreSQL: NUL) fails just its request, as `TrackerDataError`.
+Rows leave out Rasa's copies of a message's metadata (a user event's `parse_data` repeats it;
+the `session_started_metadata` slot, set at a session's first message, repeats it too: stored
+without a long message's whole text), so that text is stored once, in its user event: a 10 MB
+message was four copies.
 
 Compaction. Rasa rebuilds the whole conversation session every turn (deserialises and replays
 every event, the policies replay it again for their states, the action server receives it
@@ -35,6 +42,7 @@ complaint comes from the kept part.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -44,15 +52,17 @@ from typing import Any, Dict, Iterator, List, Optional, Set, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.events import (ActionExecuted, ConversationPaused, Event, FollowupAction,
                                      SessionStarted, SlotSet, UserUttered, deserialise_events)
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.private_files import private_sqlite_file
 from bot.script import SCRIPT_SLOT, messages_script
+from channels.boundary import FULL_TEXT_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +87,23 @@ def _write_ahead_logging(dbapi_connection: sqlite3.Connection, _record: Any) -> 
     cursor.close()
 
 
+def _stored_once(data: Dict[str, Any]) -> Dict[str, Any]:
+    """An event's data without Rasa's copies of a message's metadata: a user event's
+    `parse_data` repeats its metadata, and the `session_started_metadata` slot repeats the
+    whole text of a long message (`FULL_TEXT_KEY`), which is stored once, in the user event."""
+    if data.get("event") == UserUttered.type_name and "metadata" in data.get("parse_data", {}):
+        return {**data, "parse_data": {key: value for key, value in data["parse_data"].items()
+                                       if key != "metadata"}}
+    if (data.get("event") == SlotSet.type_name and data.get("name") == SESSION_START_METADATA_SLOT
+            and isinstance(data.get("value"), dict) and FULL_TEXT_KEY in data["value"]):
+        return {**data, "value": {key: value for key, value in data["value"].items() if key != FULL_TEXT_KEY}}
+    return data
+
+
 def _event_row(sender_id: Text, event: Event) -> Dict[str, Any]:
-    """The `events` row of `event`, as Rasa's `SQLTrackerStore.save` writes it."""
-    data = event.as_dict()
+    """The `events` row of `event`, as Rasa's `SQLTrackerStore.save` writes it, each part of a
+    message stored once."""
+    data = _stored_once(event.as_dict())
     return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
             "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
             "action_name": data.get("name"), "data": json.dumps(data)}
@@ -99,6 +123,10 @@ def state_events(tracker: DialogueStateTracker, timestamp: float) -> List[Event]
     if tracker.followup_action:
         events.append(FollowupAction(tracker.followup_action, timestamp=timestamp))
     return events
+
+
+class TrackerDataError(RuntimeError):
+    """A value the database cannot store or read (e.g. a lone surrogate in a sender id)."""
 
 
 class TunedSQLTrackerStore(SQLTrackerStore):
@@ -145,6 +173,18 @@ class TunedSQLTrackerStore(SQLTrackerStore):
         self._session_events_query = after.where(
             events.c.timestamp >= sa.bindparam("session_start")).order_by(events.c.id)
         self._insert_events = events.insert()
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        """Rasa's session scope, which exits the process on any ValueError raised in it, taking
+        it for its check that a configured PostgreSQL schema exists; that check still exits, a
+        ValueError of the work in the scope (a value the database cannot take) is raised as a
+        `TrackerDataError` instead."""
+        with super().session_scope() as session:
+            try:
+                yield session
+            except ValueError as error:
+                raise TrackerDataError(str(error)) from error
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session, compacted to at most about `max_events` stored events."""

@@ -10,6 +10,7 @@ import os
 import random
 import sqlite3
 from pathlib import Path
+from typing import Tuple
 
 import pytest
 from aiohttp import web
@@ -24,9 +25,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.engine import make_url
 
 # Importing anything from rasa_ext installs the extensions, as the Rasa server's NLG import does.
-from rasa_ext.tracker_store import TunedSQLTrackerStore
+from rasa_ext.tracker_store import TrackerDataError, TunedSQLTrackerStore
 from tests.auxil.stack import trained_model
 
 DOMAIN = Domain.from_yaml("""
@@ -123,11 +125,9 @@ def test_a_loaded_model_is_kept_out_of_full_garbage_collections() -> None:
         gc.unfreeze()
 
 
-async def test_action_server_calls_reuse_one_connection_and_send_utf8_json(unused_tcp_port: int) -> None:
-    """Rasa opened a new connection for every action call; the kept session reuses one, and
-    still gets through after the server dropped it."""
-    peers, bodies = [], []
-
+async def _action_server(port: int, peers: list, bodies: list) -> Tuple[web.AppRunner, web.TCPSite]:
+    """A stand-in action server on `port` answering every call with no events; notes each
+    call's peer address and body."""
     async def webhook(request: web.Request) -> web.Response:
         peers.append(request.transport.get_extra_info("peername"))
         bodies.append(await request.read())
@@ -137,8 +137,16 @@ async def test_action_server_calls_reuse_one_connection_and_send_utf8_json(unuse
     app.router.add_post("/webhook", webhook)
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", unused_tcp_port)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
+    return runner, site
+
+
+async def test_action_server_calls_reuse_one_connection_and_send_utf8_json(unused_tcp_port: int) -> None:
+    """Rasa opened a new connection for every action call; the kept session reuses one, and
+    still gets through after the server dropped it."""
+    peers, bodies = [], []
+    runner, site = await _action_server(unused_tcp_port, peers, bodies)
     try:
         endpoint = EndpointConfig(f"http://127.0.0.1:{unused_tcp_port}/webhook")
         for _ in range(3):
@@ -152,3 +160,46 @@ async def test_action_server_calls_reuse_one_connection_and_send_utf8_json(unuse
         assert await endpoint.request(json={"next_action": "action_empathize"}) is not None
     finally:
         await runner.cleanup()
+
+
+async def test_an_action_call_carrying_a_lone_surrogate_reaches_the_action_server(unused_tcp_port: int) -> None:
+    """Text Rasa accepted may hold a lone surrogate (stored before the channels repaired it, or
+    sent through the HTTP API): UTF-8 cannot carry it, so that body goes out `\\u`-escaped."""
+    bodies: list = []
+    runner, _ = await _action_server(unused_tcp_port, [], bodies)
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{unused_tcp_port}/webhook")
+        call = {"next_action": "action_empathize", "tracker": {"latest_message": {"text": "太慢了\ud800"}}}
+        assert await endpoint.request(json=call) == {"events": [], "responses": []}
+        assert json.loads(bodies[0]) == call
+    finally:
+        await runner.cleanup()
+
+
+def _tracker_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> TunedSQLTrackerStore:
+    if kind == "sqlite":
+        return TunedSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    url = make_url(request.getfixturevalue("postgres_database_url"))
+    return TunedSQLTrackerStore(DOMAIN, dialect="postgresql", host=url.host, port=url.port,
+                                db=url.database, username=url.username, password=url.password)
+
+
+@pytest.mark.parametrize("kind, unstorable", [("sqlite", "\ud800"), ("postgresql", "a\x00b")])
+async def test_a_value_the_database_cannot_take_fails_one_save_and_the_process_goes_on(
+        kind: str, unstorable: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Rasa's SQL store took any ValueError for a missing PostgreSQL schema and exited the
+    process; a value the database refuses (SQLite: a lone surrogate, PostgreSQL: NUL) now fails
+    only its own save."""
+    store = _tracker_store(kind, tmp_path, request)
+    with pytest.raises(TrackerDataError):
+        await store.save(DialogueStateTracker.from_events(unstorable, [UserUttered("你好")]))
+    await store.save(DialogueStateTracker.from_events("customer-1", [UserUttered("我的耳机坏了")]))
+    assert (await store.retrieve("customer-1")).latest_message.text == "我的耳机坏了"
+
+
+async def test_a_missing_postgresql_schema_still_stops_the_server(
+        tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _tracker_store("postgresql", tmp_path, request)
+    monkeypatch.setenv("POSTGRESQL_SCHEMA", "no_such_schema")
+    with pytest.raises(SystemExit):
+        await store.save(DialogueStateTracker.from_events("customer-1", [UserUttered("你好")]))
