@@ -102,7 +102,9 @@ class TelegramInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             given = request.headers.get(SECRET_HEADER, "")
-            if not secrets.compare_digest(given.encode(), self.settings.secret_token.encode()):
+            # A header that is not UTF-8 arrives with surrogate escapes: compared as bytes, refused.
+            if not secrets.compare_digest(given.encode("utf-8", "surrogateescape"),
+                                          self.settings.secret_token.encode()):
                 logger.warning("tg: update refused (403): wrong or missing %s", SECRET_HEADER)
                 return response.text("forbidden", status=403)
             body = request.body.decode("utf-8", errors="replace")

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 from urllib.parse import parse_qsl
 
 import httpx
@@ -228,7 +228,7 @@ class Webhook:
     url: str
     secret: str = SECRET
 
-    def post(self, update: Any, secret: Optional[str] = None, timeout: float = 60) -> httpx.Response:
+    def post(self, update: Any, secret: Union[str, bytes, None] = None, timeout: float = 60) -> httpx.Response:
         body = update if isinstance(update, (str, bytes)) else json.dumps(update, ensure_ascii=False)
         return httpx.post(self.url, content=body, timeout=timeout, headers={
             "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret or self.secret})

@@ -135,6 +135,7 @@ def test_forged_and_malformed_requests_reach_nothing(stack: Stack, webhook: Webh
     customer = Customer()
     assert webhook.post(customer.update(text="我要投诉"), secret="forged-secret").status_code == 403
     assert webhook.post(customer.update(text="我要投诉"), secret=webhook.secret[:-1]).status_code == 403
+    assert webhook.post(customer.update(text="我要投诉"), secret=b"\xed\xa0\x80\xff").status_code == 403
     assert _user_texts(stack, customer.chat_id) == []
 
     broken = '{"update_id": 1, "message": {"text": "耳机坏了，电话13812345678"'
