@@ -1,5 +1,5 @@
 # Designer and developer shortcuts. `make run` and `make test` are all most people need.
-.PHONY: run test setup train validate nlu-eval test-stories bench shell lock clean
+.PHONY: fuzz run test setup train validate nlu-eval test-stories bench shell lock clean
 SHELL := /bin/bash
 ENV = . scripts/env.sh &&
 
@@ -23,6 +23,9 @@ nlu-eval:       ## cross-validated intent macro-F1 (a few minutes)
 
 test-stories:   ## the end-to-end test stories in tests/stories
 	$(ENV) rasa test core --model "$$(python scripts/train_if_changed.py)" --stories tests/stories --fail-on-prediction-errors
+
+fuzz:           ## the endpoint fuzz test at length (FUZZ_EXAMPLES cases per endpoint, default 5000)
+	bash scripts/setup.sh --test && $(ENV) FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} python -m pytest tests/security/test_fuzz.py
 
 bench:          ## benchmark against stock Rasa and a bare endpoint (BENCH="--quick" for a smoke run)
 	bash scripts/setup.sh && $(ENV) python bench/harness.py $(BENCH)
