@@ -1,17 +1,73 @@
-"""The REST channel (`/webhooks/rest/webhook`), with the guarantees of `channels.guard`."""
+"""The REST channel (`/webhooks/rest/webhook`), with the guarantees of `channels.guard`.
+
+It is for trying the assistant out, so it never reaches another channel's customers and is
+closed to the world unless a token opens it:
+- the sender id is `rest:<sender>` (`bot.identity`), and `input_channel` is always `rest`,
+  whatever the request says;
+- with a token (credentials.yml `token:`, else `REST_CHANNEL_TOKEN`) a request must carry
+  `Authorization: Bearer <token>`, else 401; without one, only requests from this machine
+  (a loopback address) are taken, others get 403.
+The production layout (deploy/) has no REST channel; the scale-out script sets a token.
+"""
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+import ipaddress
+import os
+import secrets
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
+from bot.identity import sender_id
 from channels.guard import guarded
+
+TOKEN_VARIABLE = "REST_CHANNEL_TOKEN"
 
 
 class RestInput(RasaRestInput):
     """Rasa's REST channel; every message gets an answer, none is lost."""
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]],
+                         environ: Mapping[str, str] = os.environ) -> InputChannel:
+        """The channel with the token of credentials.yml, else of `REST_CHANNEL_TOKEN` (or none)."""
+        return cls((credentials or {}).get("token") or environ.get(TOKEN_VARIABLE) or None)
+
+    def __init__(self, token: Optional[str] = None) -> None:
+        self.token = token
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        sender = req.json.get("sender")
+        return sender_id(self.name(), "default" if sender is None else str(sender))
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(guarded(on_new_message, self.name()))
+        webhook = super().blueprint(guarded(on_new_message, self.name()))
+        webhook.middleware("request")(self._refuse_unauthorised)
+        return webhook
+
+    async def _refuse_unauthorised(self, request: Request) -> Optional[HTTPResponse]:
+        """401 without the token, when there is one; 403 from another machine, when there is none."""
+        if self.token is not None:
+            given = request.headers.get("Authorization", "")
+            if not secrets.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
+                return response.json({"error": "The REST channel needs 'Authorization: Bearer <token>' "
+                                               f"with the token of {TOKEN_VARIABLE}."}, status=401)
+        elif not _is_loopback(request.ip):
+            return response.json({"error": "The REST channel answers only this machine: set "
+                                           f"{TOKEN_VARIABLE} to open it to others, with that token."},
+                                 status=403)
+        return None
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:  # a Unix socket or no address at all
+        return False
