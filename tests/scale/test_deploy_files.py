@@ -41,3 +41,22 @@ def test_compose_runs_every_role_and_fills_every_endpoint_variable():
         assert "deploy/endpoints.scale.yml" in " ".join(services[name]["command"])
     assert _variables(DEPLOY / "nginx" / "balancer.conf.template") <= set(services["nginx"]["environment"])
     assert not (DEPLOY / ".env").exists(), "secrets stay out of the repository"
+
+
+def _commented_channels(path):
+    """The channels' entries commented out (WeChat, Telegram), line by line."""
+    return {line for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("#   ") or line.startswith("# channels.")}
+
+
+def test_production_has_no_rest_channel_and_otherwise_the_default_channels():
+    default, production = _yaml(ROOT / "credentials.yml"), _yaml(DEPLOY / "credentials.yml")
+    assert "channels.rest.RestInput" in default and "channels.rest.RestInput" not in production
+    assert production == {name: entry for name, entry in default.items() if name != "channels.rest.RestInput"}
+    assert _commented_channels(ROOT / "credentials.yml") == _commented_channels(DEPLOY / "credentials.yml")
+    services = _yaml(DEPLOY / "docker-compose.yml")["services"]
+    for name in ("rasa1", "rasa2"):
+        assert "--credentials deploy/credentials.yml" in " ".join(services[name]["command"]), name
+        assert "WEBCHAT_SESSION_SECRET" in services[name]["environment"], "one secret signs every server's sessions"
+        assert "REST_CHANNEL_TOKEN" not in services[name]["environment"]
+    assert "migrate-sender-ids" in " ".join(services["migrate"]["command"])
