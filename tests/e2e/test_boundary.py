@@ -8,7 +8,7 @@ import asyncio
 import json
 import sqlite3
 import uuid
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import httpx
 import pytest
@@ -42,10 +42,18 @@ def _user_texts(stack: Stack, sender: str) -> List[str]:
     return [event["text"] for event in stack.tracker(sender)["events"] if event["event"] == "user"]
 
 
+#: The complaint goes on after the message under test: the form's custom actions fill the slots.
+GOING_ON = ["订单号DD20261120031", "换一个新的吧"]
+
+
 def _assert_the_complaint_goes_on(stack: Stack, sender: str) -> None:
-    """The next messages are answered, with the form's custom actions (validation, slots)."""
-    stack.say(sender, "订单号DD20261120031")
-    stack.say(sender, "换一个新的吧")
+    """The next messages (REST) are answered, with the form's custom actions (validation, slots)."""
+    for message in GOING_ON:
+        stack.say(sender, message)
+    _assert_the_form_was_filled(stack, sender)
+
+
+def _assert_the_form_was_filled(stack: Stack, sender: str) -> None:
     slots = stack.tracker(sender)["slots"]
     assert slots["order_number"] == "DD20261120031" and slots["desired_remedy"] == "exchange", slots
     assert [m for m in ComplaintStore(stack.database_url).unanswered() if m.sender_id == sender] == []
@@ -102,48 +110,49 @@ def test_rest_metadata_with_lone_surrogates_is_repaired(stack: Stack):
     assert user["metadata"]["note"] == "\ufffd" and user["metadata"]["\ufffd"] == ["\ufffd", 1, None]
 
 
-async def _webchat_conversation(stack: Stack, session_id: str, messages: List[str]) -> List[Dict[str, Any]]:
+async def _webchat_conversation(stack: Stack, messages: List[str]) -> Tuple[str, List[Dict[str, Any]]]:
     """Send `messages` as the web chat page does (Socket.IO), each after the previous answer;
-    the bot messages received."""
+    the conversation's sender id (issued by the server) and the bot messages received."""
     received: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
     confirmed = asyncio.Event()
+    tokens: List[str] = []
     page = socketio.AsyncClient()
     page.on("bot_uttered", received.put_nowait)
-    page.on("session_confirm", lambda _: confirmed.set())
+    page.on("session_confirm", lambda token: (tokens.append(token), confirmed.set()))
     await page.connect(stack.rasa_url, transports=["polling"])  # engineio's websocket client needs a newer aiohttp than Rasa pins
     answers: List[Dict[str, Any]] = []
     try:
-        await page.emit("session_request", {"session_id": session_id})
+        await page.emit("session_request", {})
         await asyncio.wait_for(confirmed.wait(), 30)
         for message in messages:
-            await page.emit("user_uttered", {"message": message, "session_id": session_id})
+            await page.emit("user_uttered", {"message": message, "session_id": tokens[0]})
             answers.append(await asyncio.wait_for(received.get(), 60))
             await asyncio.sleep(1)  # the rest of this turn's replies
             while not received.empty():
                 answers.append(received.get_nowait())
     finally:
         await page.disconnect()
-    return answers
+    return tokens[0].rsplit(".", 1)[0], answers
 
 
 async def test_a_lone_surrogate_in_a_web_chat_message_is_repaired_and_the_conversation_goes_on(stack: Stack):
-    session_id = f"surrogate{uuid.uuid4().hex[:12]}"
-    answers = await _webchat_conversation(
-        stack, session_id, [f"我买的蓝牙耳机{SURROGATE}才用了三天左耳就没声音了", "上周五收到的"])
-    assert len(answers) >= 2
+    session_id, answers = await _webchat_conversation(
+        stack, [f"我买的蓝牙耳机{SURROGATE}才用了三天左耳就没声音了", "上周五收到的", *GOING_ON])
+    assert len(answers) >= 4
     assert _user_texts(stack, session_id)[0] == "我买的蓝牙耳机\ufffd才用了三天左耳就没声音了"
-    await asyncio.to_thread(_assert_the_complaint_goes_on, stack, session_id)
+    await asyncio.to_thread(_assert_the_form_was_filled, stack, session_id)
 
 
 def _stored_bytes(stack: Stack, sender: str) -> int:
     with sqlite3.connect(stack.workdir / "tracker.db") as db:
         return db.execute("SELECT COALESCE(SUM(LENGTH(CAST(data AS BLOB))), 0) FROM events WHERE sender_id = ?",
-                          (sender,)).fetchone()[0]
+                          (stack.conversation(sender),)).fetchone()[0]
 
 
 def _stored_copies(stack: Stack, sender: str, text: str) -> int:
     with sqlite3.connect(stack.workdir / "tracker.db") as db:
-        rows = [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,))]
+        rows = [row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?",
+                                             (stack.conversation(sender),))]
     return sum(row.count(text) for row in rows)
 
 

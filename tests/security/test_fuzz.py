@@ -68,6 +68,12 @@ raw_bodies = st.one_of(st.binary(max_size=600), st.sampled_from([
     b'{"sender": 1e999999, "message": "x"}', b"null", b"[]", b'"just a string"']))
 
 
+def _query(params: Dict[str, str]) -> Dict[str, str]:
+    """Query parameters an HTTP client can send: valid UTF-8, of a length URLs allow."""
+    return {key: value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")[:1000]
+            for key, value in params.items()}
+
+
 def _assert_not_server_error(response: httpx.Response, what: str) -> None:
     assert response.status_code < 500, (what, response.status_code, response.text[:300])
 
@@ -281,8 +287,7 @@ def test_wechat_in_safe_mode_survives_hostile_deliveries(stack: Stack) -> None:
         @fuzz
         @given(query_params, wechat_bodies, wechat_fields, st.booleans())
         def case(params: Dict[str, str], body: bytes, fields: Dict[str, str], mostly_real: bool) -> None:
-            checked = {key: value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-                       for key, value in params.items()}
+            checked = _query(params)
             _assert_not_server_error(http.post(url, params=checked, content=body), "WeChat, unsigned")
             _assert_not_server_error(http.get(url, params=checked), "WeChat check, unsigned")
             inner = _xml(_a_real_message(fields, openid()) if mostly_real else fields)
@@ -379,8 +384,7 @@ def test_the_agent_console_survives_hostile_requests(stack: Stack) -> None:
         def case(route: Any, case_id: Any, query: Dict[str, str], body: bytes, logged_in: bool) -> None:
             method, path = route
             client = http if logged_in and path != "logout" else anonymous
-            params = {key: value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")[:1000]
-                      for key, value in query.items()}
+            params = _query(query)
             response = client.request(method, "/agent/api/" + path.format(id=case_id), params=params,
                                       content=body if method == "POST" else None,
                                       headers={"Content-Type": "application/json"})
