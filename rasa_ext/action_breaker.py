@@ -126,7 +126,3 @@ async def _run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, 
     breaker.record_success()
     return events
 
-
-def install_action_breaker() -> None:
-    """Time-limit and circuit-break `RemoteAction.run` for the whole process (idempotent)."""
-    RemoteAction.run = _run  # type: ignore[assignment]

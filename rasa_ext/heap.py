@@ -26,7 +26,3 @@ def _load_model(self: Agent, *args: Any, **kwargs: Any) -> None:
     gc.freeze()
     logger.info("Model loaded; %d objects moved out of the garbage collector's way.", gc.get_freeze_count())
 
-
-def install_model_freezing() -> None:
-    """Freeze each model Rasa loads in this process (idempotent)."""
-    Agent.load_model = _load_model  # type: ignore[assignment]

@@ -99,6 +99,7 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
         raise e
 
 
+@staticmethod
 def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
     if type_name not in _events_by_type:
         _events_by_type.update((cls.type_name, cls) for cls in reversed(all_subclasses(Event)))
@@ -180,11 +181,3 @@ def _ujson_dumps(value: Any) -> str:
         return ujson.dumps(value, ensure_ascii=True, escape_forward_slashes=False)
     return text
 
-
-def install_hot_path_fixes() -> None:
-    """Replace the five hot paths for the whole process (idempotent)."""
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
-    EndpointConfig.session = _session  # type: ignore[assignment]
-    RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[assignment]
-    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
-    DaskGraphRunner.run = _run_graph  # type: ignore[assignment]

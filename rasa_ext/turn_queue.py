@@ -37,7 +37,3 @@ async def _handle_message(self: MessageProcessor, message: Any) -> Optional[Any]
     async with _queue():
         return await _ORIGINAL_HANDLE_MESSAGE(self, message)
 
-
-def install_turn_queue() -> None:
-    """Queue `MessageProcessor.handle_message` for the whole process (idempotent)."""
-    MessageProcessor.handle_message = _handle_message  # type: ignore[assignment]

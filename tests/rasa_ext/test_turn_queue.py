@@ -27,7 +27,6 @@ async def test_at_most_the_configured_turns_run_at_once_and_the_rest_start_in_ar
         return message
 
     monkeypatch.setattr(turn_queue, "_ORIGINAL_HANDLE_MESSAGE", turn)
-    turn_queue.install_turn_queue()
     assert MessageProcessor.handle_message is turn_queue._handle_message
     answers = await asyncio.gather(*(MessageProcessor.handle_message(None, n) for n in range(12)))
     assert answers == list(range(12)), "every turn answered"
