@@ -51,8 +51,8 @@ from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 from rasa_ext.loop_local import Registry, loop_local
+from rasa_ext.patches import rasa_original
 
-_ORIGINAL_RESOLVE_BY_TYPE = Event.resolve_by_type
 _events_by_type: Dict[Text, Type[Event]] = {}
 
 
@@ -104,7 +104,7 @@ def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> 
     if type_name not in _events_by_type:
         _events_by_type.update((cls.type_name, cls) for cls in reversed(all_subclasses(Event)))
     found = _events_by_type.get(type_name)
-    return found if found is not None else _ORIGINAL_RESOLVE_BY_TYPE(type_name, default)
+    return found if found is not None else rasa_original(Event, "resolve_by_type")(type_name, default)
 
 
 def _run_graph(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,

@@ -82,7 +82,8 @@ def patches() -> List[Patch]:
 
 
 def rasa_original(owner: type, name: str) -> Any:
-    """Rasa's own `owner.name`, as it was before `install()` replaced it."""
+    """Rasa's own `owner.name`, as it was before `install()` replaced it (what our replacements
+    call on to)."""
     return _rasa_originals[owner, name]
 
 
