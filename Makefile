@@ -32,7 +32,7 @@ bench:          ## benchmark against stock Rasa and a bare endpoint (BENCH="--qu
 
 shell:          ## talk to the assistant in the terminal (starts the action server too)
 	mkdir -p var/logs && $(ENV) python -m bot migrate && (python -m actions > var/logs/actions-shell.log 2>&1 & echo $$! > var/actions-shell.pid) && \
-	rasa shell --model "$$(python scripts/train_if_changed.py)"; kill $$(cat var/actions-shell.pid)
+	python -m rasa_ext shell --model "$$(python scripts/train_if_changed.py)"; kill $$(cat var/actions-shell.pid)
 
 lock:           ## re-pin requirements.lock from requirements.in (fresh venv in var/lockenv)
 	rm -rf var/lockenv && "$$(bash scripts/find_python.sh)" -m venv var/lockenv

@@ -156,8 +156,10 @@ def running_servers(workdir: Path, model: Path, project: Path = ROOT,
             servers.start("action server", [*command, "--port", str(action_port)], workdir / "actions.log",
                           cwd=project, env={**env, "SANIC_HOST": "127.0.0.1"})
             wait_until_ready(f"{servers.action_url}/health", servers.processes, servers.logs)
+        # Ours through its launcher (rasa_ext/patches.py installed); stock Rasa as it comes.
+        rasa = [str(VENV_BIN / "python"), "-m", "rasa_ext"] if project == ROOT else [str(VENV_BIN / "rasa")]
         servers.start("Rasa server", [
-            str(VENV_BIN / "rasa"), "run", "--enable-api",
+            *rasa, "run", "--enable-api",
             f"--auth-token={servers.token}", f"--jwt-secret={servers.token}",  # a token may start with "-"
             "--model", str(model), "-i", "127.0.0.1", "--port", str(rasa_port),
             "--endpoints", str(endpoints_file),

@@ -26,11 +26,12 @@ from rasa.shared.core.events import Event
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
+from rasa_ext.patches import rasa_original
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_OPEN_S = 10.0
-_ORIGINAL_RUN = RemoteAction.run
 
 
 class ActionServerUnavailable(RasaException):
@@ -100,7 +101,7 @@ def _is_outage(error: BaseException) -> bool:
 async def _run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Event]:
     endpoint = self.action_endpoint
     if endpoint is None:
-        return await _ORIGINAL_RUN(self, output_channel, nlg, tracker, domain)
+        return await rasa_original(RemoteAction, "run")(self, output_channel, nlg, tracker, domain)
     breaker = breaker_for(endpoint)
     if not breaker.allows_call(time.monotonic()):
         raise ActionServerUnavailable(
@@ -108,7 +109,8 @@ async def _run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, 
             f"is down (circuit open), not called")
     timeout = call_timeout(endpoint)
     try:
-        events = await asyncio.wait_for(_ORIGINAL_RUN(self, output_channel, nlg, tracker, domain), timeout)
+        rasa_run = rasa_original(RemoteAction, "run")
+        events = await asyncio.wait_for(rasa_run(self, output_channel, nlg, tracker, domain), timeout)
     except asyncio.TimeoutError as error:
         breaker.record_failure(time.monotonic())
         raise ActionServerUnavailable(
@@ -126,7 +128,3 @@ async def _run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, 
     breaker.record_success()
     return events
 
-
-def install_action_breaker() -> None:
-    """Time-limit and circuit-break `RemoteAction.run` for the whole process (idempotent)."""
-    RemoteAction.run = _run  # type: ignore[assignment]

@@ -15,18 +15,15 @@ from typing import Any
 
 from rasa.core.agent import Agent
 
+from rasa_ext.patches import rasa_original
+
 logger = logging.getLogger(__name__)
-_ORIGINAL_LOAD_MODEL = Agent.load_model
 
 
 def _load_model(self: Agent, *args: Any, **kwargs: Any) -> None:
     gc.unfreeze()  # the previous model's objects can be collected again
-    _ORIGINAL_LOAD_MODEL(self, *args, **kwargs)
+    rasa_original(Agent, "load_model")(self, *args, **kwargs)
     gc.collect()
     gc.freeze()
     logger.info("Model loaded; %d objects moved out of the garbage collector's way.", gc.get_freeze_count())
 
-
-def install_model_freezing() -> None:
-    """Freeze each model Rasa loads in this process (idempotent)."""
-    Agent.load_model = _load_model  # type: ignore[assignment]

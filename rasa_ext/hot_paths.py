@@ -51,8 +51,8 @@ from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 from rasa_ext.loop_local import Registry, loop_local
+from rasa_ext.patches import rasa_original
 
-_ORIGINAL_RESOLVE_BY_TYPE = Event.resolve_by_type
 _events_by_type: Dict[Text, Type[Event]] = {}
 
 
@@ -99,11 +99,12 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
         raise e
 
 
+@staticmethod
 def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
     if type_name not in _events_by_type:
         _events_by_type.update((cls.type_name, cls) for cls in reversed(all_subclasses(Event)))
     found = _events_by_type.get(type_name)
-    return found if found is not None else _ORIGINAL_RESOLVE_BY_TYPE(type_name, default)
+    return found if found is not None else rasa_original(Event, "resolve_by_type")(type_name, default)
 
 
 def _run_graph(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
@@ -180,11 +181,3 @@ def _ujson_dumps(value: Any) -> str:
         return ujson.dumps(value, ensure_ascii=True, escape_forward_slashes=False)
     return text
 
-
-def install_hot_path_fixes() -> None:
-    """Replace the five hot paths for the whole process (idempotent)."""
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
-    EndpointConfig.session = _session  # type: ignore[assignment]
-    RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[assignment]
-    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
-    DaskGraphRunner.run = _run_graph  # type: ignore[assignment]

@@ -63,6 +63,7 @@ from sqlalchemy.pool import QueuePool
 from bot.private_files import private_sqlite_file
 from bot.script import SCRIPT_SLOT, messages_script
 from channels.boundary import FULL_TEXT_KEY
+from rasa_ext.patches import install
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,9 @@ class TunedSQLTrackerStore(SQLTrackerStore):
     usual SQL settings and optionally `max_events`."""
 
     def __init__(self, *args: Any, max_events: int = DEFAULT_MAX_EVENTS, **kwargs: Any) -> None:
+        # Rasa builds its tracker store before it loads the model: a plain `rasa run` gets the
+        # same server as the launcher (`python -m rasa_ext run`).
+        install()
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             # Conversations are personal data: the file (empty so far: Rasa just created its

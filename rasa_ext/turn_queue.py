@@ -19,8 +19,8 @@ from typing import Any, Optional
 from rasa.core.processor import MessageProcessor
 
 from rasa_ext.loop_local import Registry, loop_local
+from rasa_ext.patches import rasa_original
 
-_ORIGINAL_HANDLE_MESSAGE = MessageProcessor.handle_message
 _queues: Registry = {}
 
 
@@ -35,9 +35,5 @@ def _queue() -> asyncio.Semaphore:
 
 async def _handle_message(self: MessageProcessor, message: Any) -> Optional[Any]:
     async with _queue():
-        return await _ORIGINAL_HANDLE_MESSAGE(self, message)
+        return await rasa_original(MessageProcessor, "handle_message")(self, message)
 
-
-def install_turn_queue() -> None:
-    """Queue `MessageProcessor.handle_message` for the whole process (idempotent)."""
-    MessageProcessor.handle_message = _handle_message  # type: ignore[assignment]

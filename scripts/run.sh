@@ -33,7 +33,7 @@ echo "==> Starting the action server on 127.0.0.1:$ACTION_PORT (log: var/logs/ac
 python -m actions --port "$ACTION_PORT" > var/logs/actions.log 2>&1 &
 pids+=($!)
 echo "==> Starting the Rasa server (log: var/logs/rasa.log)"
-rasa run --enable-api --auth-token="$RASA_TOKEN" --jwt-secret="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$RASA_PORT" \
+python -m rasa_ext run --enable-api --auth-token="$RASA_TOKEN" --jwt-secret="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml > var/logs/rasa.log 2>&1 &
 pids+=($!)
 

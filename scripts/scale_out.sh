@@ -100,7 +100,7 @@ for port in $ACTION_PORTS; do
 done
 for port in $RASA_PORTS; do
   echo "==> Starting a Rasa server on port $port (log: $LOG_DIR/rasa-$port.log)"
-  rasa run --enable-api --auth-token="$RASA_TOKEN" --jwt-secret="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$port" \
+  python -m rasa_ext run --enable-api --auth-token="$RASA_TOKEN" --jwt-secret="$RASA_TOKEN" --model "$model" -i "$HOST" --port "$port" \
     --endpoints deploy/endpoints.scale.yml --credentials credentials.yml > "$LOG_DIR/rasa-$port.log" 2>&1 &
   pids+=($!)
 done

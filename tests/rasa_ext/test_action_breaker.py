@@ -14,7 +14,6 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-# Importing anything from rasa_ext installs the extensions, as the Rasa server's NLG import does.
 from rasa_ext.action_breaker import ActionServerUnavailable, CircuitBreaker, _breakers, call_timeout
 
 DOMAIN = Domain.from_yaml('version: "3.1"\nactions: [action_empathize]')

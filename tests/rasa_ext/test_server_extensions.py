@@ -27,7 +27,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.engine import make_url
 
-# Importing anything from rasa_ext installs the extensions, as the Rasa server's NLG import does.
 from rasa_ext.tracker_store import TrackerDataError, TunedSQLTrackerStore
 from tests.auxil.stack import trained_model
 
