@@ -10,7 +10,7 @@ import pytest
 from bot.evidence import EvidenceStore
 from bot.handoff import HandoffQueue, load_handoff_settings
 from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_api, telegram_env
-from tests.auxil.fake_wechat import FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, openid
+from bench.fake_wechat import FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, openid
 from tests.auxil.stack import Stack, running_stack, trained_model
 from channels.keyvalue import MemoryKeyValue
 from channels.wechat_choices import Choices, numbered

@@ -9,7 +9,7 @@ from channels.wechat_inbound import (
     VOICE_NOT_RECOGNISED, WELCOME, Ignore, KeepEvidence, Say, Turn, Unfollow, delivery_key, instruction_for,
     parse,
 )
-from tests.auxil.fake_wechat import message_xml
+from bench.fake_wechat import message_xml
 
 MENU = {"COMPLAINT": "/complain_general", "PROGRESS": "/ask_progress"}
 

@@ -13,7 +13,7 @@ from channels.keyvalue import MemoryKeyValue
 from channels.wechat_api import CustomerServiceApi
 from channels.wechat_choices import Choices
 from channels.wechat_output import HeldOutput, WeChatOutput
-from tests.auxil.fake_wechat import FakeWeChatApi, OfficialAccount
+from bench.fake_wechat import FakeWeChatApi, OfficialAccount
 
 ACCOUNT = OfficialAccount()
 

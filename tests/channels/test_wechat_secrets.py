@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 
 from tests.auxil.agent_reply import agent_says
-from tests.auxil.fake_wechat import OfficialAccount, WeChatServer, credentials_with_wechat, openid
+from bench.fake_wechat import OfficialAccount, WeChatServer, credentials_with_wechat, openid
 from tests.auxil.stack import Stack, free_port, running_stack, trained_model
 
 ACCOUNT = OfficialAccount()

@@ -27,7 +27,7 @@ from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.utils import to_text
 
 from tests.auxil.fake_telegram import SECRET, FakeBotApi, fake_bot_api, telegram_env
-from tests.auxil.fake_wechat import (
+from bench.fake_wechat import (
     ACCOUNT_ID, FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, message_xml, next_msg_id, openid,
     sign)
 from tests.auxil.stack import Stack, running_stack, trained_model

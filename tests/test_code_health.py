@@ -1,0 +1,24 @@
+"""Checks on the code itself: which package may import which."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imported_modules(path: Path) -> Iterator[str]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_the_benchmark_imports_nothing_from_the_tests() -> None:
+    # The tests use bench/ (servers, the fake WeChat), so the other way round would be a cycle.
+    offending = {f"{path.relative_to(ROOT)}: {module}"
+                 for path in sorted((ROOT / "bench").glob("*.py"))
+                 for module in _imported_modules(path) if module.split(".")[0] == "tests"}
+    assert not offending, offending
