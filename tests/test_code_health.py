@@ -1,7 +1,9 @@
-"""Checks on the code itself: which package may import which."""
+"""Checks on the code itself: ruff, and which package may import which."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -22,3 +24,10 @@ def test_the_benchmark_imports_nothing_from_the_tests() -> None:
                  for path in sorted((ROOT / "bench").glob("*.py"))
                  for module in _imported_modules(path) if module.split(".")[0] == "tests"}
     assert not offending, offending
+
+
+def test_ruff_finds_nothing() -> None:
+    """`make lint`: pycodestyle and pyflakes over the whole repository (ruff.toml)."""
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

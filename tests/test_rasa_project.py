@@ -3,7 +3,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from tests.auxil.stack import ROOT, VENV_BIN, server_env, trained_model
 

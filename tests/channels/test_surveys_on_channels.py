@@ -61,7 +61,8 @@ def wechat(stack: Stack) -> WeChatServer:
 async def test_wechat_options_titled_with_their_own_numbers_keep_them():
     buttons = [{"title": title, "payload": f"/rate_satisfaction{{\"score\": \"{title[0]}\"}}"}
                for title in SCORE_TITLES]
-    assert numbered("打个分吧", SCORE_TITLES, None).endswith("\n\n5. 非常满意\n4. 满意\n3. 一般\n2. 不满意\n1. 很不满意")
+    assert numbered("打个分吧", SCORE_TITLES, None).endswith(
+        "\n\n5. 非常满意\n4. 满意\n3. 一般\n2. 不满意\n1. 很不满意")
     choices = Choices(MemoryKeyValue("test"), remember_s=60)
     await choices.remember("o-customer", buttons)
     assert (await choices.resolve("o-customer", "2"))["title"] == "2 不满意", "2 is the score 2, not the 2nd option"

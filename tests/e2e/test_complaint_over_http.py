@@ -60,7 +60,8 @@ def test_a_complaint_conversation_is_recorded_with_its_plan(stack: Stack):
 def test_a_complaint_told_all_at_once_goes_straight_to_the_read_back(stack: Stack):
     """A message not in the training data that says what happened with every detail."""
     sender = _sender()
-    replies = _texts(stack.say(sender, "你好，我3月2号买的台灯，订单号DD20261119008，到手灯罩就是裂的，想换个新的，电话13712345678"))
+    replies = _texts(stack.say(
+        sender, "你好，我3月2号买的台灯，订单号DD20261119008，到手灯罩就是裂的，想换个新的，电话13712345678"))
     assert "抱歉" in replies[0], "empathy first"
     read_back = "\n".join(replies)
     for expected in ("灯罩就是裂的", "3月2号", "DD20261119008", "换货", "13712345678", "以上都对吗"):
