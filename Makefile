@@ -1,13 +1,28 @@
 # Designer and developer shortcuts. `make run` and `make test` are all most people need.
-.PHONY: fuzz run test setup train validate nlu-eval test-stories bench shell lock clean
+.PHONY: help fuzz run test unit lint setup train validate nlu-eval test-stories bench shell lock clean
+.DEFAULT_GOAL := help
 SHELL := /bin/bash
 ENV = . scripts/env.sh &&
+# The tests that need no trained model, browser, nginx or running servers (PostgreSQL and Redis
+# tests run when those are there, as in the whole suite).
+UNIT = tests/bot tests/actions tests/nlu tests/rasa_ext tests/test_code_health.py tests/test_responses.py \
+       tests/test_run_scripts.py \
+       --deselect tests/rasa_ext/test_server_extensions.py::test_a_loaded_model_is_kept_out_of_full_garbage_collections
+
+help:           ## list these targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:[^#]*## /\t/' | expand -t 16
 
 run:            ## set up, train if needed, run the assistant on localhost
 	bash scripts/run.sh
 
 test:           ## set up and run the whole test suite
 	bash scripts/test.sh
+
+unit:           ## the quick tests: no trained model, browser or nginx (about a minute)
+	$(ENV) python -m pytest -q $(UNIT)
+
+lint:           ## ruff over the code (ruff.toml; the test suite runs it too)
+	$(ENV) ruff check .
 
 setup:          ## create .venv with the pinned packages
 	bash scripts/setup.sh
