@@ -1,7 +1,8 @@
-"""Checks on the code itself: ruff, and which package may import which."""
+"""Checks on the repository itself: ruff, which package may import which, documents named."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +32,10 @@ def test_ruff_finds_nothing() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_documents_the_readme_names_are_in_the_repository() -> None:
+    named = set(re.findall(r"`([^`\s]+\.md)`", (ROOT / "README.md").read_text(encoding="utf-8")))
+    missing = {name for name in named
+               if not (ROOT / name).resolve().is_relative_to(ROOT) or not (ROOT / name).is_file()}
+    assert named and not missing, missing
