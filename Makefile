@@ -30,8 +30,8 @@ setup:          ## create .venv with the pinned packages
 train:          ## train the model if data, domain or config changed
 	bash scripts/setup.sh && $(ENV) python scripts/train_if_changed.py
 
-validate:       ## check domain, stories, rules and NLU data for mistakes
-	$(ENV) rasa data validate
+validate:       ## check domain, stories, rules and NLU data for mistakes (rasa data validate, scripts/validate.py)
+	$(ENV) python scripts/validate.py
 
 nlu-eval:       ## cross-validated intent macro-F1 (a few minutes)
 	$(ENV) python scripts/nlu_eval.py
