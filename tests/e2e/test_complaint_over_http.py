@@ -98,3 +98,15 @@ def test_the_conversation_is_kept_in_the_tracker_database(stack: Stack):
             (sender,))]
         assert texts == ["你好", "快递三天了还没到"]
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_showing_the_remedy_buttons_logs_no_error(stack: Stack):
+    """Their payloads carry JSON entities, which Rasa took for missing slots: six ERRORs a time."""
+    sender = _sender()
+    for message in ("我买的蓝牙耳机才用了三天左耳就没声音了", "上周五收到的", "订单号DD20261120031"):
+        replies = stack.say(sender, message)
+    assert stack.bot_events(sender)[-1]["metadata"]["utter_action"] == "utter_ask_desired_remedy"
+    assert {"title": "退款", "payload": '/request_remedy{"remedy": "refund"}'} in replies[-1]["buttons"]
+    errors = [line for line in stack.rasa_log.read_text(encoding="utf-8", errors="replace").splitlines()
+              if "ERROR" in line and "interpolator" in line]
+    assert errors == [], "\n".join(errors[:6])
