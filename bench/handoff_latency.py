@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.load import percentile  # noqa: E402
 from bot.handoff import HandoffQueue, load_handoff_settings  # noqa: E402
+from bot.identity import sender_id  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import ComplaintStore  # noqa: E402
 
@@ -45,7 +46,7 @@ def main() -> int:
             say("我买的电饭煲用了两天就坏了")
             started = time.perf_counter()
             say("再不给我解决，我就去12315投诉你们")
-            while queue.open_case_for("rest", sender) is None:
+            while queue.open_case_for("rest", sender_id("rest", sender)) is None:
                 if time.perf_counter() - started > 30:
                     print(f"\ncustomer {sender}: no case after 30 s", file=sys.stderr)
                     return 1

@@ -8,6 +8,7 @@ second against the bare endpoint, aiohttp about 5000, so the client takes little
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -32,19 +33,22 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 
 class Rest:
-    """Rasa's REST channel (/webhooks/rest/webhook)."""
+    """Rasa's REST channel (/webhooks/rest/webhook), with its token when REST_CHANNEL_TOKEN is set
+    (the scale-out setup's nginx)."""
 
     name = "REST"
 
     def __init__(self, base_url: str) -> None:
         self.url = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
+        token = os.environ.get("REST_CHANNEL_TOKEN")
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def new_sender(self) -> str:
         return f"bench-{uuid.uuid4().hex[:12]}"
 
     async def say(self, client: aiohttp.ClientSession, sender: str, text: str) -> List[str]:
         """The texts of the replies; raises when there is none."""
-        async with client.post(self.url, json={"sender": sender, "message": text}) as response:
+        async with client.post(self.url, json={"sender": sender, "message": text}, headers=self.headers) as response:
             response.raise_for_status()
             texts = [message.get("text") or "" for message in await response.json()]
         if not texts:

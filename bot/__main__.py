@@ -64,6 +64,46 @@ def add_migrate_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=_migrate)
 
 
+def _migrate_sender_ids(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+    from sqlalchemy.exc import OperationalError
+
+    from bot.settings import resolve_sqlite_path
+    from bot.tracker_migration import migrate_tracker_store
+
+    engine = sa.create_engine(resolve_sqlite_path(args.tracker_url), future=True)
+    shown = engine.url.render_as_string(hide_password=True)
+    if engine.url.get_backend_name() == "sqlite" and not os.path.exists(engine.url.database or ""):
+        print(f"{shown}: no such file yet, nothing to migrate")
+        return 0
+    try:
+        outcome = migrate_tracker_store(engine)
+    except OperationalError as exc:
+        print(f"error: cannot migrate {shown}: {str(exc.orig).strip()}", file=sys.stderr)
+        print("       Is the database server running and --tracker-url right?", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    for line in outcome.left:
+        print(f"{shown}: left {line}", file=sys.stderr)
+    print(f"{shown}: {len(outcome.moved)} conversation(s) moved to namespaced sender ids, "
+          f"{len(outcome.left)} left as they were")
+    return 0
+
+
+def add_migrate_sender_ids_command(subparsers: argparse._SubParsersAction) -> None:
+    """`migrate-sender-ids`: move conversations stored before sender id namespaces."""
+    parser = subparsers.add_parser(
+        "migrate-sender-ids",
+        help="move Rasa's stored conversations to namespaced sender ids such as tg:123 (safe to run again)",
+        description="Rewrite the sender ids in Rasa's SQL tracker store (tables events and "
+        "tracker_snapshots) to their channel's namespace, the channel taken from each conversation's "
+        "latest customer message. The complaint store moves with `python -m bot migrate`.")
+    parser.add_argument("--tracker-url", default="sqlite:///var/tracker.db",
+                        help="SQLAlchemy URL of the tracker store (default: endpoints.yml's, sqlite:///var/tracker.db)")
+    parser.set_defaults(run=_migrate_sender_ids)
+
+
 StoreCommand = Callable[[argparse.Namespace, Settings, "ComplaintStore"], int]
 
 
@@ -396,8 +436,9 @@ def add_telegram_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    add_migrate_command, add_console_command, add_worker_command, add_agent_command, add_report_command,
-    add_purge_personal_data_command, add_telegram_command, add_unanswered_command,
+    add_migrate_command, add_migrate_sender_ids_command, add_console_command, add_worker_command,
+    add_agent_command, add_report_command, add_purge_personal_data_command, add_telegram_command,
+    add_unanswered_command,
 ]
 
 

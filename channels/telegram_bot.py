@@ -20,7 +20,8 @@ An update goes through these steps:
 4. Telegram gets 200 once the update is handled (the replies sent), whatever happened: the
    customer already got an answer or an apology, and an update that could not be handled is kept
    whole in the store's unanswered messages (by the guard for a turn, else here).
-The sender id is the chat id: in a private chat, the customer's Telegram user id.
+The sender id is `tg:<chat id>` (`bot.identity`); in a private chat the chat id is the customer's
+Telegram user id.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from telegram.error import TelegramError
 
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
+from bot.identity import sender_id
 from bot.store import shared_store
 from channels.dedup import Deliveries
 from channels.guard import guarded, keep_unanswered
@@ -137,12 +139,12 @@ class TelegramInput(InputChannel):
         chat = update.effective_chat
         try:
             if chat is not None and chat.type == Chat.PRIVATE and not isinstance(instructions[0], Blocked):
-                await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, str(chat.id))
+                await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, _sender(update))
             for instruction in instructions:
                 await self._instructions[type(instruction)](instruction, update, agent, handle)
         except Exception:  # turns have channels.guard; this is the store failing for the rest
             logger.exception("tg: handling update %s failed", update.update_id)
-            await keep_unanswered(CHANNEL, str(chat.id) if chat else "unknown", body, "error")
+            await keep_unanswered(CHANNEL, _sender(update) if chat else "unknown", body, "error")
             if chat is not None:
                 await self._apologise(update, agent)
 
@@ -162,7 +164,7 @@ class TelegramInput(InputChannel):
             metadata["message_id"] = message.message_id
         if chose is not None:
             metadata["chose"] = chose
-        await handle(UserMessage(turn.text, self.output, str(update.effective_chat.id), input_channel=self.name(),
+        await handle(UserMessage(turn.text, self.output, _sender(update), input_channel=self.name(),
                                  metadata={"tg": metadata}, message_id=f"tg-{update.update_id}"))
 
     async def _press(self, press: Press, update: Update, agent: Agent, handle: MessageHandler) -> None:
@@ -190,7 +192,7 @@ class TelegramInput(InputChannel):
 
     async def _keep_evidence(self, evidence: KeepEvidence, update: Update, agent: Agent, _: MessageHandler) -> None:
         kept = await asyncio.to_thread(
-            self.output.customers.attach, CHANNEL, str(update.effective_chat.id), evidence.kind, utcnow(),
+            self.output.customers.attach, CHANNEL, _sender(update), evidence.kind, utcnow(),
             evidence.media_id, evidence.url, evidence.details)
         if kept.complaint_id:
             await self._say(update, agent, EVIDENCE_ATTACHED, complaint_id=kept.complaint_id)
@@ -198,9 +200,8 @@ class TelegramInput(InputChannel):
             await self._say(update, agent, EVIDENCE_KEPT)
 
     async def _blocked(self, _: Blocked, update: Update, __: Agent, ___: MessageHandler) -> None:
-        chat_id = str(update.effective_chat.id)
-        await asyncio.to_thread(self.output.customers.mark_unreachable, CHANNEL, chat_id, utcnow())
-        logger.info("tg: %s blocked the bot: marked unreachable", chat_id)
+        await asyncio.to_thread(self.output.customers.mark_unreachable, CHANNEL, _sender(update), utcnow())
+        logger.info("tg: %s blocked the bot: marked unreachable", update.effective_chat.id)
 
     async def _ignore(self, ignore: Ignore, update: Update, _: Agent, __: MessageHandler) -> None:
         logger.info("tg: update %s ignored: %s", update.update_id, ignore.why)
@@ -208,18 +209,22 @@ class TelegramInput(InputChannel):
     async def _say(self, update: Update, agent: Agent, response_name: str, **values: Any) -> None:
         """Render a domain response in the customer's script and send it. A group chat gets no
         tracker: it is answered from a blank one, so nothing of it is kept."""
-        chat = update.effective_chat
-        chat_id = str(chat.id)
-        tracker = (await agent.processor.get_tracker(chat_id) if chat.type == Chat.PRIVATE
-                   else DialogueStateTracker(chat_id, agent.domain.slots))
+        sender = _sender(update)
+        tracker = (await agent.processor.get_tracker(sender) if update.effective_chat.type == Chat.PRIVATE
+                   else DialogueStateTracker(sender, agent.domain.slots))
         rendered = await agent.nlg.generate(response_name, tracker, self.name(), **values)
         if not rendered:
             logger.warning("tg: domain.yml has no response %s: nothing said", response_name)
             return
-        await self.output.send_response(chat_id, rendered)
+        await self.output.send_response(sender, rendered)
 
     async def _keep_malformed(self, body: str, problem: Exception) -> None:
         """Log (masked) and keep a body this channel could not read, for a colleague."""
         logger.warning("tg: unreadable update (400, kept in unanswered messages): %s; body starts %r",
                        problem, body[:200])
         await keep_unanswered(CHANNEL, "unknown", body, "malformed")
+
+
+def _sender(update: Update) -> str:
+    """The sender id of the update's chat."""
+    return sender_id(CHANNEL, str(update.effective_chat.id))

@@ -24,6 +24,7 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
+from bot.identity import platform_id
 from channels.tg_bot import BotConnection
 from channels.tg_buttons import ButtonPayloads
 from channels.tg_settings import TelegramSettings
@@ -55,20 +56,27 @@ class TelegramOutput(OutputChannel):
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
         """The text with the buttons as an inline keyboard under its last piece."""
-        markup = await self.buttons.keyboard(recipient_id, buttons) if buttons else None
-        await self.deliver(recipient_id, text, markup)
+        chat_id = _chat_id(recipient_id)
+        if chat_id is not None:
+            markup = await self.buttons.keyboard(chat_id, buttons) if buttons else None
+            await self.deliver(recipient_id, text, markup)
 
-    async def deliver(self, chat_id: str, text: str, markup: Optional[InlineKeyboardMarkup] = None) -> None:
-        """Send `text`, in pieces if needed, unless the customer cannot be reached now."""
-        if await asyncio.to_thread(self.customers.is_unreachable, CHANNEL, chat_id):
+    async def deliver(self, recipient_id: str, text: str, markup: Optional[InlineKeyboardMarkup] = None) -> None:
+        """Send `text` to the customer `recipient_id` (`tg:<chat id>`), in pieces if needed, unless
+        they cannot be reached now. Another channel's sender id is refused, nothing is sent."""
+        chat_id = _chat_id(recipient_id)
+        if chat_id is None:
+            return
+        if await asyncio.to_thread(self.customers.is_unreachable, CHANNEL, recipient_id):
             logger.warning("tg: not sent to %s, who blocked the bot, until they write again", chat_id)
             return
         pieces = split_text(text, MAX_MESSAGE_CHARS, utf16_len)
         for number, piece in enumerate(pieces, 1):
-            if not await self._send(chat_id, piece, markup if number == len(pieces) else None):
+            if not await self._send(recipient_id, chat_id, piece, markup if number == len(pieces) else None):
                 return
 
-    async def _send(self, chat_id: str, text: str, markup: Optional[InlineKeyboardMarkup]) -> bool:
+    async def _send(self, recipient_id: str, chat_id: str, text: str,
+                    markup: Optional[InlineKeyboardMarkup]) -> bool:
         """Send one message, waiting out flood control; False when it was not delivered."""
         retried = 0
         while True:
@@ -87,11 +95,19 @@ class TelegramOutput(OutputChannel):
                 await asyncio.sleep(wait)
             except Forbidden as exc:
                 logger.warning("tg: message to %s refused (%s); customer marked unreachable", chat_id, exc)
-                await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, chat_id, utcnow())
+                await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, recipient_id, utcnow())
                 return False
             except TelegramError:
                 logger.exception("tg: message to %s not delivered", chat_id)
                 return False
+
+
+def _chat_id(recipient_id: str) -> Optional[str]:
+    """The Telegram chat id of the sender id `recipient_id`; None (logged) for another channel's."""
+    chat_id = platform_id(CHANNEL, recipient_id)
+    if chat_id is None:
+        logger.error("tg: not sent: %r is not a Telegram customer's sender id", recipient_id)
+    return chat_id
 
 
 def _seconds(retry_after: Any) -> float:

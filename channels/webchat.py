@@ -8,19 +8,24 @@ credentials.yml::
       session_persistence: true
       # cors_allowed_origins: "*"        # default: only the page's own origin may connect
 
-The page (channels/webchat_page/) keeps a session id in localStorage and asks for it with a
-`session_request` event, so a reload continues the same conversation (the session id is the
-Rasa sender id). Every page open on that session joins a Socket.IO room named after it, which is
-where the bot's replies go, and also messages pushed later through the Rasa HTTP API with
-`output_channel=latest` (agent messages, `trigger_intent`): user messages carry
-`input_channel="webchat"`, and `get_output_channel()` returns an output into the same server.
+Sessions are issued by the server (`channels.webchat_session`): a page's `session_request`
+brings the signed token it was given before, if any; a token the server did not sign (forged,
+made up, another channel's sender id) gets a new session. `session_confirm` answers with the
+token, which the page keeps in localStorage, so a reload continues the same conversation. The
+Rasa sender id is the token's `web:<random>` part. Every page open on that session joins a
+Socket.IO room named after it, which is where the bot's replies go, and also messages pushed
+later through the Rasa HTTP API with `output_channel=latest` (agent messages, `trigger_intent`):
+user messages carry `input_channel="webchat"`, and `get_output_channel()` returns an output into
+the same server.
 
 Differences from Rasa's own `socketio` channel, each with its reason:
+- Session ids are never taken from the page (Rasa's channel takes any): see above. Without
+  `session_persistence` every `session_request` gets a new session.
 - `session_request` awaits `enter_room`: python-socketio 5.x made it a coroutine and Rasa 3.6
   calls it without `await`, so with `session_persistence` the page never joined its room and
-  received nothing. Session ids that are not 8–64 letters, digits, `_` or `-` are replaced.
-- `user_uttered` is accepted only for a session the socket joined, so knowing a session id is not
-  enough to write into someone else's conversation.
+  received nothing.
+- `user_uttered` goes to the session the socket was confirmed, whatever session id the message
+  names; a socket with no session yet is ignored.
 - Messages go to Rasa through `channels.guard.guarded`, like every channel's.
 - The page speaks to the default namespace "/" only (no `namespace` credential).
 - Socket.IO connections are accepted from the page's own origin only, unless
@@ -36,7 +41,6 @@ import json
 import logging
 import os
 import re
-import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 
@@ -47,7 +51,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from bot.identity import platform_id
 from channels.guard import guarded
+from channels.webchat_session import SessionTokens
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +64,6 @@ STATIC_FILES = {
     "app.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
 }
-SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _HOST = re.compile(r"[A-Za-z0-9.\-:\[\]]+")
 
 
@@ -68,6 +73,14 @@ class WebChatOutput(SocketIOOutput):
     @classmethod
     def name(cls) -> Text:
         return "webchat"
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Send to the pages of the web chat session `recipient_id`; another channel's sender id is
+        refused, nothing is sent."""
+        if platform_id(self.name(), recipient_id) is None:
+            logger.error("web chat: not sent: %r is not a web chat session", recipient_id)
+            return
+        await super().send_response(recipient_id, message)
 
 
 class WebChatBlueprint(SocketBlueprint):
@@ -148,6 +161,7 @@ class WebChatInput(SocketIOInput):
             sio.manager.set_server(sio)
             logger.info("web chat: Socket.IO rooms shared through Redis")
         namespace = self.namespace or "/"
+        sessions = SessionTokens.load()
         webchat = WebChatBlueprint(sio, self.socketio_path)
 
         @webchat.route("/", methods=["GET"])
@@ -156,26 +170,28 @@ class WebChatInput(SocketIOInput):
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: Text, data: Any) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = (requested if isinstance(requested, str) and SESSION_ID.fullmatch(requested)
-                          else uuid.uuid4().hex)
-            if self.session_persistence:
-                await sio.enter_room(sid, session_id, namespace=namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
-            logger.debug(f"Web chat socket {sid} joined session {session_id}.")
+            token = data.get("session_id") if isinstance(data, dict) and self.session_persistence else None
+            sender = sessions.sender_of(token)
+            if sender is None:
+                token = sessions.issue()
+                sender = sessions.sender_of(token)
+            for room in list(sio.rooms(sid, namespace=namespace)):  # a socket follows one session
+                if room != sid:
+                    await sio.leave_room(sid, room, namespace=namespace)
+            await sio.enter_room(sid, sender, namespace=namespace)
+            await sio.save_session(sid, {"sender_id": sender}, namespace=namespace)
+            await sio.emit("session_confirm", token, room=sid, namespace=namespace)
+            logger.debug(f"Web chat socket {sid} joined session {sender}.")
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: Text, data: Any) -> None:
             if not isinstance(data, dict) or not str(data.get("message") or "").strip():
                 return
-            if self.session_persistence:
-                sender_id = data.get("session_id")
-                if not sender_id or sender_id not in sio.rooms(sid, namespace=namespace):
-                    logger.warning(f"Web chat socket {sid} sent a message for a session it has "
-                                   f"not joined (send `session_request` first); ignored.")
-                    return
-            else:
-                sender_id = sid
+            sender_id = (await sio.get_session(sid, namespace=namespace)).get("sender_id")
+            if sender_id is None:
+                logger.warning(f"Web chat socket {sid} sent a message before its session was "
+                               f"confirmed (send `session_request` first); ignored.")
+                return
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 try:

@@ -22,6 +22,7 @@ A message goes through these steps:
    (`passive_reply_seconds`, config/channels.yml) is the passive reply, in one message; later or
    longer answers are sent through the customer-service API and WeChat gets `success`
    (`channels.wechat_output`).
+The sender id is `wechat:<openid>` (`bot.identity`).
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from wechatpy.replies import TextReply
 
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
+from bot.identity import sender_id
 from bot.store import shared_store
 from channels.dedup import Deliveries
 from channels.guard import guarded, keep_unanswered
@@ -162,7 +164,7 @@ class WeChatInput(InputChannel):
         if retry is not None:
             logger.info("wechat: retry of %s from %s: not processed again", key, message.source)
             return retry.reply
-        output = HeldOutput(self.output, message.source)
+        output = HeldOutput(self.output, _sender(message))
         async with self.deliveries.held(key):
             work = self._in_background(self._process(message, output, agent, handle))
             await asyncio.wait({work}, timeout=max(0.0, deadline - asyncio.get_running_loop().time()))
@@ -192,14 +194,14 @@ class WeChatInput(InputChannel):
         delivery = _Delivery(message, output, agent, handle)
         try:
             if not isinstance(instruction, Unfollow):
-                await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, message.source)
+                await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, _sender(message))
         except Exception:  # the store is down: answering matters more
             logger.exception("wechat: could not mark %s reachable", message.source)
         try:
             await self._instructions[type(instruction)](instruction, delivery)
         except Exception:  # turns have channels.guard; this is the store failing for the rest
             logger.exception("wechat: handling %s from %s failed", delivery_key(message), message.source)
-            await keep_unanswered(CHANNEL, message.source, as_xml(message), "error")
+            await keep_unanswered(CHANNEL, _sender(message), as_xml(message), "error")
             await self._say(delivery, SYSTEM_TROUBLE)
 
     async def _turn(self, turn: Turn, delivery: _Delivery) -> None:
@@ -210,7 +212,7 @@ class WeChatInput(InputChannel):
         if chosen:
             metadata["chose"] = chosen["title"]
         await delivery.handle(UserMessage(
-            chosen["payload"] if chosen else turn.text, delivery.output, message.source,
+            chosen["payload"] if chosen else turn.text, delivery.output, _sender(message),
             input_channel=self.name(), metadata={"wechat": metadata},
             message_id=str(message.id) if message.id else None))
 
@@ -219,7 +221,7 @@ class WeChatInput(InputChannel):
 
     async def _keep_evidence(self, evidence: KeepEvidence, delivery: _Delivery) -> None:
         kept = await asyncio.to_thread(
-            self.output.customers.attach, CHANNEL, delivery.message.source, evidence.kind, utcnow(),
+            self.output.customers.attach, CHANNEL, _sender(delivery.message), evidence.kind, utcnow(),
             evidence.media_id, evidence.url, evidence.details)
         if kept.complaint_id:
             await self._say(delivery, EVIDENCE_ATTACHED, complaint_id=kept.complaint_id)
@@ -227,9 +229,9 @@ class WeChatInput(InputChannel):
             await self._say(delivery, EVIDENCE_KEPT)
 
     async def _unfollow(self, _: Unfollow, delivery: _Delivery) -> None:
-        openid = delivery.message.source
-        await asyncio.to_thread(self.output.customers.mark_unreachable, CHANNEL, openid, utcnow())
-        logger.info("wechat: %s unfollowed the account: marked unreachable", openid)
+        await asyncio.to_thread(self.output.customers.mark_unreachable, CHANNEL, _sender(delivery.message),
+                                utcnow())
+        logger.info("wechat: %s unfollowed the account: marked unreachable", delivery.message.source)
 
     async def _ignore(self, ignore: Ignore, delivery: _Delivery) -> None:
         logger.info("wechat: %s from %s ignored: %s", delivery_key(delivery.message),
@@ -237,19 +239,24 @@ class WeChatInput(InputChannel):
 
     async def _say(self, delivery: _Delivery, response_name: str, **values: Any) -> None:
         """Render a domain response in the customer's script and send it."""
-        openid = delivery.message.source
-        tracker = await delivery.agent.processor.get_tracker(openid)
+        sender = _sender(delivery.message)
+        tracker = await delivery.agent.processor.get_tracker(sender)
         rendered = await delivery.agent.nlg.generate(response_name, tracker, self.name(), **values)
         if not rendered:
             logger.warning("wechat: domain.yml has no response %s: nothing said", response_name)
             return
-        await delivery.output.send_response(openid, rendered)
+        await delivery.output.send_response(sender, rendered)
 
     async def _keep_malformed(self, openid: str, body: str, problem: Exception) -> None:
         """Log (masked) and keep a body this channel could not read, for a colleague."""
         logger.warning("wechat: unreadable message from %s (400, kept in unanswered messages): %s; "
                        "body starts %r", openid, problem, body[:200])
         await keep_unanswered(CHANNEL, openid, body, "malformed")
+
+
+def _sender(message: BaseMessage) -> str:
+    """The sender id of the message's customer."""
+    return sender_id(CHANNEL, message.source)
 
 
 def _args(request: Request) -> Dict[str, str]:

@@ -21,6 +21,7 @@ from rasa.core.channels.channel import OutputChannel
 
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
+from bot.identity import platform_id
 from channels.wechat_api import CustomerServiceApi, Unreachable
 from channels.wechat_choices import Choices, hint_for, numbered
 from channels.wechat_text import split_text, utf8_len
@@ -44,8 +45,10 @@ class WeChatOutput(OutputChannel):
         return CHANNEL
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.choices.forget(recipient_id)
-        await self.deliver(recipient_id, text)
+        openid = _openid(recipient_id)
+        if openid is not None:
+            await self.choices.forget(openid)
+            await self.deliver(recipient_id, text)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
@@ -53,12 +56,19 @@ class WeChatOutput(OutputChannel):
         if not buttons:
             await self.send_text_message(recipient_id, text)
             return
-        await self.choices.remember(recipient_id, buttons)
+        openid = _openid(recipient_id)
+        if openid is None:
+            return
+        await self.choices.remember(openid, buttons)
         await self.deliver(recipient_id, numbered(text, [b.get("title", "") for b in buttons], hint_for(text)))
 
-    async def deliver(self, openid: str, text: str) -> None:
-        """Send `text`, in pieces if needed, unless the customer cannot be reached now."""
-        if await asyncio.to_thread(self.customers.is_unreachable, CHANNEL, openid):
+    async def deliver(self, recipient_id: str, text: str) -> None:
+        """Send `text` to the customer `recipient_id` (`wechat:<openid>`), in pieces if needed, unless
+        they cannot be reached now. Another channel's sender id is refused, nothing is sent."""
+        openid = _openid(recipient_id)
+        if openid is None:
+            return
+        if await asyncio.to_thread(self.customers.is_unreachable, CHANNEL, recipient_id):
             logger.warning("wechat: not sent to %s, who cannot be reached until they write again", openid)
             return
         for piece in split_text(text, self.max_message_bytes):
@@ -67,7 +77,7 @@ class WeChatOutput(OutputChannel):
             except Unreachable as exc:
                 logger.warning("wechat: message to %s undeliverable (%s); customer marked unreachable",
                                openid, exc)
-                await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, openid, utcnow())
+                await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, recipient_id, utcnow())
                 return
             except Exception:
                 logger.exception("wechat: message to %s not delivered", openid)
@@ -77,18 +87,18 @@ class WeChatOutput(OutputChannel):
 class HeldOutput(WeChatOutput):
     """A turn's messages, held for one passive reply until `release`; then pushed."""
 
-    def __init__(self, push: WeChatOutput, openid: str) -> None:
+    def __init__(self, push: WeChatOutput, recipient_id: str) -> None:
         super().__init__(push.api, push.choices, push.customers, push.max_message_bytes)
-        self.openid = openid
+        self.recipient_id = recipient_id
         self._held: List[str] = []
         self._pushing_held: Optional["asyncio.Task[None]"] = None
 
-    async def deliver(self, openid: str, text: str) -> None:
+    async def deliver(self, recipient_id: str, text: str) -> None:
         if self._pushing_held is None:
             self._held.append(text)
             return
         await self._pushing_held  # the held messages go first
-        await super().deliver(openid, text)
+        await super().deliver(recipient_id, text)
 
     def passive_reply(self) -> Optional[str]:
         """The held messages as one reply, or None when there are none or they do not fit in one."""
@@ -103,4 +113,12 @@ class HeldOutput(WeChatOutput):
 
     async def _push(self, texts: List[str]) -> None:
         for text in texts:
-            await super().deliver(self.openid, text)
+            await super().deliver(self.recipient_id, text)
+
+
+def _openid(recipient_id: str) -> Optional[str]:
+    """The openid of the sender id `recipient_id`; None (logged) for another channel's."""
+    openid = platform_id(CHANNEL, recipient_id)
+    if openid is None:
+        logger.error("wechat: not sent: %r is not a WeChat customer's sender id", recipient_id)
+    return openid

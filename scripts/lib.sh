@@ -22,6 +22,16 @@ ensure_rasa_token() {
   export RASA_TOKEN
 }
 
+# The REST channel behind nginx needs a token (channels/rest.py): REST_CHANNEL_TOKEN, else the
+# file var/rest_token, made once and readable by us only.
+ensure_rest_token() {
+  if [ -z "${REST_CHANNEL_TOKEN:-}" ]; then
+    [ -s var/rest_token ] || (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(24))' > var/rest_token)
+    REST_CHANNEL_TOKEN=$(cat var/rest_token)
+  fi
+  export REST_CHANNEL_TOKEN
+}
+
 # A first run has no agent to log in with: make `demo`, its password in file $1 only we can read.
 # Sets `demo_note`, a line for the banner (empty without that file).
 ensure_demo_agent() {

@@ -14,8 +14,9 @@ HOST=${HOST:-127.0.0.1}
 LOG_DIR=var/logs
 mkdir -p "$LOG_DIR"
 
-echo "==> Preparing the complaint database"
+echo "==> Preparing the complaint database and the stored conversations"
 python -m bot migrate
+python -m bot migrate-sender-ids
 
 echo "==> Checking the model"
 model=$(python scripts/train_if_changed.py)
@@ -50,6 +51,7 @@ cat <<MSG
   The complaint assistant is running.
     Web chat:        http://localhost:$RASA_PORT/webchat
     REST channel:    POST http://localhost:$RASA_PORT/webhooks/rest/webhook  {"sender": "...", "message": "..."}
+                     (from this machine; with REST_CHANNEL_TOKEN set: -H "Authorization: Bearer \$REST_CHANNEL_TOKEN")
     Rasa HTTP API:   http://localhost:$RASA_PORT  (token: var/rasa_token or \$RASA_TOKEN)
     Agent console:   http://localhost:$CONSOLE_PORT/agent  (add agents: python -m bot agent add NAME --name 显示名)
 ${demo_note:+$demo_note

@@ -5,7 +5,8 @@
 #
 # Environment (defaults in brackets): RASA_INSTANCES [2] or RASA_PORTS ["5101 5102"],
 # ACTION_PORTS ["5201 5202"], LB_PORT [5080], ACTIONS_LB_PORT [5200], CONSOLE_PORT [5006],
-# HOST [127.0.0.1], SCALE_DIR [var/scale: rendered config, logs], RASA_TOKEN [var/rasa_token];
+# HOST [127.0.0.1], SCALE_DIR [var/scale: rendered config, logs], RASA_TOKEN [var/rasa_token],
+# REST_CHANNEL_TOKEN [var/rest_token: the REST channel answers only requests carrying it];
 # POSTGRES_HOST [127.0.0.1], POSTGRES_PORT [5432], POSTGRES_USER [postgres], POSTGRES_PASSWORD,
 # POSTGRES_DB [complaints_scale, created if missing: trackers, and complaints unless
 # DATABASE_URL says otherwise]; REDIS_HOST [127.0.0.1], REDIS_PORT [6379], REDIS_DB [1],
@@ -61,13 +62,15 @@ for url in map(make_url, sys.argv[1:]):
     engine.dispose()
 PY
 
-echo "==> Preparing the complaint database"
+echo "==> Preparing the complaint database and the stored conversations"
 python -m bot migrate
+python -m bot migrate-sender-ids --tracker-url "$tracker_db_url"
 
 echo "==> Checking the model"
 model=$(python scripts/train_if_changed.py)
 
 ensure_rasa_token
+ensure_rest_token  # nginx forwards from 127.0.0.1: without a token anyone reaching it could use REST
 ensure_demo_agent "$SCALE_DIR/demo_agent_password"
 
 # Write template $1 to $2, replacing ${NAME} by the value of each NAME given after them.
@@ -127,6 +130,7 @@ cat <<MSG
   The scale-out setup is running: Rasa servers on ports ${RASA_PORTS// /, }, action servers on ${ACTION_PORTS// /, }.
     Web chat:        http://$HOST:$LB_PORT/webchat
     REST channel:    POST http://$HOST:$LB_PORT/webhooks/rest/webhook  {"sender": "...", "message": "..."}
+                     with -H "Authorization: Bearer <token>" (var/rest_token or \$REST_CHANNEL_TOKEN)
     Rasa HTTP API:   http://$HOST:$LB_PORT  (token: var/rasa_token or \$RASA_TOKEN)
     Agent console:   http://$HOST:$CONSOLE_PORT/agent
 ${demo_note:+$demo_note

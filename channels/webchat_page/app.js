@@ -7,9 +7,12 @@
  *   server -> page  0{"sid":…,"pingInterval":25000,"pingTimeout":20000}  Engine.IO open
  *   page -> server  40                                   Socket.IO: connect to namespace "/"
  *   server -> page  40{"sid":…}                          connected (44{…}: refused)
- *   page -> server  42["session_request",{"session_id":"…"}]
- *   server -> page  42["session_confirm","…"]            joined the conversation's room
- *   page -> server  42["user_uttered",{"message":"…","session_id":"…"}]
+ *   page -> server  42["session_request",{"session_id":"…"}]   the token it was given, if any
+ *   server -> page  42["session_confirm","web:….…"]      joined the conversation's room
+ *   page -> server  42["user_uttered",{"message":"…"}]   to the confirmed session
+ *
+ * Sessions come from the server: a signed token, kept in localStorage and sent back on every
+ * connection. One the server did not sign is answered with a new session (channels/webchat.py).
  *   server -> page  42["bot_uttered",{"text":"…","quick_replies":[{"title":"…","payload":"…"}]}]
  *   server -> page  2   (ping)            page -> server  3   (pong)
  *   server -> page  41  (namespace closed) or 1 (transport closed)
@@ -38,7 +41,7 @@
     newChat: document.getElementById("new-chat"),
   };
 
-  // ---- storage: the session id and what the page has shown survive a reload ----------------
+  // ---- storage: the session token and what the page has shown survive a reload -------------
 
   function storageGet(key) {
     try { return window.localStorage.getItem(key); } catch (e) { return null; }
@@ -50,18 +53,16 @@
     } catch (e) { /* private mode or full: the page still works, without memory */ }
   }
 
-  function newSessionId() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes); // unlike randomUUID, also available on plain http
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-
+  /** The session token the server confirmed last (null before the first visit's confirmation). */
   var sessionId = storageGet(SESSION_KEY);
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(sessionId || "")) {
-    sessionId = newSessionId();
-    storageSet(SESSION_KEY, sessionId);
+
+  /** Remember the token the server confirmed; the page's element shows the conversation's id. */
+  function setSession(token) {
+    sessionId = token;
+    storageSet(SESSION_KEY, token);
+    var conversation = token ? token.slice(0, token.lastIndexOf(".")) : "";
+    document.documentElement.setAttribute("data-session-id", conversation);
   }
-  document.documentElement.setAttribute("data-session-id", sessionId);
 
   function loadTranscript() {
     try {
@@ -195,7 +196,7 @@
 
   var socket = new SocketIo(socketPath, {
     onReady: function () {
-      socket.emit("session_request", { session_id: sessionId });
+      socket.emit("session_request", sessionId ? { session_id: sessionId } : {});
     },
     onEvent: function (name, data) {
       if (name === "session_confirm") {
@@ -216,18 +217,17 @@
   });
 
   function onSessionConfirmed(confirmed) {
-    if (typeof confirmed === "string" && confirmed && confirmed !== sessionId) {
-      sessionId = confirmed; // the server replaced an unusable id
-      storageSet(SESSION_KEY, sessionId);
-      document.documentElement.setAttribute("data-session-id", sessionId);
-      saveTranscript();
+    if (typeof confirmed === "string" && confirmed) {
+      var renewed = confirmed !== sessionId; // a first visit, or the server replaced the token
+      setSession(confirmed);
+      if (renewed) saveTranscript();
     }
     var wasDown = !el.notice.hidden;
     ready = true;
     everReady = true;
     setStatus("online", "在线");
     if (wasDown) showNotice("已重新连接", "ok", 4000); else hideNotice();
-    while (outbox.length && socket.emit("user_uttered", { message: outbox[0], session_id: sessionId })) {
+    while (outbox.length && socket.emit("user_uttered", { message: outbox[0] })) {
       outbox.shift();
       setTyping(true);
     }
@@ -339,7 +339,7 @@
   /** Show `shown` (default: `text`) as the customer's message and send `text` to the assistant. */
   function sendMessage(text, shown) {
     showUserMessage(shown || text, true);
-    if (ready && socket.emit("user_uttered", { message: text, session_id: sessionId })) {
+    if (ready && socket.emit("user_uttered", { message: text })) {
       setTyping(true);
     } else {
       outbox.push(text);
@@ -373,9 +373,7 @@
   el.input.addEventListener("input", autoGrow);
 
   el.newChat.addEventListener("click", function () {
-    sessionId = newSessionId();
-    storageSet(SESSION_KEY, sessionId);
-    document.documentElement.setAttribute("data-session-id", sessionId);
+    setSession(null); // the server issues a new session on the next connection
     transcript = [];
     saveTranscript();
     outbox = [];
@@ -383,7 +381,7 @@
     setTyping(false);
     ready = false;
     hideNotice();
-    switching = socket.restart(); // a fresh socket leaves the old session's room
+    switching = socket.restart(); // a fresh socket, a new session
     el.input.focus();
   });
 

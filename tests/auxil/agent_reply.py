@@ -7,9 +7,10 @@ from tests.auxil.stack import Stack
 
 
 async def agent_says(stack: Stack, sender: str, text: str) -> None:
-    """Send `text` to conversation `sender` as an agent's message; returns once Rasa answered."""
+    """Send `text` to `sender`'s conversation (`Stack.conversation`) as an agent's message;
+    returns once Rasa answered."""
     rasa = RasaApi(stack.rasa_url, stack.token)
     try:
-        await rasa.send_text(sender, text)
+        await rasa.send_text(stack.conversation(sender), text)
     finally:
         await rasa.close()

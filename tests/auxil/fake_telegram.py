@@ -169,8 +169,13 @@ class Customer:
 
     @property
     def chat_id(self) -> str:
-        """The sender id the channel uses: the chat's id."""
+        """The chat's id, where the bot sends."""
         return str(self.group if self.group is not None else self.user_id)
+
+    @property
+    def sender_id(self) -> str:
+        """The sender id the channel gives the chat's conversation (`bot.identity`)."""
+        return f"tg:{self.chat_id}"
 
     def user(self) -> Dict[str, Any]:
         return {"id": self.user_id, "is_bot": False, "first_name": self.first_name, "language_code": "zh-hans"}

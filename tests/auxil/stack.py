@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 import httpx
 
+from bot.identity import is_sender_id, sender_id
 from bench.servers import (
     ROOT, VENV_BIN, Servers, assistant_endpoints, free_port, running_servers, server_env, stop,
     trained_model, wait_until_ready)
@@ -56,6 +57,8 @@ class Stack:
     workdir: Path
     console: Optional[Console] = None
     servers: Optional[Servers] = None
+    rest_token: Optional[str] = None
+    """The REST channel's token (`REST_CHANNEL_TOKEN`), when it needs one."""
 
     @property
     def pids(self) -> Dict[str, int]:
@@ -94,14 +97,24 @@ class Stack:
 
     def say(self, sender: str, message: str, timeout: float = 60) -> List[Dict[str, Any]]:
         """Send a customer message over the REST channel; return the bot's replies."""
-        response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook",
+        response = httpx.post(f"{self.rasa_url}/webhooks/rest/webhook", headers=self.rest_headers(),
                               json={"sender": sender, "message": message}, timeout=timeout)
         response.raise_for_status()
         return response.json()
 
+    def rest_headers(self) -> Dict[str, str]:
+        """What a REST request carries: the token, when the channel needs one."""
+        return {"Authorization": f"Bearer {self.rest_token}"} if self.rest_token else {}
+
+    @staticmethod
+    def conversation(sender: str) -> str:
+        """The conversation id of `sender`: a REST sender's (`rest:<sender>`), or another
+        channel's sender id (`tg:123`) as it is."""
+        return sender if is_sender_id(sender) else sender_id("rest", sender)
+
     def tracker(self, sender: str) -> Dict[str, Any]:
-        """The conversation's tracker from the Rasa HTTP API."""
-        response = httpx.get(f"{self.rasa_url}/conversations/{sender}/tracker",
+        """The tracker of `sender`'s conversation (`conversation`) from the Rasa HTTP API."""
+        response = httpx.get(f"{self.rasa_url}/conversations/{self.conversation(sender)}/tracker",
                              params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
@@ -172,7 +185,8 @@ def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None
     """
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'complaints.db'}"
-    env = server_env({"DATABASE_URL": database_url, **(extra_env or {})})
+    env = server_env({"DATABASE_URL": database_url, "WEBCHAT_SESSION_SECRET": secrets.token_urlsafe(32),
+                      **(extra_env or {})})
     subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "migrate"], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
     with running_servers(workdir, model, endpoints=assistant_endpoints(workdir), credentials=credentials,

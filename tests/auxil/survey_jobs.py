@@ -18,7 +18,7 @@ from bot.jobs import Job, JobQueue
 from bot.models import JobRow
 from bot.store import ComplaintDraft, ComplaintStore
 from bot.surveys import JOB_KINDS, Survey, Surveys, load_survey_settings
-from tests.auxil.stack import ROOT, VENV_BIN, server_env
+from tests.auxil.stack import ROOT, VENV_BIN, Stack, server_env
 
 T = TypeVar("T")
 
@@ -81,7 +81,8 @@ class SurveyDesk:
         `delay` from now, as the assistant does when a plan is accepted; its ID."""
         now = now or utcnow()
         complaint = self.store.create(ComplaintDraft(
-            channel="rest", sender_id=sender, conversation_id=sender, category="delivery",
+            channel="rest", sender_id=Stack.conversation(sender), conversation_id=Stack.conversation(sender),
+            category="delivery",
             description="快递一周了还没到", first_response_due=now, resolution_due=now), now)
         self.store.set_status(complaint.public_id, "resolved", now)
         self.surveys(delay).schedule_after_closure(complaint.public_id, now, follow_up=False)

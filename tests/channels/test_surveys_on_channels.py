@@ -9,6 +9,7 @@ import pytest
 
 from bot.evidence import EvidenceStore
 from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.identity import sender_id
 from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_api, telegram_env
 from bench.fake_wechat import FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, openid
 from tests.auxil.stack import Stack, running_stack, trained_model
@@ -147,7 +148,8 @@ def test_wechat_the_check_is_pushed_with_numbers_and_a_2_reopens_the_complaint(
     assert "主管" in reply and complaint_id in reply, "told who takes it over and when"
     survey = desk.survey(complaint_id)
     assert (survey.status, survey.score) == ("answered", 2)
-    case = HandoffQueue(desk.store, load_handoff_settings(desk.store.tz)).open_case_for("wechat", sender)
+    queue = HandoffQueue(desk.store, load_handoff_settings(desk.store.tz))
+    case = queue.open_case_for("wechat", sender_id("wechat", sender))
     assert (case.reason, case.priority, case.complaint.public_id) == ("low_satisfaction", "P2", complaint_id)
     assert desk.store.get(complaint_id).status == "open"
 
@@ -164,5 +166,5 @@ def test_wechat_outside_the_48_hours_the_check_is_tried_once_and_not_counted_as_
                      what="the job finished")
     assert (job.status, job.attempts) == ("failed", 1), "given up at once, not retried"
     assert desk.survey(complaint_id).status == "undeliverable"
-    assert EvidenceStore(desk.store).is_unreachable("wechat", sender)
+    assert EvidenceStore(desk.store).is_unreachable("wechat", sender_id("wechat", sender))
     assert wechat_api.tried(sender) == 1

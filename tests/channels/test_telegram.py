@@ -93,7 +93,7 @@ def test_a_whole_complaint_with_buttons_then_a_photo(stack: Stack, webhook: Webh
     assert "谢谢" in chat.press("可以")
 
     stored = ComplaintStore(stack.database_url).get(complaint_id)
-    assert (stored.channel, stored.sender_id) == ("tg", chat.customer.chat_id)
+    assert (stored.channel, stored.sender_id) == ("tg", chat.customer.sender_id)
     assert stored.desired_remedy == "exchange" and stored.customer_accepted is True
 
     photo = "\n".join(m["text"] for m in chat.send(chat.customer.photo()))
@@ -107,14 +107,14 @@ def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, webhoo
     chat = Chat(webhook, api)
     chat.say("我买的电热水壶用了三天就坏了")
     assert "同事" in chat.say("再不处理我就去12315投诉你们")
-    sender = chat.customer.chat_id
+    sender = chat.customer.sender_id
     assert stack.tracker(sender)["paused"] is True
     queue = HandoffQueue(ComplaintStore(stack.database_url), load_handoff_settings(ZoneInfo("Asia/Shanghai")))
     assert queue.open_case_for("tg", sender).reason == "threat"
     assert chat.say("人呢？") == "", "while paused the agent answers"
 
     asyncio.run(agent_says(stack, sender, "您好，我是客服小李"))
-    assert api.wait_for(sender)[-1] == "您好，我是客服小李"
+    assert api.wait_for(chat.customer.chat_id)[-1] == "您好，我是客服小李"
 
 
 def test_flood_control_delays_the_answer_but_it_arrives(webhook: Webhook, api: FakeBotApi):
@@ -128,7 +128,7 @@ def test_a_redelivered_update_is_one_turn(stack: Stack, webhook: Webhook, api: F
     chat = Chat(webhook, api)
     update = chat.customer.update(text="你好")
     assert chat.send(update) and chat.send(update) == []
-    assert _user_texts(stack, chat.customer.chat_id) == ["你好"]
+    assert _user_texts(stack, chat.customer.sender_id) == ["你好"]
 
 
 def test_forged_and_malformed_requests_reach_nothing(stack: Stack, webhook: Webhook):
@@ -136,7 +136,7 @@ def test_forged_and_malformed_requests_reach_nothing(stack: Stack, webhook: Webh
     assert webhook.post(customer.update(text="我要投诉"), secret="forged-secret").status_code == 403
     assert webhook.post(customer.update(text="我要投诉"), secret=webhook.secret[:-1]).status_code == 403
     assert webhook.post(customer.update(text="我要投诉"), secret=b"\xed\xa0\x80\xff").status_code == 403
-    assert _user_texts(stack, customer.chat_id) == []
+    assert _user_texts(stack, customer.sender_id) == []
 
     broken = '{"update_id": 1, "message": {"text": "耳机坏了，电话13812345678"'
     assert webhook.post(broken).status_code == 400
@@ -173,15 +173,36 @@ def test_a_group_gets_a_pointer_to_a_private_chat_and_nothing_more(stack: Stack,
     group = Chat(webhook, api, Customer(group=-1001234567890))
     pointer = group.say("/complaint@complaints_test_bot 我要投诉")
     said_or_requested(stack.rasa_log, "utter_tg_private_chat_only", pointer)
-    assert _user_texts(stack, group.customer.chat_id) == []
+    assert _user_texts(stack, group.customer.sender_id) == []
 
 
 def test_a_customer_who_blocked_the_bot_is_marked_until_they_write(stack: Stack, webhook: Webhook, api: FakeBotApi):
     chat = Chat(webhook, api)
     customers = EvidenceStore(ComplaintStore(stack.database_url))
     chat.webhook.deliver(chat.customer.blocks_bot())
-    assert customers.is_unreachable("tg", chat.customer.chat_id)
-    asyncio.run(agent_says(stack, chat.customer.chat_id, "您好，我是客服小李"))
+    assert customers.is_unreachable("tg", chat.customer.sender_id)
+    asyncio.run(agent_says(stack, chat.customer.sender_id, "您好，我是客服小李"))
     assert api.calls_of("sendMessage", chat.customer.chat_id) == [], "nothing tried while blocked"
     assert "您好" in chat.say("你好"), "writing again makes them reachable"
-    assert not customers.is_unreachable("tg", chat.customer.chat_id)
+    assert not customers.is_unreachable("tg", chat.customer.sender_id)
+
+
+def test_a_rest_message_with_a_telegram_customers_id_cannot_see_or_change_their_conversation(
+        stack: Stack, webhook: Webhook, api: FakeBotApi):
+    chat = Chat(webhook, api)
+    chat.say("我买的蓝牙耳机才用了三天左耳就没声音了")
+    chat.say("上周五收到的")
+    chat.say("订单号DD20261120031")
+    chat.press("换货")
+    assert "13812345678" in chat.say("13812345678"), "the customer's read-back"
+    before = stack.tracker(chat.customer.sender_id)
+
+    for sender in (chat.customer.chat_id, chat.customer.sender_id):  # the chat id, and its sender id
+        replies = stack.say(sender, "电话改成13900000000") + stack.say(sender, "对的")
+        shown = " ".join(reply.get("text", "") for reply in replies)
+        assert "DD20261120031" not in shown and "13812345678" not in shown
+        assert all(reply["recipient_id"] == f"rest:{sender}" for reply in replies)
+
+    after = stack.tracker(chat.customer.sender_id)
+    assert after["events"] == before["events"], "nothing reached the Telegram customer's conversation"
+    assert after["slots"]["contact_phone"] == "13812345678" and not after["slots"].get("complaint_id")

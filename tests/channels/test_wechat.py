@@ -14,6 +14,7 @@ import pytest
 
 from bot.evidence import EvidenceStore
 from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.identity import sender_id
 from bot.responses import load_responses
 from bot.store import ComplaintStore
 from bench.fake_wechat import (
@@ -50,8 +51,13 @@ def wechat(stack: Stack) -> WeChatServer:
     return WeChatServer(f"{stack.rasa_url}/webhooks/wechat/webhook", ACCOUNT, safe=True)
 
 
+def _customer(sender: str) -> str:
+    """The sender id of the WeChat customer `sender` (an openid)."""
+    return sender_id("wechat", sender)
+
+
 def _user_texts(stack: Stack, sender: str) -> list:
-    return [e["text"] for e in stack.tracker(sender)["events"] if e["event"] == "user"]
+    return [e["text"] for e in stack.tracker(_customer(sender))["events"] if e["event"] == "user"]
 
 
 def _requested(stack: Stack, response: str, reply: Optional[str], expected: str = "") -> None:
@@ -93,7 +99,7 @@ def test_a_whole_complaint_in_safe_mode_with_numbered_options(stack: Stack, wech
     assert "谢谢" in wechat.send(sender, Content="1")
 
     stored = ComplaintStore(stack.database_url).get(complaint_id)
-    assert (stored.channel, stored.sender_id) == ("wechat", sender)
+    assert (stored.channel, stored.sender_id) == ("wechat", _customer(sender))
     assert stored.desired_remedy == "exchange" and stored.customer_accepted is True
 
     photo = wechat.send(sender, "image", PicUrl="http://mmbiz.qpic.cn/1.jpg", MediaId="media-photo-1")
@@ -131,7 +137,7 @@ def test_the_same_message_three_times_is_one_turn_and_one_complaint(stack: Stack
     assert wechat.reply_text(wechat.post(confirm, sender), sender) in (None, *replies), "a late retry too"
 
     assert _user_texts(stack, sender).count("对的") == 1
-    assert len(ComplaintStore(stack.database_url).for_customer("wechat", sender)) == 1
+    assert len(ComplaintStore(stack.database_url).for_customer("wechat", _customer(sender))) == 1
     assert api.tried(sender) == 0, "nothing pushed besides the passive reply"
 
 
@@ -188,14 +194,14 @@ def test_outside_the_48_hours_a_push_is_tried_once_and_the_customer_marked(
     assert wechat.send(sender, Content="你好", timestamp=int(time.time()) - 10) is None
     api.wait_tried(sender)
     customers = EvidenceStore(ComplaintStore(stack.database_url))
-    _eventually(lambda: customers.is_unreachable("wechat", sender))
+    _eventually(lambda: customers.is_unreachable("wechat", _customer(sender)))
 
-    asyncio.run(agent_says(stack, sender, "您好，我是客服小李"))  # returns once sent or given up
+    asyncio.run(agent_says(stack, _customer(sender), "您好，我是客服小李"))  # returns once sent or given up
     assert api.tried(sender) == 1, "no retry, and no further tries while unreachable"
 
     del api.refuse[sender]
     assert "您好" in wechat.send(sender, Content="你好"), "writing again makes them reachable"
-    assert not customers.is_unreachable("wechat", sender)
+    assert not customers.is_unreachable("wechat", _customer(sender))
 
 
 def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, wechat: WeChatServer,
@@ -203,12 +209,12 @@ def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, wechat
     sender = openid()
     wechat.send(sender, Content="我买的电热水壶用了三天就坏了")
     assert "同事" in wechat.send(sender, Content="再不处理我就去12315投诉你们")
-    assert stack.tracker(sender)["paused"] is True
+    assert stack.tracker(_customer(sender))["paused"] is True
     queue = HandoffQueue(ComplaintStore(stack.database_url), load_handoff_settings(ZoneInfo("Asia/Shanghai")))
-    assert queue.open_case_for("wechat", sender).reason == "threat"
+    assert queue.open_case_for("wechat", _customer(sender)).reason == "threat"
     assert wechat.send(sender, Content="人呢？") is None, "while paused the agent answers"
 
-    asyncio.run(agent_says(stack, sender, "您好，我是客服小李"))
+    asyncio.run(agent_says(stack, _customer(sender), "您好，我是客服小李"))
     assert api.wait_for(sender) == ["您好，我是客服小李"]
 
 
@@ -221,7 +227,7 @@ def test_voice_menus_and_follows(stack: Stack, wechat: WeChatServer):
     _requested(stack, "utter_evidence_kept", wechat.send(sender, "location", Location_X="31.2",
                                                                 Location_Y="121.4", Scale="15", Label="上海"))
     assert wechat.send(sender, "event", Event="unsubscribe") is None
-    assert EvidenceStore(ComplaintStore(stack.database_url)).is_unreachable("wechat", sender)
+    assert EvidenceStore(ComplaintStore(stack.database_url)).is_unreachable("wechat", _customer(sender))
 
 
 def _eventually(check, timeout: float = 10) -> None:

@@ -33,7 +33,8 @@ def wechat(stack: Stack) -> WeChatServer:
 
 
 def _user_texts(stack: Stack, sender: str) -> List[str]:
-    return [e["text"] for e in stack.tracker(sender)["events"] if e["event"] == "user"]
+    """What the WeChat customer `sender` (an openid) said in their conversation."""
+    return [e["text"] for e in stack.tracker(f"wechat:{sender}")["events"] if e["event"] == "user"]
 
 
 def test_plain_mode_works(wechat: WeChatServer):

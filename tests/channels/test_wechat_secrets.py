@@ -40,7 +40,7 @@ def test_a_failed_push_logs_its_traceback_without_the_app_secret(stack: Stack):
     sender = openid()
     # Sent 10 s ago by WeChat's clock: the answer is pushed through the (unreachable) API.
     assert wechat.send(sender, Content="你好，我的电话是13812345678", timestamp=int(time.time()) - 10) is None
-    asyncio.run(agent_says(stack, sender, "您好，我是客服小李"))
+    asyncio.run(agent_says(stack, f"wechat:{sender}", "您好，我是客服小李"))
     log = _wait_for_log(stack, "not delivered", 2)
     assert "Traceback" in log and "/cgi-bin/token" in log, "the failure is logged in full"
     for secret in (ACCOUNT.app_secret, ACCOUNT.encoding_aes_key, ACCOUNT.token, stack.token, "13812345678"):

@@ -28,7 +28,8 @@ def _handed_off_case(stack: Stack, channel: str, sender: str) -> Case:
     """The case the conversation's handoff queued for the customer."""
     store = ComplaintStore(stack.database_url)
     try:
-        case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for(channel, sender)
+        queue = HandoffQueue(store, load_handoff_settings(store.tz))
+        case = queue.open_case_for(channel, stack.conversation(sender))
     finally:
         store.close()
     assert case is not None, f"the threat did not queue a case for {channel}:{sender}"

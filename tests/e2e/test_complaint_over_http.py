@@ -47,7 +47,7 @@ def test_a_complaint_conversation_is_recorded_with_its_plan(stack: Stack):
     assert stored.category == "quality" and stored.desired_remedy == "exchange"
     assert stored.order_number == "DD20261120031" and stored.contact_phone == "13812345678"
     assert "左耳就没声音了" in stored.description
-    assert stored.channel == "rest" and stored.sender_id == sender
+    assert stored.channel == "rest" and stored.sender_id == stack.conversation(sender) == f"rest:{sender}"
     assert stored.customer_accepted is True
 
     slots = stack.tracker(sender)["slots"]
@@ -95,7 +95,7 @@ def test_the_conversation_is_kept_in_the_tracker_database(stack: Stack):
     with sqlite3.connect(stack.workdir / "tracker.db") as db:
         texts = [row[0] for row in db.execute(
             "SELECT json_extract(data, '$.text') FROM events WHERE sender_id = ? AND type_name = 'user'",
-            (sender,))]
+            (stack.conversation(sender),))]
         assert texts == ["你好", "快递三天了还没到"]
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 

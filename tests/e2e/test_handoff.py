@@ -24,7 +24,7 @@ def _queue(stack: Stack) -> HandoffQueue:
 
 
 def _case_of(stack: Stack, sender: str):
-    return _queue(stack).open_case_for("rest", sender)
+    return _queue(stack).open_case_for("rest", Stack.conversation(sender))
 
 
 def test_a_threat_pauses_the_assistant_and_queues_a_p1_case(stack: Stack):

@@ -30,7 +30,7 @@ def test_a_complaint_after_many_questions_is_recorded_and_the_transcript_is_comp
     assert len(stack.tracker(sender)["events"]) > max_events
     with sqlite3.connect(stack.workdir / "tracker.db") as db:
         assert db.execute("SELECT count(*) FROM tracker_snapshots WHERE sender_id = ?",
-                          (sender,)).fetchone() == (1,), "the session was compacted"
+                          (stack.conversation(sender),)).fetchone() == (1,), "the session was compacted"
 
     replies = [_text(stack.say(sender, message)) for message in COMPLAINT]
     said += COMPLAINT

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 
 from bench.servers import assistant_endpoints, free_port, running_servers, wait_until_ready
+from bot.identity import sender_id
 from tests.auxil.stack import ROOT, VENV_BIN, server_env
 
 
@@ -22,8 +23,8 @@ def test_rasa_run_actions_and_rasa_run_work_on_a_database_never_migrated(tmp_pat
         wait_until_ready(f"http://127.0.0.1:{action_port}/health", servers.processes, servers.logs)
         httpx.post(f"{servers.rasa_url}/webhooks/rest/webhook", timeout=60,
                    json={"sender": "plain", "message": "我买的蓝牙耳机才用了三天左耳就没声音了"}).raise_for_status()
-        tracker = httpx.get(f"{servers.rasa_url}/conversations/plain/tracker", params={"token": servers.token},
-                            timeout=30).json()
+        tracker = httpx.get(f"{servers.rasa_url}/conversations/{sender_id('rest', 'plain')}/tracker",
+                            params={"token": servers.token}, timeout=30).json()
     responses = [(e.get("metadata") or {}).get("utter_action") for e in tracker["events"] if e["event"] == "bot"]
     assert any(name and name.startswith("utter_empathy_") for name in responses), responses
     assert responses[-1] == "utter_ask_incident_time", responses

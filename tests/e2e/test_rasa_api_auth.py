@@ -23,10 +23,10 @@ async def test_the_rasa_server_accepts_the_header_and_refuses_a_wrong_token(stac
 
     rasa = RasaApi(stack.rasa_url, stack.token, transport=Recording())
     try:
-        tracker = await rasa.tracker(sender)
+        tracker = await rasa.tracker(stack.conversation(sender))
     finally:
         await rasa.close()
-    assert tracker["sender_id"] == sender
+    assert tracker["sender_id"] == stack.conversation(sender)
     assert requests and all(stack.token not in str(request.url) and "token=" not in str(request.url)
                             for request in requests)
     assert all(request.headers["Authorization"].startswith("Bearer ") for request in requests)
@@ -34,6 +34,6 @@ async def test_the_rasa_server_accepts_the_header_and_refuses_a_wrong_token(stac
     impostor = RasaApi(stack.rasa_url, "not-the-token")
     try:
         with pytest.raises(RasaError, match="401"):
-            await impostor.tracker(sender)
+            await impostor.tracker(stack.conversation(sender))
     finally:
         await impostor.close()

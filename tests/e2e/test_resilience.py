@@ -40,7 +40,7 @@ def test_a_dead_action_server_gets_an_apology_and_the_message_is_kept(model: Pat
         assert "保存" in replies, replies
         pending = ComplaintStore(stack.database_url).unanswered()
         assert [(m.sender_id, m.text, m.reason) for m in pending] == [
-            (sender, complaint, "action_failed")]
+            (stack.conversation(sender), complaint, "action_failed")]
 
         traditional = _texts(stack.say(sender, "為什麼沒有人回覆我"))
         assert "抱歉" in traditional and "系統" in traditional

@@ -55,7 +55,7 @@ def test_an_accepted_plan_is_followed_by_a_check_and_a_low_score_reopens_it(stac
     survey = _surveys(stack).get(complaint_id, "satisfaction")
     assert survey.score == 2 and "等了太久" in survey.comment
     store = ComplaintStore(stack.database_url)
-    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", sender)
+    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", Stack.conversation(sender))
     assert case.reason == "low_satisfaction" and case.complaint.public_id == complaint_id
     assert case.complaint.status == "open"
     assert "打过分" in _texts(stack.say(sender, "改成五星吧"))  # one answer per survey
@@ -66,7 +66,7 @@ def test_an_agents_resolution_is_told_to_the_customer_and_followed_up(stack: Sta
     sender = new_customer()
     stack.say(sender, "你们的快递员把我的包裹摔坏了，我要找你们经理")
     store = ComplaintStore(stack.database_url)
-    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", sender)
+    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", Stack.conversation(sender))
     store.close()
     agent = stack.agent("李静")
     assert agent.post(f"cases/{case.id}/claim").status_code == 200
@@ -90,7 +90,7 @@ def test_a_refund_issued_is_told_in_the_customers_script_with_its_arrival_date(s
     sender = new_customer()
     stack.say(sender, "你們的快遞員把我的包裹摔壞了，我要找你們經理")
     store = ComplaintStore(stack.database_url)
-    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", sender)
+    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", Stack.conversation(sender))
     arrival = add_working_days(utcnow().astimezone(store.tz).date(), load_policies().refund_arrival.working_days)
     store.close()
     agent = stack.agent("李静")

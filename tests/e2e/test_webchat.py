@@ -5,6 +5,7 @@ WEBCHAT_SCREENSHOT=path saves a screenshot of a conversation with buttons (for t
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import httpx
 import pytest
+import socketio
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
 from tests.auxil.stack import Stack
@@ -257,3 +259,69 @@ def test_page_and_assets_are_served_with_a_strict_policy(stack: Stack) -> None:
         assert asset.status_code == 200 and kind in asset.headers["content-type"]
     assert httpx.get(f"{stack.rasa_url}/webchat/static/index.html", timeout=30).status_code == 404
     assert httpx.get(f"{stack.rasa_url}/webchat/static/..%2Fwebchat.py", timeout=30).status_code == 404
+
+
+class Socket:
+    """A Socket.IO client speaking to the channel as the page does (or as someone forging it)."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.client = socketio.AsyncClient()
+        self.confirmed: "asyncio.Queue[str]" = asyncio.Queue()
+        self.received: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
+        self.client.on("session_confirm", self.confirmed.put_nowait)
+        self.client.on("bot_uttered", self.received.put_nowait)
+
+    async def session(self, data: Dict[str, Any]) -> str:
+        """Connect and ask for a session with `data`; the token confirmed."""
+        # engineio's websocket client needs a newer aiohttp than Rasa pins
+        await self.client.connect(self.stack.rasa_url, transports=["polling"])
+        await self.client.emit("session_request", data)
+        return await asyncio.wait_for(self.confirmed.get(), 30)
+
+    async def say(self, text: str, **extra: Any) -> Dict[str, Any]:
+        await self.client.emit("user_uttered", {"message": text, **extra})
+        return await asyncio.wait_for(self.received.get(), REPLY_TIMEOUT_MS / 1000)
+
+
+def _conversation(token: str) -> str:
+    return token.rpartition(".")[0]
+
+
+async def test_a_session_id_chosen_by_the_page_is_replaced_by_one_the_server_issues(stack: Stack) -> None:
+    owner, intruder = Socket(stack), Socket(stack)
+    try:
+        token = await owner.session({})
+        customer = _conversation(token)
+        assert customer.startswith("web:") and len(customer) > 30
+        await owner.say("你好")
+        forged = (f"{customer}.{'A' * 43}", f"{customer}.{token.rpartition('.')[2][::-1]}")
+        for chosen in ("my-own-session-id", customer, "tg:123456", *forged):
+            confirmed = await intruder.session({"session_id": chosen})
+            assert _conversation(confirmed) not in ("", customer, chosen), chosen
+            await intruder.client.disconnect()
+            intruder = Socket(stack)
+        confirmed = await intruder.session({})
+        await intruder.say("我要投诉，快递丢了", session_id=customer)  # names the customer's session: ignored
+
+        texts = [e["text"] for e in stack.tracker(customer)["events"] if e["event"] == "user"]
+        assert texts == ["你好"], "nothing reached the customer's conversation"
+        assert [e["text"] for e in stack.tracker(_conversation(confirmed))["events"] if e["event"] == "user"] == [
+            "我要投诉，快递丢了"]
+    finally:
+        await owner.client.disconnect()
+        await intruder.client.disconnect()
+
+
+async def test_the_token_the_server_issued_continues_the_conversation(stack: Stack) -> None:
+    first, again = Socket(stack), Socket(stack)
+    try:
+        token = await first.session({})
+        await first.say("你好")
+        await first.client.disconnect()
+        assert await again.session({"session_id": token}) == token
+        await again.say("快递三天了还没到")
+        texts = [e["text"] for e in stack.tracker(_conversation(token))["events"] if e["event"] == "user"]
+        assert texts == ["你好", "快递三天了还没到"]
+    finally:
+        await again.client.disconnect()

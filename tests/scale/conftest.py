@@ -70,13 +70,13 @@ def scale_out(postgres_database_url: str, redis_settings: Dict[str, Any],
     database = make_url(postgres_database_url)
     workdir = tmp_path_factory.mktemp("scale")
     rasa_ports = [free_port(), free_port()]
-    lb_port, token = free_port(), secrets.token_urlsafe(16)
+    lb_port, token, rest_token = free_port(), secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     env = server_env({
         "SCALE_DIR": str(workdir),
         "RASA_PORTS": " ".join(map(str, rasa_ports)),
         "ACTION_PORTS": f"{free_port()} {free_port()}",
         "LB_PORT": str(lb_port), "ACTIONS_LB_PORT": str(free_port()), "CONSOLE_PORT": str(free_port()),
-        "RASA_TOKEN": token,
+        "RASA_TOKEN": token, "REST_CHANNEL_TOKEN": rest_token,
         "POSTGRES_HOST": database.host or "127.0.0.1", "POSTGRES_PORT": str(database.port or 5432),
         "POSTGRES_USER": database.username or "postgres", "POSTGRES_PASSWORD": database.password or "",
         "POSTGRES_DB": database.database, "DATABASE_URL": postgres_database_url,
@@ -91,7 +91,8 @@ def scale_out(postgres_database_url: str, redis_settings: Dict[str, Any],
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_until_running(process, log)
-        yield ScaleOut(Stack(f"http://127.0.0.1:{lb_port}", "", token, postgres_database_url, workdir),
+        yield ScaleOut(Stack(f"http://127.0.0.1:{lb_port}", "", token, postgres_database_url, workdir,
+                             rest_token=rest_token),
                        rasa_ports, log)
     finally:
         _stop(process)

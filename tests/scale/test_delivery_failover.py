@@ -132,11 +132,11 @@ def test_wechats_retry_is_answered_by_another_server_when_the_first_died_mid_tur
     time.sleep(max(0.0, tried_at + WECHAT_RETRY_AFTER_S - time.monotonic()))  # WeChat's pause
     reply = second_server.reply_text(second_server.post(message, sender), sender)
     received = [reply] if reply is not None else wechat_api.wait_for(sender)
-    assert received == [_greeting(survivor, sender)], "the customer got the answer"
+    assert received == [_greeting(survivor, f"wechat:{sender}")], "the customer got the answer"
 
     # WeChat's third try, now that the message is answered: no second turn.
     second_server.reply_text(second_server.post(message, sender), sender)
-    assert _user_turns(survivor, sender) == 1
+    assert _user_turns(survivor, f"wechat:{sender}") == 1
 
 
 def test_telegrams_redelivery_is_answered_by_another_server_when_the_first_died_mid_turn(
@@ -149,7 +149,7 @@ def test_telegrams_redelivery_is_answered_by_another_server_when_the_first_died_
     second_server = Webhook(f"{survivor.rasa_url}/webhooks/tg/webhook")
     time.sleep(max(0.0, tried_at + TELEGRAM_LEASE_S - time.monotonic()))  # Telegram waits longer
     second_server.deliver(update)
-    assert bot_api.texts(customer.chat_id) == [_greeting(survivor, customer.chat_id)]
+    assert bot_api.texts(customer.chat_id) == [_greeting(survivor, customer.sender_id)]
 
     second_server.deliver(update)  # delivered again: no second turn
-    assert _user_turns(survivor, customer.chat_id) == 1
+    assert _user_turns(survivor, customer.sender_id) == 1

@@ -48,3 +48,22 @@ def test_the_action_servers_are_reachable_only_inside_the_compose_network():
     for name in ("actions1", "actions2"):
         assert "ports" not in services[name], f"{name} has no authentication: publish no port"
         assert services[name]["command"][:3] == ["python", "-m", "actions"], name
+
+
+def _commented_channels(path):
+    """The channels' entries commented out (WeChat, Telegram), line by line."""
+    return {line for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("#   ") or line.startswith("# channels.")}
+
+
+def test_production_has_no_rest_channel_and_otherwise_the_default_channels():
+    default, production = _yaml(ROOT / "credentials.yml"), _yaml(DEPLOY / "credentials.yml")
+    assert "channels.rest.RestInput" in default and "channels.rest.RestInput" not in production
+    assert production == {name: entry for name, entry in default.items() if name != "channels.rest.RestInput"}
+    assert _commented_channels(ROOT / "credentials.yml") == _commented_channels(DEPLOY / "credentials.yml")
+    services = _yaml(DEPLOY / "docker-compose.yml")["services"]
+    for name in ("rasa1", "rasa2"):
+        assert "--credentials deploy/credentials.yml" in " ".join(services[name]["command"]), name
+        assert "WEBCHAT_SESSION_SECRET" in services[name]["environment"], "one secret signs every server's sessions"
+        assert "REST_CHANNEL_TOKEN" not in services[name]["environment"]
+    assert "migrate-sender-ids" in " ".join(services["migrate"]["command"])

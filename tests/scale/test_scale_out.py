@@ -12,6 +12,7 @@ import httpx
 
 from bot.rasa_api import RasaApi
 from bot.store import ComplaintStore
+from tests.auxil.stack import Stack
 from tests.scale.conftest import ScaleOut
 
 ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
@@ -21,12 +22,13 @@ QUESTIONS = ["你好", "退货期限是多久", "几天内可以退货", "退款
              "保修多长时间", "保修期是多久", "多久能退款", "能保修几年", "谢谢"]
 
 
-async def _send_at_once(url: str, sender: str, messages: List[str]) -> List[Tuple[List[str], str]]:
+async def _send_at_once(stack: Stack, sender: str, messages: List[str]) -> List[Tuple[List[str], str]]:
     """POST all `messages` to the REST channel concurrently; per message: reply texts and the
     instance that served it (nginx's X-Upstream)."""
     async with httpx.AsyncClient(timeout=120) as client:
         responses = await asyncio.gather(*(
-            client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message})
+            client.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                        headers=stack.rest_headers())
             for message in messages))
     for response in responses:
         response.raise_for_status()
@@ -49,7 +51,7 @@ def _turns(events: List[Dict[str, Any]]) -> List[Tuple[str, List[str], List[Dict
 
 def test_concurrent_messages_of_one_conversation_are_processed_in_order(scale_out: ScaleOut):
     stack, sender = scale_out.stack, f"scale-{uuid.uuid4().hex[:8]}"
-    results = asyncio.run(_send_at_once(stack.rasa_url, sender, QUESTIONS))
+    results = asyncio.run(_send_at_once(stack, sender, QUESTIONS))
 
     served_by = {upstream for _, upstream in results}
     assert served_by == {f"127.0.0.1:{port}" for port in scale_out.rasa_ports}, served_by
@@ -70,12 +72,12 @@ def test_a_complaint_finished_across_instances_is_recorded_once(scale_out: Scale
     served_by = set()
     for message in ("我买的蓝牙耳机才用了三天左耳就没声音了", "上周五收到的", "订单号DD20261120031",
                     "换一个新的吧", "13812345678"):
-        [(replies, upstream)] = asyncio.run(_send_at_once(stack.rasa_url, sender, [message]))
+        [(replies, upstream)] = asyncio.run(_send_at_once(stack, sender, [message]))
         served_by.add(upstream)
     assert "DD20261120031" in "\n".join(replies), "the read-back"
 
     # The customer confirms twice at once (a double tap), on both instances.
-    confirmations = asyncio.run(_send_at_once(stack.rasa_url, sender, ["对的", "对的"]))
+    confirmations = asyncio.run(_send_at_once(stack, sender, ["对的", "对的"]))
     served_by |= {upstream for _, upstream in confirmations}
     assert served_by == {f"127.0.0.1:{port}" for port in scale_out.rasa_ports}
     ids = {found for texts, _ in confirmations for found in ID_PATTERN.findall("\n".join(texts))}
@@ -83,7 +85,8 @@ def test_a_complaint_finished_across_instances_is_recorded_once(scale_out: Scale
 
     store = ComplaintStore(stack.database_url)
     try:
-        assert [complaint.public_id for complaint in store.for_customer("rest", sender)] == list(ids)
+        stored = store.for_customer("rest", stack.conversation(sender))
+        assert [complaint.public_id for complaint in stored] == list(ids)
     finally:
         store.close()
 
@@ -102,10 +105,11 @@ def test_tokens_and_query_strings_stay_out_of_the_logs(scale_out: ScaleOut):
     sender = f"log-{uuid.uuid4().hex[:8]}"
     scale_out.stack.say(sender, "你好")
     scale_out.stack.tracker(sender)  # ?token=… through nginx
+    conversation = scale_out.stack.conversation(sender)
     assert asyncio.run(_tracker_through_the_api(scale_out.stack.rasa_url, scale_out.stack.token,
-                                                sender))["sender_id"] == sender
+                                                conversation))["sender_id"] == conversation
     access_log = scale_out.stack.workdir / "logs" / "access.log"
-    path = f"/conversations/{sender}/tracker"
+    path = f"/conversations/{conversation}/tracker"
     deadline = time.monotonic() + 30  # nginx flushes its buffered log every second
     while access_log.read_text(errors="replace").count(path) < 2 and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -114,3 +118,11 @@ def test_tokens_and_query_strings_stay_out_of_the_logs(scale_out: ScaleOut):
     assert "?" not in logged and "token" not in logged
     for log in (scale_out.stack.workdir / "logs").iterdir():
         assert scale_out.stack.token not in log.read_text(errors="replace"), log.name
+
+
+def test_behind_nginx_the_rest_channel_answers_only_with_its_token(scale_out: ScaleOut):
+    url = f"{scale_out.stack.rasa_url}/webhooks/rest/webhook"
+    message = {"sender": "outsider", "message": "你好"}
+    assert httpx.post(url, json=message, timeout=30).status_code == 401
+    assert httpx.post(url, json=message, headers={"Authorization": "Bearer guess"}, timeout=30).status_code == 401
+    assert httpx.post(url, json=message, headers=scale_out.stack.rest_headers(), timeout=60).status_code == 200
