@@ -54,7 +54,7 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
     def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,
                        **kwargs: Any) -> Dict[Text, Any]:
         """Rasa's, with two differences. A response without placeholders is returned as it is
-        (Rasa formats every response with all slot values: a thirtieth of a turn). Button payloads
+        (Rasa formats every response with all slot values, a cost on every turn). Button payloads
         are kept as written: they are intents with JSON entities (`/request_remedy{"remedy":
         "refund"}`), never templates, and Rasa took each brace for a missing slot and logged an
         ERROR."""
