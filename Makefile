@@ -1,7 +1,16 @@
 # Designer and developer shortcuts. `make run` and `make test` are all most people need.
-.PHONY: fuzz run test setup train validate nlu-eval test-stories bench shell lock clean
+.PHONY: help fuzz run test unit lint setup train validate nlu-eval test-stories bench shell lock clean
+.DEFAULT_GOAL := help
 SHELL := /bin/bash
 ENV = . scripts/env.sh &&
+# The tests that need no trained model, browser, nginx or running servers (PostgreSQL and Redis
+# tests run when those are there, as in the whole suite).
+UNIT = tests/bot tests/actions tests/nlu tests/rasa_ext tests/test_code_health.py tests/test_responses.py \
+       tests/test_run_scripts.py \
+       --deselect tests/rasa_ext/test_server_extensions.py::test_a_loaded_model_is_kept_out_of_full_garbage_collections
+
+help:           ## list these targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:[^#]*## /\t/' | expand -t 16
 
 run:            ## set up, train if needed, run the assistant on localhost
 	bash scripts/run.sh
@@ -9,14 +18,20 @@ run:            ## set up, train if needed, run the assistant on localhost
 test:           ## set up and run the whole test suite
 	bash scripts/test.sh
 
+unit:           ## the quick tests: no trained model, browser or nginx (about a minute)
+	$(ENV) python -m pytest -q $(UNIT)
+
+lint:           ## ruff over the code (ruff.toml; the test suite runs it too)
+	$(ENV) ruff check .
+
 setup:          ## create .venv with the pinned packages
 	bash scripts/setup.sh
 
 train:          ## train the model if data, domain or config changed
 	bash scripts/setup.sh && $(ENV) python scripts/train_if_changed.py
 
-validate:       ## check domain, stories, rules and NLU data for mistakes
-	$(ENV) rasa data validate
+validate:       ## check domain, stories, rules and NLU data for mistakes (rasa data validate, scripts/validate.py)
+	$(ENV) python scripts/validate.py
 
 nlu-eval:       ## cross-validated intent macro-F1 (a few minutes)
 	$(ENV) python scripts/nlu_eval.py

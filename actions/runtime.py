@@ -40,7 +40,7 @@ class Services:
 
 @lru_cache(maxsize=None)
 def services() -> Services:
-    """The services of this process (the store connects lazily on first query)."""
+    """The services of this process (the store is migrated on first use: `shared_store`)."""
     settings = Settings.load()
     store = shared_store()
     jobs = JobQueue(store)

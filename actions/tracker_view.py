@@ -1,7 +1,7 @@
 """Reading what the conversation holds from a Rasa SDK tracker."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, Optional
 
 from rasa_sdk import Tracker
 
@@ -25,11 +25,6 @@ def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
 
 def _user_events_newest_first(tracker: Tracker) -> Iterator[Dict[str, Any]]:
     return (e for e in reversed(tracker.events) if e.get("event") == "user")
-
-
-def user_intents_newest_first(tracker: Tracker) -> List[str]:
-    return [((e.get("parse_data") or {}).get("intent") or {}).get("name") or ""
-            for e in _user_events_newest_first(tracker)]
 
 
 def customer_script(tracker: Tracker) -> Script:

@@ -42,7 +42,7 @@ from bench.load import (Phase, Rest, WeChat, long_run, memory_mib, run_customers
                         window_median)
 from bench.servers import (ROOT, VENV_BIN, Servers, assistant_endpoints, free_port,  # noqa: E402
                            running_servers, server_env, stop, trained_model, wait_until_ready)
-from tests.auxil.fake_wechat import OfficialAccount, credentials_with_wechat, fake_wechat_api  # noqa: E402
+from bench.fake_wechat import OfficialAccount, credentials_with_wechat, fake_wechat_api  # noqa: E402
 
 RESULTS = ROOT / "var" / "bench"
 README = ROOT / "README.md"

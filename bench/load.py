@@ -23,7 +23,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.conversations import Script  # noqa: E402
-from tests.auxil.fake_wechat import OfficialAccount, WeChatServer, message_xml, next_msg_id, openid  # noqa: E402
+from bench.fake_wechat import OfficialAccount, WeChatServer, message_xml, next_msg_id, openid  # noqa: E402
 
 
 def percentile(values: Sequence[float], share: float) -> float:

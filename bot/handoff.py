@@ -233,11 +233,6 @@ class HandoffQueue:
             Customer.sender_id == sender_id, order=(CaseRow.created_at.desc(),))
         return found[0] if found else None
 
-    def cases_of_complaints(self, complaint_ids: Sequence[str]) -> List[Case]:
-        """Every case of the complaints with these public IDs, newest first."""
-        return self._select_cases(ComplaintRow.public_id.in_(list(complaint_ids)),
-                                  order=(CaseRow.created_at.desc(),))
-
     def claim(self, case_id: int, agent_id: int, now: datetime) -> bool:
         """Give a waiting case to `agent_id`. When several agents claim at once exactly one gets
         True; the others get False (the case is no longer waiting)."""

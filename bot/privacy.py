@@ -22,7 +22,8 @@ _FOLD = str.maketrans({**{chr(0xFF10 + n): str(n) for n in range(10)},
 _SEP = r"[ \t.\-]"  # one character between digit groups: 138 1234 5678, 138.1234.5678, 138-1234-5678
 # Numbers right after a "." are the decimals of a number (confidences, timestamps), never masked.
 _ID_CARD = re.compile(  # 18 digits (the last may be X), grouped 6-8-4 or 6-4-4-4, or 15 digits 6-6-3
-    r"(?<![\d.])(?P<head>\d{6})[ \t-]?(?:\d{4}[ \t-]?\d{4}[ \t-]?(?P<tail>\d{3}[\dXx])|\d{6}[ \t-]?(?P<old>\d{3}))(?![\dXx])")
+    r"(?<![\d.])(?P<head>\d{6})[ \t-]?"
+    r"(?:\d{4}[ \t-]?\d{4}[ \t-]?(?P<tail>\d{3}[\dXx])|\d{6}[ \t-]?(?P<old>\d{3}))(?![\dXx])")
 _MOBILE = re.compile(
     rf"(?<![\d.])(?P<head>(?:(?:\+|00)?86{_SEP}?)?1[3-9]\d)(?:{_SEP}?\d){{4}}(?P<tail>(?:{_SEP}?\d){{4}})(?!\d)")
 _LANDLINE = re.compile(r"(?<![\d.])\(?(?P<area>0\d{2,3})\)?[ \t-]?\d{3,4}[ \t-]?(?P<tail>\d{4})(?!\d)")

@@ -84,9 +84,6 @@ class RasaApi:
             conversation_id, [{"event": "bot", "text": text, "metadata": dict(metadata or {})}],
             deliver=True)
 
-    async def pause(self, conversation_id: str) -> None:
-        await self.append_events(conversation_id, [{"event": "pause"}])
-
     async def resume(self, conversation_id: str) -> None:
         """Give the conversation back to the assistant, listening: a conversation paused by an
         action never ran `action_listen`, and without it the next message (or triggered intent)

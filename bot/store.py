@@ -426,5 +426,8 @@ def _unanswered(row: UnansweredMessage) -> Unanswered:
 
 @lru_cache(maxsize=None)
 def shared_store() -> ComplaintStore:
-    """This process's store, configured from the environment on first use."""
-    return ComplaintStore.from_settings(Settings.load())
+    """This process's store, configured from the environment and migrated on first use, so that
+    a plain `rasa run actions` and `rasa run` work without `python -m bot migrate` first."""
+    store = ComplaintStore.from_settings(Settings.load())
+    store.migrate()
+    return store

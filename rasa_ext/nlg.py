@@ -53,16 +53,35 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
 
     def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,
                        **kwargs: Any) -> Dict[Text, Any]:
-        """Rasa's, which formats every response with all slot values (a thirtieth of a turn);
-        a response without placeholders is returned as it is, as Rasa would return it."""
-        if all(_without_placeholders(response.get(key)) for key in _FILLED_KEYS):
+        """Rasa's, with two differences. A response without placeholders is returned as it is
+        (Rasa formats every response with all slot values, a cost on every turn). Button payloads
+        are kept as written: they are intents with JSON entities (`/request_remedy{"remedy":
+        "refund"}`), never templates, and Rasa took each brace for a missing slot and logged an
+        ERROR."""
+        buttons = response.get("buttons") or []
+        fillable = {**response, "buttons": [_without_payload(b) for b in buttons]} if buttons else response
+        if _without_placeholders([fillable.get(key) for key in _FILLED_KEYS]):
             return response
-        return super()._fill_response(response, filled_slots, **kwargs)
+        filled = super()._fill_response(fillable, filled_slots, **kwargs)
+        if buttons:
+            filled["buttons"] = [{**b, "payload": original["payload"]} if "payload" in original else b
+                                 for b, original in zip(filled["buttons"], buttons)]
+        return filled
 
 
 #: The parts of a response Rasa fills slot values into (`TemplatedNaturalLanguageGenerator`).
 _FILLED_KEYS = ("text", "image", "custom", "buttons", "attachment", "quick_replies")
 
 
+def _without_payload(button: Any) -> Any:
+    return {k: v for k, v in button.items() if k != "payload"} if isinstance(button, dict) else button
+
+
 def _without_placeholders(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and "{" not in value and "}" not in value)
+    if isinstance(value, str):
+        return "{" not in value and "}" not in value
+    if isinstance(value, dict):
+        return all(_without_placeholders(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_without_placeholders(v) for v in value)
+    return True

@@ -3,12 +3,9 @@
 A Rasa server works on every message it has received at once: each turn yields at every
 action-server call and database round trip, and the waiting turns are interleaved. Under load
 (more messages than one core can process) a turn with two action calls then waits behind all the
-others twice, and reply times spread (the benchmark's slowest percent took twice the median).
-Here at most `RASA_CONCURRENT_TURNS` turns (default 4: one computes while others wait for the
-action server) run at once; the rest wait their turn first come, first served. Measured on this
-2-core machine (20 customers, alternating runs): the same messages per second, and the slowest
-percent of replies at 290–330 ms instead of 315–415 ms (one server) and 290–360 ms instead of
-450–490 ms (scale-out).
+others twice, and reply times spread. Here at most `RASA_CONCURRENT_TURNS` turns (default 4: one
+computes while others wait for the action server) run at once; the rest wait their turn first
+come, first served. What it gains is measured in the README, "Performance".
 """
 from __future__ import annotations
 

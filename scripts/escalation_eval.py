@@ -225,7 +225,8 @@ def nlu_data_check(config: EscalationConfig) -> None:
     print("\npattern layer on the training examples (approximate; see --help):")
     for intent in REASONS_OF_INTENT:
         if totals[intent]:
-            print(f"  {intent:<15} caught {hits[intent]:>4} of {totals[intent]:<4} ({hits[intent] / totals[intent]:.1%})")
+            print(f"  {intent:<15} caught {hits[intent]:>4} of {totals[intent]:<4} "
+                  f"({hits[intent] / totals[intent]:.1%})")
     print(f"  other intents   flagged {false:>3} of {others} ({false / max(others, 1):.1%}) "
           "— some rightly (e.g. 售后踢皮球 is pushed_around)")
 

@@ -76,7 +76,6 @@ class LoginThrottle:
         """Count an attempt to log in as `username` from `address`: None when its password may be
         checked, else the whole minutes to wait. Counting stops at the first count past its
         limit, so a locked pair does not use up the username's allowance elsewhere."""
-        window = self.limits.window
         with self.store.session() as s, s.begin():
             # A write first: SQLite takes its write lock here, so the transaction never has to
             # upgrade a read lock (which could fail at once instead of waiting). PostgreSQL: rows

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from tests.auxil.json_http import JsonHandler
+from bench.json_http import JsonHandler
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:AAF-test-token_for-the-fake-bot-api"

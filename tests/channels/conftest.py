@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from channels.keyvalue import KeyValue, MemoryKeyValue, RedisKeyValue
-from tests.auxil.fake_wechat import FakeWeChatApi, fake_wechat_api
+from bench.fake_wechat import FakeWeChatApi, fake_wechat_api
 from tests.auxil.services import reachable_redis_url
 
 

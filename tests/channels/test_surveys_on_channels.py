@@ -11,7 +11,7 @@ from bot.evidence import EvidenceStore
 from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.identity import sender_id
 from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_api, telegram_env
-from tests.auxil.fake_wechat import FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, openid
+from bench.fake_wechat import FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, openid
 from tests.auxil.stack import Stack, running_stack, trained_model
 from channels.keyvalue import MemoryKeyValue
 from channels.wechat_choices import Choices, numbered
@@ -62,7 +62,8 @@ def wechat(stack: Stack) -> WeChatServer:
 async def test_wechat_options_titled_with_their_own_numbers_keep_them():
     buttons = [{"title": title, "payload": f"/rate_satisfaction{{\"score\": \"{title[0]}\"}}"}
                for title in SCORE_TITLES]
-    assert numbered("打个分吧", SCORE_TITLES, None).endswith("\n\n5. 非常满意\n4. 满意\n3. 一般\n2. 不满意\n1. 很不满意")
+    assert numbered("打个分吧", SCORE_TITLES, None).endswith(
+        "\n\n5. 非常满意\n4. 满意\n3. 一般\n2. 不满意\n1. 很不满意")
     choices = Choices(MemoryKeyValue("test"), remember_s=60)
     await choices.remember("o-customer", buttons)
     assert (await choices.resolve("o-customer", "2"))["title"] == "2 不满意", "2 is the score 2, not the 2nd option"
@@ -147,7 +148,8 @@ def test_wechat_the_check_is_pushed_with_numbers_and_a_2_reopens_the_complaint(
     assert "主管" in reply and complaint_id in reply, "told who takes it over and when"
     survey = desk.survey(complaint_id)
     assert (survey.status, survey.score) == ("answered", 2)
-    case = HandoffQueue(desk.store, load_handoff_settings(desk.store.tz)).open_case_for("wechat", sender_id("wechat", sender))
+    queue = HandoffQueue(desk.store, load_handoff_settings(desk.store.tz))
+    case = queue.open_case_for("wechat", sender_id("wechat", sender))
     assert (case.reason, case.priority, case.complaint.public_id) == ("low_satisfaction", "P2", complaint_id)
     assert desk.store.get(complaint_id).status == "open"
 

@@ -8,7 +8,7 @@ import pytest
 
 from channels.keyvalue import KeyValue, MemoryKeyValue, RedisKeyValue
 from channels.wechat_api import CustomerServiceApi, Unreachable
-from tests.auxil.fake_wechat import FakeWeChatApi, OfficialAccount, fake_wechat_api
+from bench.fake_wechat import FakeWeChatApi, OfficialAccount, fake_wechat_api
 
 ACCOUNT = OfficialAccount()
 

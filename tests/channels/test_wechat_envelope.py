@@ -11,7 +11,7 @@ from wechatpy.crypto import WeChatCrypto
 
 from channels.keyvalue import KeyValue, RedisKeyValue
 from channels.wechat_envelope import Envelope, Forged, Malformed, Replays
-from tests.auxil.fake_wechat import OfficialAccount, WeChatServer, message_xml
+from bench.fake_wechat import OfficialAccount, WeChatServer, message_xml
 
 ACCOUNT = OfficialAccount()
 MESSAGE = message_xml("o-customer", "text", 1001, Content="快递一周了还没到")

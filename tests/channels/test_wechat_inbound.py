@@ -9,7 +9,7 @@ from channels.wechat_inbound import (
     VOICE_NOT_RECOGNISED, WELCOME, Ignore, KeepEvidence, Say, Turn, Unfollow, delivery_key, instruction_for,
     parse,
 )
-from tests.auxil.fake_wechat import message_xml
+from bench.fake_wechat import message_xml
 
 MENU = {"COMPLAINT": "/complain_general", "PROGRESS": "/ask_progress"}
 
@@ -31,8 +31,10 @@ def test_unrecognised_voice_asks_the_customer_to_type():
 @pytest.mark.parametrize("msg_type, fields, expected", [
     ("image", {"PicUrl": "http://mmbiz/1.jpg", "MediaId": "img-1"},
      KeepEvidence("image", "img-1", "http://mmbiz/1.jpg")),
-    ("video", {"MediaId": "v-1", "ThumbMediaId": "t-1"}, KeepEvidence("video", "v-1", details={"thumb_media_id": "t-1"})),
-    ("shortvideo", {"MediaId": "v-2", "ThumbMediaId": "t-2"}, KeepEvidence("video", "v-2", details={"thumb_media_id": "t-2"})),
+    ("video", {"MediaId": "v-1", "ThumbMediaId": "t-1"},
+     KeepEvidence("video", "v-1", details={"thumb_media_id": "t-1"})),
+    ("shortvideo", {"MediaId": "v-2", "ThumbMediaId": "t-2"},
+     KeepEvidence("video", "v-2", details={"thumb_media_id": "t-2"})),
     ("location", {"Location_X": "31.23", "Location_Y": "121.47", "Scale": "15", "Label": "上海市黄浦区"},
      KeepEvidence("location", details={"label": "上海市黄浦区", "latitude": "31.23", "longitude": "121.47",
                                        "scale": "15"})),

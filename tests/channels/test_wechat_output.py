@@ -13,7 +13,7 @@ from channels.keyvalue import MemoryKeyValue
 from channels.wechat_api import CustomerServiceApi
 from channels.wechat_choices import Choices
 from channels.wechat_output import HeldOutput, WeChatOutput
-from tests.auxil.fake_wechat import FakeWeChatApi, OfficialAccount
+from bench.fake_wechat import FakeWeChatApi, OfficialAccount
 
 ACCOUNT = OfficialAccount()
 CUSTOMER, AWAY = "wechat:o-customer", "wechat:o-away"  # sender ids, as Rasa gives them (bot.identity)
@@ -100,5 +100,6 @@ async def test_a_turn_too_long_for_one_reply_is_pushed(output: WeChatOutput):
 async def test_nothing_goes_to_a_recipient_that_is_not_a_wechat_customers_sender_id(
         output: WeChatOutput, wechat_api: FakeWeChatApi, recipient: str):
     await output.send_response(recipient, {"text": "您的投诉电话是13812345678"})
-    await output.send_response(recipient, {"text": "以上都对吗？", "buttons": [{"title": "没错", "payload": "/affirm"}]})
+    await output.send_response(recipient,
+                               {"text": "以上都对吗？", "buttons": [{"title": "没错", "payload": "/affirm"}]})
     assert wechat_api.attempts == []

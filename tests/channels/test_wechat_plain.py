@@ -6,7 +6,7 @@ from typing import Iterator, List
 
 import pytest
 
-from tests.auxil.fake_wechat import (
+from bench.fake_wechat import (
     OfficialAccount, WeChatServer, credentials_with_wechat, fake_wechat_api, message_xml,
     next_msg_id, openid,
 )

@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 
 from tests.auxil.agent_reply import agent_says
-from tests.auxil.fake_wechat import OfficialAccount, WeChatServer, credentials_with_wechat, openid
+from bench.fake_wechat import OfficialAccount, WeChatServer, credentials_with_wechat, openid
 from tests.auxil.stack import Stack, free_port, running_stack, trained_model
 
 ACCOUNT = OfficialAccount()
@@ -21,8 +21,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     workdir = tmp_path_factory.mktemp("wechat-unreachable")
     credentials = workdir / "credentials.yml"
     credentials.write_text(credentials_with_wechat(), encoding="utf-8")
+    extra_env = {**ACCOUNT.env(), "WECHAT_API_BASE_URL": f"http://127.0.0.1:{free_port()}"}
     with running_stack(workdir, trained_model(), credentials=credentials, start_console=False,
-                       extra_env={**ACCOUNT.env(), "WECHAT_API_BASE_URL": f"http://127.0.0.1:{free_port()}"}) as running:
+                       extra_env=extra_env) as running:
         yield running
 
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from channels.wechat_settings import WeChatSettings
-from tests.auxil.fake_wechat import OfficialAccount, credentials_with_wechat
+from bench.fake_wechat import OfficialAccount, credentials_with_wechat
 
 ACCOUNT = OfficialAccount()
 CREDENTIALS = {"token": ACCOUNT.token, "app_id": ACCOUNT.app_id, "app_secret": ACCOUNT.app_secret,

@@ -157,7 +157,8 @@ def test_repeated_wrong_passwords_lock_that_name_for_a_while(console: Console, n
         assert wrong.status_code == 401
     locked = httpx.post(f"{console.url}/agent/api/login", json={"username": username, "password": password})
     assert locked.status_code == 429, "even the right password waits: guessing must not pay off"
-    assert re.fullmatch(r"密码错误次数太多，为了账号安全，请 1[45] 分钟后再试；忘记密码请联系主管重置。", locked.json()["error"])
+    assert re.fullmatch(r"密码错误次数太多，为了账号安全，请 1[45] 分钟后再试；忘记密码请联系主管重置。",
+                        locked.json()["error"])
     page = httpx.post(f"{console.url}/agent/login", data={"username": username.upper(), "password": password})
     assert page.status_code == 429 and "分钟后再试" in page.text and "set-cookie" not in page.headers
     other = httpx.post(f"{console.url}/agent/api/login", json={"username": colleague, "password": colleague_password})

@@ -119,7 +119,8 @@ async def _webchat_conversation(stack: Stack, messages: List[str]) -> Tuple[str,
     page = socketio.AsyncClient()
     page.on("bot_uttered", received.put_nowait)
     page.on("session_confirm", lambda token: (tokens.append(token), confirmed.set()))
-    await page.connect(stack.rasa_url, transports=["polling"])  # engineio's websocket client needs a newer aiohttp than Rasa pins
+    # engineio's websocket client needs a newer aiohttp than Rasa pins
+    await page.connect(stack.rasa_url, transports=["polling"])
     answers: List[Dict[str, Any]] = []
     try:
         await page.emit("session_request", {})

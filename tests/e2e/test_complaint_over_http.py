@@ -60,7 +60,8 @@ def test_a_complaint_conversation_is_recorded_with_its_plan(stack: Stack):
 def test_a_complaint_told_all_at_once_goes_straight_to_the_read_back(stack: Stack):
     """A message not in the training data that says what happened with every detail."""
     sender = _sender()
-    replies = _texts(stack.say(sender, "你好，我3月2号买的台灯，订单号DD20261119008，到手灯罩就是裂的，想换个新的，电话13712345678"))
+    replies = _texts(stack.say(
+        sender, "你好，我3月2号买的台灯，订单号DD20261119008，到手灯罩就是裂的，想换个新的，电话13712345678"))
     assert "抱歉" in replies[0], "empathy first"
     read_back = "\n".join(replies)
     for expected in ("灯罩就是裂的", "3月2号", "DD20261119008", "换货", "13712345678", "以上都对吗"):
@@ -97,3 +98,15 @@ def test_the_conversation_is_kept_in_the_tracker_database(stack: Stack):
             (stack.conversation(sender),))]
         assert texts == ["你好", "快递三天了还没到"]
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_showing_the_remedy_buttons_logs_no_error(stack: Stack):
+    """Their payloads carry JSON entities, which Rasa took for missing slots: six ERRORs a time."""
+    sender = _sender()
+    for message in ("我买的蓝牙耳机才用了三天左耳就没声音了", "上周五收到的", "订单号DD20261120031"):
+        replies = stack.say(sender, message)
+    assert stack.bot_events(sender)[-1]["metadata"]["utter_action"] == "utter_ask_desired_remedy"
+    assert {"title": "退款", "payload": '/request_remedy{"remedy": "refund"}'} in replies[-1]["buttons"]
+    errors = [line for line in stack.rasa_log.read_text(encoding="utf-8", errors="replace").splitlines()
+              if "ERROR" in line and "interpolator" in line]
+    assert errors == [], "\n".join(errors[:6])

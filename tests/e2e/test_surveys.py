@@ -70,7 +70,8 @@ def test_an_agents_resolution_is_told_to_the_customer_and_followed_up(stack: Sta
     store.close()
     agent = stack.agent("李静")
     assert agent.post(f"cases/{case.id}/claim").status_code == 200
-    resolved = agent.post(f"cases/{case.id}/resolve", {"remedy": "compensation", "resolution": "已补偿50元优惠券并重新发货"})
+    resolved = agent.post(f"cases/{case.id}/resolve",
+                          {"remedy": "compensation", "resolution": "已补偿50元优惠券并重新发货"})
     assert resolved.status_code == 200, resolved.text
     notice = stack.wait_for_bot_event(sender, "status")
     assert "已补偿50元优惠券并重新发货" in notice["text"] and case.complaint.public_id in notice["text"]

@@ -274,7 +274,8 @@ class Socket:
 
     async def session(self, data: Dict[str, Any]) -> str:
         """Connect and ask for a session with `data`; the token confirmed."""
-        await self.client.connect(self.stack.rasa_url, transports=["polling"])  # engineio's websocket client needs a newer aiohttp than Rasa pins
+        # engineio's websocket client needs a newer aiohttp than Rasa pins
+        await self.client.connect(self.stack.rasa_url, transports=["polling"])
         await self.client.emit("session_request", data)
         return await asyncio.wait_for(self.confirmed.get(), 30)
 

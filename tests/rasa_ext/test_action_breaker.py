@@ -68,7 +68,8 @@ async def test_a_stalled_action_server_fails_the_call_and_then_is_not_called(act
     assert server.calls == ["action_empathize"], "the second call was not made"
 
 
-async def test_a_stopped_action_server_fails_fast_until_a_trial_call_finds_it_back(action_server, unused_tcp_port_factory) -> None:
+async def test_a_stopped_action_server_fails_fast_until_a_trial_call_finds_it_back(
+        action_server, unused_tcp_port_factory) -> None:
     server, url = action_server
     stopped = f"http://127.0.0.1:{unused_tcp_port_factory()}/webhook"
     with pytest.raises(Exception, match="Couldn't connect"):

@@ -174,7 +174,8 @@ async def test_the_escalation_rules_see_the_latest_messages(store: TunedSQLTrack
 async def test_a_cut_never_falls_inside_an_active_form(store: TunedSQLTrackerStore) -> None:
     conversation = Conversation()
     form = [ActionExecuted("complaint_form"), ActiveLoop("complaint_form")]
-    await _save_new(store, "form", conversation.session_start() + conversation.turn("耳机坏了", "complain_quality", *form))
+    await _save_new(store, "form",
+                    conversation.session_start() + conversation.turn("耳机坏了", "complain_quality", *form))
     for i in range(10):
         await _save_new(store, "form", conversation.turn(f"退货要多久{i}", "ask_policy"))
     tracker = await store.retrieve("form")

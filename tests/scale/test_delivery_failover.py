@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_api, telegram_env
-from tests.auxil.fake_wechat import (
+from bench.fake_wechat import (
     FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, message_xml, next_msg_id, openid,
 )
 from tests.auxil.services import reachable_redis_url

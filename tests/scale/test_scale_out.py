@@ -85,7 +85,8 @@ def test_a_complaint_finished_across_instances_is_recorded_once(scale_out: Scale
 
     store = ComplaintStore(stack.database_url)
     try:
-        assert [complaint.public_id for complaint in store.for_customer("rest", stack.conversation(sender))] == list(ids)
+        stored = store.for_customer("rest", stack.conversation(sender))
+        assert [complaint.public_id for complaint in stored] == list(ids)
     finally:
         store.close()
 

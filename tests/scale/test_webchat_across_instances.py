@@ -28,7 +28,8 @@ async def test_an_agents_reply_through_one_instance_reaches_a_page_on_the_other(
     page = socketio.AsyncClient()
     page.on("bot_uttered", received.put_nowait)
     page.on("session_confirm", confirmed.put_nowait)
-    await page.connect(f"http://127.0.0.1:{page_server}", transports=["polling"])  # engineio's websocket client needs a newer aiohttp than Rasa pins
+    # engineio's websocket client needs a newer aiohttp than Rasa pins
+    await page.connect(f"http://127.0.0.1:{page_server}", transports=["polling"])
     api = RasaApi(f"http://127.0.0.1:{other_server}", scale_out.stack.token)
     try:
         await page.emit("session_request", {})

@@ -27,7 +27,7 @@ from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.utils import to_text
 
 from tests.auxil.fake_telegram import SECRET, FakeBotApi, fake_bot_api, telegram_env
-from tests.auxil.fake_wechat import (
+from bench.fake_wechat import (
     ACCOUNT_ID, FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, message_xml, next_msg_id, openid,
     sign)
 from tests.auxil.stack import Stack, running_stack, trained_model
@@ -216,8 +216,9 @@ async def _webchat_replies(url: str) -> Any:
 
 
 socketio_frames = st.lists(st.one_of(
-    hostile_text, st.binary(max_size=200), st.sampled_from(["42", "42[", "42[\"user_uttered\"]", "41", "4", "6",
-                                                             "42" + "[" * 10_000, "451-[\"x\",{\"_placeholder\":true}]"]),
+    hostile_text, st.binary(max_size=200),
+    st.sampled_from(["42", "42[", "42[\"user_uttered\"]", "41", "4", "6",
+                     "42" + "[" * 10_000, "451-[\"x\",{\"_placeholder\":true}]"]),
     json_values.map(lambda value: "42" + json.dumps(value, ensure_ascii=True))), max_size=3)
 
 
@@ -228,8 +229,8 @@ def test_the_web_chat_survives_hostile_events_and_paths(stack: Stack) -> None:
         @given(webchat_events, socketio_frames, hostile_text)
         def case(events: Any, frames: Any, path: str) -> None:
             asyncio.run(_webchat_session(stack.rasa_url, events, frames))
-            _assert_not_server_error(http.get(f"{stack.rasa_url}/webchat/{path.encode('utf-8', 'surrogatepass').hex()}"),
-                                     "web chat page")
+            page = f"{stack.rasa_url}/webchat/{path.encode('utf-8', 'surrogatepass').hex()}"
+            _assert_not_server_error(http.get(page), "web chat page")
 
         case()
     assert asyncio.run(_webchat_replies(stack.rasa_url)), "the web chat no longer replies after the fuzz cases"
@@ -292,7 +293,8 @@ def test_wechat_in_safe_mode_survives_hostile_deliveries(stack: Stack) -> None:
             _assert_not_server_error(http.get(url, params=checked), "WeChat check, unsigned")
             inner = _xml(_a_real_message(fields, openid()) if mostly_real else fields)
             encrypted = _encrypted(inner)
-            envelope = f"<xml><ToUserName><![CDATA[{ACCOUNT_ID}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+            envelope = (f"<xml><ToUserName><![CDATA[{ACCOUNT_ID}]]></ToUserName>"
+                        f"<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>")
             _assert_not_server_error(http.post(url, params=_signed(ACCOUNT, encrypted), content=envelope.encode()),
                                      "WeChat, authentic and encrypted")
 

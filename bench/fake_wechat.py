@@ -1,4 +1,4 @@
-"""A fake WeChat for tests: what WeChat's servers send to the channel, and the API they offer.
+"""A fake WeChat for the tests and the benchmark: what WeChat's servers send to the channel, and the API they offer.
 
 `WeChatServer` builds message deliveries exactly as WeChat does — XML signed with the Token, in
 safe mode encrypted with the EncodingAESKey by wechatpy's own crypto — posts them to the channel
@@ -26,10 +26,10 @@ import xmltodict
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.utils import WeChatSigner, to_text
 
-from tests.auxil.json_http import JsonHandler
+from bench.json_http import JsonHandler
 
 ACCOUNT_ID = "gh_0123456789ab"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
