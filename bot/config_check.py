@@ -189,3 +189,8 @@ def _policy_response_errors(root: Path) -> List[str]:
                                f"add `{name}: <label>` under remedies in data/labels.yml"))
                for name in policies.remedies if name not in remedies]
     return errors
+
+
+if __name__ == "__main__":
+    require_valid_config()
+    print("The configuration is fine.")
