@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, List, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+import yaml
+
 from bot.anger import fallback_limit, load_anger_model
 from bot.datafiles import ConfigError, load_yaml, shown_path
 from bot.escalation import load_escalation_config
@@ -42,7 +44,6 @@ MIN_EXAMPLES = 5
 
 def check_config(root: Path = REPO_ROOT) -> List[str]:
     """Every problem in the configuration under `root`, one line each (empty when all is well)."""
-    errors: List[str] = []
     tz = ZoneInfo(DEFAULT_TIMEZONE)
     loaders: Sequence[tuple[str, Callable[[Path], Any]]] = (
         ("data/labels.yml", _check_labels),
@@ -56,22 +57,51 @@ def check_config(root: Path = REPO_ROOT) -> List[str]:
         ("config/surveys.yml", load_survey_settings),
         ("config/jobs.yml", load_lease),
     )
+    errors = [error for path in _yaml_files(root) for error in _syntax_errors(path)]
+    if errors:  # the other checks would only repeat these
+        return errors
     for relative in NUMBER_FILES:
         errors += _number_errors(root / relative)
     for relative, loader in loaders:
-        try:
-            loader(root / relative)
-        except ConfigError as error:
-            errors.append(str(error))
-        except KeyError as error:
-            errors.append(f"{shown_path(root / relative)}: {error.args[0]}: missing. Fix: add it "
-                          f"(the file's comments and its version in git show the form).")
-        except (ValueError, TypeError, AttributeError, OSError) as error:
-            message = str(error)
-            errors.append(message if relative in message else f"{shown_path(root / relative)}: {message}")
+        errors += _attempt(root / relative, loader)
     if not errors:  # agreement between files is only meaningful once each file reads
-        errors += _category_errors(root) + _policy_response_errors(root)
+        errors += _attempt(root / "domain.yml", lambda _: _category_errors(root))
+        errors += _attempt(root / "data/policies.yml", lambda _: _policy_response_errors(root))
     return list(dict.fromkeys(errors))
+
+
+def _yaml_files(root: Path) -> List[Path]:
+    return [root / "domain.yml", *sorted((root / "data").rglob("*.yml")), *sorted((root / "config").glob("*.yml"))]
+
+
+def _syntax_errors(path: Path) -> List[str]:
+    try:
+        load_yaml(path)
+    except OSError as error:
+        return [f"{shown_path(path)}: cannot be read ({error.strerror}). Fix: restore the file."]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "the file"
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        return [f"{shown_path(path)}: {where}: {problem}. Fix: correct the indentation, the colon or "
+                f"the quotes there (compare with the lines around it)."]
+    return []
+
+
+def _attempt(path: Path, check: Callable[[Path], Any]) -> List[str]:
+    """The errors `check(path)` returns (when it returns a list), or the one it raises, as lines
+    naming the file."""
+    try:
+        result = check(path)
+        return result if isinstance(result, list) else []
+    except ConfigError as error:
+        return [str(error)]
+    except KeyError as error:
+        return [f"{shown_path(path)}: {error.args[0]}: missing. Fix: add it (the file's comments "
+                f"and its version in git show the form)."]
+    except (ValueError, TypeError, AttributeError, OSError) as error:
+        message = str(error)
+        return [message if shown_path(path) in message else f"{shown_path(path)}: {message}"]
 
 
 def require_valid_config(root: Path = REPO_ROOT) -> None:

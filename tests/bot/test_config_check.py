@@ -68,3 +68,10 @@ def test_a_mistake_is_named_with_its_file_entry_and_fix(tmp_path, relative, old,
     with pytest.raises(SystemExit) as refused:
         require_valid_config(tmp_path)
     assert message in str(refused.value)
+
+
+def test_a_yaml_mistake_is_named_with_its_line(tmp_path):
+    _replace(copy_config(tmp_path), "config/surveys.yml", "  delay_minutes: 30", "  delay_minutes: 30\n bad: [")
+    errors = check_config(tmp_path)
+    assert len(errors) == 1 and "config/surveys.yml: line " in errors[0], errors
+    assert "Fix: correct the indentation" in errors[0]
