@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.__main__ import main
+from cli.commands import main
 from channels.tg_settings import ALLOWED_UPDATES, TelegramSettings
 from tests.auxil.fake_telegram import SECRET, TOKEN, credentials_with_telegram, fake_bot_api, telegram_env
 
