@@ -22,8 +22,9 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Sanic
 
 from bot.datafiles import load_yaml, repo_path
+from bot.metadata import FULL_TEXT_KEY
 from bot.store import shared_store
-from channels.boundary import FULL_TEXT_KEY, admit
+from channels.boundary import admit
 
 logger = logging.getLogger(__name__)
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
