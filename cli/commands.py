@@ -381,8 +381,8 @@ def add_unanswered_command(subparsers: argparse._SubParsersAction) -> None:
 def _telegram_set_webhook(args: argparse.Namespace) -> int:
     from telegram.error import TelegramError
 
-    from channels.tg_bot import new_bot
-    from channels.tg_settings import ALLOWED_UPDATES, TelegramSettings
+    from channels.telegram.connection import new_bot
+    from channels.telegram.settings import ALLOWED_UPDATES, TelegramSettings
 
     if not args.url.startswith("https://"):
         print(f"error: Telegram calls webhooks over HTTPS only; got {args.url!r}", file=sys.stderr)

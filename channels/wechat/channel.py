@@ -12,16 +12,16 @@ A message goes through these steps:
 1. GET: URL verification (signature over Token, timestamp, nonce → echo `echostr`). POST: the
    signature, and in safe mode `msg_signature`, must match, the timestamp be recent, the message
    be encrypted when an EncodingAESKey is configured, and its (timestamp, nonce) not used by
-   another message, else 403 before anything reaches Rasa (`channels.wechat_envelope`). A body
+   another message, else 403 before anything reaches Rasa (`channels.wechat.envelope`). A body
    that is not WeChat XML gets 400 and is kept whole in the store's unanswered messages.
 2. WeChat's retries are recognised (`channels.dedup`) and get the first delivery's answer;
    a retry of a message whose server died mid-turn is processed.
-3. The message type decides what happens (`channels.wechat_inbound`); turns go to Rasa through
-   `channels.guard.guarded`, a reply of just a number picks that option (`channels.wechat_choices`).
+3. The message type decides what happens (`channels.wechat.inbound`); turns go to Rasa through
+   `channels.guard.guarded`, a reply of just a number picks that option (`channels.wechat.choices`).
 4. The 5-second rule: WeChat waits 5 s from its signed timestamp. What the assistant says by then
    (`passive_reply_seconds`, config/channels.yml) is the passive reply, in one message; later or
    longer answers are sent through the customer-service API and WeChat gets `success`
-   (`channels.wechat_output`).
+   (`channels.wechat.output`).
 The sender id is `wechat:<openid>` (`bot.identity`).
 """
 from __future__ import annotations
@@ -47,14 +47,13 @@ from bot.store import shared_store
 from channels.dedup import Deliveries
 from channels.guard import guarded, keep_unanswered
 from channels.keyvalue import keyvalue_from_url
-from channels.wechat_api import CustomerServiceApi
-from channels.wechat_choices import Choices
-from channels.wechat_envelope import Envelope, Forged, Malformed, Replays
-from channels.wechat_inbound import (
-    Ignore, KeepEvidence, Say, Turn, Unfollow, as_xml, delivery_key, instruction_for, parse,
-)
-from channels.wechat_output import CHANNEL, HeldOutput, WeChatOutput
-from channels.wechat_settings import WeChatSettings
+from channels.wechat.api import CustomerServiceApi
+from channels.wechat.choices import Choices
+from channels.wechat.envelope import Envelope, Forged, Malformed, Replays
+from channels.instructions import Ignore, KeepEvidence, Say, Turn
+from channels.wechat.inbound import Unfollow, as_xml, delivery_key, instruction_for, parse
+from channels.wechat.output import CHANNEL, HeldOutput, WeChatOutput
+from channels.wechat.settings import WeChatSettings
 
 logger = logging.getLogger(__name__)
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
@@ -97,7 +96,7 @@ class WeChatInput(InputChannel):
             Choices(state, settings.remember_choices_seconds), EvidenceStore(shared_store()),
             settings.max_message_bytes)
         self._background: Set["asyncio.Task[Any]"] = set()
-        #: How each instruction of `channels.wechat_inbound` is carried out.
+        #: How each instruction of `channels.wechat.inbound` is carried out.
         self._instructions: Dict[type, Callable[[Any, _Delivery], Awaitable[None]]] = {
             Turn: self._turn, Say: self._say_instruction, KeepEvidence: self._keep_evidence,
             Unfollow: self._unfollow, Ignore: self._ignore}
@@ -188,7 +187,7 @@ class WeChatInput(InputChannel):
 
     async def _process(self, message: BaseMessage, output: HeldOutput, agent: Agent,
                        handle: MessageHandler) -> None:
-        """Carry out what `message` asks (`channels.wechat_inbound`); when that fails, keep the
+        """Carry out what `message` asks (`channels.wechat.inbound`); when that fails, keep the
         message for a colleague and apologise."""
         instruction = instruction_for(message, self.settings.menu)
         delivery = _Delivery(message, output, agent, handle)

@@ -3,19 +3,19 @@
 
 credentials.yml (off by default; README, "Telegram")::
 
-    channels.telegram_bot.TelegramInput:
+    channels.telegram.TelegramInput:
       token: ${TELEGRAM_BOT_TOKEN}
       secret_token: ${TELEGRAM_WEBHOOK_SECRET}
 
 An update goes through these steps:
 1. The `X-Telegram-Bot-Api-Secret-Token` header must equal the secret given to Telegram with the
    webhook (`python -m bot telegram set-webhook`), else 403 before anything reaches Rasa. A body
-   that is not an update Telegram could send (`channels.tg_inbound.parse`, also a field of the
+   that is not an update Telegram could send (`channels.telegram.inbound.parse`, also a field of the
    wrong type) gets 400 and is kept whole in the store's unanswered messages.
 2. Telegram delivers an update again when it got no 2xx in time: each update_id is claimed in the
    shared key-value store (`channels.dedup`), and a redelivery is answered 200 without a turn
    (unless the server processing it died: its claim lapses, and the redelivery is processed).
-3. What the update carries decides what happens (`channels.tg_inbound`); turns go to Rasa through
+3. What the update carries decides what happens (`channels.telegram.inbound`); turns go to Rasa through
    `channels.guard.guarded`, with `input_channel="tg"` so that pushed messages find the channel.
 4. Telegram gets 200 once the update is handled (the replies sent), whatever happened: the
    customer already got an answer or an apology, and an update that could not be handled is kept
@@ -45,13 +45,13 @@ from bot.identity import sender_id
 from bot.store import shared_store
 from channels.dedup import Deliveries
 from channels.guard import guarded, keep_unanswered
+from channels.instructions import Ignore, KeepEvidence, Say, Turn
 from channels.keyvalue import keyvalue_from_url
-from channels.tg_bot import BotConnection
-from channels.tg_buttons import ButtonPayloads, pressed_title
-from channels.tg_inbound import Blocked, Instruction, Malformed, Press, instructions_for, parse
-from channels.tg_output import CHANNEL, TelegramOutput
-from channels.tg_settings import TelegramSettings
-from channels.wechat_inbound import Ignore, KeepEvidence, Say, Turn
+from channels.telegram.connection import BotConnection
+from channels.telegram.buttons import ButtonPayloads, pressed_title
+from channels.telegram.inbound import Blocked, Instruction, Malformed, Press, instructions_for, parse
+from channels.telegram.output import CHANNEL, TelegramOutput
+from channels.telegram.settings import TelegramSettings
 
 logger = logging.getLogger(__name__)
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
@@ -82,7 +82,7 @@ class TelegramInput(InputChannel):
                                   settings.processing_lease_seconds, channel=CHANNEL)
         self.output = TelegramOutput(self.bot, ButtonPayloads(state, settings.remember_buttons_seconds),
                                      EvidenceStore(shared_store()), settings)
-        #: How each instruction of `channels.tg_inbound` is carried out.
+        #: How each instruction of `channels.telegram.inbound` is carried out.
         self._instructions: Dict[type, Callable[[Any, Update, Agent, MessageHandler], Awaitable[None]]] = {
             Turn: self._turn, Press: self._press, Say: self._say_instruction,
             KeepEvidence: self._keep_evidence, Blocked: self._blocked, Ignore: self._ignore}
@@ -134,7 +134,7 @@ class TelegramInput(InputChannel):
 
     async def _process(self, update: Update, instructions: List[Instruction], body: str, agent: Agent,
                        handle: MessageHandler) -> None:
-        """Carry out `instructions` (`channels.tg_inbound`); when that fails, keep the update
+        """Carry out `instructions` (`channels.telegram.inbound`); when that fails, keep the update
         (`body`) for a colleague and apologise."""
         chat = update.effective_chat
         try:
