@@ -88,3 +88,14 @@ def test_only_the_storage_modules_speak_sql():
     allowed = {file for file in speakers if any(file == s or (s.endswith("/") and file.startswith(s))
                                                 for s in SQL_SPEAKERS)}
     assert speakers - allowed == set()
+
+
+def test_no_chat_platform_imports_another():
+    platforms = ("wechat", "telegram")
+    found = []
+    for platform in platforms:
+        for file, names in modules(f"channels/{platform}").items():
+            found += [f"{file} imports {name}" for name in sorted(names)
+                      if any(name == f"channels.{other}" or name.startswith(f"channels.{other}.")
+                             for other in platforms if other != platform)]
+    assert found == []

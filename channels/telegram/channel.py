@@ -44,7 +44,8 @@ from bot.evidence import EvidenceStore
 from bot.identity import sender_id
 from bot.store import shared_store
 from channels.dedup import Deliveries
-from channels.guard import guarded, keep_unanswered
+from channels.common import SYSTEM_TROUBLE, keep_evidence, keep_malformed, keep_unanswered, say
+from channels.guard import guarded
 from channels.instructions import Ignore, KeepEvidence, Say, Turn
 from channels.keyvalue import keyvalue_from_url
 from channels.telegram.connection import BotConnection
@@ -56,10 +57,7 @@ from channels.telegram.settings import TelegramSettings
 logger = logging.getLogger(__name__)
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-EVIDENCE_ATTACHED = "utter_evidence_attached"
-EVIDENCE_KEPT = "utter_evidence_kept"
 BUTTON_EXPIRED = "utter_tg_button_expired"
-SYSTEM_TROUBLE = "utter_system_trouble"
 
 
 class TelegramInput(InputChannel):
@@ -80,8 +78,9 @@ class TelegramInput(InputChannel):
         state = keyvalue_from_url(settings.redis_url, f"complaints:tg:{bot_id}")
         self.updates = Deliveries(state, settings.remember_updates_seconds,
                                   settings.processing_lease_seconds, channel=CHANNEL)
+        self.customers = EvidenceStore(shared_store())
         self.output = TelegramOutput(self.bot, ButtonPayloads(state, settings.remember_buttons_seconds),
-                                     EvidenceStore(shared_store()), settings)
+                                     self.customers, settings)
         #: How each instruction of `channels.telegram.inbound` is carried out.
         self._instructions: Dict[type, Callable[[Any, Update, Agent, MessageHandler], Awaitable[None]]] = {
             Turn: self._turn, Press: self._press, Say: self._say_instruction,
@@ -119,7 +118,7 @@ class TelegramInput(InputChannel):
                 update = parse(body, bot)
                 instructions = instructions_for(update, self.settings)
             except Malformed as exc:
-                await self._keep_malformed(body, exc)
+                await keep_malformed(CHANNEL, "unknown", body, exc)
                 return response.text(f"bad request: {exc}", status=400)
             key = f"update:{update.update_id}"
             if await self.updates.claim(key):
@@ -139,7 +138,7 @@ class TelegramInput(InputChannel):
         chat = update.effective_chat
         try:
             if chat is not None and chat.type == Chat.PRIVATE and not isinstance(instructions[0], Blocked):
-                await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, _sender(update))
+                await asyncio.to_thread(self.customers.mark_reachable, CHANNEL, _sender(update))
             for instruction in instructions:
                 await self._instructions[type(instruction)](instruction, update, agent, handle)
         except Exception:  # turns have channels.guard; this is the store failing for the rest
@@ -191,38 +190,23 @@ class TelegramInput(InputChannel):
         await self._say(update, agent, say.response)
 
     async def _keep_evidence(self, evidence: KeepEvidence, update: Update, agent: Agent, _: MessageHandler) -> None:
-        kept = await asyncio.to_thread(
-            self.output.customers.attach, CHANNEL, _sender(update), evidence.kind, utcnow(),
-            evidence.media_id, evidence.url, evidence.details)
-        if kept.complaint_id:
-            await self._say(update, agent, EVIDENCE_ATTACHED, complaint_id=kept.complaint_id)
-        else:
-            await self._say(update, agent, EVIDENCE_KEPT)
+        response, values = await keep_evidence(self.customers, CHANNEL, _sender(update), evidence)
+        await self._say(update, agent, response, **values)
 
     async def _blocked(self, _: Blocked, update: Update, __: Agent, ___: MessageHandler) -> None:
-        await asyncio.to_thread(self.output.customers.mark_unreachable, CHANNEL, _sender(update), utcnow())
+        await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, _sender(update), utcnow())
         logger.info("tg: %s blocked the bot: marked unreachable", update.effective_chat.id)
 
     async def _ignore(self, ignore: Ignore, update: Update, _: Agent, __: MessageHandler) -> None:
         logger.info("tg: update %s ignored: %s", update.update_id, ignore.why)
 
     async def _say(self, update: Update, agent: Agent, response_name: str, **values: Any) -> None:
-        """Render a domain response in the customer's script and send it. A group chat gets no
-        tracker: it is answered from a blank one, so nothing of it is kept."""
+        """Say a domain response in the update's chat. A group chat gets no tracker: it is answered
+        from a blank one, so nothing of it is kept."""
         sender = _sender(update)
-        tracker = (await agent.processor.get_tracker(sender) if update.effective_chat.type == Chat.PRIVATE
-                   else DialogueStateTracker(sender, agent.domain.slots))
-        rendered = await agent.nlg.generate(response_name, tracker, self.name(), **values)
-        if not rendered:
-            logger.warning("tg: domain.yml has no response %s: nothing said", response_name)
-            return
-        await self.output.send_response(sender, rendered)
-
-    async def _keep_malformed(self, body: str, problem: Exception) -> None:
-        """Log (masked) and keep a body this channel could not read, for a colleague."""
-        logger.warning("tg: unreadable update (400, kept in unanswered messages): %s; body starts %r",
-                       problem, body[:200])
-        await keep_unanswered(CHANNEL, "unknown", body, "malformed")
+        blank = (None if update.effective_chat.type == Chat.PRIVATE
+                 else DialogueStateTracker(sender, agent.domain.slots))
+        await say(agent, self.output, sender, response_name, tracker=blank, **values)
 
 
 def _sender(update: Update) -> str:
