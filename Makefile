@@ -6,7 +6,7 @@ ENV = . scripts/env.sh &&
 # The tests that need no trained model, browser, nginx or running servers (PostgreSQL and Redis
 # tests run when those are there, as in the whole suite).
 UNIT = tests/bot tests/actions tests/nlu tests/rasa_ext tests/test_code_health.py tests/test_responses.py \
-       tests/test_run_scripts.py \
+       tests/test_run_scripts.py tests/test_architecture.py \
        --deselect tests/rasa_ext/test_server_extensions.py::test_a_loaded_model_is_kept_out_of_full_garbage_collections
 
 help:           ## list these targets

@@ -23,10 +23,6 @@ from bot.datafiles import load_yaml, repo_path
 
 logger = logging.getLogger(__name__)
 
-#: The metadata key under which a message longer than `max_message_chars` keeps its whole text
-#: (`channels.guard`); the tracker store stores it once, in the message's user event.
-FULL_TEXT_KEY = "full_text"
-
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _MAX_DEPTH = 32
 

@@ -12,18 +12,17 @@ Replies are rendered by Rasa's own NLG from domain.yml, so they are in the custo
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from contextvars import ContextVar
-from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Sanic
 
 from bot.datafiles import load_yaml, repo_path
-from bot.store import shared_store
-from channels.boundary import FULL_TEXT_KEY, admit
+from bot.metadata import FULL_TEXT_KEY
+from channels.boundary import admit
+from channels.common import SYSTEM_TROUBLE, keep_unanswered, say
 
 logger = logging.getLogger(__name__)
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
@@ -68,29 +67,9 @@ class _WatchedOutput(OutputChannel):
         return getattr(self.inner, attribute)
 
 
-async def _say(response: str, message: UserMessage, output: OutputChannel, **values: Any) -> None:
-    """Render a domain response for this conversation and send it."""
-    agent = Sanic.get_app().ctx.agent
-    tracker = await agent.processor.get_tracker(message.sender_id)
-    rendered = await agent.nlg.generate(response, tracker, output.name(), **values)
-    if rendered:
-        await output.send_response(message.sender_id, rendered)
-
-
 async def _is_paused(sender_id: str) -> bool:
     agent = Sanic.get_app().ctx.agent
     return (await agent.processor.get_tracker(sender_id)).is_paused()
-
-
-async def keep_unanswered(channel: str, sender_id: str, text: str, reason: str) -> None:
-    """Keep a message nobody answered in the store's unanswered messages, for a colleague; when
-    the store fails too, the log keeps it (masked, as every log line)."""
-    try:
-        await asyncio.to_thread(shared_store().record_unanswered, channel, sender_id, text, reason,
-                                datetime.now(timezone.utc))
-    except Exception:
-        logger.exception("%s: a message from %s (%s) could not be kept; it was: %r",
-                         channel, sender_id, reason, text[:2000])
 
 
 def guarded(on_new_message: MessageHandler, channel: str) -> MessageHandler:
@@ -104,7 +83,8 @@ def guarded(on_new_message: MessageHandler, channel: str) -> MessageHandler:
         if len(text) > limit:
             message.text = text[:limit]
             message.metadata = {**(message.metadata or {}), FULL_TEXT_KEY: text}
-            await _say("utter_message_too_long", message, message.output_channel, max_chars=limit)
+            await say(Sanic.get_app().ctx.agent, message.output_channel, message.sender_id,
+                      "utter_message_too_long", max_chars=limit)
         watched = _WatchedOutput(message.output_channel)
         message.output_channel = watched
         failures: List[str] = []
@@ -121,6 +101,6 @@ def guarded(on_new_message: MessageHandler, channel: str) -> MessageHandler:
             reason = "no_reply"
         if reason:
             await keep_unanswered(channel, message.sender_id, text, reason)
-            await _say("utter_system_trouble", message, watched.inner)
+            await say(Sanic.get_app().ctx.agent, watched.inner, message.sender_id, SYSTEM_TROUBLE)
 
     return handle

@@ -60,9 +60,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot.metadata import FULL_TEXT_KEY
 from bot.private_files import private_sqlite_file
 from bot.script import SCRIPT_SLOT, messages_script
-from channels.boundary import FULL_TEXT_KEY
 from rasa_ext.patches import install
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Where responses are uttered or named outside stories and rules.
-USERS = ("actions", "bot", "rasa_ext", "channels")
+USERS = ("actions", "bot", "rasa_ext", "channels", "console", "cli")
 USER_DATA = ("data/*.yml", "config/*.yml")
 #: Responses Rasa's own actions utter.
 RASA_RESPONSES = frozenset({"utter_default"})

@@ -37,7 +37,7 @@ _ids = itertools.count(int(time.time() * 1000) % 10**9)
 def credentials_with_telegram() -> str:
     """The repository's credentials.yml with its Telegram entry uncommented, as an operator enables it."""
     text = (ROOT / "credentials.yml").read_text(encoding="utf-8")
-    block = re.search(r"^# channels\.telegram_bot\.TelegramInput:\n(?:#   .*\n?)+", text, re.MULTILINE)
+    block = re.search(r"^# channels\.telegram\.TelegramInput:\n(?:#   .*\n?)+", text, re.MULTILINE)
     assert block, "credentials.yml documents the Telegram entry, commented out"
     return text.replace(block.group(0), re.sub(r"^# ?", "", block.group(0), flags=re.MULTILINE))
 

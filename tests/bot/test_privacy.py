@@ -103,7 +103,7 @@ def test_tracebacks_and_extra_fields_are_masked(log_output):
 
 def test_secrets_are_redacted_from_lines_and_tracebacks(log_output, monkeypatch):
     monkeypatch.setenv("WECHAT_APP_SECRET", SECRET)
-    log = logging.getLogger("channels.wechat_output")
+    log = logging.getLogger("channels.wechat.output")
     url = f"http://127.0.0.1:9/cgi-bin/token?grant_type=client_credential&appid=wx1&secret={SECRET}"
     try:
         raise ConnectionError(f"Max retries exceeded with url: {url}")

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.models import CaseRow, ComplaintRow, SurveyRow
-from bot.report_output import chart_png, csv_report, text_report
+from console.report_output import chart_png, csv_report, text_report
 from bot.reports import Count, build_report, parse_moment
 from bot.settings import REPO_ROOT
 from bot.store import ComplaintDraft, ComplaintStore

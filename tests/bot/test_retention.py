@@ -12,7 +12,7 @@ from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from bot.__main__ import main
+from cli.commands import main
 from bot.store import ComplaintDraft, ComplaintStore
 from rasa_ext.tracker_store import TunedSQLTrackerStore
 

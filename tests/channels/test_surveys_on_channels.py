@@ -14,7 +14,7 @@ from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_ap
 from bench.fake_wechat import FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, openid
 from tests.auxil.stack import Stack, running_stack, trained_model
 from channels.keyvalue import MemoryKeyValue
-from channels.wechat_choices import Choices, numbered
+from channels.wechat.choices import Choices, numbered
 from tests.auxil.survey_jobs import SurveyDesk, credentials_with, eventually
 
 ACCOUNT = OfficialAccount()
@@ -40,7 +40,7 @@ def stack(bot_api: FakeBotApi, wechat_api: FakeWeChatApi,
     """One assistant with both channels enabled and the console (whose worker sends surveys)."""
     workdir = tmp_path_factory.mktemp("surveys-on-channels")
     credentials = workdir / "credentials.yml"
-    credentials.write_text(credentials_with("channels.telegram_bot.TelegramInput", "channels.wechat.WeChatInput"),
+    credentials.write_text(credentials_with("channels.telegram.TelegramInput", "channels.wechat.WeChatInput"),
                            encoding="utf-8")
     env = {**telegram_env(bot_api.url), **ACCOUNT.env(), "WECHAT_API_BASE_URL": wechat_api.url}
     with running_stack(workdir, trained_model(), credentials=credentials, extra_env=env) as running:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from channels.keyvalue import MemoryKeyValue
-from channels.tg_buttons import ButtonPayloads, pressed_title
+from channels.telegram.buttons import ButtonPayloads, pressed_title
 
 LONG = '/correct{"field": "complaint_details", "note": "客户补充：左耳没有声音，右耳有杂音"}'
 

@@ -1,4 +1,4 @@
-"""What each kind of Telegram update makes the assistant do (the table in channels/tg_inbound.py),
+"""What each kind of Telegram update makes the assistant do (the table in channels/telegram/inbound.py),
 from genuine Update JSON."""
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any, Dict
 import pytest
 from telegram import Update
 
-from channels.tg_inbound import EDIT_TOO_LATE, PRIVATE_ONLY, Blocked, Malformed, Press, instructions_for, parse
-from channels.tg_settings import TelegramSettings
-from channels.wechat_inbound import Ignore, KeepEvidence, Say, Turn
+from channels.instructions import Ignore, KeepEvidence, Say, Turn
+from channels.telegram.inbound import EDIT_TOO_LATE, PRIVATE_ONLY, Blocked, Malformed, Press, instructions_for, parse
+from channels.telegram.settings import TelegramSettings
 from tests.auxil.fake_telegram import SECRET, TOKEN, Customer, malformed_updates
 
 SETTINGS = TelegramSettings.load({"token": TOKEN, "secret_token": SECRET}, environ={})

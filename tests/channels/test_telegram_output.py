@@ -12,10 +12,10 @@ import pytest
 from bot.evidence import EvidenceStore
 from bot.store import ComplaintStore
 from channels.keyvalue import MemoryKeyValue
-from channels.tg_bot import BotConnection
-from channels.tg_buttons import ButtonPayloads
-from channels.tg_output import TelegramOutput
-from channels.tg_settings import TelegramSettings
+from channels.telegram.connection import BotConnection
+from channels.telegram.buttons import ButtonPayloads
+from channels.telegram.output import TelegramOutput
+from channels.telegram.settings import TelegramSettings
 from tests.auxil.fake_telegram import SECRET, TOKEN, FakeBotApi, fake_bot_api
 
 CHAT = "70000001"

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.__main__ import main
-from channels.tg_settings import ALLOWED_UPDATES, TelegramSettings
+from cli.commands import main
+from channels.telegram.settings import ALLOWED_UPDATES, TelegramSettings
 from tests.auxil.fake_telegram import SECRET, TOKEN, credentials_with_telegram, fake_bot_api, telegram_env
 
 CREDENTIALS = {"token": TOKEN, "secret_token": SECRET}
 
 
 def test_the_documented_entry_reads_every_secret_from_the_environment():
-    entry = yaml.safe_load(credentials_with_telegram())["channels.telegram_bot.TelegramInput"]
+    entry = yaml.safe_load(credentials_with_telegram())["channels.telegram.TelegramInput"]
     assert entry == {"token": "${TELEGRAM_BOT_TOKEN}", "secret_token": "${TELEGRAM_WEBHOOK_SECRET}"}
 
 

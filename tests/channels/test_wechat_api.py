@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from channels.keyvalue import KeyValue, MemoryKeyValue, RedisKeyValue
-from channels.wechat_api import CustomerServiceApi, Unreachable
+from channels.wechat.api import CustomerServiceApi, Unreachable
 from bench.fake_wechat import FakeWeChatApi, OfficialAccount, fake_wechat_api
 
 ACCOUNT = OfficialAccount()

@@ -7,7 +7,7 @@ import pytest
 
 from bot.responses import load_responses
 from channels.keyvalue import KeyValue, RedisKeyValue
-from channels.wechat_choices import HINT_RESPONSE, Choices, chosen_number, hint_for, numbered
+from channels.wechat.choices import HINT_RESPONSE, Choices, chosen_number, hint_for, numbered
 
 CATEGORY_BUTTONS = [
     {"title": "商品质量", "payload": "/complain_quality"},

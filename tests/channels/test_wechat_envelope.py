@@ -10,7 +10,7 @@ import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
 from channels.keyvalue import KeyValue, RedisKeyValue
-from channels.wechat_envelope import Envelope, Forged, Malformed, Replays
+from channels.wechat.envelope import Envelope, Forged, Malformed, Replays
 from bench.fake_wechat import OfficialAccount, WeChatServer, message_xml
 
 ACCOUNT = OfficialAccount()

@@ -4,11 +4,9 @@ from __future__ import annotations
 import pytest
 from wechatpy import parse_message
 
-from channels.wechat_envelope import Malformed
-from channels.wechat_inbound import (
-    VOICE_NOT_RECOGNISED, WELCOME, Ignore, KeepEvidence, Say, Turn, Unfollow, delivery_key, instruction_for,
-    parse,
-)
+from channels.wechat.envelope import Malformed
+from channels.instructions import Ignore, KeepEvidence, Say, Turn
+from channels.wechat.inbound import VOICE_NOT_RECOGNISED, WELCOME, Unfollow, delivery_key, instruction_for, parse
 from bench.fake_wechat import message_xml
 
 MENU = {"COMPLAINT": "/complain_general", "PROGRESS": "/ask_progress"}

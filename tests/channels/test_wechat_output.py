@@ -10,9 +10,9 @@ import pytest
 from bot.evidence import EvidenceStore
 from bot.store import ComplaintStore
 from channels.keyvalue import MemoryKeyValue
-from channels.wechat_api import CustomerServiceApi
-from channels.wechat_choices import Choices
-from channels.wechat_output import HeldOutput, WeChatOutput
+from channels.wechat.api import CustomerServiceApi
+from channels.wechat.choices import Choices
+from channels.wechat.output import HeldOutput, WeChatOutput
 from bench.fake_wechat import FakeWeChatApi, OfficialAccount
 
 ACCOUNT = OfficialAccount()

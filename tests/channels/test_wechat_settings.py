@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from channels.wechat_settings import WeChatSettings
+from channels.wechat.settings import WeChatSettings
 from bench.fake_wechat import OfficialAccount, credentials_with_wechat
 
 ACCOUNT = OfficialAccount()

@@ -1,7 +1,7 @@
 """Long answers reach WeChat customers whole, in pieces WeChat accepts."""
 from __future__ import annotations
 
-from channels.wechat_text import split_text, utf8_len
+from channels.text import split_text, utf8_len
 
 LIMIT = 2048
 

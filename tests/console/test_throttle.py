@@ -8,7 +8,7 @@ from typing import Iterator, List, Optional
 
 import pytest
 
-from bot.console.throttle import LoginThrottle, ThrottleLimits, load_throttle_limits
+from console.throttle import LoginThrottle, ThrottleLimits, load_throttle_limits
 from bot.store import ComplaintStore
 
 T0 = datetime(2026, 12, 4, 8, 0, tzinfo=timezone.utc)

@@ -79,7 +79,7 @@ def env(wechat_api: FakeWeChatApi, bot_api: FakeBotApi) -> Dict[str, str]:
 def _server(workdir: Path, env: Dict[str, str], start_actions: bool) -> Iterator[Stack]:
     workdir.mkdir(parents=True, exist_ok=True)
     credentials = workdir / "credentials.yml"
-    credentials.write_text(credentials_with("channels.wechat.WeChatInput", "channels.telegram_bot.TelegramInput"),
+    credentials.write_text(credentials_with("channels.wechat.WeChatInput", "channels.telegram.TelegramInput"),
                            encoding="utf-8")
     with running_stack(workdir, trained_model(), credentials=credentials, start_console=False,
                        start_actions=start_actions, extra_env=env) as stack:

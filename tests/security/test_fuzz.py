@@ -93,7 +93,7 @@ def wechat_api() -> Iterator[FakeWeChatApi]:
 def _stack_with_channels(workdir: Path, account: OfficialAccount, bot_api: FakeBotApi,
                          wechat_api: FakeWeChatApi, **kwargs: Any) -> Any:
     credentials = workdir / "credentials.yml"
-    credentials.write_text(credentials_with("channels.telegram_bot.TelegramInput", "channels.wechat.WeChatInput"),
+    credentials.write_text(credentials_with("channels.telegram.TelegramInput", "channels.wechat.WeChatInput"),
                            encoding="utf-8")
     env = {**telegram_env(bot_api.url), **account.env(), "WECHAT_API_BASE_URL": wechat_api.url}
     return running_stack(workdir, trained_model(), credentials=credentials, extra_env=env, **kwargs)

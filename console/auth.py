@@ -2,7 +2,7 @@
 pages) or a bearer token (API clients).
 
 The cookie is HttpOnly, SameSite=Strict, limited to /agent, expires with the session, and is
-Secure when the browser came over https (also through a trusted TLS proxy: `bot.console.proxy`). A
+Secure when the browser came over https (also through a trusted TLS proxy: `console.proxy`). A
 state-changing request authenticated by the cookie must also carry the session's CSRF token
 (form field `csrf_token` or header `X-CSRF-Token`); a bearer token needs none, as no browser
 sends it by itself.
@@ -20,11 +20,11 @@ from sanic.response import HTTPResponse
 
 from bot.agents import Agent, AgentAccounts, AgentSession
 from bot.clock import utcnow
-from bot.console import wording
-from bot.console.errors import Forbidden, LoginRequired, TooManyAttempts
-from bot.console.inputs import is_storable
-from bot.console.proxy import client_address, is_https
-from bot.console.throttle import LoginThrottle
+from console import wording
+from console.errors import Forbidden, LoginRequired, TooManyAttempts
+from console.inputs import is_storable
+from console.proxy import client_address, is_https
+from console.throttle import LoginThrottle
 
 SESSION_COOKIE = "agent_session"
 COOKIE_PATH = "/agent"
@@ -55,7 +55,7 @@ def _accounts(request: Request) -> AgentAccounts:
 async def log_in(request: Request, username: Any, password: Any) -> Optional[Tuple[str, AgentSession]]:
     """Start a session for the agent whose credentials these are: (token, session), or None
     for an unknown name and a wrong password alike; `TooManyAttempts` when too many attempts
-    came for this username or from this address (`bot.console.throttle`): counted before the
+    came for this username or from this address (`console.throttle`): counted before the
     password is checked, so attempts sent at once are counted too."""
     if not all(isinstance(value, str) and is_storable(value) for value in (username, password)):
         return None

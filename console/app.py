@@ -15,13 +15,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, json, redirect
 
 from bot.agents import AgentAccounts
-from bot.console import wording
-from bot.console.api import api
-from bot.console.desk import AgentDesk
-from bot.console.throttle import LoginThrottle, load_throttle_limits
-from bot.console.errors import ConsoleError, LoginRequired
-from bot.console.pages import error_page, login_url, pages
-from bot.console.views import Views
+from console import wording
+from console.api import api
+from console.desk import AgentDesk
+from console.throttle import LoginThrottle, load_throttle_limits
+from console.errors import ConsoleError, LoginRequired
+from console.pages import error_page, login_url, pages
+from console.views import Views
 from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.jobs import JobQueue
 from bot.labels import load_labels
@@ -29,7 +29,7 @@ from bot.rasa_api import RasaApi
 from bot.settings import Settings
 from bot.store import ComplaintStore
 from bot.surveys import Surveys, load_survey_settings
-from bot.worker import build_worker
+from bot.job_handlers import build_worker
 
 logger = logging.getLogger(__name__)
 API_PREFIX = "/agent/api/"

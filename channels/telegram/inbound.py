@@ -26,8 +26,8 @@ from typing import Any, Callable, Dict, List, Mapping, Sequence
 
 from telegram import Bot, CallbackQuery, Chat, ChatMember, Message, Update
 
-from channels.tg_settings import TelegramSettings
-from channels.wechat_inbound import Ignore, Instruction as _WeChatInstruction, KeepEvidence, Say, Turn
+from channels.instructions import Ignore, KeepEvidence, Say, Turn
+from channels.telegram.settings import TelegramSettings
 
 PRIVATE_ONLY = "utter_tg_private_chat_only"
 EDIT_TOO_LATE = "utter_tg_edit_too_late"
@@ -45,7 +45,7 @@ class Blocked:
     """The customer blocked the bot: nothing can be sent to them."""
 
 
-Instruction = _WeChatInstruction | Press | Blocked
+Instruction = Turn | Say | KeepEvidence | Ignore | Press | Blocked
 _Evidence = Callable[[Message], KeepEvidence]
 
 

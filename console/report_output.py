@@ -1,6 +1,6 @@
 """A complaint report (`bot.reports.Report`) as people read it: a text table for the terminal, HTML
 tables for the agent console, CSV and a PNG chart. Labels are the Chinese ones agents see elsewhere
-(`data/labels.yml` for categories, `bot.console.wording` for channels and reasons).
+(`data/labels.yml` for categories, `console.wording` for channels and reasons).
 
 CSV: a header `section,key,label,value`, then one row per figure. `key` is a code (category,
 channel, reason, score) or the figure's name; `value` is a count, a share as a fraction with 4
@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 from zoneinfo import ZoneInfo
 
-from bot.console import wording
+from console import wording
 from bot.labels import Labels, load_labels
 from bot.reports import Count, Median, Report
 

@@ -5,8 +5,8 @@ uses for `output_channel=latest` (agent replies, no-agent apologies, surveys) an
 that missed the passive-reply deadline. `HeldOutput` holds a turn's messages for a passive reply
 until the channel releases it; from then on it sends like `WeChatOutput`.
 
-Buttons become numbered options (`channels.wechat_choices`); texts over WeChat's size limit go out
-in pieces. A customer WeChat will not deliver to now (`channels.wechat_api.UNREACHABLE`) is marked
+Buttons become numbered options (`channels.wechat.choices`); texts over WeChat's size limit go out
+in pieces. A customer WeChat will not deliver to now (`channels.wechat.api.UNREACHABLE`) is marked
 unreachable and not sent anything more until they write again; other failures are logged. Neither
 is ever retried in a loop, and a failed push never fails the Rasa request that caused it (the
 message stays in the tracker).
@@ -22,9 +22,9 @@ from rasa.core.channels.channel import OutputChannel
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.identity import platform_id
-from channels.wechat_api import CustomerServiceApi, Unreachable
-from channels.wechat_choices import Choices, hint_for, numbered
-from channels.wechat_text import split_text, utf8_len
+from channels.wechat.api import CustomerServiceApi, Unreachable
+from channels.wechat.choices import Choices, hint_for, numbered
+from channels.text import split_text, utf8_len
 
 logger = logging.getLogger(__name__)
 CHANNEL = "wechat"

@@ -3,7 +3,7 @@ keep notes, tell the customer a refund is on its way, resolve the complaint and 
 conversation back to the assistant.
 
 Database calls run off the event loop; the Rasa server is reached through `bot.rasa_api`. Every
-refusal is a `bot.console.errors.ConsoleError`.
+refusal is a `console.errors.ConsoleError`.
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from typing import Awaitable, Callable, Collection, List, Optional, Tuple, TypeV
 
 from bot.agents import Agent
 from bot.clock import utcnow
-from bot.console import wording
-from bot.console.errors import Conflict, ConsoleError, NotFound, RasaUnavailable
-from bot.console.inputs import is_row_id, is_storable
-from bot.console.transcript import transcript
-from bot.console.views import View, Views, iso
+from console import wording
+from console.errors import Conflict, ConsoleError, NotFound, RasaUnavailable
+from console.inputs import is_row_id, is_storable
+from console.transcript import transcript
+from console.views import View, Views, iso
 from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
 from bot.handoff_jobs import schedule_notice
 from bot.jobs import JobQueue
@@ -133,7 +133,7 @@ class AgentDesk:
         }
 
     async def transcript(self, case_id: int) -> View:
-        """The conversation from the Rasa tracker (see `bot.console.transcript`)."""
+        """The conversation from the Rasa tracker (see `console.transcript`)."""
         case = await self._case(case_id)
         tracker = await self._rasa(self.rasa.tracker(case.conversation_id), wording.TRANSCRIPT_DOWN)
         return transcript(tracker, self.views.tz)

@@ -12,16 +12,16 @@ A message goes through these steps:
 1. GET: URL verification (signature over Token, timestamp, nonce → echo `echostr`). POST: the
    signature, and in safe mode `msg_signature`, must match, the timestamp be recent, the message
    be encrypted when an EncodingAESKey is configured, and its (timestamp, nonce) not used by
-   another message, else 403 before anything reaches Rasa (`channels.wechat_envelope`). A body
+   another message, else 403 before anything reaches Rasa (`channels.wechat.envelope`). A body
    that is not WeChat XML gets 400 and is kept whole in the store's unanswered messages.
 2. WeChat's retries are recognised (`channels.dedup`) and get the first delivery's answer;
    a retry of a message whose server died mid-turn is processed.
-3. The message type decides what happens (`channels.wechat_inbound`); turns go to Rasa through
-   `channels.guard.guarded`, a reply of just a number picks that option (`channels.wechat_choices`).
+3. The message type decides what happens (`channels.wechat.inbound`); turns go to Rasa through
+   `channels.guard.guarded`, a reply of just a number picks that option (`channels.wechat.choices`).
 4. The 5-second rule: WeChat waits 5 s from its signed timestamp. What the assistant says by then
    (`passive_reply_seconds`, config/channels.yml) is the passive reply, in one message; later or
    longer answers are sent through the customer-service API and WeChat gets `success`
-   (`channels.wechat_output`).
+   (`channels.wechat.output`).
 The sender id is `wechat:<openid>` (`bot.identity`).
 """
 from __future__ import annotations
@@ -45,22 +45,19 @@ from bot.evidence import EvidenceStore
 from bot.identity import sender_id
 from bot.store import shared_store
 from channels.dedup import Deliveries
-from channels.guard import guarded, keep_unanswered
+from channels.common import SYSTEM_TROUBLE, keep_evidence, keep_malformed, keep_unanswered, say
+from channels.guard import guarded
 from channels.keyvalue import keyvalue_from_url
-from channels.wechat_api import CustomerServiceApi
-from channels.wechat_choices import Choices
-from channels.wechat_envelope import Envelope, Forged, Malformed, Replays
-from channels.wechat_inbound import (
-    Ignore, KeepEvidence, Say, Turn, Unfollow, as_xml, delivery_key, instruction_for, parse,
-)
-from channels.wechat_output import CHANNEL, HeldOutput, WeChatOutput
-from channels.wechat_settings import WeChatSettings
+from channels.wechat.api import CustomerServiceApi
+from channels.wechat.choices import Choices
+from channels.wechat.envelope import Envelope, Forged, Malformed, Replays
+from channels.instructions import Ignore, KeepEvidence, Say, Turn
+from channels.wechat.inbound import Unfollow, as_xml, delivery_key, instruction_for, parse
+from channels.wechat.output import CHANNEL, HeldOutput, WeChatOutput
+from channels.wechat.settings import WeChatSettings
 
 logger = logging.getLogger(__name__)
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
-EVIDENCE_ATTACHED = "utter_evidence_attached"
-EVIDENCE_KEPT = "utter_evidence_kept"
-SYSTEM_TROUBLE = "utter_system_trouble"
 
 
 @dataclass(frozen=True)
@@ -92,12 +89,12 @@ class WeChatInput(InputChannel):
         self.replays = Replays(state, settings.max_clock_skew_seconds)
         self.deliveries = Deliveries(state, settings.remember_deliveries_seconds,
                                      settings.processing_lease_seconds)
+        self.customers = EvidenceStore(shared_store())
         self.output = WeChatOutput(
             CustomerServiceApi(settings.app_id, settings.app_secret, settings.api_base_url, state),
-            Choices(state, settings.remember_choices_seconds), EvidenceStore(shared_store()),
-            settings.max_message_bytes)
+            Choices(state, settings.remember_choices_seconds), self.customers, settings.max_message_bytes)
         self._background: Set["asyncio.Task[Any]"] = set()
-        #: How each instruction of `channels.wechat_inbound` is carried out.
+        #: How each instruction of `channels.wechat.inbound` is carried out.
         self._instructions: Dict[type, Callable[[Any, _Delivery], Awaitable[None]]] = {
             Turn: self._turn, Say: self._say_instruction, KeepEvidence: self._keep_evidence,
             Unfollow: self._unfollow, Ignore: self._ignore}
@@ -139,7 +136,7 @@ class WeChatInput(InputChannel):
                 logger.warning("wechat: request refused (403): %s", exc)
                 return response.text("forbidden", status=403)
             except Malformed as exc:
-                await self._keep_malformed(args.get("openid") or "unknown", xml, exc)
+                await keep_malformed(CHANNEL, args.get("openid") or "unknown", xml, exc)
                 return response.text(f"bad request: {exc}", status=400)
             reply = await self._reply(message, self._deadline(args["timestamp"]), request.app.ctx.agent, handle)
             if reply is None:
@@ -188,13 +185,13 @@ class WeChatInput(InputChannel):
 
     async def _process(self, message: BaseMessage, output: HeldOutput, agent: Agent,
                        handle: MessageHandler) -> None:
-        """Carry out what `message` asks (`channels.wechat_inbound`); when that fails, keep the
+        """Carry out what `message` asks (`channels.wechat.inbound`); when that fails, keep the
         message for a colleague and apologise."""
         instruction = instruction_for(message, self.settings.menu)
         delivery = _Delivery(message, output, agent, handle)
         try:
             if not isinstance(instruction, Unfollow):
-                await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, _sender(message))
+                await asyncio.to_thread(self.customers.mark_reachable, CHANNEL, _sender(message))
         except Exception:  # the store is down: answering matters more
             logger.exception("wechat: could not mark %s reachable", message.source)
         try:
@@ -220,16 +217,11 @@ class WeChatInput(InputChannel):
         await self._say(delivery, say.response)
 
     async def _keep_evidence(self, evidence: KeepEvidence, delivery: _Delivery) -> None:
-        kept = await asyncio.to_thread(
-            self.output.customers.attach, CHANNEL, _sender(delivery.message), evidence.kind, utcnow(),
-            evidence.media_id, evidence.url, evidence.details)
-        if kept.complaint_id:
-            await self._say(delivery, EVIDENCE_ATTACHED, complaint_id=kept.complaint_id)
-        else:
-            await self._say(delivery, EVIDENCE_KEPT)
+        response, values = await keep_evidence(self.customers, CHANNEL, _sender(delivery.message), evidence)
+        await self._say(delivery, response, **values)
 
     async def _unfollow(self, _: Unfollow, delivery: _Delivery) -> None:
-        await asyncio.to_thread(self.output.customers.mark_unreachable, CHANNEL, _sender(delivery.message),
+        await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, _sender(delivery.message),
                                 utcnow())
         logger.info("wechat: %s unfollowed the account: marked unreachable", delivery.message.source)
 
@@ -238,20 +230,7 @@ class WeChatInput(InputChannel):
                     delivery.message.source, ignore.why)
 
     async def _say(self, delivery: _Delivery, response_name: str, **values: Any) -> None:
-        """Render a domain response in the customer's script and send it."""
-        sender = _sender(delivery.message)
-        tracker = await delivery.agent.processor.get_tracker(sender)
-        rendered = await delivery.agent.nlg.generate(response_name, tracker, self.name(), **values)
-        if not rendered:
-            logger.warning("wechat: domain.yml has no response %s: nothing said", response_name)
-            return
-        await delivery.output.send_response(sender, rendered)
-
-    async def _keep_malformed(self, openid: str, body: str, problem: Exception) -> None:
-        """Log (masked) and keep a body this channel could not read, for a colleague."""
-        logger.warning("wechat: unreadable message from %s (400, kept in unanswered messages): %s; "
-                       "body starts %r", openid, problem, body[:200])
-        await keep_unanswered(CHANNEL, openid, body, "malformed")
+        await say(delivery.agent, delivery.output, _sender(delivery.message), response_name, **values)
 
 
 def _sender(message: BaseMessage) -> str:

@@ -9,7 +9,7 @@ from typing import Optional
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from channels.tg_settings import TelegramSettings
+from channels.telegram.settings import TelegramSettings
 
 
 def new_bot(settings: TelegramSettings) -> Bot:

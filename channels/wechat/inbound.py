@@ -17,54 +17,24 @@ message whose MsgId or CreateTime is not a number, or whose fields are nested or
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Mapping, Optional, Union
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Mapping, Union
 
 import xmltodict
 from wechatpy import parse_message
 from wechatpy.fields import DateTimeField, FloatField, IntegerField, StringField
 from wechatpy.messages import BaseMessage
 
-from channels.wechat_envelope import Malformed
+from channels.instructions import Ignore, KeepEvidence, Say, Turn
+from channels.wechat.envelope import Malformed
 
 VOICE_NOT_RECOGNISED = "utter_wechat_voice_not_recognised"
 WELCOME = "utter_wechat_welcome"
 
 
 @dataclass(frozen=True)
-class Turn:
-    """Hand `text` to Rasa as the customer's message."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Say:
-    """Answer with a domain response, without a turn."""
-
-    response: str
-
-
-@dataclass(frozen=True)
-class KeepEvidence:
-    """Keep what was sent with the customer's open complaint, and acknowledge it."""
-
-    kind: str
-    media_id: Optional[str] = None
-    url: Optional[str] = None
-    details: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Unfollow:
     """The customer unfollowed: they cannot be sent anything any more."""
-
-
-@dataclass(frozen=True)
-class Ignore:
-    """Nothing to do (`why` is logged)."""
-
-    why: str
 
 
 Instruction = Union[Turn, Say, KeepEvidence, Unfollow, Ignore]

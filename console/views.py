@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
-from bot.console import wording
+from console import wording
 from bot.handoff import Case, Note
 from bot.labels import Labels
 from bot.models import Remedy

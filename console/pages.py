@@ -17,13 +17,13 @@ from sanic.response import HTTPResponse, file, raw, redirect
 from sanic.response import html as html_response
 
 from bot.clock import utcnow
-from bot.console import wording
-from bot.console.auth import (
+from console import wording
+from console.auth import (
     CSRF_FIELD, clear_session_cookie, current_login, log_in, log_out, login_required,
     set_session_cookie,
 )
-from bot.console.errors import ConsoleError, TooManyAttempts
-from bot.report_output import chart_png, csv_report, html_report, window_text
+from console.errors import ConsoleError, TooManyAttempts
+from console.report_output import chart_png, csv_report, html_report, window_text
 from bot.reports import Report, build_report, parse_moment
 
 pages = Blueprint("agent_pages", url_prefix="/agent")

@@ -2,9 +2,9 @@
 through `output_channel=latest` (agent replies, no-agent apologies, surveys).
 
 - Plain text, no `parse_mode`: nothing a customer or an agent writes is read as markup.
-- Buttons become an inline keyboard under the message (`channels.tg_buttons`).
+- Buttons become an inline keyboard under the message (`channels.telegram.buttons`).
 - Texts over Telegram's 4096 characters (UTF-16 code units) go out in pieces, cut at line or
-  sentence ends (`channels.wechat_text.split_text`).
+  sentence ends (`channels.text.split_text`).
 - Flood control (429): the message is sent again after the `retry_after` Telegram asks for, a
   bounded number of times, and given up (logged) when Telegram asks for too long a wait.
 - A customer who blocked the bot (403) is marked unreachable and sent nothing more until they write
@@ -25,10 +25,10 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.identity import platform_id
-from channels.tg_bot import BotConnection
-from channels.tg_buttons import ButtonPayloads
-from channels.tg_settings import TelegramSettings
-from channels.wechat_text import split_text, utf16_len
+from channels.telegram.connection import BotConnection
+from channels.telegram.buttons import ButtonPayloads
+from channels.telegram.settings import TelegramSettings
+from channels.text import split_text, utf16_len
 
 logger = logging.getLogger(__name__)
 CHANNEL = "tg"

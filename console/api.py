@@ -13,13 +13,13 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
-from bot.console import wording
-from bot.console.auth import log_in, log_out, login_required
-from bot.console.desk import AgentDesk
-from bot.console.errors import ConsoleError, LoginRequired
-from bot.console.pages import requested_report
-from bot.console.views import iso
-from bot.report_output import figures
+from console import wording
+from console.auth import log_in, log_out, login_required
+from console.desk import AgentDesk
+from console.errors import ConsoleError, LoginRequired
+from console.pages import requested_report
+from console.views import iso
+from console.report_output import figures
 
 api = Blueprint("agent_api", url_prefix="/agent/api")
 

@@ -3,19 +3,19 @@
 
 credentials.yml (off by default; README, "Telegram")::
 
-    channels.telegram_bot.TelegramInput:
+    channels.telegram.TelegramInput:
       token: ${TELEGRAM_BOT_TOKEN}
       secret_token: ${TELEGRAM_WEBHOOK_SECRET}
 
 An update goes through these steps:
 1. The `X-Telegram-Bot-Api-Secret-Token` header must equal the secret given to Telegram with the
    webhook (`python -m bot telegram set-webhook`), else 403 before anything reaches Rasa. A body
-   that is not an update Telegram could send (`channels.tg_inbound.parse`, also a field of the
+   that is not an update Telegram could send (`channels.telegram.inbound.parse`, also a field of the
    wrong type) gets 400 and is kept whole in the store's unanswered messages.
 2. Telegram delivers an update again when it got no 2xx in time: each update_id is claimed in the
    shared key-value store (`channels.dedup`), and a redelivery is answered 200 without a turn
    (unless the server processing it died: its claim lapses, and the redelivery is processed).
-3. What the update carries decides what happens (`channels.tg_inbound`); turns go to Rasa through
+3. What the update carries decides what happens (`channels.telegram.inbound`); turns go to Rasa through
    `channels.guard.guarded`, with `input_channel="tg"` so that pushed messages find the channel.
 4. Telegram gets 200 once the update is handled (the replies sent), whatever happened: the
    customer already got an answer or an apology, and an update that could not be handled is kept
@@ -44,22 +44,20 @@ from bot.evidence import EvidenceStore
 from bot.identity import sender_id
 from bot.store import shared_store
 from channels.dedup import Deliveries
-from channels.guard import guarded, keep_unanswered
+from channels.common import SYSTEM_TROUBLE, keep_evidence, keep_malformed, keep_unanswered, say
+from channels.guard import guarded
+from channels.instructions import Ignore, KeepEvidence, Say, Turn
 from channels.keyvalue import keyvalue_from_url
-from channels.tg_bot import BotConnection
-from channels.tg_buttons import ButtonPayloads, pressed_title
-from channels.tg_inbound import Blocked, Instruction, Malformed, Press, instructions_for, parse
-from channels.tg_output import CHANNEL, TelegramOutput
-from channels.tg_settings import TelegramSettings
-from channels.wechat_inbound import Ignore, KeepEvidence, Say, Turn
+from channels.telegram.connection import BotConnection
+from channels.telegram.buttons import ButtonPayloads, pressed_title
+from channels.telegram.inbound import Blocked, Instruction, Malformed, Press, instructions_for, parse
+from channels.telegram.output import CHANNEL, TelegramOutput
+from channels.telegram.settings import TelegramSettings
 
 logger = logging.getLogger(__name__)
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-EVIDENCE_ATTACHED = "utter_evidence_attached"
-EVIDENCE_KEPT = "utter_evidence_kept"
 BUTTON_EXPIRED = "utter_tg_button_expired"
-SYSTEM_TROUBLE = "utter_system_trouble"
 
 
 class TelegramInput(InputChannel):
@@ -80,9 +78,10 @@ class TelegramInput(InputChannel):
         state = keyvalue_from_url(settings.redis_url, f"complaints:tg:{bot_id}")
         self.updates = Deliveries(state, settings.remember_updates_seconds,
                                   settings.processing_lease_seconds, channel=CHANNEL)
+        self.customers = EvidenceStore(shared_store())
         self.output = TelegramOutput(self.bot, ButtonPayloads(state, settings.remember_buttons_seconds),
-                                     EvidenceStore(shared_store()), settings)
-        #: How each instruction of `channels.tg_inbound` is carried out.
+                                     self.customers, settings)
+        #: How each instruction of `channels.telegram.inbound` is carried out.
         self._instructions: Dict[type, Callable[[Any, Update, Agent, MessageHandler], Awaitable[None]]] = {
             Turn: self._turn, Press: self._press, Say: self._say_instruction,
             KeepEvidence: self._keep_evidence, Blocked: self._blocked, Ignore: self._ignore}
@@ -119,7 +118,7 @@ class TelegramInput(InputChannel):
                 update = parse(body, bot)
                 instructions = instructions_for(update, self.settings)
             except Malformed as exc:
-                await self._keep_malformed(body, exc)
+                await keep_malformed(CHANNEL, "unknown", body, exc)
                 return response.text(f"bad request: {exc}", status=400)
             key = f"update:{update.update_id}"
             if await self.updates.claim(key):
@@ -134,12 +133,12 @@ class TelegramInput(InputChannel):
 
     async def _process(self, update: Update, instructions: List[Instruction], body: str, agent: Agent,
                        handle: MessageHandler) -> None:
-        """Carry out `instructions` (`channels.tg_inbound`); when that fails, keep the update
+        """Carry out `instructions` (`channels.telegram.inbound`); when that fails, keep the update
         (`body`) for a colleague and apologise."""
         chat = update.effective_chat
         try:
             if chat is not None and chat.type == Chat.PRIVATE and not isinstance(instructions[0], Blocked):
-                await asyncio.to_thread(self.output.customers.mark_reachable, CHANNEL, _sender(update))
+                await asyncio.to_thread(self.customers.mark_reachable, CHANNEL, _sender(update))
             for instruction in instructions:
                 await self._instructions[type(instruction)](instruction, update, agent, handle)
         except Exception:  # turns have channels.guard; this is the store failing for the rest
@@ -191,38 +190,23 @@ class TelegramInput(InputChannel):
         await self._say(update, agent, say.response)
 
     async def _keep_evidence(self, evidence: KeepEvidence, update: Update, agent: Agent, _: MessageHandler) -> None:
-        kept = await asyncio.to_thread(
-            self.output.customers.attach, CHANNEL, _sender(update), evidence.kind, utcnow(),
-            evidence.media_id, evidence.url, evidence.details)
-        if kept.complaint_id:
-            await self._say(update, agent, EVIDENCE_ATTACHED, complaint_id=kept.complaint_id)
-        else:
-            await self._say(update, agent, EVIDENCE_KEPT)
+        response, values = await keep_evidence(self.customers, CHANNEL, _sender(update), evidence)
+        await self._say(update, agent, response, **values)
 
     async def _blocked(self, _: Blocked, update: Update, __: Agent, ___: MessageHandler) -> None:
-        await asyncio.to_thread(self.output.customers.mark_unreachable, CHANNEL, _sender(update), utcnow())
+        await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, _sender(update), utcnow())
         logger.info("tg: %s blocked the bot: marked unreachable", update.effective_chat.id)
 
     async def _ignore(self, ignore: Ignore, update: Update, _: Agent, __: MessageHandler) -> None:
         logger.info("tg: update %s ignored: %s", update.update_id, ignore.why)
 
     async def _say(self, update: Update, agent: Agent, response_name: str, **values: Any) -> None:
-        """Render a domain response in the customer's script and send it. A group chat gets no
-        tracker: it is answered from a blank one, so nothing of it is kept."""
+        """Say a domain response in the update's chat. A group chat gets no tracker: it is answered
+        from a blank one, so nothing of it is kept."""
         sender = _sender(update)
-        tracker = (await agent.processor.get_tracker(sender) if update.effective_chat.type == Chat.PRIVATE
-                   else DialogueStateTracker(sender, agent.domain.slots))
-        rendered = await agent.nlg.generate(response_name, tracker, self.name(), **values)
-        if not rendered:
-            logger.warning("tg: domain.yml has no response %s: nothing said", response_name)
-            return
-        await self.output.send_response(sender, rendered)
-
-    async def _keep_malformed(self, body: str, problem: Exception) -> None:
-        """Log (masked) and keep a body this channel could not read, for a colleague."""
-        logger.warning("tg: unreadable update (400, kept in unanswered messages): %s; body starts %r",
-                       problem, body[:200])
-        await keep_unanswered(CHANNEL, "unknown", body, "malformed")
+        blank = (None if update.effective_chat.type == Chat.PRIVATE
+                 else DialogueStateTracker(sender, agent.domain.slots))
+        await say(agent, self.output, sender, response_name, tracker=blank, **values)
 
 
 def _sender(update: Update) -> str:
