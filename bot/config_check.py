@@ -19,13 +19,13 @@ from bot.anger import fallback_limit, load_anger_model
 from bot.datafiles import ConfigError, load_yaml, shown_path
 from bot.escalation import load_escalation_config
 from bot.handoff import load_handoff_settings
+from bot.job_handlers import load_lease
 from bot.labels import load_labels
 from bot.policies import load_policies
 from bot.responses import load_responses
 from bot.settings import DEFAULT_TIMEZONE, REPO_ROOT
 from bot.surveys import load_survey_settings
 from bot.tone import load_forbidden_phrases
-from bot.worker import load_lease
 
 #: How a number's key (or its parent's) says its unit: suffix or prefix -> unit named in the error.
 UNIT_SUFFIXES = {"_seconds": "seconds", "_minutes": "minutes", "_hours": "hours", "_days": "days",
