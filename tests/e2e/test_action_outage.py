@@ -53,7 +53,7 @@ def test_answers_sent_while_the_action_server_is_down_are_not_taken_and_are_list
             assert not _apologised(stack.say(sender, ANSWERS[slots["requested_slot"]]))
         stack.say(sender, "对的")
 
-        [complaint] = ComplaintStore(stack.database_url).for_customer("rest", sender)
+        [complaint] = ComplaintStore(stack.database_url).for_customer("rest", stack.conversation(sender))
         assert (complaint.description, complaint.incident_time_text, complaint.order_number) == (
             story, "上周五", "DD20261120031")
 
@@ -62,7 +62,7 @@ def test_answers_sent_while_the_action_server_is_down_are_not_taken_and_are_list
                                 env=server_env({"DATABASE_URL": stack.database_url}))
         rows = [line.split("\t") for line in listed.stdout.splitlines()]
         assert [(row[1], row[2], row[3], row[4]) for row in rows] == [
-            ("rest", sender, "action_failed", text) for text in during]
+            ("rest", stack.conversation(sender), "action_failed", text) for text in during]
 
 
 class StalledActionServer:
@@ -123,6 +123,6 @@ def test_a_stalled_action_server_fails_fast_and_keeps_a_conversation_in_order(mo
             assert _apologised(second.result())
         assert _apologised(stack.say(other, "我的耳机坏了"))
 
-        assert stalled.calls == [f"{first}:action_session_start"], "only the first call reached it"
+        assert stalled.calls == [f"{stack.conversation(first)}:action_session_start"], "only the first call reached it"
         texts = [e["text"] for e in stack.tracker(first)["events"] if e["event"] == "user"]
         assert texts == ["我要投诉，快递一个星期了还没送到", "上周一下的单"]
