@@ -16,7 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.tracker_view import latest_intent, latest_text, slot_before_latest_message
-from bot.complaints import CATEGORIES, CONTACT_HERE, REMEDIES, merge_description
+from actions.runtime import services
+from bot.complaints import CONTACT_HERE, REMEDIES, merge_description
 from bot.extraction import find_entity, normalise_phone
 
 #: Fields whose change the customer should hear acknowledged ("已经帮您改过来了").
@@ -111,7 +112,7 @@ def contact_answer(value: Any) -> Optional[str]:
 #: What a recorded field must look like: what validation makes of it.
 _VALID: Dict[str, Callable[[Any], bool]] = {
     "complaint_details": lambda value: isinstance(value, str) and _says_something(value),
-    "complaint_category": lambda value: value in CATEGORIES,
+    "complaint_category": lambda value: value in services().labels.categories,
     "incident_time": lambda value: value is not None and incident_time_answer(value) == value,
     "order_number": lambda value: value is not None and _clean(value) == value,
     "desired_remedy": lambda value: value in REMEDIES,

@@ -133,8 +133,10 @@ def _start_logging() -> None:
 
 
 def _console(args: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
+    from bot.config_check import require_valid_config
     from bot.console.app import create_console_app
 
+    require_valid_config()
     _start_logging()
     app = create_console_app(settings, store, run_worker=not args.no_worker)
     port = args.port or settings.console_port
@@ -157,8 +159,10 @@ def add_console_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _worker(_: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
+    from bot.config_check import require_valid_config
     from bot.worker import run_worker
 
+    require_valid_config()
     _start_logging()
 
     async def until_signalled() -> None:

@@ -5,9 +5,8 @@ import re
 from typing import Optional, Tuple
 
 from bot.extraction import find_entity
-from bot.models import Category, Remedy
+from bot.models import Remedy
 
-CATEGORIES = tuple(category.value for category in Category)
 REMEDIES = tuple(remedy.value for remedy in Remedy)
 
 #: A customer who gives no phone number is answered in the conversation itself.

@@ -47,9 +47,10 @@ class Labels:
         )
 
 
-def load_labels(path: Path = DEFAULT_LABELS_PATH) -> Labels:
-    """Read labels.yml."""
-    raw = load_yaml(path)
+def load_labels(path: Optional[Path] = None) -> Labels:
+    """Read labels.yml (default `DEFAULT_LABELS_PATH`); its `categories` are the complaint
+    categories, in the order reports list ties."""
+    raw = load_yaml(path or DEFAULT_LABELS_PATH)
     return Labels(
         categories=raw["categories"],
         remedies=raw["remedies"],

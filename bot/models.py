@@ -16,17 +16,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 
 
-class Category(str, Enum):
-    """What a complaint is about."""
-
-    QUALITY = "quality"
-    DELIVERY = "delivery"
-    SERVICE_ATTITUDE = "service_attitude"
-    PRICE_BILLING = "price_billing"
-    REFUND_RETURN = "refund_return"
-    OTHER = "other"
-
-
 class Remedy(str, Enum):
     """What the customer asks for."""
 
@@ -141,6 +130,7 @@ class ComplaintRow(Base):
     conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
     channel = sa.Column(sa.String(32), nullable=False)
     category = sa.Column(sa.String(32), nullable=False)
+    """A category key of data/labels.yml (designers add categories there, not in code)."""
     description = sa.Column(sa.Text, nullable=False)
     incident_time_text = sa.Column(sa.String(255), nullable=True)
     incident_date = sa.Column(sa.Date, nullable=True)

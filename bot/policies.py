@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from bot.datafiles import load_yaml, repo_path
+from bot.datafiles import ConfigError, known_keys, load_yaml, mapping, repo_path, whole_number
 from bot.workdays import add_working_days
 
 DEFAULT_POLICIES_PATH = repo_path("data/policies.yml")
@@ -25,8 +25,22 @@ class Deadline:
             raise ValueError("a deadline needs exactly one of `hours` or `working_days`")
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "Deadline":
-        return cls(hours=config.get("hours"), working_days=config.get("working_days"))
+    def from_config(cls, config: Any, source: Any = "policies.yml", entry: str = "deadline",
+                    other_keys: Sequence[str] = ()) -> "Deadline":
+        """The deadline of a row with `hours` or `working_days` (other keys: `other_keys`)."""
+        row = mapping(config, source, entry, "{working_days: 7} or {hours: 24}")
+        known_keys(row, ("hours", "working_days", *other_keys), source, entry)
+        if ("hours" in row) == ("working_days" in row):
+            raise ConfigError(source, entry, "a deadline needs exactly one of `hours` or `working_days`",
+                              "write e.g. `working_days: 7` or `hours: 24`")
+        if "hours" in row:
+            return cls(hours=whole_number(row["hours"], source, f"{entry}.hours", "hours", 24))
+        return cls(working_days=whole_number(row["working_days"], source, f"{entry}.working_days",
+                                             "days", 7))
+
+    def as_values(self) -> Dict[str, int]:
+        """The number a response states: {working_days} or {hours}."""
+        return {"working_days": self.working_days} if self.is_whole_days else {"hours": self.hours}
 
     @property
     def is_whole_days(self) -> bool:
@@ -80,28 +94,57 @@ class Policies:
         return self.questions.get(topic)
 
 
-def load_policies(path: Path = DEFAULT_POLICIES_PATH) -> Policies:
-    """Read and check policies.yml; a missing `other` remedy plan is an error."""
-    raw = load_yaml(path)
-    remedies = {
-        name: RemedyPlan(name, row["response"], Deadline.from_config(row))
-        for name, row in raw["remedies"].items()
-    }
+#: The deadlines named at the top of policies.yml; rows may refer to them by name.
+NAMED_DEADLINES = ("first_response", "resolution", "refund_arrival")
+
+
+def load_policies(path: Optional[Path] = None) -> Policies:
+    """Read and check policies.yml (default `DEFAULT_POLICIES_PATH`); a `ConfigError` names the
+    entry that is wrong and how to fix it."""
+    path = path or DEFAULT_POLICIES_PATH
+    raw = mapping(load_yaml(path), path, "the file", "first_response: {hours: 24}")
+    known_keys(raw, (*NAMED_DEADLINES, "remedies", "questions"), path, "policies")
+    for name in (*NAMED_DEADLINES, "remedies", "questions"):
+        if name not in raw:
+            raise ConfigError(path, name, "missing", f"add `{name}:` (see the file's comments)")
+    named = {name: Deadline.from_config(raw[name], path, name) for name in NAMED_DEADLINES}
+
+    def deadline_of(row: Mapping[str, Any], entry: str, other_keys: Sequence[str]) -> Deadline:
+        reference = row.get("deadline")
+        if reference is None:
+            return Deadline.from_config(row, path, entry, other_keys)
+        known_keys(row, other_keys, path, entry)
+        if isinstance(reference, str):
+            if reference not in named:
+                raise ConfigError(path, f"{entry}.deadline", f"no deadline named {reference!r}",
+                                  f"name one of {', '.join(NAMED_DEADLINES)}, or write {{working_days: 7}}")
+            return named[reference]
+        return Deadline.from_config(reference, path, f"{entry}.deadline")
+
+    remedies = {}
+    for name, row in mapping(raw["remedies"], path, "remedies", "refund: {...}").items():
+        entry = f"remedies.{name}"
+        row = mapping(row, path, entry, "{response: utter_plan_refund, deadline: refund_arrival}")
+        remedies[name] = RemedyPlan(name, _response(row, entry, path),
+                                    deadline_of(row, entry, ("response", "deadline")))
     if "other" not in remedies:
-        raise ValueError(f"{path}: remedies must include an `other` plan")
-    questions = {
-        topic: PolicyAnswer(
-            topic,
-            row["response"],
-            dict(row.get("values") or {}),
-            Deadline.from_config(row["deadline"]) if row.get("deadline") else None,
-        )
-        for topic, row in raw["questions"].items()
-    }
-    return Policies(
-        first_response=Deadline.from_config(raw["first_response"]),
-        resolution=Deadline.from_config(raw["resolution"]),
-        refund_arrival=Deadline.from_config(raw["refund_arrival"]),
-        remedies=remedies,
-        questions=questions,
-    )
+        raise ConfigError(path, "remedies", "there is no `other` plan (for remedies not listed)",
+                          "add `other: {response: utter_plan_other, hours: 24}`")
+    questions = {}
+    for topic, row in mapping(raw["questions"], path, "questions", "refund_time: {...}").items():
+        entry = f"questions.{topic}"
+        row = mapping(row, path, entry, "{response: utter_policy_refund_time, deadline: refund_arrival}")
+        known_keys(row, ("response", "values", "deadline"), path, entry)
+        deadline = deadline_of(row, entry, ("response", "values", "deadline")) if "deadline" in row else None
+        values = dict(mapping(row.get("values") or {}, path, f"{entry}.values", "{no_reason_days: 7}"))
+        questions[topic] = PolicyAnswer(topic, _response(row, entry, path),
+                                        {**(deadline.as_values() if deadline else {}), **values}, deadline)
+    return Policies(**named, remedies=remedies, questions=questions)
+
+
+def _response(row: Mapping[str, Any], entry: str, path: Path) -> str:
+    response = row.get("response")
+    if not isinstance(response, str) or not response.startswith("utter_"):
+        raise ConfigError(path, f"{entry}.response", f"expected the name of a response in domain.yml, "
+                          f"got {response!r}", "write e.g. `response: utter_plan_refund`")
+    return response

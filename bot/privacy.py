@@ -114,7 +114,11 @@ def install_log_masking() -> None:
     format_record = logging.Formatter.format
 
     def masked_format(self: logging.Formatter, record: logging.LogRecord) -> str:
-        return mask_log_text(format_record(self, record))
+        line = format_record(self, record)
+        try:
+            return mask_log_text(line)
+        except Exception:  # e.g. while the interpreter shuts down; the line is never written unmasked
+            return f"{record.levelname} {record.name}: (a log line withheld: it could not be masked)"
 
     # Every handler formats through logging.Formatter (its subclasses call it): one place sees
     # the finished line, extras and traceback included.

@@ -3,7 +3,7 @@
 `build_report(store, since, until)` counts the complaints created in [since, until) and computes
 (every share is of `total`, the complaints in the window, unless said otherwise):
 
-- categories: the 5 most frequent, with count and share (ties in `Category` order);
+- categories: the 5 most frequent, with count and share (ties in data/labels.yml order);
 - channels: every channel with complaints, with count and share;
 - escalations: per reason, the complaints with at least one handoff case carrying that reason
   (any of a case's `decisions`, in any of the complaint's cases, e.g. a reopening for
@@ -31,14 +31,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from bot.clock import require_aware
-from bot.models import CaseRow, Category, ComplaintRow, Status, SurveyKind, SurveyRow, SurveyStatus
+from bot.labels import load_labels
+from bot.models import CaseRow, ComplaintRow, Status, SurveyKind, SurveyRow, SurveyStatus
 from bot.store import ComplaintStore
 
 TOP_CATEGORIES = 5
 RESOLVED_WITHIN = timedelta(hours=48)
 SCORES = (1, 2, 3, 4, 5)
 _RESOLVED = (Status.RESOLVED.value, Status.CLOSED.value)
-_CATEGORY_ORDER = [category.value for category in Category]
 _AGO = re.compile(r"(\d+)\s*([dh])")
 
 
@@ -145,7 +145,8 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo) -> datetime:
 
 
 def _rank(category: str) -> int:
-    return _CATEGORY_ORDER.index(category) if category in _CATEGORY_ORDER else len(_CATEGORY_ORDER)
+    order = list(load_labels().categories)
+    return order.index(category) if category in order else len(order)
 
 
 def _ranked(counter: Counter, order: Callable[[str], Any] = str) -> List[Tuple[str, int]]:

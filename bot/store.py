@@ -23,8 +23,9 @@ from sqlalchemy.pool import StaticPool
 from bot import migrations
 from bot.clock import require_aware
 from bot.complaints import normalise_complaint_id
+from bot.labels import load_labels
 from bot.models import (
-    Category, ComplaintRow, Customer, DailySequence, Remedy, Status, UnansweredMessage,
+    ComplaintRow, Customer, DailySequence, Remedy, Status, UnansweredMessage,
 )
 from bot.private_files import private_sqlite_file
 from bot.script import Script
@@ -57,6 +58,13 @@ def _choice(name: str, value: Any, choices: type) -> str:
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}") from None
 
 
+def _require_category(category: Any) -> None:
+    known = load_labels().categories
+    if category not in known:
+        raise ValueError(f"category must be one of the categories in data/labels.yml "
+                         f"({', '.join(known)}); got {category!r}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ComplaintDraft:
     """What a conversation has collected, ready to be filed with `ComplaintStore.create`.
@@ -68,7 +76,7 @@ class ComplaintDraft:
     sender_id: str
     conversation_id: str
     category: str
-    """One of `bot.models.Category`."""
+    """A category key of data/labels.yml (`bot.labels`)."""
     description: str
     incident_time_text: Optional[str] = None
     """The customer's own words for when it happened, e.g. "上周三"."""
@@ -90,7 +98,7 @@ class ComplaintDraft:
 
     def __post_init__(self) -> None:
         set_ = self._set
-        set_("category", _choice("category", self.category, Category))
+        _require_category(self.category)
         if self.desired_remedy is not None:
             set_("desired_remedy", _choice("desired_remedy", self.desired_remedy, Remedy))
         set_("script", _choice("script", self.script, Script))

@@ -33,6 +33,7 @@ doing more work than needed on every call:
 """
 from __future__ import annotations
 
+import atexit
 import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Set, Text, Tuple, Type
@@ -160,6 +161,18 @@ class _KeptSession:
 
     async def __aexit__(self, *exc_info: Any) -> None:
         return None
+
+
+@atexit.register
+def _close_kept_sessions() -> None:
+    """Close the kept client sessions when the server exits (their event loop has already
+    stopped), so that aiohttp does not log them as leaked."""
+    for _, client in _clients.values():
+        if not client.closed:
+            connector = client.connector
+            client.detach()
+            if connector is not None:
+                connector._close()  # the synchronous part of `close()`: the loop is gone
 
 
 def _client_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:

@@ -88,11 +88,13 @@ def rasa_original(owner: type, name: str) -> Any:
 
 
 def install() -> None:
-    """Check Rasa's version, then mask logs and install every patch not installed yet
-    (idempotent), logging each one installed."""
+    """Check Rasa's version and the configuration (bot/config_check.py), then mask logs and
+    install every patch not installed yet (idempotent), logging each one installed."""
+    from bot.config_check import require_valid_config
     from bot.privacy import install_log_masking
 
     check_rasa_version()
+    require_valid_config()
     install_log_masking()
     for patch in patches():
         if not patch.installed():

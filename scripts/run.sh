@@ -18,6 +18,9 @@ echo "==> Preparing the complaint database and the stored conversations"
 python -m bot migrate
 python -m bot migrate-sender-ids
 
+echo "==> Checking the configuration (domain.yml, data/, config/)"
+python -m bot.config_check
+
 echo "==> Checking the model"
 model=$(python scripts/train_if_changed.py)
 

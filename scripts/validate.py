@@ -8,7 +8,9 @@ only when the NLU data has examples of it. Here many responses are uttered by cu
 (`utter_ask_<slot>`) or by Rasa's fallback (`utter_default`); and `EXTERNAL_` intents are triggered
 by the servers, never typed. Those warnings are dropped; every other line is printed as Rasa
 wrote it, so a response nothing uses is still reported. Extra arguments go to `rasa data validate`.
-Exit status: Rasa's, or 1 when a warning is left.
+First the project's own check of every file designers edit (bot/config_check.py, the one the
+servers run at start): its mistakes are printed, and Rasa's validator is not run until they are
+fixed. Exit status: Rasa's, or 1 when a warning or a mistake is left.
 """
 from __future__ import annotations
 
@@ -75,6 +77,12 @@ def _domain_path(args: Sequence[str]) -> Path:
 
 
 def main(args: List[str]) -> int:
+    from bot.config_check import check_config
+
+    mistakes = check_config(ROOT)
+    if mistakes:
+        print("\n".join(f"- {mistake}" for mistake in mistakes), file=sys.stderr)
+        return 1
     result = subprocess.run([sys.executable, "-m", "rasa", "data", "validate", *args], cwd=ROOT,
                             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -1,13 +1,19 @@
 """Read-back, recording with an ID and a dated plan, the closed question, progress, policies."""
 import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from actions.policy import ActionAnswerPolicy
 from actions.progress import ActionCheckProgress
 from actions.readback import ActionReadBack, ActionResetField
 from actions.submission import ActionRecordAcceptance, ActionSubmitComplaint
+from actions.runtime import services
+from bot.reports import Count, build_report
 from bot.responses import load_responses
 from bot.script import Script, detect_script
 from tests.auxil.conversation import make_tracker, responses, run_action, slots_set
+from tests.auxil.data_copy import NEW_CATEGORY, NEW_LABEL, add_category, copy_config
 
 COLLECTED = {
     "complaint_details": "新买的跑鞋穿了两天就开胶了",
@@ -170,3 +176,28 @@ async def test_a_confirmed_complaint_with_an_unvalidated_answer_is_not_recorded_
         {k: e.get(k) for k in ("event", "name")} for e in events]
     assert reply["text"] in load_responses().variants("utter_answer_not_recorded")
     assert fresh_services.store.for_customer("rest", "bob") == []
+
+
+@pytest.fixture
+def packaging_labels(tmp_path, monkeypatch):
+    """A copy of the data where a designer added the category `packaging` (labels, domain, NLU)."""
+    add_category(copy_config(tmp_path))
+    monkeypatch.setattr("bot.labels.DEFAULT_LABELS_PATH", tmp_path / "data/labels.yml")
+    services.cache_clear()
+
+
+async def test_a_category_added_in_data_alone_is_recorded_and_reported(packaging_labels, fresh_services):
+    slots = {**COLLECTED, "complaint_category": NEW_CATEGORY}
+    tracker = make_tracker([("对", "affirm", {})], slots=slots, sender_id="carol")
+    _, [readback] = await run_action(ActionReadBack(), tracker)
+    assert NEW_LABEL in readback["text"]
+
+    events, replies = await run_action(ActionSubmitComplaint(), tracker)
+    complaint_id = slots_set(events)["complaint_id"]
+    assert services().store.get(complaint_id).category == NEW_CATEGORY
+    assert responses(replies) == ["utter_complaint_recorded", "utter_plan_refund", "utter_ask_plan_ok"], \
+        "recorded, the plan and the closed question: nothing asked again"
+
+    report = build_report(services().store, datetime.now(timezone.utc) - timedelta(hours=1),
+                          datetime.now(timezone.utc) + timedelta(hours=1))
+    assert report.categories == (Count(NEW_CATEGORY, 1, 1.0),)

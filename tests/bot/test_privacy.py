@@ -70,6 +70,17 @@ def test_every_logger_is_masked_once_installed(caplog):
     assert "13812345678" not in caplog.text and "138****5678" in caplog.text
 
 
+def test_a_line_that_cannot_be_masked_is_withheld_not_written_plain(log_output, monkeypatch):
+    """At interpreter shutdown masking itself can fail (imports are gone): the line is withheld."""
+    def broken(_: str) -> str:
+        raise ImportError("sys.meta_path is None, Python is likely shutting down")
+
+    monkeypatch.setattr("bot.privacy.mask_log_text", broken)
+    logging.getLogger("asyncio").error("Unclosed client session of 13812345678")
+    written = log_output.getvalue()
+    assert "13812345678" not in written and "withheld" in written, written
+
+
 def test_tracebacks_and_extra_fields_are_masked(log_output):
     try:
         raise ValueError("bad contact 13812345678 / zhang.san@qq.com")

@@ -90,7 +90,7 @@ def test_the_report_counts_the_complaints_of_the_window(store: ComplaintStore) -
     assert report.total == 10, "the complaint the day before and the one at the end are outside"
     assert report.categories == (Count("quality", 4, 0.4), Count("delivery", 2, 0.2),
                                  Count("service_attitude", 1, 0.1), Count("price_billing", 1, 0.1),
-                                 Count("refund_return", 1, 0.1)), "top 5, ties in Category order"
+                                 Count("refund_return", 1, 0.1)), "top 5, ties in data/labels.yml order"
     assert report.channels == (Count("webchat", 5, 0.5), Count("tg", 2, 0.2), Count("wechat", 2, 0.2),
                                Count("rest", 1, 0.1))
     assert report.escalated == Count("escalated", 6, 0.6)

@@ -296,7 +296,7 @@ def test_record_acceptance(store: ComplaintStore) -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"category": "rude"}, "category must be one of quality, delivery"),
+        ({"category": "rude"}, r"category must be one of the categories in data/labels.yml \(quality, delivery"),
         ({"desired_remedy": "money"}, "desired_remedy must be one of refund"),
         ({"script": "latin"}, "script must be one of simplified, traditional"),
         ({"first_response_due": datetime(2026, 11, 22, 12)}, "first_response_due must be timezone-aware"),

@@ -1,0 +1,226 @@
+"""Checking the files designers edit (domain.yml, data/, config/) before a server starts.
+
+`check_config` reads every file with the loader the servers use, checks the numbers in config/ and
+what files must agree on (a category in data/labels.yml needs its slot value, intent, examples and
+rule; a policy names responses that exist), and returns every problem as one line naming the file,
+the entry and the fix. The servers call `require_valid_config` and refuse to start on a problem:
+the files are read once per process, so a change needs a restart, and a mistake is found then
+rather than by a customer.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterator, List, Mapping, Sequence
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from bot.anger import fallback_limit, load_anger_model
+from bot.datafiles import ConfigError, load_yaml, shown_path
+from bot.escalation import load_escalation_config
+from bot.handoff import load_handoff_settings
+from bot.labels import load_labels
+from bot.policies import load_policies
+from bot.responses import load_responses
+from bot.settings import DEFAULT_TIMEZONE, REPO_ROOT
+from bot.surveys import load_survey_settings
+from bot.tone import load_forbidden_phrases
+from bot.worker import load_lease
+
+#: How a number's key (or its parent's) says its unit: suffix or prefix -> unit named in the error.
+UNIT_SUFFIXES = {"_seconds": "seconds", "_minutes": "minutes", "_hours": "hours", "_days": "days",
+                 "_chars": "characters", "_bytes": "bytes", "_size": "connections",
+                 "retries": "retries", "_at_most": "points"}
+UNIT_PREFIXES = {"per_": "attempts", "minutes_": "minutes"}
+#: Keys that read like a quantity but hold something else.
+NOT_QUANTITIES = ("working_hours",)
+#: Files whose numbers are all quantities in `UNITS`.
+NUMBER_FILES = ("config/channels.yml", "config/console.yml", "config/handoff.yml", "config/jobs.yml",
+                "config/surveys.yml")
+CATEGORY_SLOT = "complaint_category"
+CATEGORY_QUESTION = "utter_ask_complaint_category"
+MIN_EXAMPLES = 5
+
+
+def check_config(root: Path = REPO_ROOT) -> List[str]:
+    """Every problem in the configuration under `root`, one line each (empty when all is well)."""
+    tz = ZoneInfo(DEFAULT_TIMEZONE)
+    loaders: Sequence[tuple[str, Callable[[Path], Any]]] = (
+        ("data/labels.yml", _check_labels),
+        ("data/policies.yml", load_policies),
+        ("data/forbidden_phrases.yml", load_forbidden_phrases),
+        ("domain.yml", load_responses),
+        ("config/escalation.yml", load_escalation_config),
+        ("config/escalation.yml", load_anger_model),
+        ("config/escalation.yml", fallback_limit),
+        ("config/handoff.yml", lambda path: load_handoff_settings(tz, path)),
+        ("config/surveys.yml", load_survey_settings),
+        ("config/jobs.yml", load_lease),
+    )
+    errors = [error for path in _yaml_files(root) for error in _syntax_errors(path)]
+    if errors:  # the other checks would only repeat these
+        return errors
+    for relative in NUMBER_FILES:
+        errors += _number_errors(root / relative)
+    for relative, loader in loaders:
+        errors += _attempt(root / relative, loader)
+    if not errors:  # agreement between files is only meaningful once each file reads
+        errors += _attempt(root / "domain.yml", lambda _: _category_errors(root))
+        errors += _attempt(root / "data/policies.yml", lambda _: _policy_response_errors(root))
+    return list(dict.fromkeys(errors))
+
+
+def _yaml_files(root: Path) -> List[Path]:
+    return [root / "domain.yml", *sorted((root / "data").rglob("*.yml")), *sorted((root / "config").glob("*.yml"))]
+
+
+def _syntax_errors(path: Path) -> List[str]:
+    try:
+        load_yaml(path)
+    except OSError as error:
+        return [f"{shown_path(path)}: cannot be read ({error.strerror}). Fix: restore the file."]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "the file"
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        return [f"{shown_path(path)}: {where}: {problem}. Fix: correct the indentation, the colon or "
+                f"the quotes there (compare with the lines around it)."]
+    return []
+
+
+def _attempt(path: Path, check: Callable[[Path], Any]) -> List[str]:
+    """The errors `check(path)` returns (when it returns a list), or the one it raises, as lines
+    naming the file."""
+    try:
+        result = check(path)
+        return result if isinstance(result, list) else []
+    except ConfigError as error:
+        return [str(error)]
+    except KeyError as error:
+        return [f"{shown_path(path)}: {error.args[0]}: missing. Fix: add it (the file's comments "
+                f"and its version in git show the form)."]
+    except (ValueError, TypeError, AttributeError, OSError) as error:
+        message = str(error)
+        return [message if shown_path(path) in message else f"{shown_path(path)}: {message}"]
+
+
+def require_valid_config(root: Path = REPO_ROOT) -> None:
+    """Raise `SystemExit` listing every problem, so that a server does not start on bad data."""
+    errors = check_config(root)
+    if errors:
+        raise SystemExit("The configuration has mistakes; nothing was started. Fix these and start "
+                         "again:\n" + "\n".join(f"- {error}" for error in errors))
+
+
+def _check_labels(path: Path) -> None:
+    raw = load_yaml(path)
+    for section in ("categories", "remedies", "statuses"):
+        rows = raw.get(section) if isinstance(raw, Mapping) else None
+        if not isinstance(rows, Mapping) or not rows:
+            raise ConfigError(path, section, "missing or empty", f"list each {section[:-1]} as `key: label`")
+        for key, label in rows.items():
+            if not isinstance(label, str) or not label.strip():
+                raise ConfigError(path, f"{section}.{key}", f"expected the label the customer reads, "
+                                  f"got {label!r}", f"write e.g. `{key}: 商品质量问题`")
+    if "other" not in raw["categories"]:
+        raise ConfigError(path, "categories", "there is no `other` category (for anything else)",
+                          "add `other: 其他问题`")
+    load_labels(path)
+
+
+def _number_errors(path: Path) -> List[str]:
+    try:
+        raw = load_yaml(path)
+    except OSError as error:
+        return [f"{shown_path(path)}: cannot be read ({error}). Fix: restore the file."]
+    return [str(ConfigError(path, entry, f"expected a number of {unit}, got {value!r}",
+                            "write a number, e.g. 30"))
+            for entry, unit, value in _quantities(raw, "", None)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0]
+
+
+def _quantities(node: Any, entry: str, unit: str | None) -> Iterator[tuple[str, str, Any]]:
+    """(entry, unit, value) for each leaf whose key, or an enclosing key, names a unit."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            key = str(key)
+            if key in NOT_QUANTITIES:
+                continue
+            own = next((name for suffix, name in UNIT_SUFFIXES.items() if key.endswith(suffix)), None)
+            own = own or next((name for prefix, name in UNIT_PREFIXES.items() if key.startswith(prefix)), None)
+            yield from _quantities(value, f"{entry}.{key}" if entry else key, own or unit)
+    elif unit is not None and not isinstance(node, list):
+        yield entry, unit, node
+
+
+def _category_errors(root: Path) -> List[str]:
+    """A category of data/labels.yml is a slot value, an intent with examples and the rule that
+    opens a complaint, and a button of the category question (domain.yml, data/)."""
+    labels, domain = root / "data/labels.yml", root / "domain.yml"
+    categories = list(load_yaml(labels)["categories"])
+    raw = load_yaml(domain)
+    slot = (raw.get("slots") or {}).get(CATEGORY_SLOT) or {}
+    values = [str(value) for value in slot.get("values") or []]
+    intents = {str(intent) for intent in raw.get("intents") or []}
+    by_category = {mapping.get("value"): mapping.get("intent") for mapping in slot.get("mappings") or []
+                   if mapping.get("type") == "from_intent"}
+    buttons = {button.get("payload") for variant in (raw.get("responses") or {}).get(CATEGORY_QUESTION) or []
+               for button in variant.get("buttons") or []}
+    examples = _nlu_examples(root)
+    rules = (root / "data/rules.yml").read_text(encoding="utf-8")
+    slot_entry = f"slots.{CATEGORY_SLOT}"
+    errors = [str(ConfigError(domain, f"{slot_entry}.values", f"{value!r} has no label in data/labels.yml",
+                              f"add `{value}: <label>` under categories in data/labels.yml, or remove it"))
+              for value in values if value not in categories]
+    for category in categories:
+        intent = by_category.get(category) or f"complain_{category}"
+        problems = [
+            (category not in values, domain, f"{slot_entry}.values", f"no {category!r}",
+             f"add {category} to the list"),
+            (category not in by_category, domain, f"{slot_entry}.mappings", f"nothing sets {category!r}",
+             f"add `- {{type: from_intent, intent: {intent}, value: {category}}}`"),
+            (intent not in intents, domain, "intents", f"no {intent!r} (category {category})",
+             f"add `- {intent}`"),
+            (category != "other" and examples.get(intent, 0) < MIN_EXAMPLES, root / "data/nlu",
+             f"intent {intent}", f"{examples.get(intent, 0)} examples (category {category})",
+             f"add at least {MIN_EXAMPLES} customer messages under `- intent: {intent}`"),
+            (f"intent: {intent}" not in rules, root / "data/rules.yml", "a complaint opens with empathy",
+             f"{intent} does not start a complaint", f"add `- intent: {intent}` to the rule's `or:`"),
+            (f"/{intent}" not in buttons, domain, f"responses.{CATEGORY_QUESTION}.buttons",
+             f"no button for {category!r}", f"add `- {{title: ..., payload: \"/{intent}\"}}`"),
+        ]
+        errors += [str(ConfigError(path, entry, problem, fix))
+                   for wrong, path, entry, problem, fix in problems if wrong]
+    return errors
+
+
+def _nlu_examples(root: Path) -> Mapping[str, int]:
+    counts: dict[str, int] = {}
+    for path in sorted((root / "data/nlu").glob("*.yml")):
+        for item in (load_yaml(path) or {}).get("nlu") or []:
+            if "intent" in item:
+                lines = [line for line in str(item.get("examples") or "").splitlines() if line.strip()]
+                counts[item["intent"]] = counts.get(item["intent"], 0) + len(lines)
+    return counts
+
+
+def _policy_response_errors(root: Path) -> List[str]:
+    """Every response data/policies.yml names is in domain.yml; every remedy has a label."""
+    path = root / "data/policies.yml"
+    policies = load_policies(path)
+    responses = set(load_yaml(root / "domain.yml").get("responses") or {})
+    remedies = load_labels(root / "data/labels.yml").remedies
+    rows = [(f"remedies.{name}", plan.response) for name, plan in policies.remedies.items()]
+    rows += [(f"questions.{topic}", answer.response) for topic, answer in policies.questions.items()]
+    errors = [str(ConfigError(path, f"{entry}.response", f"no response {response!r} in domain.yml",
+                              "add it to domain.yml's responses, or correct the name"))
+              for entry, response in rows if response not in responses]
+    errors += [str(ConfigError(path, f"remedies.{name}", "no label in data/labels.yml",
+                               f"add `{name}: <label>` under remedies in data/labels.yml"))
+               for name in policies.remedies if name not in remedies]
+    return errors
+
+
+if __name__ == "__main__":
+    require_valid_config()
+    print("The configuration is fine.")

@@ -1,0 +1,77 @@
+"""Every file designers edit is checked before a server starts; a mistake names the file, the
+entry and the fix."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config_check import check_config, require_valid_config
+from tests.auxil.data_copy import NEW_CATEGORY, NEW_INTENT, add_category, add_category_label, copy_config
+
+
+def _replace(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (relative, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_shipped_configuration_has_no_mistake():
+    assert check_config() == []
+
+
+def test_a_category_added_in_data_alone_passes(tmp_path):
+    add_category(copy_config(tmp_path))
+    assert check_config(tmp_path) == []
+
+
+def test_a_category_with_only_a_label_names_every_place_still_missing(tmp_path):
+    add_category_label(copy_config(tmp_path))
+    errors = check_config(tmp_path)
+    expected = [
+        f"domain.yml: slots.complaint_category.values: no '{NEW_CATEGORY}'. Fix: add {NEW_CATEGORY}",
+        f"domain.yml: slots.complaint_category.mappings: nothing sets '{NEW_CATEGORY}'. Fix: add "
+        f"`- {{type: from_intent, intent: {NEW_INTENT}, value: {NEW_CATEGORY}}}`",
+        f"domain.yml: intents: no '{NEW_INTENT}' (category {NEW_CATEGORY}). Fix: add `- {NEW_INTENT}`",
+        f"data/nlu: intent {NEW_INTENT}: 0 examples (category {NEW_CATEGORY}). Fix: add at least 5",
+        f"data/rules.yml: a complaint opens with empathy: {NEW_INTENT} does not start a complaint.",
+        f"domain.yml: responses.utter_ask_complaint_category.buttons: no button for '{NEW_CATEGORY}'.",
+    ]
+    assert len(errors) == len(expected), errors
+    for line in expected:
+        assert any(line in error for error in errors), (line, errors)
+
+
+@pytest.mark.parametrize(("relative", "old", "new", "message"), [
+    ("data/policies.yml", "{response: utter_plan_repair, working_days: 5}",
+     "{response: utter_plan_repair, working_days: five}",
+     "data/policies.yml: remedies.repair.working_days: expected a whole number of days, got 'five'. "
+     "Fix: write a number, e.g. 7."),
+    ("data/policies.yml", "response: utter_policy_warranty", "response: utter_policy_guarantee",
+     "data/policies.yml: questions.warranty.response: no response 'utter_policy_guarantee' in domain.yml."),
+    ("config/handoff.yml", "pickup_minutes: 3", "pickup_minutes: three",
+     "config/handoff.yml: pickup_minutes: expected a number of minutes, got 'three'. Fix: write a number"),
+    ("config/channels.yml", "retries: 3", "retries: many",
+     "config/channels.yml: telegram.retries: expected a number of retries, got 'many'."),
+    ("config/jobs.yml", "lease_seconds: 60", "lease: 60",
+     "config/jobs.yml: lease_seconds: missing. Fix: add it"),
+    ("data/labels.yml", "  delivery: 物流配送问题", "  delivery: ''",
+     "data/labels.yml: categories.delivery: expected the label the customer reads, got ''."),
+    ("domain.yml", "values: [quality, delivery,", "values: [quality, delivery, fraud,",
+     "domain.yml: slots.complaint_category.values: 'fraud' has no label in data/labels.yml. Fix: add"),
+])
+def test_a_mistake_is_named_with_its_file_entry_and_fix(tmp_path, relative, old, new, message):
+    _replace(copy_config(tmp_path), relative, old, new)
+    errors = check_config(tmp_path)
+    assert any(message in error for error in errors), errors
+    with pytest.raises(SystemExit) as refused:
+        require_valid_config(tmp_path)
+    assert message in str(refused.value)
+
+
+def test_a_yaml_mistake_is_named_with_its_line(tmp_path):
+    _replace(copy_config(tmp_path), "config/surveys.yml", "  delay_minutes: 30", "  delay_minutes: 30\n bad: [")
+    errors = check_config(tmp_path)
+    assert len(errors) == 1 and "config/surveys.yml: line " in errors[0], errors
+    assert "Fix: correct the indentation" in errors[0]
