@@ -50,7 +50,7 @@ async def test_a_mistyped_phone_number_is_asked_again_politely():
     tracker = _form_turn("1381234567", "give_details", "contact_phone")
     events, [reply] = await run_action(ValidateComplaintForm(), tracker)
     assert slots_set(events)["contact_phone"] is None
-    assert "核对" in reply["text"]
+    assert reply["utter_action"] == "utter_phone_invalid"
 
 
 async def test_a_correction_mid_form_is_acknowledged():
@@ -60,7 +60,7 @@ async def test_a_correction_mid_form_is_acknowledged():
                          after={"order_number": "DD20261101002"})
     events, [reply] = await run_action(ValidateComplaintForm(), tracker)
     assert slots_set(events)["order_number"] == "DD20261101002"
-    assert "改过来" in reply["text"]
+    assert reply["utter_action"] == "utter_noted_correction"
 
 
 async def test_an_order_number_given_when_asked_when_is_not_taken_as_the_time():

@@ -10,7 +10,8 @@ from actions.runtime import Services
 from actions.session import ActionSessionStart
 from bot.handoff import NO_AGENT_JOB
 from bot.intake import CollectedComplaint, record_complaint
-from tests.auxil.conversation import make_tracker, run_action, slots_set
+from bot.script import Script, detect_script
+from tests.auxil.conversation import make_tracker, responses, run_action, slots_set
 
 THREAT = {"reason": "threat", "priority": "P1", "explanation": "客户提到监管部门（12315）：“再不处理我就打12315”"}
 IN_HOURS = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)     # Friday 10:00 in Shanghai
@@ -52,8 +53,8 @@ async def test_a_threat_mid_form_is_stored_queued_p1_and_the_assistant_pauses(fr
     job = fresh_services.jobs.get_by_key(f"{NO_AGENT_JOB}:{case.id}")
     assert job.due_at == case.claim_due and job.status == "pending"
 
-    acknowledgement, wait = (r["text"] for r in replies)
-    assert "负责的同事" in acknowledgement
+    assert responses(replies) == ["utter_handoff_threat", "utter_handoff_wait"]
+    wait = replies[1]["text"]
     assert complaint.public_id in wait and "3分钟" in wait  # nobody waiting ahead
 
 
@@ -69,7 +70,7 @@ async def test_a_repeat_on_the_same_order_is_found_in_the_store(fresh_services, 
     [case] = svc.queue.queue()
     assert case.reason == "repeated" and earlier.public_id in case.explanation
     assert slots_set(events)["handoff_reason"] == "repeated"
-    assert "一次又一次" in replies[0]["text"]
+    assert replies[0]["utter_action"] == "utter_handoff_repeated"
 
 
 async def test_after_hours_the_customer_is_told_when_someone_will_call(fresh_services, clock):
@@ -80,9 +81,10 @@ async def test_after_hours_the_customer_is_told_when_someone_will_call(fresh_ser
     events, replies = await run_action(ActionHandOff(), tracker)
     complaint = fresh_services.store.get(slots_set(events)["complaint_id"])
     assert complaint.description == "我要轉人工" and complaint.category == "other"
+    assert responses(replies) == ["utter_handoff_human_request", "utter_handoff_after_hours"]
     acknowledgement, later = (r["text"] for r in replies)
-    assert "轉接人工" in acknowledgement  # in the customer's script
-    assert "下班時間" in later and "11月28日" in later and "09:03" in later
+    assert detect_script(acknowledgement) == Script.TRADITIONAL  # in the customer's script
+    assert "11月28日" in later and "09:03" in later
 
 
 async def test_the_session_start_loads_the_customers_earlier_complaints(fresh_services):

@@ -11,7 +11,8 @@ from actions.submission import ActionRecordAcceptance, ActionSubmitComplaint
 from actions.runtime import services
 from bot.reports import Count, build_report
 from bot.responses import load_responses
-from tests.auxil.conversation import make_tracker, run_action, slots_set
+from bot.script import Script, detect_script
+from tests.auxil.conversation import make_tracker, responses, run_action, slots_set
 from tests.auxil.data_copy import NEW_CATEGORY, NEW_LABEL, add_category, copy_config
 
 COLLECTED = {
@@ -67,11 +68,11 @@ async def test_submitting_records_the_complaint_and_states_a_dated_plan(fresh_se
     assert stored.escalation_reasons == () and str(stored.amount) == "299.00"
     assert stored.incident_date is not None and stored.remedy_due is not None
 
-    recorded, plan, question = (r["text"] for r in replies)
+    assert responses(replies) == ["utter_complaint_recorded", "utter_plan_refund", "utter_ask_plan_ok"]
+    recorded, plan = (r["text"] for r in replies[:2])
     assert complaint_id in recorded
     due = stored.remedy_due
     assert f"{due.month}月{due.day}日" in plan and "7个工作日" in plan
-    assert "可以吗" in question
     # The next complaint starts fresh, but the customer is not asked for the phone again.
     cleared = slots_set(events)
     assert cleared["complaint_details"] is None and cleared["anger_level"] is None
@@ -102,13 +103,13 @@ async def test_the_answer_to_the_closed_question_is_stored(fresh_services):
     tracker = make_tracker([("不太满意", "deny", {})], slots={"complaint_id": complaint_id})
     _, [reply] = await run_action(ActionRecordAcceptance(), tracker)
     assert fresh_services.store.get(complaint_id).customer_accepted is False
-    assert complaint_id in reply["text"] and "抱歉" in reply["text"]
+    assert reply["utter_action"] == "utter_plan_declined" and complaint_id in reply["text"]
     assert fresh_services.surveys.get(complaint_id, "satisfaction") is None  # not closed yet
 
     tracker = make_tracker([("可以", "affirm", {})], slots={"complaint_id": complaint_id})
     _, [reply] = await run_action(ActionRecordAcceptance(), tracker)
     assert fresh_services.store.get(complaint_id).customer_accepted is True
-    assert "谢谢" in reply["text"]
+    assert reply["utter_action"] == "utter_plan_accepted"
     survey = fresh_services.surveys.get(complaint_id, "satisfaction")
     assert survey.status == "scheduled" and fresh_services.surveys.get(complaint_id, "follow_up") is None
 
@@ -119,7 +120,7 @@ async def test_progress_by_id_by_latest_and_when_unknown(fresh_services):
     by_id = make_tracker([(f"查一下{complaint_id.lower()}", "ask_progress",
                            {"complaint_id": complaint_id.lower()})], sender_id="someone-else")
     _, [reply] = await run_action(ActionCheckProgress(), by_id)
-    assert complaint_id in reply["text"] and "已受理" in reply["text"]
+    assert reply["utter_action"] == "utter_progress_open" and complaint_id in reply["text"]
     assert "13812345678" not in reply["text"]  # status only, no personal data
 
     latest = make_tracker([("我的投诉怎么样了", "ask_progress", {})], sender_id="carol")
@@ -129,26 +130,28 @@ async def test_progress_by_id_by_latest_and_when_unknown(fresh_services):
     other_channel = make_tracker([("我的投诉怎么样了", "ask_progress", {})], sender_id="carol",
                                  channel="webchat")
     _, [reply] = await run_action(ActionCheckProgress(), other_channel)
-    assert "没有查到" in reply["text"]
+    assert reply["utter_action"] == "utter_progress_none"
 
     unknown = make_tracker([("TS-20200101-0001", "ask_progress",
                              {"complaint_id": "TS-20200101-0001"})])
     _, [reply] = await run_action(ActionCheckProgress(), unknown)
-    assert "TS-20200101-0001" in reply["text"] and "核对" in reply["text"]
+    assert reply["utter_action"] == "utter_progress_not_found" and "TS-20200101-0001" in reply["text"]
 
     fresh_services.store.set_status(complaint_id, "resolved", fresh_services.now())
     _, [reply] = await run_action(ActionCheckProgress(), latest)
-    assert "已处理完成" in reply["text"]
+    assert reply["utter_action"] == "utter_progress_done"
 
 
 async def test_policy_questions_are_answered_with_numbers_and_a_date():
     tracker = make_tracker([("退款多久到账", "ask_policy_refund_time", {})])
     _, [reply] = await run_action(ActionAnswerPolicy(), tracker)
+    assert reply["utter_action"] == "utter_policy_refund_time"
     assert "7个工作日" in reply["text"] and re.search(r"\d+月\d+日（周.）", reply["text"])
 
     tracker = make_tracker([("幾天內可以退貨", "ask_policy_return_window", {})])
     _, [reply] = await run_action(ActionAnswerPolicy(), tracker)
-    assert "7天" in reply["text"] and "無理由退貨" in reply["text"]
+    assert reply["utter_action"] == "utter_policy_return_window" and "7天" in reply["text"]
+    assert detect_script(reply["text"]) == Script.TRADITIONAL
 
 
 async def test_a_photo_sent_before_the_complaint_is_attached_to_it(fresh_services):
@@ -192,7 +195,8 @@ async def test_a_category_added_in_data_alone_is_recorded_and_reported(packaging
     events, replies = await run_action(ActionSubmitComplaint(), tracker)
     complaint_id = slots_set(events)["complaint_id"]
     assert services().store.get(complaint_id).category == NEW_CATEGORY
-    assert len(replies) == 3, "recorded, the plan and the closed question: nothing asked again"
+    assert responses(replies) == ["utter_complaint_recorded", "utter_plan_refund", "utter_ask_plan_ok"], \
+        "recorded, the plan and the closed question: nothing asked again"
 
     report = build_report(services().store, datetime.now(timezone.utc) - timedelta(hours=1),
                           datetime.now(timezone.utc) + timedelta(hours=1))

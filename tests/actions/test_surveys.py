@@ -6,6 +6,7 @@ from actions.surveys import (
     ActionAskFollowUp, ActionAskSatisfaction, ActionRecordFollowUp, ActionRecordSatisfaction,
 )
 from bot.intake import CollectedComplaint, record_complaint
+from bot.script import Script, detect_script
 from tests.auxil.conversation import make_tracker, run_action
 
 
@@ -30,17 +31,18 @@ async def test_a_high_score_is_thanked_and_kept_once(fresh_services):
     complaint_id = _sent_survey(fresh_services)
     tracker = make_tracker([("/rate_satisfaction", "rate_satisfaction", {"score": "5"})], sender_id="frank")
     _, [thanks] = await run_action(ActionRecordSatisfaction(), tracker)
-    assert "谢谢" in thanks["text"]
+    assert thanks["utter_action"] == "utter_survey_thanks_high"
     assert fresh_services.surveys.get(complaint_id, "satisfaction").score == 5
     _, [again] = await run_action(ActionRecordSatisfaction(), tracker)
-    assert "已经" in again["text"] and fresh_services.surveys.get(complaint_id, "satisfaction").score == 5
+    assert again["utter_action"] == "utter_survey_already_answered"
+    assert fresh_services.surveys.get(complaint_id, "satisfaction").score == 5
 
 
 async def test_a_low_score_in_words_reopens_the_complaint_with_the_comment(fresh_services):
     complaint_id = _sent_survey(fresh_services)
     tracker = make_tracker([("很不满意，退款拖了十天", "deny", {})], sender_id="frank")
     _, [reply] = await run_action(ActionRecordSatisfaction(), tracker)
-    assert complaint_id in reply["text"] and "主管" in reply["text"]
+    assert reply["utter_action"] == "utter_survey_low" and complaint_id in reply["text"]
     survey = fresh_services.surveys.get(complaint_id, "satisfaction")
     assert survey.score == 1 and survey.comment == "很不满意，退款拖了十天"
     [case] = fresh_services.queue.queue()
@@ -52,10 +54,11 @@ async def test_an_unclear_answer_is_asked_again_in_the_customers_script(fresh_se
     _sent_survey(fresh_services)
     tracker = make_tracker([("好的呀", "affirm", {})], sender_id="frank")
     _, [reply] = await run_action(ActionRecordSatisfaction(), tracker)
-    assert "1 到 5" in reply["text"]
+    assert reply["utter_action"] == "utter_survey_score_unclear"
     tracker = make_tracker([("這個嘛", "nlu_fallback", {})], sender_id="frank")
     _, [reply] = await run_action(ActionRecordSatisfaction(), tracker)
-    assert "數字" in reply["text"]
+    assert reply["utter_action"] == "utter_survey_score_unclear"
+    assert detect_script(reply["text"]) == Script.TRADITIONAL
 
 
 async def test_a_follow_up_no_reopens_and_a_yes_is_glad(fresh_services):
@@ -65,6 +68,6 @@ async def test_a_follow_up_no_reopens_and_a_yes_is_glad(fresh_services):
     assert complaint_id in question["text"] and len(question["buttons"]) == 2
     _, [reply] = await run_action(ActionRecordFollowUp(), make_tracker(
         [("还没有，又坏了", "deny", {})], sender_id="gina"))
-    assert "重新打开" in reply["text"]
+    assert reply["utter_action"] == "utter_follow_up_reopened"
     assert fresh_services.surveys.get(complaint_id, "follow_up").solved is False
     assert fresh_services.queue.queue()[0].reason == "not_solved"

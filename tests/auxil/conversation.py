@@ -62,7 +62,8 @@ def _server_tracker(tracker: Tracker) -> DialogueStateTracker:
 
 
 async def render(messages: Iterable[Dict[str, Any]], tracker: Tracker) -> List[Dict[str, Any]]:
-    """Render dispatched messages as the Rasa server would (script-aware NLG, domain responses)."""
+    """Render dispatched messages as the Rasa server would (script-aware NLG, domain responses),
+    each with its response name as `utter_action`."""
     nlg = ScriptAwareNLG(domain=domain())
     server_tracker = _server_tracker(tracker)
     out = []
@@ -70,7 +71,7 @@ async def render(messages: Iterable[Dict[str, Any]], tracker: Tracker) -> List[D
         kwargs = {k: v for k, v in message.items() if k not in ("response", "text")}
         rendered = await nlg.generate(message["response"], server_tracker, "rest", **kwargs)
         assert rendered is not None, f"response {message['response']} is not in domain.yml"
-        out.append(rendered)
+        out.append({**rendered, "utter_action": message["response"]})
     return out
 
 
@@ -85,6 +86,11 @@ async def run_action(action: Action, tracker: Tracker) -> Tuple[List[Dict[str, A
         assert "{" not in text and "None" not in text, f"unfilled placeholder in: {text}"
         assert find_forbidden(text) == [], text
     return events, rendered
+
+
+def responses(rendered: Iterable[Dict[str, Any]]) -> List[str]:
+    """The response names of `rendered` messages (`run_action`'s second value), in order."""
+    return [message["utter_action"] for message in rendered]
 
 
 def slots_set(events: List[Dict[str, Any]]) -> Dict[str, Any]:

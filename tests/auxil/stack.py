@@ -123,6 +123,22 @@ class Stack:
         """What the assistant (or an agent, or a job) sent the customer, oldest first."""
         return [e for e in self.tracker(sender)["events"] if e["event"] == "bot"]
 
+    def responses(self, sender: str) -> List[str]:
+        """The names of what the assistant sent in the latest turn of `sender`'s conversation
+        (since the newest customer message): each bot event's response name (`utter_action`),
+        or its `kind` for a message that is no response (an agent's reply, a job's notice)."""
+        events = self.tracker(sender)["events"]
+        users = [i for i, event in enumerate(events) if event["event"] == "user"]
+        latest = events[users[-1] + 1:] if users else events
+        return [(e.get("metadata") or {}).get("utter_action") or (e.get("metadata") or {}).get("kind")
+                for e in latest if e["event"] == "bot"]
+
+    def responses_to(self, sender: str, message: str) -> List[str]:
+        """Send a customer message over the REST channel (`say`); return the names of the
+        responses it got (`responses`)."""
+        self.say(sender, message)
+        return self.responses(sender)
+
     def wait_for_bot_event(self, sender: str, kind: str, timeout: float = 60) -> Dict[str, Any]:
         """The newest bot event with `metadata.kind == kind` or, for responses, `utter_action ==
         kind`, waiting up to `timeout` seconds (e.g. for the console's job worker)."""

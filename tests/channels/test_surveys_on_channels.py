@@ -94,17 +94,18 @@ def _telegram_plan_accepted(stack: Stack, api: FakeBotApi, customer: Customer) -
     press("换货")
     send(customer.update(text="13812345678"))
     complaint_id = ID_PATTERN.search(press("没错")).group(0)
-    assert "谢谢" in press("可以")
+    assert press("可以") and "utter_plan_accepted" in stack.responses(customer.sender_id)
     return complaint_id
 
 
-def _wechat_plan_accepted(wechat: WeChatServer, sender: str, order: str) -> str:
+def _wechat_plan_accepted(stack: Stack, wechat: WeChatServer, sender: str, order: str) -> str:
     """A WeChat customer's complaint (passive replies, numbered options), plan accepted; its ID."""
     for text in ("我买的跑鞋才穿两天就开胶了", "上周三", f"订单号{order}", "退款"):
         wechat.send(sender, Content=text)
-    assert "以上都对吗" in wechat.send(sender, Content="不用留电话")
+    assert wechat.send(sender, Content="不用留电话")
+    assert stack.responses(sender_id("wechat", sender))[-1] == "utter_read_back"
     complaint_id = ID_PATTERN.search(wechat.send(sender, Content="1")).group(0)
-    assert "谢谢" in wechat.send(sender, Content="1")
+    assert wechat.send(sender, Content="1") and "utter_plan_accepted" in stack.responses(sender_id("wechat", sender))
     return complaint_id
 
 
@@ -125,7 +126,7 @@ def test_telegram_the_check_has_score_buttons_and_a_press_is_stored(
 
     webhook = Webhook(f"{stack.rasa_url}/webhooks/tg/webhook")
     webhook.deliver(customer.press(check, "4 满意"))
-    assert "谢谢" in bot_api.texts(customer.chat_id)[-1]
+    assert stack.responses(customer.sender_id) == ["utter_survey_thanks_high"]
     survey = desk.survey(complaint_id)
     assert (survey.status, survey.score) == ("answered", 4)
     queue = HandoffQueue(desk.store, load_handoff_settings(desk.store.tz))
@@ -135,7 +136,7 @@ def test_telegram_the_check_has_score_buttons_and_a_press_is_stored(
 def test_wechat_the_check_is_pushed_with_numbers_and_a_2_reopens_the_complaint(
         stack: Stack, wechat: WeChatServer, wechat_api: FakeWeChatApi, desk: SurveyDesk):
     sender = openid()
-    complaint_id = _wechat_plan_accepted(wechat, sender, "DD20261121242")
+    complaint_id = _wechat_plan_accepted(stack, wechat, sender, "DD20261121242")
     assert wechat_api.tried(sender) == 0, "so far every answer was a passive reply"
 
     desk.make_due(complaint_id)
@@ -145,7 +146,8 @@ def test_wechat_the_check_is_pushed_with_numbers_and_a_2_reopens_the_complaint(
     eventually(lambda: desk.survey(complaint_id).status == "sent", what="the survey was recorded sent")
 
     reply = wechat.send(sender, Content="2")
-    assert "主管" in reply and complaint_id in reply, "told who takes it over and when"
+    assert stack.responses(sender_id("wechat", sender)) == ["utter_survey_low"] and complaint_id in reply, \
+        "told who takes it over and when"
     survey = desk.survey(complaint_id)
     assert (survey.status, survey.score) == ("answered", 2)
     queue = HandoffQueue(desk.store, load_handoff_settings(desk.store.tz))
@@ -157,7 +159,7 @@ def test_wechat_the_check_is_pushed_with_numbers_and_a_2_reopens_the_complaint(
 def test_wechat_outside_the_48_hours_the_check_is_tried_once_and_not_counted_as_sent(
         stack: Stack, wechat: WeChatServer, wechat_api: FakeWeChatApi, desk: SurveyDesk):
     sender = openid()
-    complaint_id = _wechat_plan_accepted(wechat, sender, "DD20261122353")
+    complaint_id = _wechat_plan_accepted(stack, wechat, sender, "DD20261122353")
     wechat_api.refuse[sender] = 45015  # the customer last wrote more than 48 hours ago
 
     desk.make_due(complaint_id)

@@ -22,6 +22,7 @@ from bench.fake_wechat import (
     next_msg_id, openid, sign,
 )
 from tests.auxil.agent_reply import agent_says
+from tests.auxil.channel_responses import response_name
 from tests.auxil.stack import Stack, running_stack, trained_model
 from tests.auxil.store_faults import evidence_refused
 
@@ -56,6 +57,11 @@ def _customer(sender: str) -> str:
     return sender_id("wechat", sender)
 
 
+def _responses(stack: Stack, sender: str) -> list:
+    """The names of the responses to the customer's latest message (`Stack.responses`)."""
+    return stack.responses(_customer(sender))
+
+
 def _user_texts(stack: Stack, sender: str) -> list:
     return [e["text"] for e in stack.tracker(_customer(sender))["events"] if e["event"] == "user"]
 
@@ -83,20 +89,23 @@ def test_url_verification_echoes_only_for_the_token(stack: Stack):
 
 def test_a_whole_complaint_in_safe_mode_with_numbered_options(stack: Stack, wechat: WeChatServer):
     sender = openid()
-    assert "您好" in wechat.send(sender, Content="你好")
-    reply = wechat.send(sender, Content="我买的蓝牙耳机才用了三天左耳就没声音了")
-    assert "抱歉" in reply and "什么时候" in reply
-    assert "订单号" in wechat.send(sender, Content="上周五收到的")
+    assert wechat.send(sender, Content="你好") and "utter_greet" in _responses(stack, sender)
+    assert wechat.send(sender, Content="我买的蓝牙耳机才用了三天左耳就没声音了")
+    empathy, *question = _responses(stack, sender)
+    assert empathy.startswith("utter_empathy_") and question == ["utter_ask_incident_time"]
+    assert wechat.send(sender, Content="上周五收到的")
+    assert _responses(stack, sender)[-1] == "utter_ask_order_number"
     options = wechat.send(sender, Content="订单号DD20261120031")
-    assert "怎么处理" in options and "\n1. 退款\n2. 换货\n" in options
-    assert "手机号" in wechat.send(sender, Content="2")
+    assert _responses(stack, sender)[-1] == "utter_ask_desired_remedy" and re.search(r"\n1\. .+\n2\. .+\n", options)
+    assert wechat.send(sender, Content="2") and _responses(stack, sender)[-1] == "utter_ask_contact_phone"
     read_back = wechat.send(sender, Content="13812345678")
-    for expected in ("左耳就没声音了", "上周五", "DD20261120031", "换货", "13812345678", "1. 没错"):
+    assert _responses(stack, sender)[-1] == "utter_read_back" and "\n1. " in read_back
+    for expected in ("左耳就没声音了", "上周五", "DD20261120031", "换货", "13812345678"):
         assert expected in read_back
     recorded = wechat.send(sender, Content="1")
     complaint_id = ID_PATTERN.search(recorded).group(0)
-    assert "可以吗" in recorded and "1. 可以" in recorded
-    assert "谢谢" in wechat.send(sender, Content="1")
+    assert _responses(stack, sender)[-1] == "utter_ask_plan_ok" and "\n1. " in recorded
+    assert wechat.send(sender, Content="1") and "utter_plan_accepted" in _responses(stack, sender)
 
     stored = ComplaintStore(stack.database_url).get(complaint_id)
     assert (stored.channel, stored.sender_id) == ("wechat", _customer(sender))
@@ -120,7 +129,7 @@ def test_a_slow_answer_is_success_then_a_customer_service_message(wechat: WeChat
     sender = openid()
     # Sent 10 s ago by WeChat's clock: WeChat no longer waits for a passive reply.
     assert wechat.send(sender, Content="你好", timestamp=int(time.time()) - 10) is None
-    assert "您好" in api.wait_for(sender)[0]
+    assert response_name(api.wait_for(sender)[0]) == "utter_greet"
 
 
 def test_the_same_message_three_times_is_one_turn_and_one_complaint(stack: Stack, wechat: WeChatServer,
@@ -128,7 +137,7 @@ def test_the_same_message_three_times_is_one_turn_and_one_complaint(stack: Stack
     sender = openid()
     for text in ("我买的跑鞋才穿两天就开胶了", "上周三", "订单号DD20261101001", "退款"):
         wechat.send(sender, Content=text)
-    assert "以上都对吗" in wechat.send(sender, Content="不用留电话")
+    assert wechat.send(sender, Content="不用留电话") and _responses(stack, sender)[-1] == "utter_read_back"
     confirm = message_xml(sender, "text", next_msg_id(), Content="对的")
     with ThreadPoolExecutor(3) as pool:
         replies = list(pool.map(lambda _: wechat.reply_text(wechat.post(confirm, sender), sender), range(3)))
@@ -174,7 +183,8 @@ def test_a_field_wechat_never_sends_is_400_naming_it_kept_and_the_server_answers
     assert response.status_code == 400 and field in response.text
     kept = [m for m in ComplaintStore(stack.database_url).unanswered() if m.sender_id.endswith(sender)]
     assert [(m.text, m.reason) for m in kept] == [(xml, "malformed")]
-    assert "您好" in wechat.send(sender, Content="你好"), "the server answers on"
+    assert wechat.send(sender, Content="你好") and "utter_greet" in _responses(stack, sender), \
+        "the server answers on"
 
 
 def test_a_message_that_cannot_be_processed_is_kept_and_the_customer_gets_an_apology(
@@ -200,7 +210,8 @@ def test_outside_the_48_hours_a_push_is_tried_once_and_the_customer_marked(
     assert api.tried(sender) == 1, "no retry, and no further tries while unreachable"
 
     del api.refuse[sender]
-    assert "您好" in wechat.send(sender, Content="你好"), "writing again makes them reachable"
+    assert wechat.send(sender, Content="你好") and "utter_greet" in _responses(stack, sender), \
+        "writing again makes them reachable"
     assert not customers.is_unreachable("wechat", _customer(sender))
 
 
@@ -208,7 +219,8 @@ def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, wechat
                                                            api: FakeWeChatApi):
     sender = openid()
     wechat.send(sender, Content="我买的电热水壶用了三天就坏了")
-    assert "同事" in wechat.send(sender, Content="再不处理我就去12315投诉你们")
+    assert wechat.send(sender, Content="再不处理我就去12315投诉你们")
+    assert _responses(stack, sender)[0] == "utter_handoff_threat"
     assert stack.tracker(_customer(sender))["paused"] is True
     queue = HandoffQueue(ComplaintStore(stack.database_url), load_handoff_settings(ZoneInfo("Asia/Shanghai")))
     assert queue.open_case_for("wechat", _customer(sender)).reason == "threat"
@@ -221,8 +233,10 @@ def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, wechat
 def test_voice_menus_and_follows(stack: Stack, wechat: WeChatServer):
     sender = openid()
     _requested(stack, "utter_wechat_welcome", wechat.send(sender, "event", Event="subscribe"))
-    assert "没有查到" in wechat.send(sender, "event", Event="CLICK", EventKey="PROGRESS")
-    assert "抱歉" in wechat.send(sender, "voice", MediaId="v1", Format="amr", Recognition="我的快递丢了。")
+    assert wechat.send(sender, "event", Event="CLICK", EventKey="PROGRESS")
+    assert _responses(stack, sender) == ["utter_progress_none"]
+    assert wechat.send(sender, "voice", MediaId="v1", Format="amr", Recognition="我的快递丢了。")
+    assert _responses(stack, sender)[0].startswith("utter_empathy_")
     _requested(stack, "utter_wechat_voice_not_recognised", wechat.send(sender, "voice", MediaId="v2", Format="amr"))
     _requested(stack, "utter_evidence_kept", wechat.send(sender, "location", Location_X="31.2",
                                                                 Location_Y="121.4", Scale="15", Label="上海"))

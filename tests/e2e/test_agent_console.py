@@ -17,10 +17,11 @@ from bot.models import JobRow
 from bot.store import ComplaintStore
 from tests.auxil.agents import AgentClient, new_customer
 from tests.auxil.browser import PageErrors
+from tests.auxil.channel_responses import response_pattern
 from tests.auxil.stack import Stack, free_port, running_console
 
 THREAT_MESSAGE = "再不处理我就去12315投诉你们"
-HANDED_BACK = "接下来由我继续为您服务"  # utter_handed_back
+HANDED_BACK = response_pattern("utter_handed_back")
 REPLY_TIMEOUT_MS = 60_000
 
 
@@ -71,7 +72,7 @@ def test_an_agent_takes_over_replies_and_hands_back_over_the_api(stack: Stack) -
     assert released.json()["case"]["status"] == "released"
     tracker = stack.tracker(sender)
     assert tracker["paused"] is False
-    assert HANDED_BACK in stack.bot_events(sender)[-1]["text"]
+    assert stack.bot_events(sender)[-1]["metadata"]["utter_action"] == "utter_handed_back"
     assert stack.say(sender, "你好"), "the assistant answers again"
 
 

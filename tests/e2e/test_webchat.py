@@ -16,10 +16,11 @@ import pytest
 import socketio
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
+from tests.auxil.channel_responses import response_pattern
 from tests.auxil.stack import Stack
 
 REPLY_TIMEOUT_MS = 60_000  # the first replies of a fresh server are slow on 2 cores
-GREETING = re.compile("您好")  # both variants of utter_greet
+GREETING = response_pattern("utter_greet")
 
 
 class SocketTap:
