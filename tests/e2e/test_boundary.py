@@ -12,10 +12,10 @@ from typing import Any, Dict, List, Tuple
 
 import httpx
 import pytest
-import socketio
 
 from bot.datafiles import load_yaml, repo_path
 from bot.store import ComplaintStore
+from tests.auxil.socket_io import SocketIOClient
 from tests.auxil.stack import Stack
 
 SURROGATE = "\ud800"  # a lone UTF-16 surrogate: valid JSON (`"\ud800"`), no valid UTF-8
@@ -113,27 +113,16 @@ def test_rest_metadata_with_lone_surrogates_is_repaired(stack: Stack):
 async def _webchat_conversation(stack: Stack, messages: List[str]) -> Tuple[str, List[Dict[str, Any]]]:
     """Send `messages` as the web chat page does (Socket.IO), each after the previous answer;
     the conversation's sender id (issued by the server) and the bot messages received."""
-    received: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
-    confirmed = asyncio.Event()
-    tokens: List[str] = []
-    page = socketio.AsyncClient()
-    page.on("bot_uttered", received.put_nowait)
-    page.on("session_confirm", lambda token: (tokens.append(token), confirmed.set()))
-    # engineio's websocket client needs a newer aiohttp than Rasa pins
-    await page.connect(stack.rasa_url, transports=["polling"])
     answers: List[Dict[str, Any]] = []
-    try:
+    async with SocketIOClient(stack.rasa_url) as page:
         await page.emit("session_request", {})
-        await asyncio.wait_for(confirmed.wait(), 30)
+        token = await page.next("session_confirm", 30)
         for message in messages:
-            await page.emit("user_uttered", {"message": message, "session_id": tokens[0]})
-            answers.append(await asyncio.wait_for(received.get(), 60))
+            await page.emit("user_uttered", {"message": message, "session_id": token})
+            answers.append(await page.next("bot_uttered", 60))
             await asyncio.sleep(1)  # the rest of this turn's replies
-            while not received.empty():
-                answers.append(received.get_nowait())
-    finally:
-        await page.disconnect()
-    return tokens[0].rsplit(".", 1)[0], answers
+            answers.extend(page.pending("bot_uttered"))
+    return token.rsplit(".", 1)[0], answers
 
 
 async def test_a_lone_surrogate_in_a_web_chat_message_is_repaired_and_the_conversation_goes_on(stack: Stack):

@@ -5,7 +5,6 @@ WEBCHAT_SCREENSHOT=path saves a screenshot of a conversation with buttons (for t
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 from pathlib import Path
@@ -13,10 +12,10 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import httpx
 import pytest
-import socketio
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
 from tests.auxil.channel_responses import response_pattern
+from tests.auxil.socket_io import SocketIOClient
 from tests.auxil.stack import Stack
 
 REPLY_TIMEOUT_MS = 60_000  # the first replies of a fresh server are slow on 2 cores
@@ -266,23 +265,17 @@ class Socket:
     """A Socket.IO client speaking to the channel as the page does (or as someone forging it)."""
 
     def __init__(self, stack: Stack) -> None:
-        self.stack = stack
-        self.client = socketio.AsyncClient()
-        self.confirmed: "asyncio.Queue[str]" = asyncio.Queue()
-        self.received: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
-        self.client.on("session_confirm", self.confirmed.put_nowait)
-        self.client.on("bot_uttered", self.received.put_nowait)
+        self.client = SocketIOClient(stack.rasa_url)
 
     async def session(self, data: Dict[str, Any]) -> str:
         """Connect and ask for a session with `data`; the token confirmed."""
-        # engineio's websocket client needs a newer aiohttp than Rasa pins
-        await self.client.connect(self.stack.rasa_url, transports=["polling"])
+        await self.client.connect()
         await self.client.emit("session_request", data)
-        return await asyncio.wait_for(self.confirmed.get(), 30)
+        return await self.client.next("session_confirm", 30)
 
     async def say(self, text: str, **extra: Any) -> Dict[str, Any]:
         await self.client.emit("user_uttered", {"message": text, **extra})
-        return await asyncio.wait_for(self.received.get(), REPLY_TIMEOUT_MS / 1000)
+        return await self.client.next("bot_uttered", REPLY_TIMEOUT_MS / 1000)
 
 
 def _conversation(token: str) -> str:

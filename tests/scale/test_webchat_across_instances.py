@@ -5,17 +5,16 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict
 
-import socketio
-
 from bot.rasa_api import RasaApi
+from tests.auxil.socket_io import SocketIOClient
 from tests.scale.conftest import ScaleOut
 
 
-async def _next_text(received: "asyncio.Queue[Dict[str, Any]]", text: str, timeout: float) -> Dict[str, Any]:
+async def _next_text(page: SocketIOClient, text: str, timeout: float) -> Dict[str, Any]:
     """The first bot message with `text`, skipping others (the greeting)."""
     async def find() -> Dict[str, Any]:
         while True:
-            message = await received.get()
+            message = await page.next("bot_uttered", timeout)
             if message.get("text") == text:
                 return message
     return await asyncio.wait_for(find(), timeout)
@@ -23,23 +22,17 @@ async def _next_text(received: "asyncio.Queue[Dict[str, Any]]", text: str, timeo
 
 async def test_an_agents_reply_through_one_instance_reaches_a_page_on_the_other(scale_out: ScaleOut):
     page_server, other_server = scale_out.rasa_ports
-    received: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
-    confirmed: "asyncio.Queue[str]" = asyncio.Queue()
-    page = socketio.AsyncClient()
-    page.on("bot_uttered", received.put_nowait)
-    page.on("session_confirm", confirmed.put_nowait)
-    # engineio's websocket client needs a newer aiohttp than Rasa pins
-    await page.connect(f"http://127.0.0.1:{page_server}", transports=["polling"])
+    page = await SocketIOClient(f"http://127.0.0.1:{page_server}").connect()
     api = RasaApi(f"http://127.0.0.1:{other_server}", scale_out.stack.token)
     try:
         await page.emit("session_request", {})
-        session_id = (await asyncio.wait_for(confirmed.get(), 30)).rpartition(".")[0]  # web:…, the sender id
+        session_id = (await page.next("session_confirm", 30)).rpartition(".")[0]  # web:…, the sender id
         await page.emit("user_uttered", {"message": "你好"})
-        await asyncio.wait_for(received.get(), 60)  # the assistant's greeting, from the page's server
+        await page.next("bot_uttered", 60)  # the assistant's greeting, from the page's server
 
         reply = "您好，我是客服王芳，您的问题由我来跟进。"
         await api.send_text(session_id, reply, {"agent": "王芳"})
-        await _next_text(received, reply, 30)
+        await _next_text(page, reply, 30)
     finally:
         await page.disconnect()
         await api.close()

@@ -30,6 +30,7 @@ from tests.auxil.fake_telegram import SECRET, FakeBotApi, fake_bot_api, telegram
 from bench.fake_wechat import (
     ACCOUNT_ID, FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, message_xml, next_msg_id, openid,
     sign)
+from tests.auxil.socket_io import SocketIOClient
 from tests.auxil.stack import Stack, running_stack, trained_model
 from tests.auxil.survey_jobs import credentials_with
 
@@ -154,50 +155,9 @@ webchat_events = st.lists(st.tuples(
                                                  optional={"customData": json_values}))), min_size=1, max_size=4)
 
 
-class _SocketIO:
-    """A Socket.IO client speaking the wire protocol itself (Engine.IO 4 over a WebSocket), so
-    that it can also send frames no well-behaved client library would."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
-
-    async def __aenter__(self) -> "_SocketIO":
-        self.ws = await websockets.connect(self.url, open_timeout=10, max_size=None)
-        assert (await self.ws.recv()).startswith("0"), "Engine.IO open packet"
-        await self.ws.send("40")
-        return self
-
-    async def __aexit__(self, *_: Any) -> None:
-        await self.ws.close()
-
-    async def emit(self, event: str, data: Any) -> None:
-        await self.ws.send("42" + json.dumps([event, data], ensure_ascii=True))
-
-    async def raw(self, frame: Any) -> None:
-        """Send `frame` as it is; text that is not valid UTF-8 (a lone surrogate) as its bytes."""
-        if isinstance(frame, str):
-            try:
-                frame.encode("utf-8")
-            except UnicodeEncodeError:
-                frame = frame.encode("utf-8", "surrogatepass")
-        await self.ws.send(frame)
-
-    async def event(self, name: str, timeout: float) -> Any:
-        """The data of the next event `name` (answering the server's pings meanwhile)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            frame = await asyncio.wait_for(self.ws.recv(), max(0.1, deadline - time.monotonic()))
-            if frame == "2":
-                await self.ws.send("3")
-            elif isinstance(frame, str) and frame.startswith("42"):
-                event, *data = json.loads(frame[2:])
-                if event == name:
-                    return data[0] if data else None
-
-
 async def _webchat_session(url: str, events: Any, frames: Any) -> None:
     try:
-        async with _SocketIO(url) as client:
+        async with SocketIOClient(url) as client:
             for name, data in events:
                 await client.emit(name, data)
             for frame in frames:
@@ -207,12 +167,11 @@ async def _webchat_session(url: str, events: Any, frames: Any) -> None:
 
 
 async def _webchat_replies(url: str) -> Any:
-    async with _SocketIO(url) as client:
+    async with SocketIOClient(url) as client:
         await client.emit("session_request", {})
-        session = await client.event("session_confirm", 30)
-        session_id = session.get("session_id") if isinstance(session, dict) else session
-        await client.emit("user_uttered", {"message": "你好", "session_id": session_id})
-        return await client.event("bot_uttered", 60)
+        token = await client.next("session_confirm", 30)
+        await client.emit("user_uttered", {"message": "你好", "session_id": token})
+        return await client.next("bot_uttered", 60)
 
 
 socketio_frames = st.lists(st.one_of(
