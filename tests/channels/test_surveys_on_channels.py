@@ -10,12 +10,13 @@ import pytest
 from bot.evidence import EvidenceStore
 from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.identity import sender_id
-from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_api, telegram_env
+from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_api
 from bench.fake_wechat import FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, openid
-from tests.auxil.stack import Stack, running_stack, trained_model
+from tests.auxil.platform_stack import running_stack_on_platforms
+from tests.auxil.stack import Stack
 from channels.keyvalue import MemoryKeyValue
 from channels.wechat.choices import Choices, numbered
-from tests.auxil.survey_jobs import SurveyDesk, credentials_with, eventually
+from tests.auxil.survey_jobs import SurveyDesk, eventually
 
 ACCOUNT = OfficialAccount()
 ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")
@@ -38,12 +39,8 @@ def wechat_api() -> Iterator[FakeWeChatApi]:
 def stack(bot_api: FakeBotApi, wechat_api: FakeWeChatApi,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """One assistant with both channels enabled and the console (whose worker sends surveys)."""
-    workdir = tmp_path_factory.mktemp("surveys-on-channels")
-    credentials = workdir / "credentials.yml"
-    credentials.write_text(credentials_with("channels.telegram.TelegramInput", "channels.wechat.WeChatInput"),
-                           encoding="utf-8")
-    env = {**telegram_env(bot_api.url), **ACCOUNT.env(), "WECHAT_API_BASE_URL": wechat_api.url}
-    with running_stack(workdir, trained_model(), credentials=credentials, extra_env=env) as running:
+    with running_stack_on_platforms(tmp_path_factory.mktemp("surveys-on-channels"), bot_api, wechat_api,
+                                    ACCOUNT) as running:
         yield running
 
 

@@ -10,21 +10,20 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List
+from typing import Callable, ContextManager, Iterator, List
 from urllib.parse import urlparse
 
 import httpx
 import pytest
 
-from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_api, telegram_env
+from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_api
 from bench.fake_wechat import (
     FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, message_xml, next_msg_id, openid,
 )
 from tests.auxil.services import reachable_redis_url
-from tests.auxil.stack import Stack, running_stack, trained_model
-from tests.auxil.survey_jobs import credentials_with
+from tests.auxil.platform_stack import running_stack_on_platforms
+from tests.auxil.stack import Stack
 
 #: An account of its own: its deliveries' claims in Redis are no other test's.
 ACCOUNT = OfficialAccount(app_id=f"wx{secrets.token_hex(8)}")
@@ -69,33 +68,28 @@ def bot_api() -> Iterator[FakeBotApi]:
         yield fake
 
 
-@pytest.fixture(scope="module")
-def env(wechat_api: FakeWeChatApi, bot_api: FakeBotApi) -> Dict[str, str]:
-    return {**ACCOUNT.env(), "WECHAT_API_BASE_URL": wechat_api.url, **telegram_env(bot_api.url),
-            "REDIS_URL": reachable_redis_url()}
-
-
-@contextmanager
-def _server(workdir: Path, env: Dict[str, str], start_actions: bool) -> Iterator[Stack]:
-    workdir.mkdir(parents=True, exist_ok=True)
-    credentials = workdir / "credentials.yml"
-    credentials.write_text(credentials_with("channels.wechat.WeChatInput", "channels.telegram.TelegramInput"),
-                           encoding="utf-8")
-    with running_stack(workdir, trained_model(), credentials=credentials, start_console=False,
-                       start_actions=start_actions, extra_env=env) as stack:
-        yield stack
+#: Starts a Rasa server (with its action server, or with none) and both chat channels.
+ServerStarter = Callable[[Path, bool], ContextManager[Stack]]
 
 
 @pytest.fixture(scope="module")
-def survivor(env: Dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with _server(tmp_path_factory.mktemp("survivor"), env, start_actions=True) as stack:
+def start_server(wechat_api: FakeWeChatApi, bot_api: FakeBotApi) -> ServerStarter:
+    """Servers that share the fake platforms and Redis, as instances of a scale-out do."""
+    redis = {"REDIS_URL": reachable_redis_url()}
+    return lambda workdir, start_actions: running_stack_on_platforms(
+        workdir, bot_api, wechat_api, ACCOUNT, extra_env=redis, start_console=False, start_actions=start_actions)
+
+
+@pytest.fixture(scope="module")
+def survivor(start_server: ServerStarter, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with start_server(tmp_path_factory.mktemp("survivor"), True) as stack:
         yield stack
 
 
-def _kill_mid_turn(tmp_path: Path, env: Dict[str, str], first_try: Callable[[Stack], httpx.Response]) -> float:
+def _kill_mid_turn(tmp_path: Path, start_server: ServerStarter, first_try: Callable[[Stack], httpx.Response]) -> float:
     """Start a server whose action calls hang, deliver `first_try` to it, and kill it (SIGKILL)
     in the middle of that turn; when the first try was made (time.monotonic())."""
-    with _server(tmp_path / "doomed", env, start_actions=False) as doomed:
+    with start_server(tmp_path / "doomed", False) as doomed:
         stalled = StalledActionServer(doomed.action_url)
         try:
             with ThreadPoolExecutor(1) as pool:
@@ -122,10 +116,10 @@ def _user_turns(survivor: Stack, sender: str) -> int:
 
 
 def test_wechats_retry_is_answered_by_another_server_when_the_first_died_mid_turn(
-        survivor: Stack, wechat_api: FakeWeChatApi, env: Dict[str, str], tmp_path: Path):
+        survivor: Stack, wechat_api: FakeWeChatApi, start_server: ServerStarter, tmp_path: Path):
     sender = openid()
     message = message_xml(sender, "text", next_msg_id(), Content="你好")
-    tried_at = _kill_mid_turn(tmp_path, env, lambda doomed: WeChatServer(
+    tried_at = _kill_mid_turn(tmp_path, start_server, lambda doomed: WeChatServer(
         f"{doomed.rasa_url}/webhooks/wechat/webhook", ACCOUNT).post(message, sender))
 
     second_server = WeChatServer(f"{survivor.rasa_url}/webhooks/wechat/webhook", ACCOUNT)
@@ -140,10 +134,10 @@ def test_wechats_retry_is_answered_by_another_server_when_the_first_died_mid_tur
 
 
 def test_telegrams_redelivery_is_answered_by_another_server_when_the_first_died_mid_turn(
-        survivor: Stack, bot_api: FakeBotApi, env: Dict[str, str], tmp_path: Path):
+        survivor: Stack, bot_api: FakeBotApi, start_server: ServerStarter, tmp_path: Path):
     customer = Customer()
     update = customer.update(text="你好")
-    tried_at = _kill_mid_turn(tmp_path, env, lambda doomed: Webhook(
+    tried_at = _kill_mid_turn(tmp_path, start_server, lambda doomed: Webhook(
         f"{doomed.rasa_url}/webhooks/tg/webhook").post(update))
 
     second_server = Webhook(f"{survivor.rasa_url}/webhooks/tg/webhook")

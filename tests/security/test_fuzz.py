@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import time
-from pathlib import Path
 from typing import Any, Dict, Iterator
 
 import httpx
@@ -26,13 +25,13 @@ from hypothesis import strategies as st
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.utils import to_text
 
-from tests.auxil.fake_telegram import SECRET, FakeBotApi, fake_bot_api, telegram_env
+from tests.auxil.fake_telegram import SECRET, FakeBotApi, fake_bot_api
 from bench.fake_wechat import (
     ACCOUNT_ID, FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, message_xml, next_msg_id, openid,
     sign)
 from tests.auxil.socket_io import SocketIOClient
-from tests.auxil.stack import Stack, running_stack, trained_model
-from tests.auxil.survey_jobs import credentials_with
+from tests.auxil.platform_stack import running_stack_on_platforms
+from tests.auxil.stack import Stack
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "250"))
 ACCOUNT = OfficialAccount()
@@ -91,20 +90,11 @@ def wechat_api() -> Iterator[FakeWeChatApi]:
         yield fake
 
 
-def _stack_with_channels(workdir: Path, account: OfficialAccount, bot_api: FakeBotApi,
-                         wechat_api: FakeWeChatApi, **kwargs: Any) -> Any:
-    credentials = workdir / "credentials.yml"
-    credentials.write_text(credentials_with("channels.telegram.TelegramInput", "channels.wechat.WeChatInput"),
-                           encoding="utf-8")
-    env = {**telegram_env(bot_api.url), **account.env(), "WECHAT_API_BASE_URL": wechat_api.url}
-    return running_stack(workdir, trained_model(), credentials=credentials, extra_env=env, **kwargs)
-
-
 @pytest.fixture(scope="module")
 def stack(bot_api: FakeBotApi, wechat_api: FakeWeChatApi,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The assistant with every channel on (WeChat in safe mode) and the agent console."""
-    with _stack_with_channels(tmp_path_factory.mktemp("fuzz"), ACCOUNT, bot_api, wechat_api) as running:
+    with running_stack_on_platforms(tmp_path_factory.mktemp("fuzz"), bot_api, wechat_api, ACCOUNT) as running:
         yield running
 
 
@@ -112,8 +102,8 @@ def stack(bot_api: FakeBotApi, wechat_api: FakeWeChatApi,
 def plain_stack(bot_api: FakeBotApi, wechat_api: FakeWeChatApi,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A second assistant whose WeChat account has no EncodingAESKey (plain mode)."""
-    with _stack_with_channels(tmp_path_factory.mktemp("fuzz-plain"), PLAIN_ACCOUNT, bot_api, wechat_api,
-                              start_console=False) as running:
+    with running_stack_on_platforms(tmp_path_factory.mktemp("fuzz-plain"), bot_api, wechat_api, PLAIN_ACCOUNT,
+                                    start_console=False) as running:
         yield running
 
 
