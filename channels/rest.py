@@ -60,8 +60,7 @@ class RestInput(RasaRestInput):
         self.token = token
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
-        sender = req.json.get("sender")
-        return sender_id(self.name(), "default" if sender is None else str(sender))
+        return sender_id(self.name(), req.json["sender"])  # a text: `refuse_malformed` checked it
 
     def _extract_input_channel(self, req: Request) -> Text:
         return self.name()
