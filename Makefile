@@ -4,10 +4,9 @@
 SHELL := /bin/bash
 ENV = . scripts/env.sh &&
 # The tests that need no trained model, browser, nginx or running servers (PostgreSQL and Redis
-# tests run when those are there, as in the whole suite).
+# tests run when those are there, as in the whole suite), on every core (pytest-xdist).
 UNIT = tests/bot tests/actions tests/nlu tests/rasa_ext tests/test_code_health.py tests/test_responses.py \
-       tests/test_run_scripts.py tests/test_architecture.py \
-       --deselect tests/rasa_ext/test_server_extensions.py::test_a_loaded_model_is_kept_out_of_full_garbage_collections
+       tests/test_run_scripts.py tests/test_architecture.py -m "not outside_unit" -n auto
 
 help:           ## list these targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:[^#]*## /\t/' | expand -t 16
@@ -18,7 +17,7 @@ run:            ## set up, train if needed, run the assistant on localhost
 test:           ## set up and run the whole test suite
 	bash scripts/test.sh
 
-unit:           ## the quick tests: no trained model, browser or nginx (about a minute)
+unit:           ## the quick tests: no trained model, browser, nginx or server process
 	$(ENV) python -m pytest -q $(UNIT)
 
 lint:           ## ruff over the code (ruff.toml; the test suite runs it too)

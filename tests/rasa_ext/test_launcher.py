@@ -7,12 +7,14 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bench.servers import assistant_endpoints, running_servers, server_env
 from rasa_ext.patches import patches
 from tests.auxil.stack import ROOT, VENV_BIN, trained_model
 
 
+@pytest.mark.outside_unit  # a trained model and a server process
 def test_the_launched_server_is_patched_with_rasas_own_tracker_store(tmp_path: Path) -> None:
     env = server_env({"DATABASE_URL": f"sqlite:///{tmp_path / 'complaints.db'}"})
     subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "migrate"], cwd=ROOT, env=env, check=True,

@@ -30,6 +30,7 @@ def _python(code: str) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
+@pytest.mark.outside_unit  # fresh interpreters, seconds each
 def test_importing_the_extensions_changes_nothing_and_install_replaces_each_attribute_once() -> None:
     run = _python("""
         import json, logging
@@ -60,6 +61,7 @@ def test_importing_the_extensions_changes_nothing_and_install_replaces_each_attr
     assert "Installed" not in again, "a second install changes nothing"
 
 
+@pytest.mark.outside_unit  # fresh interpreters, seconds each
 @pytest.mark.parametrize("start", [
     "from rasa_ext.patches import install; install()",
     "from rasa_ext.__main__ import main; main(['run', '--enable-api'])",

@@ -110,6 +110,7 @@ def test_rule_matching_finds_exactly_the_rules_whose_turns_match_the_latest_stat
         assert policy._get_possible_keys(rules, states) == expected
 
 
+@pytest.mark.outside_unit  # loads the trained model
 def test_a_loaded_model_is_kept_out_of_full_garbage_collections() -> None:
     """A full collection walking the model paused every customer for a quarter second: once
     loaded, the model's objects are frozen; loading another releases the first."""
