@@ -59,7 +59,7 @@ class AngerModel:
         simplified = to_simplified(text or "")
         points = 0.0
         reasons = []
-        if intent in self.intent_weights:
+        if intent is not None and intent in self.intent_weights:
             points += self.intent_weights[intent]
             reasons.append(f"intent:{intent}")
         for word, weight in self.word_weights.items():

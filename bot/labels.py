@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple
 
 from bot.datafiles import load_yaml, repo_path
 
@@ -20,7 +20,7 @@ class Labels:
     statuses: Mapping[str, str]
     contact_here: str
     unknown: str
-    weekdays: tuple
+    weekdays: Tuple[str, ...]
     date_format: str
     datetime_format: str
 

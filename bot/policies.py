@@ -40,7 +40,10 @@ class Deadline:
 
     def as_values(self) -> Dict[str, int]:
         """The number a response states: {working_days} or {hours}."""
-        return {"working_days": self.working_days} if self.is_whole_days else {"hours": self.hours}
+        if self.working_days is not None:
+            return {"working_days": self.working_days}
+        assert self.hours is not None  # a deadline has exactly one of the two (__post_init__)
+        return {"hours": self.hours}
 
     @property
     def is_whole_days(self) -> bool:
@@ -49,7 +52,8 @@ class Deadline:
 
     def due(self, now: datetime, tz: ZoneInfo) -> datetime:
         """When this deadline falls for something starting at `now` (timezone-aware)."""
-        if self.hours is not None:
+        if self.working_days is None:
+            assert self.hours is not None  # a deadline has exactly one of the two (__post_init__)
             return now + timedelta(hours=self.hours)
         local_day = now.astimezone(tz).date()
         last_day = add_working_days(local_day, self.working_days)

@@ -13,6 +13,7 @@ import re
 import sys
 import threading
 import traceback
+from types import TracebackType
 from functools import lru_cache
 from typing import Callable, Optional
 
@@ -34,11 +35,11 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def _id_card(match: re.Match) -> str:
+def _id_card(match: re.Match[str]) -> str:
     return f"{match['head']}********{match['tail']}" if match["tail"] else f"{match['head']}******{match['old']}"
 
 
-_PERSONAL: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = (
+_PERSONAL: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (_ID_CARD, _id_card),
     (_MOBILE, lambda m: f"{m['head']}****{_digits(m['tail'])}"),
     (_LANDLINE, lambda m: f"{m['area']}-****{m['tail']}"),
@@ -46,7 +47,7 @@ _PERSONAL: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = (
 )
 
 
-def _substitute(pattern: re.Pattern, replace: Callable[[re.Match], str], text: str) -> str:
+def _substitute(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> str:
     """`text` with each match of `pattern` in its folded copy replaced by `replace(match)`."""
     pieces, end = [], 0
     for match in pattern.finditer(text.translate(_FOLD)):
@@ -80,7 +81,7 @@ _SECRET_PATTERNS = (
 
 
 @lru_cache(maxsize=8)
-def _known_secrets(values: tuple[str, ...]) -> Optional[re.Pattern]:
+def _known_secrets(values: tuple[str, ...]) -> Optional[re.Pattern[str]]:
     usable = sorted({value for value in values if len(value) >= _SHORTEST_SECRET}, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, usable))) if usable else None
 
@@ -124,7 +125,8 @@ def install_log_masking() -> None:
     # the finished line, extras and traceback included.
     logging.Formatter.format = masked_format  # type: ignore[method-assign]
 
-    def uncaught(kind: type, value: BaseException, tb: object) -> None:
+    def uncaught(kind: type[BaseException], value: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
         sys.stderr.write(mask_log_text("".join(traceback.format_exception(kind, value, tb))))
 
     def uncaught_in_thread(args: threading.ExceptHookArgs) -> None:

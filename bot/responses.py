@@ -14,7 +14,7 @@ from bot.script import Script, to_script
 DEFAULT_DOMAIN_PATH = repo_path("domain.yml")
 
 
-class _KeepUnknown(dict):
+class _KeepUnknown(Dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 

@@ -25,7 +25,7 @@ EXTERNAL_INTENT_PREFIX = "EXTERNAL_"
 
 def is_external(intent: Optional[str]) -> bool:
     """True for an intent the system triggered rather than the customer typed."""
-    return bool(intent) and intent.startswith(EXTERNAL_INTENT_PREFIX)
+    return intent is not None and intent.startswith(EXTERNAL_INTENT_PREFIX)
 
 
 def current_stretch(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, Any]]:

@@ -18,7 +18,7 @@ _warned_years: set[int] = set()
 def is_workday(day: date) -> bool:
     """True when `day` is a working day in mainland China."""
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         if day.year not in _warned_years:
             _warned_years.add(day.year)
