@@ -55,14 +55,20 @@ class RasaApi:
     async def close(self) -> None:
         await self._client.aclose()
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Dict[str, Any]:
+        """The JSON object Rasa answers (empty for an empty body); RasaError otherwise."""
         try:
             response = await self._client.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise RasaError(f"Rasa server at {self.base_url} not reachable: {exc}") from exc
         if response.status_code >= 400:
             raise RasaError(f"Rasa {method} {path} answered {response.status_code}: {response.text[:300]}")
-        return response.json() if response.content else None
+        if not response.content:
+            return {}
+        body = response.json()
+        if not isinstance(body, dict):
+            raise RasaError(f"Rasa {method} {path} answered {type(body).__name__}, not a JSON object")
+        return body
 
     async def tracker(self, conversation_id: str) -> Dict[str, Any]:
         """The conversation's tracker (all events)."""
