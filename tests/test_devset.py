@@ -94,3 +94,35 @@ def test_the_repository_holds_no_sentence_of_the_source():
     windows = _repository_windows()
     copied = [line for line in _source_lines() if line[:WINDOW] in windows and line[-WINDOW:] in windows]
     assert copied == [], f"{len(copied)} lines of the source are in the repository, e.g. {copied[0][:40]}…"
+
+
+def _tracker(intent, responses, category=None, decisions=()):
+    return {"events": [{"event": "user", "parse_data": {"intent": {"name": intent, "confidence": 0.9}}},
+                       *({"event": "bot", "metadata": {"utter_action": r}} for r in responses)],
+            "slots": {"complaint_category": category, "handoff_decisions": [{"reason": r} for r in decisions]}}
+
+
+def test_the_evaluation_reads_what_the_assistant_did_and_counts_issue_14s_figures():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import devset_eval
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    fallback = devset_eval.outcome_of(_tracker("nlu_fallback", ["utter_fallback"]))
+    empathy = devset_eval.outcome_of(_tracker("complain_quality", ["utter_empathy_calm", "utter_ask_incident_time"],
+                                              "quality"))
+    handoff = devset_eval.outcome_of(_tracker("threaten", ["utter_handoff_threat", "utter_handoff_wait"],
+                                              decisions=["threat"]))
+    assert (fallback.taken_up, empathy.taken_up, handoff.taken_up) == (False, True, True)
+    assert (fallback.handed_off, handoff.handed_off, handoff.handoff_reasons) == (False, True, ["threat"])
+    Message = devset_eval.Message
+    group = [Message("a", "", set(), "complaint", "delivery"), Message("b", "", set(), "complaint", "quality"),
+             Message("c", "", {"threat"}, "complaint", "other"), Message("d", "", set(), "praise")]
+    outcomes = {"a": fallback, "b": empathy, "c": handoff, "d": handoff}
+    figures = devset_eval.figures(group, outcomes)
+    assert figures.not_taken_up == (1, 3)
+    assert figures.category_right == (1, 3)          # the handoff recorded no category
+    assert figures.serious == figures.must == (1, 1)
+    assert figures.precision == (1, 2) and figures.false_handoffs == (1, 3)
+    assert figures.by_reason["threat"] == ((1, 1), (1, 2))
+    assert figures.complaint_intent_recall == (2, 3) and figures.non_complaints_taken_up == (1, 1)
