@@ -1,5 +1,5 @@
 # Designer and developer shortcuts. `make run` and `make test` are all most people need.
-.PHONY: help fuzz run test unit lint setup train validate nlu-eval test-stories bench shell lock clean
+.PHONY: help fuzz run test unit lint setup train validate nlu-eval devset-eval test-stories bench shell lock clean
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 ENV = . scripts/env.sh &&
@@ -34,6 +34,9 @@ validate:       ## check domain, stories, rules and NLU data for mistakes (rasa 
 
 nlu-eval:       ## cross-validated intent macro-F1 (a few minutes)
 	$(ENV) python scripts/nlu_eval.py
+
+devset-eval:    ## issue 14's figures on the real-text dev set and our own examples (docs/devset.md; fetches the source once)
+	$(ENV) python scripts/devset_eval.py
 
 test-stories:   ## the end-to-end test stories in tests/stories
 	$(ENV) rasa test core --model "$$(python scripts/train_if_changed.py)" --stories tests/stories --fail-on-prediction-errors

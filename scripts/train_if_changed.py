@@ -1,8 +1,9 @@
 """Train the Rasa model only when something that shapes it changed; print the model's path.
 
-The model is named after a fingerprint of config.yml, domain.yml, data/ and the code of the
-custom pipeline components and policy (not the server-side extensions in rasa_ext/, which shape no
-model), so the run command and the test suite share one trained model.
+The model is named after a fingerprint of config.yml, domain.yml, data/ (less the evaluation sets
+in data/eval/) and the code of the custom pipeline components and policy (not the server-side
+extensions in rasa_ext/, which shape no model), so the run command and the test suite share one
+trained model.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ["config.yml", "domain.yml", "data", "bot/script.py", "rasa_ext/script_normalizer.py",
           "rasa_ext/tokenizer.py", "rasa_ext/intent_classifier.py", "rasa_ext/escalation_policy.py"]
+#: Labelled evaluation sets (scripts/escalation_eval.py, scripts/devset_eval.py) shape no model.
+EXCLUDED = ["data/eval"]
 MODELS = ROOT / "models"
 KEEP = 3
 
@@ -25,9 +28,10 @@ def fingerprint() -> str:
         path = ROOT / entry
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            if "__pycache__" in file.parts:
+            relative = file.relative_to(ROOT).as_posix()
+            if "__pycache__" in file.parts or any(relative.startswith(e + "/") for e in EXCLUDED):
                 continue
-            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(relative.encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 

