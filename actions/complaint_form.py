@@ -17,8 +17,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.tracker_view import latest_intent, latest_text, slot_before_latest_message
 from actions.runtime import services
-from bot.complaints import CONTACT_HERE, REMEDIES, merge_description
-from bot.extraction import find_entity, normalise_phone
+from bot.complaints import (
+    REMEDIES, clean_answer, contact_answer, incident_time_answer, merge_description, says_something,
+)
 
 #: Fields whose change the customer should hear acknowledged ("已经帮您改过来了").
 CORRECTABLE = ("complaint_category", "incident_time", "order_number", "desired_remedy",
@@ -56,7 +57,7 @@ class ValidateComplaintForm(FormValidationAction):
         """Add what the customer says to the story instead of replacing it."""
         previous = slot_before_latest_message(tracker, "complaint_details")
         text = str(value or "").strip()
-        if not _says_something(text) or text.startswith("/"):  # a button press carries no story
+        if not says_something(text) or text.startswith("/"):  # a button press carries no story
             return {"complaint_details": previous}
         return {"complaint_details": merge_description(previous, text)}
 
@@ -68,12 +69,12 @@ class ValidateComplaintForm(FormValidationAction):
 
     def validate_order_number(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return {"order_number": _clean(value)}
+        return {"order_number": clean_answer(value)}
 
     def validate_desired_remedy(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         """Known remedies as they are; anything else is `other`, with the customer's words."""
-        text = _clean(value)
+        text = clean_answer(value)
         if text in REMEDIES:
             return {"desired_remedy": text}
         if text is None or text.startswith("/"):
@@ -89,32 +90,12 @@ class ValidateComplaintForm(FormValidationAction):
         return {"contact_phone": contact}
 
 
-def incident_time_answer(value: Any) -> Optional[str]:
-    """The customer's words for when; None for nothing, or for an order number or phone given
-    instead (not a time: its own slot takes it, and the question is asked again)."""
-    text = _clean(value)
-    if text and not find_entity("date", text) and (
-            find_entity("order_number", text) or find_entity("phone", text)):
-        return None
-    return text if _says_something(text) else None
-
-
-def contact_answer(value: Any) -> Optional[str]:
-    """A normalised phone number; `CONTACT_HERE` when the customer gives none; None for a
-    mistyped number (too many or too few digits)."""
-    text = _clean(value) or ""
-    phone = find_entity("phone", text)
-    if phone:
-        return normalise_phone(phone)
-    return None if sum(char.isdigit() for char in text) >= 7 else CONTACT_HERE
-
-
 #: What a recorded field must look like: what validation makes of it.
 _VALID: Dict[str, Callable[[Any], bool]] = {
-    "complaint_details": lambda value: isinstance(value, str) and _says_something(value),
+    "complaint_details": lambda value: isinstance(value, str) and says_something(value),
     "complaint_category": lambda value: value in services().labels.categories,
     "incident_time": lambda value: value is not None and incident_time_answer(value) == value,
-    "order_number": lambda value: value is not None and _clean(value) == value,
+    "order_number": lambda value: value is not None and clean_answer(value) == value,
     "desired_remedy": lambda value: value in REMEDIES,
     "contact_phone": lambda value: value is not None and contact_answer(value) == value,
 }
@@ -154,13 +135,3 @@ def _conditions_hold(mapping: Dict[Text, Any], tracker: Tracker) -> bool:
         condition.get("active_loop") == tracker.active_loop_name
         and condition.get("requested_slot") in (None, tracker.get_slot("requested_slot"))
         for condition in conditions)
-
-
-def _says_something(text: Optional[str]) -> bool:
-    """False for empty text and for punctuation or emoji alone ("？？", "😡")."""
-    return any(char.isalnum() for char in text or "")
-
-
-def _clean(value: Any) -> Optional[str]:
-    text = str(value).strip() if value is not None else ""
-    return text or None

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
 from actions.tracker_view import customer_channel
-from bot.situation import prior_complaint_values
+from bot.app.customers import known_complaints
 
 
 class ActionSessionStart(Action):
@@ -24,8 +24,7 @@ class ActionSessionStart(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         carried = [SlotSet(name, value) for name, value in tracker.current_slot_values().items()
                    if value is not None and name != "prior_complaints"]
-        history = await asyncio.to_thread(
-            services().store.for_customer, customer_channel(tracker), tracker.sender_id)
-        return [SessionStarted(), *carried,
-                SlotSet("prior_complaints", prior_complaint_values(history)),
+        known = await asyncio.to_thread(
+            known_complaints, services().store, customer_channel(tracker), tracker.sender_id)
+        return [SessionStarted(), *carried, SlotSet("prior_complaints", known),
                 ActionExecuted("action_listen")]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.complaint_form import unvalidated_fields
 from actions.runtime import services
 from actions.tracker_view import customer_channel, customer_script, latest_intent
-from bot.intake import CollectedComplaint, record_complaint
+from bot.app.complaints import CollectedComplaint, record_acceptance, record_complaint
 from bot.situation import prior_complaint_values
 from bot.store import Complaint
 
@@ -22,8 +22,7 @@ PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time
                        "handoff_decisions")
 
 
-def collected_complaint(tracker: Tracker, description: Optional[str] = None,
-                        escalation_reasons: Iterable[str] = ()) -> CollectedComplaint:
+def collected_complaint(tracker: Tracker, description: Optional[str] = None) -> CollectedComplaint:
     """The complaint the conversation's slots hold; `description` when the story slot is empty."""
     slot = tracker.get_slot
     return CollectedComplaint(
@@ -38,7 +37,6 @@ def collected_complaint(tracker: Tracker, description: Optional[str] = None,
         amount_text=slot("amount"),
         script=customer_script(tracker).value,
         anger_level=slot("anger_level"),
-        escalation_reasons=tuple(escalation_reasons),
     )
 
 
@@ -92,11 +90,8 @@ class ActionRecordAcceptance(Action):
         complaint_id = tracker.get_slot("complaint_id")
         accepted = latest_intent(tracker) == "affirm"
         complaint = await asyncio.to_thread(
-            svc.store.record_acceptance, complaint_id, accepted, svc.now())
+            record_acceptance, svc.store, svc.surveys, complaint_id, accepted, svc.now())
         if accepted:
-            # The conversation about it is closed: how satisfied is the customer?
-            await asyncio.to_thread(svc.surveys.schedule_after_closure, complaint_id, svc.now(),
-                                    follow_up=False)
             dispatcher.utter_message(response="utter_plan_accepted")
         else:
             dispatcher.utter_message(

@@ -7,7 +7,7 @@ awaiting an answer in the store, not to slots.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -15,20 +15,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import Services, services
 from actions.tracker_view import customer_channel, latest_entity, latest_intent, latest_text
-from bot.models import SurveyKind
-from bot.surveys import LOW_SATISFACTION, NOT_SOLVED, Survey, parse_score, reopen_for_supervisor
-
-SATISFACTION, FOLLOW_UP = SurveyKind.SATISFACTION.value, SurveyKind.FOLLOW_UP.value
+from bot.app.surveys import SurveyReply, record_follow_up, record_satisfaction
 
 
-def _awaiting(tracker: Tracker, svc: Services, kind: str) -> Optional[Survey]:
-    return svc.surveys.awaiting_answer(customer_channel(tracker), tracker.sender_id, kind, svc.now())
-
-
-def _reopen(svc: Services, survey: Survey, reason: str, explanation: str) -> str:
-    """Reopen for a supervisor; the time the customer will be contacted, as they read it."""
-    result = reopen_for_supervisor(svc.queue, svc.jobs, survey.complaint_id, reason, explanation, svc.now())
-    return svc.format_due(result.promise.at, whole_days=False)
+def _say(dispatcher: CollectingDispatcher, svc: Services, reply: SurveyReply) -> List[Dict[Text, Any]]:
+    """The reply to the customer, and the slots it changes."""
+    values: Dict[str, Any] = {"complaint_id": reply.complaint_id}
+    if reply.contact_at is not None:
+        values["contact_time"] = svc.format_due(reply.contact_at, whole_days=False)
+    dispatcher.utter_message(response=reply.response, **values)
+    if reply.complaint_id is None:
+        return []
+    events = [SlotSet("complaint_id", reply.complaint_id)]
+    if reply.prior_complaints is not None:  # reopened: the escalation rules see it live again
+        events.append(SlotSet("prior_complaints", reply.prior_complaints))
+    return events
 
 
 class ActionAskSatisfaction(Action):
@@ -51,32 +52,11 @@ class ActionRecordSatisfaction(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         svc = services()
-        text = latest_text(tracker)
         button = latest_entity(tracker, "score")
-        score = int(button) if button and button.isdigit() else parse_score(text, svc.surveys.settings)
-        survey = await asyncio.to_thread(_awaiting, tracker, svc, SATISFACTION)
-        if survey is None:
-            answered = await asyncio.to_thread(
-                svc.surveys.answered, customer_channel(tracker), tracker.sender_id, SATISFACTION)
-            dispatcher.utter_message(response="utter_survey_already_answered" if answered
-                                     else "utter_survey_thanks_anyway")
-            return []
-        if score is None:
-            dispatcher.utter_message(response="utter_survey_score_unclear")
-            return []
-        comment = None if text.startswith("/") or len(text) <= 6 else text
-        await asyncio.to_thread(svc.surveys.record_answer, survey.complaint_id, SATISFACTION,
-                                svc.now(), score=score, comment=comment)
-        if svc.surveys.is_low(score):
-            said = f"：“{comment}”" if comment else ""
-            contact = await asyncio.to_thread(_reopen, svc, survey, LOW_SATISFACTION,
-                                              f"客户满意度评分{score}分{said}")
-            dispatcher.utter_message(response="utter_survey_low", complaint_id=survey.complaint_id,
-                                     contact_time=contact)
-        else:
-            dispatcher.utter_message(response="utter_survey_thanks_high" if score >= 4
-                                     else "utter_survey_thanks_mid")
-        return [SlotSet("complaint_id", survey.complaint_id)]
+        reply = await asyncio.to_thread(
+            record_satisfaction, svc.surveys, svc.queue, customer_channel(tracker), tracker.sender_id,
+            latest_text(tracker), int(button) if button and button.isdigit() else None, svc.now())
+        return _say(dispatcher, svc, reply)
 
 
 class ActionAskFollowUp(Action):
@@ -99,21 +79,7 @@ class ActionRecordFollowUp(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         svc = services()
-        survey = await asyncio.to_thread(_awaiting, tracker, svc, FOLLOW_UP)
-        if survey is None:
-            dispatcher.utter_message(response="utter_survey_thanks_anyway")
-            return []
-        solved = latest_intent(tracker) == "affirm"
-        text = latest_text(tracker)
-        comment = None if text.startswith("/") else text
-        await asyncio.to_thread(svc.surveys.record_answer, survey.complaint_id, FOLLOW_UP, svc.now(),
-                                solved=solved, comment=comment)
-        if solved:
-            dispatcher.utter_message(response="utter_follow_up_solved")
-        else:
-            said = f"：“{comment}”" if comment else ""
-            contact = await asyncio.to_thread(_reopen, svc, survey, NOT_SOLVED,
-                                              f"回访时客户说问题没有解决{said}")
-            dispatcher.utter_message(response="utter_follow_up_reopened",
-                                     complaint_id=survey.complaint_id, contact_time=contact)
-        return [SlotSet("complaint_id", survey.complaint_id)]
+        reply = await asyncio.to_thread(
+            record_follow_up, svc.surveys, svc.queue, customer_channel(tracker), tracker.sender_id,
+            latest_intent(tracker) == "affirm", latest_text(tracker), svc.now())
+        return _say(dispatcher, svc, reply)

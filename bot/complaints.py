@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
-from bot.extraction import find_entity
+from bot.extraction import find_entity, normalise_phone
 from bot.models import Remedy
 
 REMEDIES = tuple(remedy.value for remedy in Remedy)
@@ -39,3 +39,38 @@ def normalise_complaint_id(text: str) -> str:
     if not match:
         return (text or "").strip().upper()
     return f"TS-{match.group(1)}-{int(match.group(2)):04d}"
+
+
+def clean_answer(value: Any) -> Optional[str]:
+    """A form answer stripped of surrounding space; None when nothing is left."""
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def says_something(text: Optional[str]) -> bool:
+    """False for empty text and for punctuation or emoji alone ("？？", "😡")."""
+    return any(char.isalnum() for char in text or "")
+
+
+def incident_time_answer(value: Any) -> Optional[str]:
+    """The customer's words for when; None for nothing, or for an order number or phone given
+    instead (not a time: its own slot takes it, and the question is asked again)."""
+    text = clean_answer(value)
+    if text and not find_entity("date", text) and (
+            find_entity("order_number", text) or find_entity("phone", text)):
+        return None
+    return text if says_something(text) else None
+
+
+#: An answer with this many digits but no phone number in it is a mistyped number.
+MISTYPED_PHONE_DIGITS = 7
+
+
+def contact_answer(value: Any) -> Optional[str]:
+    """A normalised phone number; `CONTACT_HERE` when the customer gives none; None for a
+    mistyped number (too many or too few digits)."""
+    text = clean_answer(value) or ""
+    phone = find_entity("phone", text)
+    if phone:
+        return normalise_phone(phone)
+    return None if sum(char.isdigit() for char in text) >= MISTYPED_PHONE_DIGITS else CONTACT_HERE

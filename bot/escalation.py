@@ -32,6 +32,8 @@ from bot.script import to_simplified
 #: Every reason, in the order decisions of equal priority are listed.
 REASONS = ("safety", "threat", "identity", "repeated", "pushed_around", "anger", "high_value",
            "human_request", "fallback")
+#: Why a closed complaint is queued again (after-closure surveys; `reopen` in escalation.yml).
+REOPEN_REASONS = ("low_satisfaction", "not_solved")
 PRIORITIES = ("P1", "P2", "P3")
 
 
@@ -269,6 +271,7 @@ class EscalationConfig:
     fallback_limit: int
 
     def priority(self, reason: str) -> str:
+        """The priority of an escalation reason or a reopen reason."""
         return self.priorities[reason]
 
     @classmethod
@@ -279,13 +282,18 @@ class EscalationConfig:
         if unknown or missing:
             raise ValueError(f"{source}: rules must be exactly {', '.join(REASONS)}; "
                              f"unknown: {unknown or 'none'}, missing: {missing or 'none'}")
+        reopen = raw.get("reopen") or {}
+        if sorted(reopen) != sorted(REOPEN_REASONS):
+            raise ValueError(f"{source}: reopen must be exactly {', '.join(REOPEN_REASONS)}; "
+                             f"got {', '.join(sorted(reopen)) or 'none'}")
         priorities = {}
-        for reason in REASONS:
-            priority = (rules[reason] or {}).get("priority")
-            if priority not in PRIORITIES:
-                raise ValueError(f"{source}: rules.{reason}.priority must be one of "
-                                 f"{', '.join(PRIORITIES)}; got {priority!r}")
-            priorities[reason] = priority
+        for section, entries in (("rules", rules), ("reopen", reopen)):
+            for reason, entry in entries.items():
+                priority = (entry or {}).get("priority")
+                if priority not in PRIORITIES:
+                    raise ValueError(f"{source}: {section}.{reason}.priority must be one of "
+                                     f"{', '.join(PRIORITIES)}; got {priority!r}")
+                priorities[reason] = priority
         anger_model = AngerModel.from_config(raw["anger"])
         anger_rule = rules["anger"]
         level = AngerLevel(anger_rule.get("at_level", "angry"))

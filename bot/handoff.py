@@ -21,7 +21,6 @@ from sqlalchemy import select, update
 from bot.clock import require_aware
 from bot.datafiles import load_yaml, repo_path
 from bot.escalation import PRIORITIES, Decision
-from bot.jobs import JobQueue
 from bot.models import (
     AgentRow, CaseNoteRow, CaseRow, CaseStatus, ComplaintRow, Customer, Remedy, Status,
 )
@@ -363,26 +362,5 @@ class HandoffQueue:
             ]
 
 
-# --- Handing off -----------------------------------------------------------------------------------
-
 NO_AGENT_JOB = "no_agent"
 """Job kind: nobody claimed a case in time (see bot.handoff_jobs)."""
-
-
-@dataclass(frozen=True)
-class HandoffResult:
-    """The stored complaint, its case, and what to tell the customer about the wait."""
-
-    complaint: Complaint
-    case: Case
-    promise: ContactPromise
-
-
-def hand_off(queue: HandoffQueue, jobs: JobQueue, complaint: Complaint,
-             decisions: Sequence[Decision], now: datetime) -> HandoffResult:
-    """Queue `complaint` for an agent and schedule the no-agent apology for when the claim
-    deadline passes unclaimed; return the promise to tell the customer."""
-    case = queue.open_case(complaint.public_id, decisions, now)
-    jobs.schedule(NO_AGENT_JOB, case.claim_due, {"case_id": case.id}, now, key=f"{NO_AGENT_JOB}:{case.id}")
-    promise = promise_contact(queue.settings, now, queue.waiting_ahead(case))
-    return HandoffResult(case.complaint, case, promise)

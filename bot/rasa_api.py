@@ -90,12 +90,14 @@ class RasaApi:
             conversation_id, [{"event": "bot", "text": text, "metadata": dict(metadata or {})}],
             deliver=True)
 
-    async def resume(self, conversation_id: str) -> None:
-        """Give the conversation back to the assistant, listening: a conversation paused by an
-        action never ran `action_listen`, and without it the next message (or triggered intent)
-        would be predicted as if that action had just run."""
-        await self.append_events(conversation_id, [{"event": "resume"},
-                                                    {"event": "action", "name": "action_listen"}])
+    async def resume(self, conversation_id: str, slots: Optional[Mapping[str, Any]] = None) -> None:
+        """Give the conversation back to the assistant, listening, with `slots` set: a
+        conversation paused by an action never ran `action_listen`, and without it the next
+        message (or triggered intent) would be predicted as if that action had just run."""
+        await self.append_events(conversation_id, [
+            {"event": "resume"},
+            *({"event": "slot", "name": name, "value": value} for name, value in (slots or {}).items()),
+            {"event": "action", "name": "action_listen"}])
 
     async def trigger_intent(self, conversation_id: str, intent: str,
                              entities: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
+from bot.complaints import merge_description
 from bot.escalation import PriorComplaint, Situation, Turn
 from bot.extraction import parse_amount
 
@@ -49,6 +50,16 @@ def customer_turns(events: Iterable[Mapping[str, Any]]) -> List[Turn]:
         turns.append(Turn(event.get("text") or "", intent.get("name"),
                           float(intent.get("confidence") or 0.0)))
     return turns
+
+
+def story_so_far(events: Sequence[Mapping[str, Any]]) -> str:
+    """What the customer said in the current stretch (button presses left out), as the story of
+    a complaint a person takes over before the form asked for it."""
+    story = ""
+    for turn in customer_turns(current_stretch(events)):
+        if turn.text and not turn.text.startswith("/"):
+            story = merge_description(story, turn.text)
+    return story or "（客户要求人工处理，尚未描述问题）"
 
 
 def misunderstood_in_a_row(events: Iterable[Mapping[str, Any]]) -> int:

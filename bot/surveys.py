@@ -1,8 +1,8 @@
 """After closure: the satisfaction check (1-5) and the follow-up (回访), at most one of each per
 complaint, sent by the job worker on the customer's own channel (config/surveys.yml).
 
-A low score, or a follow-up saying the problem is back, reopens the complaint for a supervisor: it is
-queued like a handoff (`bot.handoff.hand_off`) with the reason `low_satisfaction` or `not_solved`.
+A low score, or a follow-up saying the problem is back, reopens the complaint for a supervisor
+(`bot.app.surveys`): it is queued like a handoff with the reason `low_satisfaction` or `not_solved`.
 """
 from __future__ import annotations
 
@@ -19,10 +19,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import require_aware
 from bot.datafiles import load_yaml, repo_path
-from bot.escalation import Decision
-from bot.handoff import HandoffQueue, HandoffResult, hand_off
 from bot.jobs import JobQueue
-from bot.models import ComplaintRow, Customer, Status, SurveyKind, SurveyRow, SurveyStatus
+from bot.models import ComplaintRow, Customer, SurveyKind, SurveyRow, SurveyStatus
 from bot.script import to_simplified
 from bot.store import ComplaintNotFound, ComplaintStore
 
@@ -42,6 +40,9 @@ class SurveySettings:
     satisfaction_delay: timedelta
     satisfaction_expiry: timedelta
     low_score_at_most: int
+    high_score_at_least: int
+    comment_longer_than: int
+    """A satisfaction answer longer than this many characters is kept as a comment."""
     words: Tuple[Tuple[str, int], ...]
     """(phrase, score), longest phrase first."""
     follow_up_after: timedelta
@@ -59,6 +60,8 @@ class SurveySettings:
             satisfaction_delay=timedelta(minutes=float(satisfaction["delay_minutes"])),
             satisfaction_expiry=timedelta(hours=float(satisfaction["expires_after_hours"])),
             low_score_at_most=int(satisfaction["low_score_at_most"]),
+            high_score_at_least=int(satisfaction["high_score_at_least"]),
+            comment_longer_than=int(satisfaction["comment_longer_than"]),
             words=tuple(sorted(words, key=lambda item: -len(item[0]))),
             follow_up_after=timedelta(days=float(follow_up["after_days"])),
             follow_up_expiry=timedelta(hours=float(follow_up["expires_after_hours"])),
@@ -198,9 +201,6 @@ class Surveys:
         return self._move(complaint_id, kind, SurveyStatus.SENT, status=SurveyStatus.ANSWERED.value,
                           answered_at=now, score=score, solved=solved, comment=comment)
 
-    def is_low(self, score: int) -> bool:
-        return score <= self.settings.low_score_at_most
-
     def _complaint_row_id(self, complaint_id: str) -> int:
         with self.store.session() as s:
             row_id = s.execute(select(ComplaintRow.id).where(ComplaintRow.public_id == complaint_id)).scalar()
@@ -217,9 +217,3 @@ class Surveys:
                        SurveyRow.status == from_status.value)
                 .values(**values).execution_options(synchronize_session=False)).rowcount == 1
 
-
-def reopen_for_supervisor(queue: HandoffQueue, jobs: JobQueue, complaint_id: str, reason: str,
-                          explanation: str, now: datetime) -> HandoffResult:
-    """Reopen a closed complaint and queue it for a supervisor (P2) with `explanation`."""
-    complaint = queue.store.set_status(complaint_id, Status.OPEN.value, now)
-    return hand_off(queue, jobs, complaint, [Decision(reason, "P2", explanation)], now)

@@ -2,8 +2,8 @@
 keep notes, tell the customer a refund is on its way, resolve the complaint and hand the
 conversation back to the assistant.
 
-Database calls run off the event loop; the Rasa server is reached through `bot.rasa_api`. Every
-refusal is a `console.errors.ConsoleError`.
+Each of the agent's events is one call of `bot.app.handoffs`; this module checks the agent's
+input, reads what the pages show, and turns refusals into `console.errors.ConsoleError`s.
 """
 from __future__ import annotations
 
@@ -11,49 +11,35 @@ import asyncio
 import logging
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Awaitable, Callable, Collection, List, Optional, Tuple, TypeVar
+from typing import Awaitable, Callable, List, Optional, Tuple, TypeVar
 
 from bot.agents import Agent
+from bot.app import handoffs
+from bot.app.handoffs import Refused, Taken, refusal
 from bot.clock import utcnow
-from console import wording
-from console.errors import Conflict, ConsoleError, NotFound, RasaUnavailable
-from console.inputs import is_row_id, is_storable
-from console.transcript import transcript
-from console.views import View, Views, iso
 from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
-from bot.handoff_jobs import schedule_notice
-from bot.jobs import JobQueue
 from bot.models import CaseStatus, Remedy
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
 from bot.responses import load_responses
 from bot.surveys import Surveys
 from bot.tone import ForbiddenPhrase, find_forbidden, load_forbidden_phrases
+from console import wording
+from console.errors import Conflict, ConsoleError, NotFound, RasaUnavailable
+from console.inputs import is_row_id, is_storable
+from console.transcript import transcript
+from console.views import View, Views, iso
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-HANDED_BACK_INTENT = "EXTERNAL_handed_back"
-"""Triggered after a release, so the assistant greets the customer back."""
 MAX_REPLY_CHARS = 2000
 MAX_NOTE_CHARS = 4000
 MAX_REFUND_YUAN = Decimal("10000000")
 
-_CLAIMED = (CaseStatus.CLAIMED.value,)
-_CLAIMED_OR_RESOLVED = (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value)
-
-
-def _refusal(case: Case, agent: Agent, allowed: Collection[str]) -> Optional[str]:
-    """Why `agent` may not act on `case` in a way `allowed` statuses permit; None if they may."""
-    if case.status == CaseStatus.RELEASED.value:
-        return wording.CASE_CLOSED
-    if case.agent_id is None:
-        return wording.CLAIM_FIRST
-    if case.agent_id != agent.id:
-        return wording.OWNED_BY.format(name=case.agent_name)
-    if case.status not in allowed:
-        return wording.ALREADY_RESOLVED
-    return None
+#: What the agent reads when `bot.app.handoffs.refusal` says no.
+_REFUSALS = {"released": wording.CASE_CLOSED, "unclaimed": wording.CLAIM_FIRST,
+             "other_agent": wording.OWNED_BY, "resolved": wording.ALREADY_RESOLVED}
 
 
 def _text(value: object, empty: str, limit: int) -> str:
@@ -125,37 +111,28 @@ class AgentDesk:
             "you": {"id": agent.id, "name": agent.display_name},
             "can": {
                 "claim": case.status == CaseStatus.WAITING.value,
-                "reply": _refusal(case, agent, _CLAIMED_OR_RESOLVED) is None,
-                "resolve": _refusal(case, agent, _CLAIMED) is None,
-                "refund": _refusal(case, agent, _CLAIMED_OR_RESOLVED) is None,
-                "release": _refusal(case, agent, _CLAIMED_OR_RESOLVED) is None,
+                **{action: refusal(case, agent.id, action) is None
+                   for action in ("reply", "resolve", "refund", "release")},
             },
         }
 
     async def transcript(self, case_id: int) -> View:
         """The conversation from the Rasa tracker (see `console.transcript`)."""
         case = await self._case(case_id)
-        tracker = await self._rasa(self.rasa.tracker(case.conversation_id), wording.TRANSCRIPT_DOWN)
+        tracker = await self._event(self.rasa.tracker(case.conversation_id), wording.TRANSCRIPT_DOWN)
         return transcript(tracker, self.views.tz)
 
     async def claim(self, case_id: int, agent: Agent) -> View:
         """Take the case; `Conflict` naming the colleague when someone else was first."""
-        try:
-            won = await asyncio.to_thread(self.queue.claim, _known(case_id), agent.id, self.clock())
-        except CaseNotFound:
-            raise NotFound(wording.CASE_NOT_FOUND) from None
-        case = await self._case(case_id)
-        if not won and case.agent_id != agent.id:
-            raise Conflict(wording.TAKEN_BY.format(name=case.agent_name) if case.agent_name
-                           else wording.CASE_CHANGED)
+        case = await self._event(handoffs.claim(self.queue, _known(case_id), agent.id, self.clock()))
         return self.views.case(case)
 
     async def reply(self, case_id: int, agent: Agent, text: object) -> View:
         """Send the agent's reply to the customer's channel; {forbidden} lists any 忌语 in it
         (a warning: the reply is sent all the same)."""
         text = _text(text, wording.EMPTY_REPLY, MAX_REPLY_CHARS)
-        case = await self._own(case_id, agent, _CLAIMED_OR_RESOLVED)
-        await self._rasa(self.rasa.send_text(case.conversation_id, text, {"agent": agent.display_name}))
+        await self._event(handoffs.reply(self.queue, self.rasa, _known(case_id), agent.id,
+                                         agent.display_name, text))
         return {"forbidden": self.forbidden(text)}
 
     def forbidden(self, text: str) -> List[str]:
@@ -165,29 +142,18 @@ class AgentDesk:
     async def add_note(self, case_id: int, agent: Agent, text: object) -> View:
         """Keep an internal note on the case (never sent to the customer)."""
         text = _text(text, wording.EMPTY_NOTE, MAX_NOTE_CHARS)
-        try:
-            note = await asyncio.to_thread(self.queue.add_note, _known(case_id), agent.id, text, self.clock())
-        except CaseNotFound:
-            raise NotFound(wording.CASE_NOT_FOUND) from None
+        note = await self._event(handoffs.add_note(self.queue, _known(case_id), agent.id, text,
+                                                   self.clock()))
         return self.views.note(note)
 
     async def refund_issued(self, case_id: int, agent: Agent, amount: object = None) -> View:
         """Tell the customer their refund has been issued and by when it arrives (Chinese working
         days, data/policies.yml `refund_arrival`), and keep a note of it. {note}."""
         yuan = _refund_amount(amount)
-        case = await self._own(case_id, agent, _CLAIMED_OR_RESOLVED)
-        complaint = case.complaint
-        deadline = self.policies.refund_arrival
-        due_at = deadline.due(self.clock(), self.views.tz)
-        due = (self.views.labels.format_date(due_at.date()) if deadline.is_whole_days
-               else self.views.local(due_at))
-        amount_text = f" {yuan} 元" if yuan is not None else ""
-        notice = load_responses().render("utter_status_refund_issued", complaint.script,
-                                         complaint_id=complaint.public_id, amount=amount_text,
-                                         deadline=due)
-        await self._rasa(self.rasa.send_text(case.conversation_id, notice, {"kind": "status"}))
-        return {"note": await self.add_note(case_id, agent,
-                                            wording.REFUND_NOTE.format(amount=amount_text, deadline=due))}
+        note = await self._event(handoffs.refund_issued(
+            self.queue, self.rasa, load_responses(), self.policies, self.views.labels, self.views.tz,
+            _known(case_id), agent.id, yuan, self.clock(), wording.REFUND_NOTE))
+        return {"note": self.views.note(note)}
 
     async def resolve(self, case_id: int, agent: Agent, remedy: object, resolution: object) -> View:
         """Resolve the complaint with the remedy given and what was done; the customer is told,
@@ -197,48 +163,21 @@ class AgentDesk:
         if not isinstance(remedy, str) or remedy not in {r.value for r in Remedy}:
             raise ConsoleError(wording.UNKNOWN_REMEDY)
         resolution = _text(resolution, wording.EMPTY_RESOLUTION, MAX_NOTE_CHARS)
-        await self._own(case_id, agent, _CLAIMED)
-        try:
-            case = await asyncio.to_thread(self.queue.resolve, case_id, agent.id, resolution,
-                                           self.clock(), str(remedy))
-        except CaseConflict:
-            raise Conflict(wording.CASE_CHANGED) from None
-        complaint = case.complaint
-        await asyncio.to_thread(self.surveys.schedule_after_closure, complaint.public_id,
-                                self.clock(), True)
-        notice = load_responses().render("utter_status_resolved", complaint.script,
-                                         complaint_id=complaint.public_id, resolution=resolution)
-        warning = None
-        try:  # the customer hears it on their channel; the resolution stands if that fails
-            await self.rasa.send_text(case.conversation_id, notice, {"kind": "status"})
-        except RasaError as exc:
-            logger.warning("case %s resolved, the customer will be told when the Rasa server is back: %s",
-                           case_id, exc)
-            await asyncio.to_thread(schedule_notice, JobQueue(self.queue.store), case.conversation_id,
-                                    notice, "status", f"resolved:{case_id}", self.clock())
-            warning = wording.RESOLVED_NOT_TOLD
-        return {"case": self.views.case(case), "warning": warning}
+        outcome = await self._event(handoffs.resolve(
+            self.queue, self.surveys, self.rasa, load_responses(), _known(case_id), agent.id,
+            remedy, resolution, self.clock()))
+        return {"case": self.views.case(outcome.case),
+                "warning": None if outcome.told else wording.RESOLVED_NOT_TOLD}
 
     async def release(self, case_id: int, agent: Agent) -> View:
         """Hand the conversation back to the assistant: resume it, close the case, and have the
         assistant greet the customer back. {case, warning}: the warning says when the greeting
-        could not be sent (the release stands).
-
-        The conversation is resumed before the case is closed, so when the Rasa server is down
-        nothing changes and the agent can simply try again."""
-        case = await self._own(case_id, agent, _CLAIMED_OR_RESOLVED)
-        await self._rasa(self.rasa.resume(case.conversation_id))
-        try:
-            case = await asyncio.to_thread(self.queue.release, case_id, agent.id, self.clock())
-        except CaseConflict:
-            raise Conflict(wording.CASE_CHANGED) from None
-        warning = None
-        try:
-            await self.rasa.trigger_intent(case.conversation_id, HANDED_BACK_INTENT)
-        except RasaError as exc:
-            logger.warning("case %s released, but the welcome back was not sent: %s", case_id, exc)
-            warning = wording.GREETING_NOT_SENT
-        return {"case": self.views.case(case), "warning": warning}
+        could not be sent (the release stands; when the Rasa server is down before, nothing
+        changes)."""
+        outcome = await self._event(handoffs.release(self.queue, self.rasa, _known(case_id),
+                                                     agent.id, self.clock()))
+        return {"case": self.views.case(outcome.case),
+                "warning": None if outcome.told else wording.GREETING_NOT_SENT}
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -248,17 +187,21 @@ class AgentDesk:
             raise NotFound(wording.CASE_NOT_FOUND)
         return case
 
-    async def _own(self, case_id: int, agent: Agent, allowed: Collection[str]) -> Case:
-        case = await self._case(case_id)
-        refusal = _refusal(case, agent, allowed)
-        if refusal:
-            raise Conflict(refusal)
-        return case
-
     @staticmethod
-    async def _rasa(call: Awaitable[T], message: str = wording.RASA_DOWN) -> T:
+    async def _event(call: Awaitable[T], rasa_down: str = wording.RASA_DOWN) -> T:
+        """Await an event of `bot.app.handoffs` (or a Rasa request), its refusals as the
+        console's errors."""
         try:
             return await call
+        except CaseNotFound:
+            raise NotFound(wording.CASE_NOT_FOUND) from None
+        except CaseConflict:
+            raise Conflict(wording.CASE_CHANGED) from None
+        except Refused as refused:
+            raise Conflict(_REFUSALS[refused.why].format(name=refused.case.agent_name)) from None
+        except Taken as taken:
+            name = taken.case.agent_name
+            raise Conflict(wording.TAKEN_BY.format(name=name) if name else wording.CASE_CHANGED) from None
         except RasaError as exc:
             logger.warning("Rasa server request failed: %s", exc)
-            raise RasaUnavailable(message) from None
+            raise RasaUnavailable(rasa_down) from None

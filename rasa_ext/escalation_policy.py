@@ -1,10 +1,11 @@
 """Dialogue policy: when the customer's latest message means a person must take over, the next
 action is the handoff, whatever the other policies would do (also in the middle of the form).
 
-The decision is `bot.escalation.decide` over the conversation (`bot.situation`): threats, safety,
+The decision is `bot.app.escalation.judge_turn`, the only place escalation is decided:
+`bot.escalation.decide` over the conversation (`bot.situation`): threats, safety,
 identity, repeats (said, or on an order our store already has a complaint about), being pushed
 around, sustained anger, large sums, requests for a person and repeated misunderstandings. The
-decisions travel to the handoff action in the slot `handoff_decisions`.
+decisions travel to the handoff action in the slot `handoff_decisions`, which carries them out.
 Configured in config.yml; thresholds and lexicons live in config/escalation.yml.
 """
 from __future__ import annotations
@@ -22,11 +23,10 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.escalation import decide
-from bot.situation import is_external, situation_from_events
+from bot.app.escalation import DECISIONS_SLOT, decisions_as_slot, judge_turn
+from bot.situation import is_external
 
 logger = logging.getLogger(__name__)
-DECISIONS_SLOT = "handoff_decisions"
 
 
 @DefaultV1Recipe.register(
@@ -60,17 +60,13 @@ class EscalationPolicy(Policy):
                 or is_external(latest.intent.get("name"))):
             return self._prediction(probabilities)
         events = [event.as_dict() for event in tracker.events]
-        situation = situation_from_events(events, tracker.current_slot_values(),
-                                          datetime.now(timezone.utc))
-        decisions = decide(situation)
+        decisions = judge_turn(events, tracker.current_slot_values(), datetime.now(timezone.utc))
         if not decisions:
             return self._prediction(probabilities)
         logger.debug("handing off: %s", ", ".join(d.reason for d in decisions))
         probabilities[domain.index_for_action(self.config["handoff_action"])] = 1.0
-        value = [{"reason": d.reason, "priority": d.priority, "explanation": d.explanation}
-                 for d in decisions]
         # Marked as not depending on the user's words, like the form's happy path, so that it
         # outranks the form when the message also answers the form's question (the ensemble
         # compares such predictions only among themselves; then the priority decides).
-        return self._prediction(probabilities, events=[SlotSet(DECISIONS_SLOT, value)],
+        return self._prediction(probabilities, events=[SlotSet(DECISIONS_SLOT, decisions_as_slot(decisions))],
                                 is_no_user_prediction=True)

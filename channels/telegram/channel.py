@@ -39,6 +39,7 @@ from sanic.response import HTTPResponse
 from telegram import Chat, Update
 from telegram.error import TelegramError
 
+from bot.app.customers import mark_reachable, mark_unreachable
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.identity import sender_id
@@ -138,7 +139,7 @@ class TelegramInput(InputChannel):
         chat = update.effective_chat
         try:
             if chat is not None and chat.type == Chat.PRIVATE and not isinstance(instructions[0], Blocked):
-                await asyncio.to_thread(self.customers.mark_reachable, CHANNEL, _sender(update))
+                await asyncio.to_thread(mark_reachable, self.customers, CHANNEL, _sender(update))
             for instruction in instructions:
                 await self._instructions[type(instruction)](instruction, update, agent, handle)
         except Exception:  # turns have channels.guard; this is the store failing for the rest
@@ -194,7 +195,7 @@ class TelegramInput(InputChannel):
         await self._say(update, agent, response, **values)
 
     async def _blocked(self, _: Blocked, update: Update, __: Agent, ___: MessageHandler) -> None:
-        await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, _sender(update), utcnow())
+        await asyncio.to_thread(mark_unreachable, self.customers, CHANNEL, _sender(update), utcnow())
         logger.info("tg: %s blocked the bot: marked unreachable", update.effective_chat.id)
 
     async def _ignore(self, ignore: Ignore, update: Update, _: Agent, __: MessageHandler) -> None:

@@ -22,6 +22,7 @@ from rasa.core.channels.channel import OutputChannel
 from telegram import InlineKeyboardMarkup
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
+from bot.app.customers import mark_unreachable
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.identity import platform_id
@@ -95,7 +96,7 @@ class TelegramOutput(OutputChannel):
                 await asyncio.sleep(wait)
             except Forbidden as exc:
                 logger.warning("tg: message to %s refused (%s); customer marked unreachable", chat_id, exc)
-                await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, recipient_id, utcnow())
+                await asyncio.to_thread(mark_unreachable, self.customers, CHANNEL, recipient_id, utcnow())
                 return False
             except TelegramError:
                 logger.exception("tg: message to %s not delivered", chat_id)

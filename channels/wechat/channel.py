@@ -40,6 +40,7 @@ from sanic.response import HTTPResponse
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
+from bot.app.customers import mark_reachable, mark_unreachable
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.identity import sender_id
@@ -191,7 +192,7 @@ class WeChatInput(InputChannel):
         delivery = _Delivery(message, output, agent, handle)
         try:
             if not isinstance(instruction, Unfollow):
-                await asyncio.to_thread(self.customers.mark_reachable, CHANNEL, _sender(message))
+                await asyncio.to_thread(mark_reachable, self.customers, CHANNEL, _sender(message))
         except Exception:  # the store is down: answering matters more
             logger.exception("wechat: could not mark %s reachable", message.source)
         try:
@@ -221,7 +222,7 @@ class WeChatInput(InputChannel):
         await self._say(delivery, response, **values)
 
     async def _unfollow(self, _: Unfollow, delivery: _Delivery) -> None:
-        await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, _sender(delivery.message),
+        await asyncio.to_thread(mark_unreachable, self.customers, CHANNEL, _sender(delivery.message),
                                 utcnow())
         logger.info("wechat: %s unfollowed the account: marked unreachable", delivery.message.source)
 

@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel
 
+from bot.app.customers import mark_unreachable
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.identity import platform_id
@@ -77,7 +78,7 @@ class WeChatOutput(OutputChannel):
             except Unreachable as exc:
                 logger.warning("wechat: message to %s undeliverable (%s); customer marked unreachable",
                                openid, exc)
-                await asyncio.to_thread(self.customers.mark_unreachable, CHANNEL, recipient_id, utcnow())
+                await asyncio.to_thread(mark_unreachable, self.customers, CHANNEL, recipient_id, utcnow())
                 return
             except Exception:
                 logger.exception("wechat: message to %s not delivered", openid)

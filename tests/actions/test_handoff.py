@@ -9,7 +9,7 @@ from actions.handoff import ActionHandOff
 from actions.runtime import Services
 from actions.session import ActionSessionStart
 from bot.handoff import NO_AGENT_JOB
-from bot.intake import CollectedComplaint, record_complaint
+from bot.app.complaints import CollectedComplaint, record_complaint
 from bot.script import Script, detect_script
 from tests.auxil.conversation import make_tracker, responses, run_action, slots_set
 
@@ -58,19 +58,24 @@ async def test_a_threat_mid_form_is_stored_queued_p1_and_the_assistant_pauses(fr
     assert complaint.public_id in wait and "3分钟" in wait  # nobody waiting ahead
 
 
-async def test_a_repeat_on_the_same_order_is_found_in_the_store(fresh_services, clock):
+async def test_the_action_carries_out_the_policys_decisions_and_decides_nothing_itself(fresh_services, clock):
     svc = fresh_services
-    earlier = record_complaint(svc.store, svc.policies, CollectedComplaint(
+    record_complaint(svc.store, svc.policies, CollectedComplaint(
         channel="rest", sender_id="carol", category="delivery", description="快递一直没到",
-        order_reference="DD20261101002"), IN_HOURS - timedelta(days=3), svc.tz).complaint
-    tracker = make_tracker([("订单号DD20261101002", "give_details", {"order_number": "DD20261101002"})],
-                           slots={"order_number": "DD20261101002", "complaint_category": "delivery"},
-                           sender_id="carol")
-    events, replies = await run_action(ActionHandOff(), tracker)
-    [case] = svc.queue.queue()
-    assert case.reason == "repeated" and earlier.public_id in case.explanation
-    assert slots_set(events)["handoff_reason"] == "repeated"
-    assert replies[0]["utter_action"] == "utter_handoff_repeated"
+        order_reference="DD20261101002"), IN_HOURS - timedelta(days=3), svc.tz)
+    said = [("订单号DD20261101002，我要转人工", "request_human", {"order_number": "DD20261101002"})]
+    slots = {"order_number": "DD20261101002", "complaint_category": "delivery"}
+    with pytest.raises(ValueError):  # only the escalation policy predicts the handoff, with decisions
+        await run_action(ActionHandOff(), make_tracker(said, slots=slots, sender_id="carol"))
+    assert svc.queue.queue() == [] and len(svc.store.for_customer("rest", "carol")) == 1
+
+    human = {"reason": "human_request", "priority": "P3", "explanation": "客户要求转人工"}
+    events, replies = await run_action(ActionHandOff(), make_tracker(
+        said, slots={**slots, "handoff_decisions": [human]}, sender_id="carol"))
+    [case] = svc.queue.queue()  # the earlier complaint on the order is the policy's to judge
+    assert [d["reason"] for d in case.decisions] == ["human_request"]
+    assert slots_set(events)["handoff_reason"] == "human_request"
+    assert replies[0]["utter_action"] == "utter_handoff_human_request"
 
 
 async def test_after_hours_the_customer_is_told_when_someone_will_call(fresh_services, clock):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from actions.surveys import (
     ActionAskFollowUp, ActionAskSatisfaction, ActionRecordFollowUp, ActionRecordSatisfaction,
 )
-from bot.intake import CollectedComplaint, record_complaint
+from bot.app.complaints import CollectedComplaint, record_complaint
 from bot.script import Script, detect_script
 from tests.auxil.conversation import make_tracker, run_action
 

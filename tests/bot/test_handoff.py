@@ -11,10 +11,8 @@ import pytest
 from bot.agents import AgentAccounts
 from bot.escalation import Decision
 from bot.handoff import (
-    NO_AGENT_JOB, CaseConflict, HandoffQueue, HandoffSettings, hand_off, load_handoff_settings,
-    promise_contact,
+    CaseConflict, HandoffQueue, HandoffSettings, load_handoff_settings, promise_contact,
 )
-from bot.jobs import JobQueue
 from bot.store import ComplaintDraft, ComplaintStore
 from bot.working_hours import WorkingHours
 
@@ -102,17 +100,6 @@ def test_exactly_one_of_many_agents_claiming_at_once_wins(store, queue):
     winners = [agent_id for agent_id, won in results.items() if won]
     assert len(winners) == 1
     assert queue.get(case.id).agent_id == winners[0]
-
-
-def test_handing_off_schedules_the_no_agent_apology_once(store, queue):
-    jobs = JobQueue(store)
-    c = complaint(store)
-    first = hand_off(queue, jobs, c, [THREAT], FRIDAY_10AM)
-    hand_off(queue, jobs, c, [HUMAN], FRIDAY_10AM)
-    job = jobs.get_by_key(f"{NO_AGENT_JOB}:{first.case.id}")
-    assert job.due_at == first.case.claim_due == FRIDAY_10AM + timedelta(minutes=10)
-    assert len(jobs.claim_due("w", FRIDAY_10AM + timedelta(hours=1))) == 1
-    assert first.promise.in_hours and first.promise.minutes == 3
 
 
 def test_overdue_is_marked_only_while_nobody_has_the_case(store, queue):

@@ -1,18 +1,15 @@
 """Surveys after closure on SQLite and PostgreSQL: scores understood as customers write them, one
-survey of each kind per complaint, answered once, expiring, and a low score reopening the case."""
+survey of each kind per complaint, answered once, expiring (what an answer leads to:
+tests/bot/app/test_surveys.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.jobs import JobQueue
 from bot.store import ComplaintDraft
-from bot.surveys import (
-    JOB_KINDS, LOW_SATISFACTION, Surveys, load_survey_settings, parse_score, reopen_for_supervisor,
-)
+from bot.surveys import JOB_KINDS, Surveys, load_survey_settings, parse_score
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)  # Friday 10:00 in Shanghai
 SETTINGS = load_survey_settings()
@@ -70,15 +67,3 @@ def test_an_unanswered_survey_expires(store):
     assert surveys.get(complaint.public_id, "satisfaction").status == "expired"
     assert surveys.record_answer(complaint.public_id, "satisfaction", T0, score=5) is False
 
-
-def test_a_low_score_reopens_the_complaint_for_a_supervisor(store):
-    jobs = JobQueue(store)
-    queue = HandoffQueue(store, load_handoff_settings(ZoneInfo("Asia/Shanghai")))
-    complaint = _closed_complaint(store)
-    store.set_status(complaint.public_id, "resolved", T0)
-    result = reopen_for_supervisor(queue, jobs, complaint.public_id, LOW_SATISFACTION,
-                                   "客户满意度评分1分", T0)
-    assert result.complaint.status == "open"
-    [case] = queue.queue()
-    assert (case.reason, case.priority, case.complaint.public_id) == (LOW_SATISFACTION, "P2", complaint.public_id)
-    assert result.promise.in_hours

@@ -1,4 +1,5 @@
-"""Recording a complaint a conversation collected, with the deadlines our policies promise."""
+"""Events of a complaint the assistant collects: it is recorded with the deadlines our policies
+promise, and the customer accepts the plan or not."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from bot.evidence import EvidenceStore
 from bot.extraction import parse_amount, parse_date
 from bot.policies import Policies, RemedyPlan
 from bot.store import Complaint, ComplaintDraft, ComplaintStore
+from bot.surveys import Surveys
 
 SHORT_TEXT_MAX = 255
 ORDER_NUMBER_MAX = 64
@@ -84,6 +86,16 @@ def record_complaint(
     # Photos or files the customer sent before the complaint existed belong to it now.
     EvidenceStore(store).attach_unfiled(complaint.channel, complaint.sender_id, complaint.public_id)
     return RecordedComplaint(complaint, plan, remedy_due, first_response_due)
+
+
+def record_acceptance(store: ComplaintStore, surveys: Surveys, complaint_id: str, accepted: bool,
+                      now: datetime) -> Complaint:
+    """Keep whether the customer accepted the assistant's plan; accepted, the conversation about
+    it is closed and the satisfaction check is scheduled. Raises `ComplaintNotFound`."""
+    complaint = store.record_acceptance(complaint_id, accepted, now)
+    if accepted:
+        surveys.schedule_after_closure(complaint_id, now, follow_up=False)
+    return complaint
 
 
 def _clip(text: Optional[str], limit: int) -> Optional[str]:

@@ -1,0 +1,240 @@
+"""Events of a handoff: the assistant hands a conversation to a person, and what an agent then
+does with the case (claim, reply, note, refund issued, resolve, hand back).
+
+The agent's events are coroutines: database calls run in a thread (the console serves many
+agents on one event loop), and the customer is told through a `Messenger` (the Rasa server's
+HTTP API, `bot.rasa_api.RasaApi`). A case an agent may not act on raises `Refused`; one that
+does not exist `bot.handoff.CaseNotFound`; one that changed meanwhile `bot.handoff.CaseConflict`;
+an unreachable Rasa server `bot.rasa_api.RasaError` (nothing changed then, unless said).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Collection, Mapping, Optional, Protocol, Sequence
+from zoneinfo import ZoneInfo
+
+from bot.app.complaints import CollectedComplaint, record_complaint
+from bot.app.customers import known_complaints
+from bot.escalation import Decision
+from bot.handoff import (
+    NO_AGENT_JOB, Case, CaseNotFound, ContactPromise, HandoffQueue, Note, promise_contact,
+)
+from bot.handoff_jobs import schedule_notice
+from bot.jobs import JobQueue
+from bot.labels import Labels
+from bot.models import CaseStatus
+from bot.policies import Policies
+from bot.rasa_api import RasaError
+from bot.responses import Responses
+from bot.store import Complaint, ComplaintStore
+from bot.surveys import Surveys
+
+logger = logging.getLogger(__name__)
+HANDED_BACK_INTENT = "EXTERNAL_handed_back"
+"""Triggered after a hand-back, so the assistant greets the customer back."""
+
+
+class Messenger(Protocol):
+    """What the agent's events need of the Rasa server (`bot.rasa_api.RasaApi`)."""
+
+    async def send_text(self, conversation_id: str, text: str,
+                        metadata: Optional[Mapping[str, Any]] = None) -> None: ...
+
+    async def resume(self, conversation_id: str,
+                     slots: Optional[Mapping[str, Any]] = None) -> None: ...
+
+    async def trigger_intent(self, conversation_id: str, intent: str,
+                             entities: Optional[Mapping[str, Any]] = None) -> Any: ...
+
+
+# --- The assistant hands off -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HandoffResult:
+    """The stored complaint, its case, and what to tell the customer about the wait."""
+
+    complaint: Complaint
+    case: Case
+    promise: ContactPromise
+
+
+def queue_for_agent(queue: HandoffQueue, jobs: JobQueue, complaint: Complaint,
+                    decisions: Sequence[Decision], now: datetime) -> HandoffResult:
+    """Queue a stored complaint for an agent and schedule the no-agent apology for when the
+    claim deadline passes unclaimed; return the promise to tell the customer."""
+    case = queue.open_case(complaint.public_id, decisions, now)
+    jobs.schedule(NO_AGENT_JOB, case.claim_due, {"case_id": case.id}, now, key=f"{NO_AGENT_JOB}:{case.id}")
+    promise = promise_contact(queue.settings, now, queue.waiting_ahead(case))
+    return HandoffResult(case.complaint, case, promise)
+
+
+def hand_off(store: ComplaintStore, policies: Policies, queue: HandoffQueue, jobs: JobQueue,
+             collected: CollectedComplaint, decisions: Sequence[Decision], now: datetime,
+             tz: ZoneInfo) -> HandoffResult:
+    """Carry out the escalation decisions (`bot.app.escalation.judge_turn`): store the complaint
+    with what the conversation knows and its reasons, and queue it for an agent. Decides
+    nothing: without decisions it refuses (`ValueError`)."""
+    if not decisions:
+        raise ValueError("a handoff carries out escalation decisions, and none were given")
+    collected = replace(collected, escalation_reasons=tuple(d.reason for d in decisions))
+    recorded = record_complaint(store, policies, collected, now, tz)
+    return queue_for_agent(queue, jobs, recorded.complaint, decisions, now)
+
+
+# --- Who may act on a case -----------------------------------------------------------------------
+
+#: The case statuses each of an agent's actions allows (the agent must have claimed the case).
+ALLOWED: Mapping[str, Collection[str]] = {
+    "reply": (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value),
+    "refund": (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value),
+    "release": (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value),
+    "resolve": (CaseStatus.CLAIMED.value,),
+}
+
+
+class Refused(Exception):
+    """The agent may not do this with the case now; `why` is one of the codes of `refusal`."""
+
+    def __init__(self, why: str, case: Case) -> None:
+        super().__init__(f"case {case.id}: {why}")
+        self.why = why
+        self.case = case
+
+
+def refusal(case: Case, agent_id: int, action: str) -> Optional[str]:
+    """Why the agent `agent_id` may not do `action` (a key of `ALLOWED`) with `case`: released
+    (handed back already), unclaimed, other_agent (a colleague has it) or resolved; None if
+    they may."""
+    if case.status == CaseStatus.RELEASED.value:
+        return "released"
+    if case.agent_id is None:
+        return "unclaimed"
+    if case.agent_id != agent_id:
+        return "other_agent"
+    if case.status not in ALLOWED[action]:
+        return "resolved"
+    return None
+
+
+async def _case(queue: HandoffQueue, case_id: int) -> Case:
+    case = await asyncio.to_thread(queue.get, case_id)
+    if case is None:
+        raise CaseNotFound(f"no case {case_id}")
+    return case
+
+
+async def _own(queue: HandoffQueue, case_id: int, agent_id: int, action: str) -> Case:
+    case = await _case(queue, case_id)
+    why = refusal(case, agent_id, action)
+    if why:
+        raise Refused(why, case)
+    return case
+
+
+# --- What an agent does ----------------------------------------------------------------------------
+
+class Taken(Exception):
+    """A colleague claimed the case first (`case.agent_name`)."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(f"case {case.id} taken by agent {case.agent_id}")
+        self.case = case
+
+
+async def claim(queue: HandoffQueue, case_id: int, agent_id: int, now: datetime) -> Case:
+    """Give the case to the agent; `Taken` when a colleague was first (claiming one's own case
+    again is fine)."""
+    won = await asyncio.to_thread(queue.claim, case_id, agent_id, now)
+    case = await _case(queue, case_id)
+    if not won and case.agent_id != agent_id:
+        raise Taken(case)
+    return case
+
+
+async def reply(queue: HandoffQueue, messenger: Messenger, case_id: int, agent_id: int,
+                agent_name: str, text: str) -> None:
+    """Send the agent's reply to the customer's channel, marked with the agent's name."""
+    case = await _own(queue, case_id, agent_id, "reply")
+    await messenger.send_text(case.conversation_id, text, {"agent": agent_name})
+
+
+async def add_note(queue: HandoffQueue, case_id: int, agent_id: int, text: str,
+                   now: datetime) -> Note:
+    """Keep an internal note on the case (any agent; never sent to the customer)."""
+    return await asyncio.to_thread(queue.add_note, case_id, agent_id, text, now)
+
+
+async def refund_issued(queue: HandoffQueue, messenger: Messenger, responses: Responses,
+                        policies: Policies, labels: Labels, tz: ZoneInfo, case_id: int,
+                        agent_id: int, amount: Optional[Decimal], now: datetime,
+                        note_template: str) -> Note:
+    """Tell the customer their refund (`amount` yuan, if given) is issued and by when it arrives
+    (`refund_arrival` in data/policies.yml, Chinese working days), then keep a note of it:
+    `note_template` with {amount} and {deadline}. Nothing is noted if the customer was not told."""
+    case = await _own(queue, case_id, agent_id, "refund")
+    complaint = case.complaint
+    deadline = policies.refund_arrival
+    due_at = deadline.due(now, tz).astimezone(tz)
+    due = labels.format_date(due_at.date()) if deadline.is_whole_days else labels.format_datetime(due_at)
+    amount_text = f" {amount} 元" if amount is not None else ""
+    notice = responses.render("utter_status_refund_issued", complaint.script,
+                              complaint_id=complaint.public_id, amount=amount_text, deadline=due)
+    await messenger.send_text(case.conversation_id, notice, {"kind": "status"})
+    return await add_note(queue, case_id, agent_id,
+                          note_template.format(amount=amount_text, deadline=due), now)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A case after the event, and whether the customer heard of it (`told`) at once."""
+
+    case: Case
+    told: bool
+
+
+async def resolve(queue: HandoffQueue, surveys: Surveys, messenger: Messenger,
+                  responses: Responses, case_id: int, agent_id: int, remedy: str,
+                  resolution: str, now: datetime) -> Outcome:
+    """Resolve the complaint with the remedy and what was done; schedule the satisfaction check
+    and the follow-up; tell the customer on their channel. When the Rasa server is down the
+    resolution stands and the job worker sends the notice once it is back (`told` False)."""
+    await _own(queue, case_id, agent_id, "resolve")
+    case = await asyncio.to_thread(queue.resolve, case_id, agent_id, resolution, now, remedy)
+    complaint = case.complaint
+    await asyncio.to_thread(surveys.schedule_after_closure, complaint.public_id, now, True)
+    notice = responses.render("utter_status_resolved", complaint.script,
+                              complaint_id=complaint.public_id, resolution=resolution)
+    try:
+        await messenger.send_text(case.conversation_id, notice, {"kind": "status"})
+    except RasaError as exc:
+        logger.warning("case %s resolved, the customer will be told when the Rasa server is back: %s",
+                       case_id, exc)
+        await asyncio.to_thread(schedule_notice, JobQueue(queue.store), case.conversation_id,
+                                notice, "status", f"resolved:{case_id}", now)
+        return Outcome(case, told=False)
+    return Outcome(case, told=True)
+
+
+async def release(queue: HandoffQueue, messenger: Messenger, case_id: int, agent_id: int,
+                  now: datetime) -> Outcome:
+    """Hand the conversation back to the assistant: resume it with the customer's complaints
+    as they are now (an agent may have resolved one), close the case, and have the assistant
+    greet the customer back (`told` False when the greeting could not be sent; the release
+    stands). The conversation is resumed first, so when the Rasa server is down nothing
+    changes and the agent can simply try again."""
+    case = await _own(queue, case_id, agent_id, "release")
+    complaint = case.complaint
+    prior = await asyncio.to_thread(known_complaints, queue.store, complaint.channel,
+                                    complaint.sender_id)
+    await messenger.resume(case.conversation_id, slots={"prior_complaints": prior})
+    case = await asyncio.to_thread(queue.release, case_id, agent_id, now)
+    try:
+        await messenger.trigger_intent(case.conversation_id, HANDED_BACK_INTENT)
+    except RasaError as exc:
+        logger.warning("case %s released, but the welcome back was not sent: %s", case_id, exc)
+        return Outcome(case, told=False)
+    return Outcome(case, told=True)
