@@ -13,7 +13,7 @@ from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.job_handlers import build_worker
 from bot.rasa_api import RasaApi
 from bot.settings import Settings
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 
 
 async def run_worker(settings: Settings, store: ComplaintStore, stop: asyncio.Event) -> None:

@@ -12,7 +12,7 @@ from bot.jobs import JobQueue
 from bot.labels import Labels, load_labels
 from bot.policies import Policies, load_policies
 from bot.settings import Settings
-from bot.store import ComplaintStore, shared_store
+from bot.storage import ComplaintStore, shared_store
 from bot.surveys import Surveys, load_survey_settings
 
 

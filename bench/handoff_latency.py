@@ -26,7 +26,7 @@ from bench.load import percentile  # noqa: E402
 from bot.handoff import HandoffQueue, load_handoff_settings  # noqa: E402
 from bot.identity import sender_id  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.store import ComplaintStore  # noqa: E402
+from bot.storage import ComplaintStore  # noqa: E402
 
 
 def main() -> int:

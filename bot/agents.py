@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy import delete, select, update
 
 from bot.clock import require_aware
-from bot.models import AgentRow, AgentSessionRow
-from bot.store import ComplaintStore
+from bot.storage.models import AgentRow, AgentSessionRow
+from bot.storage import ComplaintStore
 
 MIN_PASSWORD_LENGTH = 10
 DEFAULT_SESSION_TTL = timedelta(hours=8)

@@ -50,7 +50,7 @@ class PriorComplaint:
 
     public_id: str
     status: str
-    """One of `bot.models.Status`: open, in_progress, resolved, closed."""
+    """One of `bot.complaints.Status`: open, in_progress, resolved, closed."""
     created_at: datetime
     order_number: Optional[str] = None
     category: Optional[str] = None
@@ -60,7 +60,7 @@ class PriorComplaint:
 
     @classmethod
     def from_complaint(cls, complaint: Any) -> "PriorComplaint":
-        """From a `bot.store.Complaint` (e.g. one of `ComplaintStore.for_customer(...)`)."""
+        """From a `bot.storage.Complaint` (e.g. one of `ComplaintStore.for_customer(...)`)."""
         return cls(public_id=complaint.public_id, status=complaint.status,
                    created_at=complaint.created_at, order_number=complaint.order_number,
                    category=complaint.category)

@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import require_aware
 from bot.complaints import normalise_complaint_id
-from bot.models import ComplaintRow, Customer, EvidenceRow, Status
-from bot.store import ComplaintNotFound, ComplaintStore
+from bot.complaints import Status
+from bot.storage.models import ComplaintRow, Customer, EvidenceRow
+from bot.storage import ComplaintNotFound, ComplaintStore
 
 KINDS = ("image", "video", "voice", "audio", "document", "sticker", "location", "link")
 #: A complaint in one of these is still being worked on: evidence joins it.

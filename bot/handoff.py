@@ -22,10 +22,9 @@ from bot.clock import require_aware
 from bot.datafiles import load_yaml, repo_path
 from bot.escalation import PRIORITIES, Decision
 from bot.jobs import JobQueue
-from bot.models import (
-    AgentRow, CaseNoteRow, CaseRow, CaseStatus, ComplaintRow, Customer, Remedy, Status,
-)
-from bot.store import Complaint, ComplaintNotFound, ComplaintStore
+from bot.complaints import Remedy, Status
+from bot.storage.models import AgentRow, CaseNoteRow, CaseRow, CaseStatus, ComplaintRow, Customer
+from bot.storage import Complaint, ComplaintNotFound, ComplaintStore
 from bot.working_hours import WorkingHours
 
 DEFAULT_HANDOFF_PATH = repo_path("config/handoff.yml")
@@ -112,7 +111,7 @@ class Case:
     decisions: Tuple[Dict[str, str], ...]
     """Every reason that applied: {reason, priority, explanation}, most urgent first."""
     status: str
-    """One of `bot.models.CaseStatus`."""
+    """One of `bot.storage.models.CaseStatus`."""
     agent_id: Optional[int]
     agent_name: Optional[str]
     claim_due: datetime
@@ -259,7 +258,7 @@ class HandoffQueue:
     def resolve(self, case_id: int, agent_id: int, resolution: str, now: datetime,
                 remedy: Optional[str] = None) -> Case:
         """The agent who has the case resolves the complaint: the resolution text is kept, the
-        remedy (a `bot.models.Remedy`) recorded if given, and the complaint is resolved."""
+        remedy (a `bot.complaints.Remedy`) recorded if given, and the complaint is resolved."""
         require_aware("now", now)
         resolution = (resolution or "").strip()
         if not resolution:

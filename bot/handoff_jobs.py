@@ -13,7 +13,7 @@ from bot.clock import utcnow
 from bot.handoff import NO_AGENT_JOB, HandoffQueue
 from bot.jobs import Handler, Job, JobQueue, PermanentFailure
 from bot.labels import Labels
-from bot.models import CaseStatus
+from bot.storage.models import CaseStatus
 from bot.outbox import Outbox
 from bot.rasa_api import RasaApi
 from bot.responses import Responses

@@ -25,8 +25,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import require_aware, utcnow
-from bot.models import JobRow, JobStatus
-from bot.store import ComplaintStore
+from bot.storage.models import JobRow, JobStatus
+from bot.storage import ComplaintStore
 
 logger = logging.getLogger(__name__)
 DEFAULT_LEASE = timedelta(minutes=1)

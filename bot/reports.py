@@ -32,8 +32,9 @@ import sqlalchemy as sa
 
 from bot.clock import require_aware
 from bot.labels import load_labels
-from bot.models import CaseRow, ComplaintRow, Status, SurveyKind, SurveyRow, SurveyStatus
-from bot.store import ComplaintStore
+from bot.complaints import Status
+from bot.storage.models import CaseRow, ComplaintRow, SurveyKind, SurveyRow, SurveyStatus
+from bot.storage import ComplaintStore
 
 TOP_CATEGORIES = 5
 RESOLVED_WITHIN = timedelta(hours=48)

@@ -21,9 +21,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.clock import require_aware
-from bot.models import ComplaintRow, Customer, Status, UnansweredMessage
+from bot.complaints import Status
+from bot.storage.models import ComplaintRow, Customer, UnansweredMessage
 from bot.privacy import mask_personal_data
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 
 BATCH_SIZE = 1000
 FINISHED = (Status.RESOLVED.value, Status.CLOSED.value)

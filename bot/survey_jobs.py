@@ -12,7 +12,8 @@ from typing import Callable, Dict
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
 from bot.jobs import Handler, Job, PermanentFailure, RetryLater
-from bot.models import Status, SurveyKind, SurveyStatus
+from bot.complaints import Status
+from bot.storage.models import SurveyKind, SurveyStatus
 from bot.outbox import Outbox
 from bot.rasa_api import RasaApi
 from bot.surveys import JOB_KINDS, Surveys

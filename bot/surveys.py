@@ -22,9 +22,10 @@ from bot.datafiles import load_yaml, repo_path
 from bot.escalation import Decision
 from bot.handoff import HandoffQueue, HandoffResult, hand_off
 from bot.jobs import JobQueue
-from bot.models import ComplaintRow, Customer, Status, SurveyKind, SurveyRow, SurveyStatus
+from bot.complaints import Status
+from bot.storage.models import ComplaintRow, Customer, SurveyKind, SurveyRow, SurveyStatus
 from bot.script import to_simplified
-from bot.store import ComplaintNotFound, ComplaintStore
+from bot.storage import ComplaintNotFound, ComplaintStore
 
 DEFAULT_SURVEYS_PATH = repo_path("config/surveys.yml")
 #: Job kind per survey kind.
@@ -100,9 +101,9 @@ class Survey:
 
     complaint_id: str
     kind: str
-    """One of `bot.models.SurveyKind`."""
+    """One of `bot.storage.models.SurveyKind`."""
     status: str
-    """One of `bot.models.SurveyStatus`."""
+    """One of `bot.storage.models.SurveyStatus`."""
     due_at: datetime
     sent_at: Optional[datetime]
     expires_at: Optional[datetime]

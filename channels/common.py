@@ -12,7 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
-from bot.store import shared_store
+from bot.storage import shared_store
 from channels.instructions import KeepEvidence
 
 logger = logging.getLogger(__name__)

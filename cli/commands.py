@@ -18,14 +18,14 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.agents import AgentAccounts
-    from bot.store import ComplaintStore
+    from bot.storage import ComplaintStore
 
 
 def _migrate(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import OperationalError
 
-    from bot import migrations
-    from bot.store import ComplaintStore
+    from bot.storage import migrations
+    from bot.storage import ComplaintStore
 
     try:
         settings = Settings.load()
@@ -109,7 +109,7 @@ StoreCommand = Callable[[argparse.Namespace, Settings, "ComplaintStore"], int]
 def _with_store(command: StoreCommand) -> Callable[[argparse.Namespace], int]:
     """`command` run with the settings and the (migrated) store, closed afterwards."""
     def run(args: argparse.Namespace) -> int:
-        from bot.store import ComplaintStore
+        from bot.storage import ComplaintStore
 
         try:
             settings = Settings.load()
@@ -202,7 +202,7 @@ def _agent_passwd(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
 def _agent_list(accounts: "AgentAccounts", _: argparse.Namespace) -> None:
     import sqlalchemy as sa
 
-    from bot.models import AgentRow
+    from bot.storage.models import AgentRow
 
     with accounts.store.session() as s:
         rows = s.execute(sa.select(AgentRow.username, AgentRow.display_name, AgentRow.active)

@@ -27,7 +27,7 @@ from bot.jobs import JobQueue
 from bot.labels import load_labels
 from bot.rasa_api import RasaApi
 from bot.settings import Settings
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from bot.surveys import Surveys, load_survey_settings
 from bot.job_handlers import build_worker
 

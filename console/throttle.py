@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.datafiles import load_yaml, repo_path
-from bot.models import LoginAttemptRow, UTCDateTime
-from bot.store import ComplaintStore
+from bot.storage.models import LoginAttemptRow, UTCDateTime
+from bot.storage import ComplaintStore
 
 DEFAULT_CONSOLE_CONFIG = repo_path("config/console.yml")
 _TABLE = LoginAttemptRow.__table__

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from console import wording
 from bot.handoff import Case, Note
 from bot.labels import Labels
-from bot.models import Remedy
-from bot.store import Complaint
+from bot.complaints import Remedy
+from bot.storage import Complaint
 
 View = Dict[str, Any]
 

@@ -18,9 +18,10 @@ FRAMEWORKS = ("rasa", "rasa_sdk", "sanic")
 #: The modules that speak SQL today. Issue 13 item 2 shrinks this list to one storage package
 #: of bot/; until then a module missing here must not start to import sqlalchemy.
 SQL_SPEAKERS = {
-    "bot/agents.py", "bot/evidence.py", "bot/handoff.py", "bot/jobs.py", "bot/models.py",
-    "bot/outbox.py", "bot/reports.py", "bot/retention.py", "bot/store.py", "bot/surveys.py",
-    "bot/tracker_migration.py", "bot/migrations/", "console/throttle.py", "cli/commands.py",
+    "bot/storage/",
+    "bot/agents.py", "bot/evidence.py", "bot/handoff.py", "bot/jobs.py",
+    "bot/outbox.py", "bot/reports.py", "bot/retention.py", "bot/surveys.py",
+    "bot/tracker_migration.py", "console/throttle.py", "cli/commands.py",
     "rasa_ext/tracker_store.py",  # Rasa's own SQL tracker store, tuned
 }
 

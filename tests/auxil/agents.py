@@ -12,7 +12,7 @@ import httpx
 from bot.clock import utcnow
 from bot.escalation import Decision
 from bot.handoff import Case, HandoffQueue, load_handoff_settings
-from bot.store import ComplaintDraft, ComplaintStore
+from bot.storage import ComplaintDraft, ComplaintStore
 
 _CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.agents import AgentAccounts, hash_password, verify_password
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.evidence import EvidenceStore
-from bot.store import ComplaintNotFound, ComplaintStore
+from bot.storage import ComplaintNotFound, ComplaintStore
 from tests.bot.test_store import NOW, draft
 
 

@@ -15,7 +15,7 @@ from bot.handoff import (
     promise_contact,
 )
 from bot.jobs import JobQueue
-from bot.store import ComplaintDraft, ComplaintStore
+from bot.storage import ComplaintDraft, ComplaintStore
 from bot.working_hours import WorkingHours
 
 TZ = ZoneInfo("Asia/Shanghai")

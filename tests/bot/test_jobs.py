@@ -11,9 +11,9 @@ from typing import List
 import pytest
 
 from bot.jobs import Job, JobQueue, PermanentFailure, Worker
-from bot.models import JobRow
+from bot.storage.models import JobRow
 from bot.outbox import Outbox
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 

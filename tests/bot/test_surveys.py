@@ -9,7 +9,7 @@ import pytest
 
 from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.jobs import JobQueue
-from bot.store import ComplaintDraft
+from bot.storage import ComplaintDraft
 from bot.surveys import (
     JOB_KINDS, LOW_SATISFACTION, Surveys, load_survey_settings, parse_score, reopen_for_supervisor,
 )

@@ -10,7 +10,7 @@ import pytest
 
 from bot.agents import AgentAccounts
 from bot.clock import utcnow
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from tests.auxil.agents import AgentClient
 from tests.auxil.stack import Console, free_port, running_console
 

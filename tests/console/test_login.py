@@ -14,8 +14,8 @@ from sqlalchemy import update
 
 from bot.agents import AgentAccounts
 from bot.clock import utcnow
-from bot.models import AgentSessionRow
-from bot.store import ComplaintStore
+from bot.storage.models import AgentSessionRow
+from bot.storage import ComplaintStore
 from tests.auxil.agents import THREAT, AgentClient, seed_case
 from tests.auxil.stack import Console
 from tests.console.conftest import SESSION_HOURS, NewAgent

@@ -14,7 +14,7 @@ from bot.agents import AgentAccounts
 from bot.clock import utcnow
 from bot.escalation import Decision
 from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from tests.auxil.agents import HUMAN, THREAT, AgentClient, new_customer, seed_case
 from tests.auxil.browser import PageErrors
 from tests.auxil.stack import Console

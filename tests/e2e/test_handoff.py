@@ -6,7 +6,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from tests.auxil.stack import Stack
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import update
 
 from bot.clock import utcnow
 from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.models import JobRow
+from bot.storage.models import JobRow
 from bot.policies import load_policies
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from bot.surveys import JOB_KINDS, Surveys, load_survey_settings
 from bot.jobs import JobQueue
 from bot.workdays import add_working_days

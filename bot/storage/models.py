@@ -1,8 +1,8 @@
 """Database tables of the complaint store (SQLAlchemy declarative models).
 
 Schema changes go through Alembic: edit these models, then add a revision under
-`bot/migrations/versions/` (`tests/bot/test_store.py` checks the two agree).
-Callers outside `bot/store.py` should not use these classes: the store hands out plain dataclasses.
+`bot/storage/migrations/versions/` (`tests/bot/storage/test_complaints.py` checks the two agree).
+Private to `bot.storage`: its modules hand out plain dataclasses, never these rows.
 """
 from __future__ import annotations
 
@@ -15,26 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 
-
-class Remedy(str, Enum):
-    """What the customer asks for."""
-
-    REFUND = "refund"
-    EXCHANGE = "exchange"
-    REPAIR = "repair"
-    COMPENSATION = "compensation"
-    APOLOGY = "apology"
-    EXPLANATION = "explanation"
-    OTHER = "other"
-
-
-class Status(str, Enum):
-    """Where a complaint is in its life."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
+from bot.complaints import Status
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -120,7 +101,7 @@ class Customer(Base):
 
 
 class ComplaintRow(Base):
-    """One complaint as stored; `bot.store.Complaint` is what callers see."""
+    """One complaint as stored; `bot.storage.Complaint` is what callers see."""
 
     __tablename__ = "complaints"
 
