@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 
 from bot.anger import AngerModel, load_anger_model
 from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.jobs import JobQueue
+from bot.storage import ComplaintStore, JobQueue, shared_store
 from bot.labels import Labels, load_labels
 from bot.policies import Policies, load_policies
 from bot.settings import Settings
-from bot.storage import ComplaintStore, shared_store
 from bot.surveys import Surveys, load_survey_settings
 
 

@@ -21,10 +21,9 @@ from sqlalchemy import select, update
 from bot.clock import require_aware
 from bot.datafiles import load_yaml, repo_path
 from bot.escalation import PRIORITIES, Decision
-from bot.jobs import JobQueue
+from bot.storage import CaseStatus, Complaint, ComplaintNotFound, ComplaintStore, JobQueue
 from bot.complaints import Remedy, Status
-from bot.storage.models import AgentRow, CaseNoteRow, CaseRow, CaseStatus, ComplaintRow, Customer
-from bot.storage import Complaint, ComplaintNotFound, ComplaintStore
+from bot.storage.models import AgentRow, CaseNoteRow, CaseRow, ComplaintRow, Customer
 from bot.working_hours import WorkingHours
 
 DEFAULT_HANDOFF_PATH = repo_path("config/handoff.yml")

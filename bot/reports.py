@@ -33,8 +33,8 @@ import sqlalchemy as sa
 from bot.clock import require_aware
 from bot.labels import load_labels
 from bot.complaints import Status
-from bot.storage.models import CaseRow, ComplaintRow, SurveyKind, SurveyRow, SurveyStatus
-from bot.storage import ComplaintStore
+from bot.storage.models import CaseRow, ComplaintRow, SurveyRow
+from bot.storage import ComplaintStore, SurveyKind, SurveyStatus
 
 TOP_CATEGORIES = 5
 RESOLVED_WITHIN = timedelta(hours=48)

@@ -11,10 +11,9 @@ from typing import Callable, Dict
 
 from bot.clock import utcnow
 from bot.evidence import EvidenceStore
-from bot.jobs import Handler, Job, PermanentFailure, RetryLater
+from bot.jobs import Handler, PermanentFailure, RetryLater
+from bot.storage import Job, Outbox, SurveyKind, SurveyStatus
 from bot.complaints import Status
-from bot.storage.models import SurveyKind, SurveyStatus
-from bot.outbox import Outbox
 from bot.rasa_api import RasaApi
 from bot.surveys import JOB_KINDS, Surveys
 

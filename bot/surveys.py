@@ -21,11 +21,10 @@ from bot.clock import require_aware
 from bot.datafiles import load_yaml, repo_path
 from bot.escalation import Decision
 from bot.handoff import HandoffQueue, HandoffResult, hand_off
-from bot.jobs import JobQueue
+from bot.storage import ComplaintNotFound, ComplaintStore, JobQueue, SurveyKind, SurveyStatus
 from bot.complaints import Status
-from bot.storage.models import ComplaintRow, Customer, SurveyKind, SurveyRow, SurveyStatus
+from bot.storage.models import ComplaintRow, Customer, SurveyRow
 from bot.script import to_simplified
-from bot.storage import ComplaintNotFound, ComplaintStore
 
 DEFAULT_SURVEYS_PATH = repo_path("config/surveys.yml")
 #: Job kind per survey kind.

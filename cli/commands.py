@@ -22,10 +22,7 @@ if TYPE_CHECKING:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import OperationalError
-
-    from bot.storage import migrations
-    from bot.storage import ComplaintStore
+    from bot.storage import ComplaintStore, DatabaseError, shown_url
 
     try:
         settings = Settings.load()
@@ -33,12 +30,12 @@ def _migrate(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    shown = store.engine.url.render_as_string(hide_password=True)
+    shown = shown_url(store.engine)
     try:
-        before = migrations.current_revision(store.engine)
+        before = store.revision()
         store.migrate()
-        after = migrations.current_revision(store.engine)
-    except OperationalError as exc:
+        after = store.revision()
+    except DatabaseError as exc:
         print(f"error: cannot migrate {shown}: {str(exc.orig).strip()}", file=sys.stderr)
         print("       Is the database server running and DATABASE_URL right?", file=sys.stderr)
         return 1

@@ -23,11 +23,10 @@ from console.errors import ConsoleError, LoginRequired
 from console.pages import error_page, login_url, pages
 from console.views import Views
 from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.jobs import JobQueue
+from bot.storage import ComplaintStore, JobQueue
 from bot.labels import load_labels
 from bot.rasa_api import RasaApi
 from bot.settings import Settings
-from bot.storage import ComplaintStore
 from bot.surveys import Surveys, load_survey_settings
 from bot.job_handlers import build_worker
 

@@ -22,9 +22,8 @@ from console.transcript import transcript
 from console.views import View, Views, iso
 from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
 from bot.handoff_jobs import schedule_notice
-from bot.jobs import JobQueue
+from bot.storage import CaseStatus, JobQueue
 from bot.complaints import Remedy
-from bot.storage.models import CaseStatus
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
 from bot.responses import load_responses

@@ -229,6 +229,10 @@ class ComplaintStore:
         """Bring the schema up to date (Alembic upgrade to head); safe to call every start."""
         migrations.upgrade(self.engine)
 
+    def revision(self) -> Optional[str]:
+        """The schema revision of the database, or None if it was never migrated."""
+        return migrations.current_revision(self.engine)
+
     def close(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()

@@ -290,7 +290,7 @@ class JobRow(Base):
 
 
 class SentMessageRow(Base):
-    """A message a job sends, under its idempotency key (`bot.outbox`): another run of the same
+    """A message a job sends, under its idempotency key (`bot.storage.outbox`): another run of the same
     job finds the key and does not send the message again."""
 
     __tablename__ = "sent_messages"

@@ -14,9 +14,8 @@ from typing import Callable, Iterator, List, Optional, TypeVar
 from sqlalchemy import select, update
 
 from bot.clock import utcnow
-from bot.jobs import Job, JobQueue
+from bot.storage import ComplaintDraft, ComplaintStore, Job, JobQueue
 from bot.storage.models import JobRow
-from bot.storage import ComplaintDraft, ComplaintStore
 from bot.surveys import JOB_KINDS, Survey, Surveys, load_survey_settings
 from tests.auxil.stack import ROOT, VENV_BIN, Stack, server_env
 

@@ -14,8 +14,7 @@ from bot.handoff import (
     NO_AGENT_JOB, CaseConflict, HandoffQueue, HandoffSettings, hand_off, load_handoff_settings,
     promise_contact,
 )
-from bot.jobs import JobQueue
-from bot.storage import ComplaintDraft, ComplaintStore
+from bot.storage import ComplaintDraft, ComplaintStore, JobQueue
 from bot.working_hours import WorkingHours
 
 TZ = ZoneInfo("Asia/Shanghai")

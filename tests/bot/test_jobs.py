@@ -10,10 +10,9 @@ from typing import List
 
 import pytest
 
-from bot.jobs import Job, JobQueue, PermanentFailure, Worker
+from bot.jobs import PermanentFailure, Worker
+from bot.storage import ComplaintStore, Job, JobQueue, Outbox
 from bot.storage.models import JobRow
-from bot.outbox import Outbox
-from bot.storage import ComplaintStore
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 

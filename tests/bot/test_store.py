@@ -15,9 +15,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from bot.storage import migrations
+from bot.storage import Complaint, ComplaintDraft, ComplaintNotFound, ComplaintStore, migrations
 from bot.storage.models import metadata
-from bot.storage import Complaint, ComplaintDraft, ComplaintNotFound, ComplaintStore
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 UTC = timezone.utc

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.jobs import JobQueue
-from bot.storage import ComplaintDraft
+from bot.storage import ComplaintDraft, JobQueue
 from bot.surveys import (
     JOB_KINDS, LOW_SATISFACTION, Surveys, load_survey_settings, parse_score, reopen_for_supervisor,
 )

@@ -11,9 +11,8 @@ from bot.clock import utcnow
 from bot.handoff import HandoffQueue, load_handoff_settings
 from bot.storage.models import JobRow
 from bot.policies import load_policies
-from bot.storage import ComplaintStore
+from bot.storage import ComplaintStore, JobQueue
 from bot.surveys import JOB_KINDS, Surveys, load_survey_settings
-from bot.jobs import JobQueue
 from bot.workdays import add_working_days
 from tests.auxil.agents import new_customer
 from tests.auxil.stack import Stack
