@@ -15,8 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import Services, services
 from actions.tracker_view import customer_channel, latest_entity, latest_intent, latest_text
-from bot.storage import SurveyKind
-from bot.surveys import LOW_SATISFACTION, NOT_SOLVED, Survey, parse_score, reopen_for_supervisor
+from bot.storage import Survey, SurveyKind
+from bot.surveys import LOW_SATISFACTION, NOT_SOLVED, parse_score, reopen_for_supervisor
 
 SATISFACTION, FOLLOW_UP = SurveyKind.SATISFACTION.value, SurveyKind.FOLLOW_UP.value
 

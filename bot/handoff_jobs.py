@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Callable
 
 from bot.clock import utcnow
-from bot.handoff import NO_AGENT_JOB, HandoffQueue
+from bot.handoff import NO_AGENT_JOB
+from bot.storage import CaseStatus, HandoffQueue, Job, JobQueue, Outbox
 from bot.jobs import Handler, PermanentFailure
-from bot.storage import CaseStatus, Job, JobQueue, Outbox
 from bot.labels import Labels
 from bot.rasa_api import RasaApi
 from bot.responses import Responses

@@ -8,10 +8,9 @@ from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
 from bot.complaints import CONTACT_HERE, split_order_reference
-from bot.evidence import EvidenceStore
+from bot.storage import Complaint, ComplaintDraft, ComplaintStore, EvidenceStore
 from bot.extraction import parse_amount, parse_date
 from bot.policies import Policies, RemedyPlan
-from bot.storage import Complaint, ComplaintDraft, ComplaintStore
 
 SHORT_TEXT_MAX = 255
 ORDER_NUMBER_MAX = 64

@@ -10,9 +10,8 @@ from datetime import timedelta
 from typing import Callable, Dict
 
 from bot.clock import utcnow
-from bot.evidence import EvidenceStore
+from bot.storage import EvidenceStore, Job, Outbox, SurveyKind, SurveyStatus
 from bot.jobs import Handler, PermanentFailure, RetryLater
-from bot.storage import Job, Outbox, SurveyKind, SurveyStatus
 from bot.complaints import Status
 from bot.rasa_api import RasaApi
 from bot.surveys import JOB_KINDS, Surveys

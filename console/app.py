@@ -22,8 +22,8 @@ from console.throttle import LoginThrottle, load_throttle_limits
 from console.errors import ConsoleError, LoginRequired
 from console.pages import error_page, login_url, pages
 from console.views import Views
-from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.storage import ComplaintStore, JobQueue
+from bot.handoff import load_handoff_settings
+from bot.storage import ComplaintStore, HandoffQueue, JobQueue
 from bot.labels import load_labels
 from bot.rasa_api import RasaApi
 from bot.settings import Settings

@@ -20,9 +20,8 @@ from console.errors import Conflict, ConsoleError, NotFound, RasaUnavailable
 from console.inputs import is_row_id, is_storable
 from console.transcript import transcript
 from console.views import View, Views, iso
-from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
+from bot.storage import Case, CaseConflict, CaseNotFound, CaseStatus, HandoffQueue, JobQueue
 from bot.handoff_jobs import schedule_notice
-from bot.storage import CaseStatus, JobQueue
 from bot.complaints import Remedy
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError

@@ -8,15 +8,24 @@ from bot.storage.complaints import (
     Complaint, ComplaintDraft, ComplaintNotFound, ComplaintStore, Unanswered, shared_store,
 )
 from bot.storage.engine import DatabaseError, create_store_engine, missing_sqlite_file, shown_url, tracker_engine
+from bot.storage.evidence import Evidence, EvidenceStore
+from bot.storage.handoffs import Case, CaseConflict, CaseNotFound, HandoffQueue, Note
 from bot.storage.jobs import DEFAULT_LEASE, Job, JobQueue
 from bot.storage.models import CaseStatus, JobStatus, SurveyKind, SurveyStatus
 from bot.storage.outbox import Outbox
+from bot.storage.surveys import SCORES, Survey, SurveyStore
 
 __all__ = [
     # complaints
     "Complaint", "ComplaintDraft", "ComplaintNotFound", "ComplaintStore", "Unanswered", "shared_store",
     # engines
     "DatabaseError", "create_store_engine", "missing_sqlite_file", "shown_url", "tracker_engine",
+    # what customers send besides words, and whether they can be reached
+    "Evidence", "EvidenceStore",
+    # the agents' queue
+    "Case", "CaseConflict", "CaseNotFound", "HandoffQueue", "Note",
+    # surveys after closure
+    "SCORES", "Survey", "SurveyStore",
     # jobs and the messages they send
     "DEFAULT_LEASE", "Job", "JobQueue", "JobStatus", "Outbox",
     # the states of stored records

@@ -306,7 +306,7 @@ class SentMessageRow(Base):
 
 class EvidenceRow(Base):
     """Something a customer sent besides words (a photo, a video, a location, a link), kept with
-    their open complaint when they have one (`bot.evidence`)."""
+    their open complaint when they have one (`bot.storage.evidence`)."""
 
     __tablename__ = "evidence"
     __table_args__ = (sa.Index("ix_evidence_channel_sender_id", "channel", "sender_id"),)

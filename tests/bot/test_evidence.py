@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.evidence import EvidenceStore
-from bot.storage import ComplaintNotFound, ComplaintStore
+from bot.storage import ComplaintNotFound, ComplaintStore, EvidenceStore
 from tests.bot.test_store import NOW, draft
 
 

@@ -10,11 +10,8 @@ import pytest
 
 from bot.agents import AgentAccounts
 from bot.escalation import Decision
-from bot.handoff import (
-    NO_AGENT_JOB, CaseConflict, HandoffQueue, HandoffSettings, hand_off, load_handoff_settings,
-    promise_contact,
-)
-from bot.storage import ComplaintDraft, ComplaintStore, JobQueue
+from bot.handoff import NO_AGENT_JOB, HandoffSettings, hand_off, load_handoff_settings, promise_contact
+from bot.storage import CaseConflict, ComplaintDraft, ComplaintStore, HandoffQueue, JobQueue
 from bot.working_hours import WorkingHours
 
 TZ = ZoneInfo("Asia/Shanghai")

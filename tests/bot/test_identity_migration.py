@@ -14,8 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.storage import ComplaintDraft, ComplaintStore, migrations
-from bot.evidence import EvidenceStore
+from bot.storage import ComplaintDraft, ComplaintStore, EvidenceStore, migrations
 from rasa_ext.tracker_store import TunedSQLTrackerStore
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

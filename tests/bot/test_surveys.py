@@ -7,11 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.storage import ComplaintDraft, JobQueue
-from bot.surveys import (
-    JOB_KINDS, LOW_SATISFACTION, Surveys, load_survey_settings, parse_score, reopen_for_supervisor,
-)
+from bot.handoff import load_handoff_settings
+from bot.storage import ComplaintDraft, HandoffQueue, JobQueue
+from bot.surveys import JOB_KINDS, LOW_SATISFACTION, Surveys, load_survey_settings, parse_score, reopen_for_supervisor
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)  # Friday 10:00 in Shanghai
 SETTINGS = load_survey_settings()
