@@ -17,8 +17,7 @@ from bot.clock import utcnow
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.agents import AgentAccounts
-    from bot.storage import ComplaintStore
+    from bot.storage import AgentAccounts, ComplaintStore
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -197,16 +196,10 @@ def _agent_passwd(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
 
 
 def _agent_list(accounts: "AgentAccounts", _: argparse.Namespace) -> None:
-    import sqlalchemy as sa
-
-    from bot.storage.models import AgentRow
-
-    with accounts.store.session() as s:
-        rows = s.execute(sa.select(AgentRow.username, AgentRow.display_name, AgentRow.active)
-                         .order_by(AgentRow.username)).all()
-    for username, display_name, active in rows:
-        print(f"{username}\t{display_name}\t{'active' if active else 'deactivated'}")
-    if not rows:
+    agents = accounts.all()
+    for agent in agents:
+        print(f"{agent.username}\t{agent.display_name}\t{'active' if agent.active else 'deactivated'}")
+    if not agents:
         print("no agents yet: add one with `python -m bot agent add USERNAME --name 显示名`", file=sys.stderr)
 
 
@@ -218,7 +211,7 @@ def _agent_deactivate(accounts: "AgentAccounts", args: argparse.Namespace) -> No
 
 
 def _agent(args: argparse.Namespace, _: Settings, store: "ComplaintStore") -> int:
-    from bot.agents import AgentAccounts
+    from bot.storage import AgentAccounts
 
     try:
         args.action(AgentAccounts(store), args)

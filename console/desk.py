@@ -13,14 +13,13 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Awaitable, Callable, Collection, List, Optional, Tuple, TypeVar
 
-from bot.agents import Agent
+from bot.storage import Agent, Case, CaseConflict, CaseNotFound, CaseStatus, HandoffQueue, JobQueue
 from bot.clock import utcnow
 from console import wording
 from console.errors import Conflict, ConsoleError, NotFound, RasaUnavailable
 from console.inputs import is_row_id, is_storable
 from console.transcript import transcript
 from console.views import View, Views, iso
-from bot.storage import Case, CaseConflict, CaseNotFound, CaseStatus, HandoffQueue, JobQueue
 from bot.handoff_jobs import schedule_notice
 from bot.complaints import Remedy
 from bot.policies import Policies, load_policies

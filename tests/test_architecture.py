@@ -19,9 +19,8 @@ FRAMEWORKS = ("rasa", "rasa_sdk", "sanic")
 #: of bot/; until then a module missing here must not start to import sqlalchemy.
 SQL_SPEAKERS = {
     "bot/storage/",
-    "bot/agents.py",
     "bot/reports.py", "bot/retention.py",
-    "bot/tracker_migration.py", "console/throttle.py", "cli/commands.py",
+    "bot/tracker_migration.py", "cli/commands.py",
     "rasa_ext/tracker_store.py",  # Rasa's own SQL tracker store, tuned
 }
 

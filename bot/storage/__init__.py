@@ -4,6 +4,7 @@ It owns the tables (`models`, private: callers get plain dataclasses), their Ale
 (`migrations`), the engines (`engine`) and every query, one module per concern. Everything else
 imports what it needs from here.
 """
+from bot.storage.agents import Agent, AgentAccounts, AgentSession
 from bot.storage.complaints import (
     Complaint, ComplaintDraft, ComplaintNotFound, ComplaintStore, Unanswered, shared_store,
 )
@@ -11,11 +12,14 @@ from bot.storage.engine import DatabaseError, create_store_engine, missing_sqlit
 from bot.storage.evidence import Evidence, EvidenceStore
 from bot.storage.handoffs import Case, CaseConflict, CaseNotFound, HandoffQueue, Note
 from bot.storage.jobs import DEFAULT_LEASE, Job, JobQueue
+from bot.storage.login_attempts import LoginAttempts
 from bot.storage.models import CaseStatus, JobStatus, SurveyKind, SurveyStatus
 from bot.storage.outbox import Outbox
 from bot.storage.surveys import SCORES, Survey, SurveyStore
 
 __all__ = [
+    # agents and their console sessions
+    "Agent", "AgentAccounts", "AgentSession", "LoginAttempts",
     # complaints
     "Complaint", "ComplaintDraft", "ComplaintNotFound", "ComplaintStore", "Unanswered", "shared_store",
     # engines

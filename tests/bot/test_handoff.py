@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.agents import AgentAccounts
+from bot.storage import AgentAccounts, CaseConflict, ComplaintDraft, ComplaintStore, HandoffQueue, JobQueue
 from bot.escalation import Decision
 from bot.handoff import NO_AGENT_JOB, HandoffSettings, hand_off, load_handoff_settings, promise_contact
-from bot.storage import CaseConflict, ComplaintDraft, ComplaintStore, HandoffQueue, JobQueue
 from bot.working_hours import WorkingHours
 
 TZ = ZoneInfo("Asia/Shanghai")
