@@ -60,20 +60,16 @@ def add_migrate_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _migrate_sender_ids(args: argparse.Namespace) -> int:
-    import sqlalchemy as sa
-    from sqlalchemy.exc import OperationalError
+    from bot.storage import DatabaseError, migrate_tracker_store, missing_sqlite_file, shown_url, tracker_engine
 
-    from bot.settings import resolve_sqlite_path
-    from bot.tracker_migration import migrate_tracker_store
-
-    engine = sa.create_engine(resolve_sqlite_path(args.tracker_url), future=True)
-    shown = engine.url.render_as_string(hide_password=True)
-    if engine.url.get_backend_name() == "sqlite" and not os.path.exists(engine.url.database or ""):
+    engine = tracker_engine(args.tracker_url)
+    shown = shown_url(engine)
+    if missing_sqlite_file(engine):
         print(f"{shown}: no such file yet, nothing to migrate")
         return 0
     try:
         outcome = migrate_tracker_store(engine)
-    except OperationalError as exc:
+    except DatabaseError as exc:
         print(f"error: cannot migrate {shown}: {str(exc.orig).strip()}", file=sys.stderr)
         print("       Is the database server running and --tracker-url right?", file=sys.stderr)
         return 1
@@ -282,15 +278,8 @@ def add_report_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _purge_personal_data(args: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
-    from pathlib import Path
-
-    import sqlalchemy as sa
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import OperationalError
-
     from bot.reports import parse_moment
-    from bot.retention import purge_personal_data
-    from bot.settings import resolve_sqlite_path
+    from bot.storage import DatabaseError, missing_sqlite_file, purge_personal_data, shown_url, tracker_engine
 
     now = utcnow()
     try:
@@ -301,19 +290,17 @@ def _purge_personal_data(args: argparse.Namespace, settings: Settings, store: "C
     if before > now:
         print(f"error: --older-than must lie in the past; got {args.older_than!r}", file=sys.stderr)
         return 2
-    tracker_url = make_url(resolve_sqlite_path(args.tracker_database_url or settings.tracker_database_url))
-    shown = tracker_url.render_as_string(hide_password=True)
-    engine = None
-    if tracker_url.get_backend_name() == "sqlite" and not Path(tracker_url.database or "").is_file():
-        print(f"no tracker database at {shown}: conversations skipped")
-    else:
-        engine = sa.create_engine(tracker_url, future=True)
+    engine = tracker_engine(args.tracker_database_url or settings.tracker_database_url)
+    if missing_sqlite_file(engine):
+        print(f"no tracker database at {shown_url(engine)}: conversations skipped")
+        engine.dispose()
+        engine = None
     print(f"Masking phone numbers, ID numbers and e-mail addresses stored before "
           f"{before.astimezone(settings.tz):%Y-%m-%d %H:%M}{' (dry run: nothing is written)' if args.dry_run else ''}",
           flush=True)
     try:
         purge_personal_data(store, engine, before, dry_run=args.dry_run, progress=lambda line: print(line, flush=True))
-    except OperationalError as exc:
+    except DatabaseError as exc:
         print(f"error: {str(exc.orig).strip()} (is the database server running, are DATABASE_URL and "
               "TRACKER_DATABASE_URL right?)", file=sys.stderr)
         return 1
@@ -329,7 +316,7 @@ def add_purge_personal_data_command(subparsers: argparse._SubParsersAction) -> N
         "purge-personal-data", help="mask phone numbers, ID and e-mail in old conversations and messages",
         description="Mask phone numbers, ID card numbers and e-mail addresses stored before the cut-off "
         "in conversations (Rasa's tracker store), unanswered messages and finished complaints, except "
-        "for customers whose complaint is unfinished or changed since (bot/retention.py). Safe to run "
+        "for customers whose complaint is unfinished or changed since (bot/storage/retention.py). Safe to run "
         "again, e.g. daily from cron. Reads DATABASE_URL, TRACKER_DATABASE_URL, COMPLAINT_TIMEZONE.")
     parser.add_argument("--older-than", required=True, metavar="AGE",
                         help="the retention period, e.g. 180d (or a date: 2026-01-31)")

@@ -15,7 +15,10 @@ from bot.storage.jobs import DEFAULT_LEASE, Job, JobQueue
 from bot.storage.login_attempts import LoginAttempts
 from bot.storage.models import CaseStatus, JobStatus, SurveyKind, SurveyStatus
 from bot.storage.outbox import Outbox
+from bot.storage.reports import report_rows
+from bot.storage.retention import purge_personal_data
 from bot.storage.surveys import SCORES, Survey, SurveyStore
+from bot.storage.tracker_migration import migrate_tracker_store
 
 __all__ = [
     # agents and their console sessions
@@ -32,6 +35,8 @@ __all__ = [
     "SCORES", "Survey", "SurveyStore",
     # jobs and the messages they send
     "DEFAULT_LEASE", "Job", "JobQueue", "JobStatus", "Outbox",
+    # reports, retention of personal data, Rasa's tracker store
+    "migrate_tracker_store", "purge_personal_data", "report_rows",
     # the states of stored records
     "CaseStatus", "SurveyKind", "SurveyStatus",
 ]
