@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.storage import ComplaintNotFound, ComplaintStore, EvidenceStore
-from tests.bot.test_store import NOW, draft
+from tests.bot.storage.test_complaints import NOW, draft
 
 
 @pytest.fixture
