@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import signal
 
-from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.handoff import load_handoff_settings
+from bot.storage import ComplaintStore, HandoffQueue
 from bot.job_handlers import build_worker
 from bot.rasa_api import RasaApi
 from bot.settings import Settings
-from bot.store import ComplaintStore
 
 
 async def run_worker(settings: Settings, store: ComplaintStore, stop: asyncio.Event) -> None:

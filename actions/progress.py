@@ -9,9 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
 from actions.tracker_view import customer_channel, latest_entity
-from bot.complaints import normalise_complaint_id
-
-OPEN_STATUSES = ("open", "in_progress")
+from bot.complaints import is_open, normalise_complaint_id
 
 
 class ActionCheckProgress(Action):
@@ -40,7 +38,7 @@ class ActionCheckProgress(Action):
         common = dict(complaint_id=complaint.public_id,
                       category_label=labels.category(complaint.category),
                       status_label=labels.status(complaint.status))
-        if complaint.status in OPEN_STATUSES:
+        if is_open(complaint.status):
             dispatcher.utter_message(
                 response="utter_progress_open", **common,
                 created=svc.format_due(complaint.created_at, whole_days=True),

@@ -7,12 +7,11 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.anger import AngerModel, load_anger_model
-from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.jobs import JobQueue
+from bot.handoff import load_handoff_settings
+from bot.storage import ComplaintStore, HandoffQueue, JobQueue, shared_store
 from bot.labels import Labels, load_labels
 from bot.policies import Policies, load_policies
 from bot.settings import Settings
-from bot.store import ComplaintStore, shared_store
 from bot.surveys import Surveys, load_survey_settings
 
 

@@ -13,7 +13,7 @@ from actions.runtime import services
 from actions.tracker_view import customer_channel, customer_script, latest_intent
 from bot.app.complaints import CollectedComplaint, record_acceptance, record_complaint
 from bot.situation import prior_complaint_values
-from bot.store import Complaint
+from bot.storage import Complaint
 
 #: Slots that belong to one complaint; emptied once it is recorded so the next one starts fresh.
 #: The contact stays: the customer should not have to give it twice.

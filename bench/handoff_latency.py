@@ -23,10 +23,10 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.load import percentile  # noqa: E402
-from bot.handoff import HandoffQueue, load_handoff_settings  # noqa: E402
+from bot.handoff import load_handoff_settings  # noqa: E402
+from bot.storage import ComplaintStore, HandoffQueue  # noqa: E402
 from bot.identity import sender_id  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.store import ComplaintStore  # noqa: E402
 
 
 def main() -> int:

@@ -1,27 +1,14 @@
-"""Agent accounts and console sessions.
-
-Passwords are stored as scrypt hashes; a session token is given to the browser once and only its
-SHA-256 is stored, with a CSRF token for forms and an expiry.
+"""Agents' passwords: how long they must be and how they are hashed (scrypt). The accounts and
+console sessions are kept by `bot.storage.AgentAccounts`.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Optional, Tuple
-
-import sqlalchemy as sa
-from sqlalchemy import delete, select, update
-
-from bot.clock import require_aware
-from bot.models import AgentRow, AgentSessionRow
-from bot.store import ComplaintStore
 
 MIN_PASSWORD_LENGTH = 10
-DEFAULT_SESSION_TTL = timedelta(hours=8)
 SCRYPT_PARAMETERS = {"n": 2 ** 17, "r": 8, "p": 1}
 """OWASP's current scrypt parameters (Password Storage Cheat Sheet): 128 MiB and about half a
 second per hash here. Stored hashes carry their own; older ones are rehashed at the next login."""
@@ -58,133 +45,19 @@ def needs_rehash(stored: str) -> bool:
     return not stored.startswith(f"scrypt${n}${r}${p}$")
 
 
+def require_long_enough(password: str) -> None:
+    """Raise `ValueError` for a password shorter than `MIN_PASSWORD_LENGTH`."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def verify_nobody(password: str) -> None:
+    """Take as long as `verify_password` does, matching no one: a wrong name then costs what a
+    wrong password costs."""
+    verify_password(password, _unknown_user_hash())
+
+
 @lru_cache(maxsize=1)
 def _unknown_user_hash() -> str:
-    """Verifying against this when the user is unknown makes a wrong name as slow as a wrong
-    password (made on first use: importing this module stays cheap)."""
+    """A hash of no one's password (made on first use: importing this module stays cheap)."""
     return hash_password(secrets.token_urlsafe(16))
-
-
-@dataclass(frozen=True)
-class Agent:
-    """A person who takes handoffs."""
-
-    id: int
-    username: str
-    display_name: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class AgentSession:
-    """A logged-in agent, the CSRF token their forms must carry, and when the session ends."""
-
-    agent: Agent
-    csrf_token: str
-    expires_at: datetime
-
-
-def _agent(row: AgentRow) -> Agent:
-    return Agent(row.id, row.username, row.display_name, row.active)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class AgentAccounts:
-    """Creates agents, checks their passwords and keeps their console sessions."""
-
-    def __init__(self, store: ComplaintStore, session_ttl: timedelta = DEFAULT_SESSION_TTL) -> None:
-        self.store = store
-        self.session_ttl = session_ttl
-
-    def create(self, username: str, display_name: str, password: str, now: datetime) -> Agent:
-        """Add an agent; `ValueError` if the name is taken or the password too short."""
-        require_aware("now", now)
-        username = username.strip()
-        if not username:
-            raise ValueError("the username must not be empty")
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-        with self.store.session() as s, s.begin():
-            if s.execute(select(AgentRow.id).where(AgentRow.username == username)).first():
-                raise ValueError(f"an agent named {username!r} exists already")
-            row = AgentRow(username=username, display_name=display_name.strip() or username,
-                           password_hash=hash_password(password), active=True, created_at=now)
-            s.add(row)
-            s.flush()
-            return _agent(row)
-
-    def set_password(self, username: str, password: str) -> None:
-        """Give an existing agent a new password and end their sessions."""
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-        with self.store.session() as s, s.begin():
-            row = s.execute(select(AgentRow).where(AgentRow.username == username)).scalar()
-            if row is None:
-                raise LookupError(f"no agent named {username!r}")
-            row.password_hash = hash_password(password)
-            s.execute(delete(AgentSessionRow).where(AgentSessionRow.agent_id == row.id))
-
-    def get(self, username: str) -> Optional[Agent]:
-        """The agent with `username`, or None."""
-        with self.store.session() as s:
-            row = s.execute(select(AgentRow).where(AgentRow.username == username)).scalar()
-            return _agent(row) if row else None
-
-    def authenticate(self, username: str, password: str) -> Optional[Agent]:
-        """The active agent whose name and password these are, or None. A password hashed with
-        older parameters is hashed again with the current ones."""
-        with self.store.session() as s:
-            row = s.execute(select(AgentRow).where(AgentRow.username == (username or "").strip())).scalar()
-        if row is None or not row.active:
-            verify_password(password or "", _unknown_user_hash())
-            return None
-        if not verify_password(password or "", row.password_hash):
-            return None
-        if needs_rehash(row.password_hash):
-            with self.store.session() as s, s.begin():  # unless the password changed meanwhile
-                s.execute(update(AgentRow).where(AgentRow.id == row.id,
-                                                 AgentRow.password_hash == row.password_hash)
-                          .values(password_hash=hash_password(password)))
-        return _agent(row)
-
-    def start_session(self, agent: Agent, now: datetime) -> Tuple[str, AgentSession]:
-        """Log `agent` in: the token for the browser's cookie and the session it opens."""
-        require_aware("now", now)
-        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-        expires = now + self.session_ttl
-        with self.store.session() as s, s.begin():
-            s.execute(delete(AgentSessionRow).where(AgentSessionRow.expires_at <= now))
-            s.add(AgentSessionRow(token_hash=_token_hash(token), agent_id=agent.id,
-                                  csrf_token=csrf, created_at=now, expires_at=expires))
-        return token, AgentSession(agent, csrf, expires)
-
-    def session(self, token: Optional[str], now: datetime) -> Optional[AgentSession]:
-        """The live session of `token` (None if unknown, expired or the agent deactivated)."""
-        require_aware("now", now)
-        if not token:
-            return None
-        with self.store.session() as s:
-            found = s.execute(
-                select(AgentSessionRow, AgentRow)
-                .join(AgentRow, AgentSessionRow.agent_id == AgentRow.id)
-                .where(AgentSessionRow.token_hash == _token_hash(token),
-                       AgentSessionRow.expires_at > now, AgentRow.active.is_(sa.true()))
-            ).first()
-        if found is None:
-            return None
-        session, agent = found
-        return AgentSession(_agent(agent), session.csrf_token, session.expires_at)
-
-    def end_session(self, token: Optional[str]) -> None:
-        """Log out: the token stops working."""
-        if token:
-            with self.store.session() as s, s.begin():
-                s.execute(delete(AgentSessionRow).where(AgentSessionRow.token_hash == _token_hash(token)))
-
-    def deactivate(self, username: str) -> None:
-        """An agent who left: cannot log in, sessions end."""
-        with self.store.session() as s, s.begin():
-            s.execute(update(AgentRow).where(AgentRow.username == username).values(active=False))

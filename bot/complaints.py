@@ -2,10 +2,44 @@
 from __future__ import annotations
 
 import re
+from enum import Enum
 from typing import Any, Optional, Tuple
 
 from bot.extraction import find_entity, normalise_phone
-from bot.models import Remedy
+
+
+class Remedy(str, Enum):
+    """What the customer asks for."""
+
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    REPAIR = "repair"
+    COMPENSATION = "compensation"
+    APOLOGY = "apology"
+    EXPLANATION = "explanation"
+    OTHER = "other"
+
+
+class Status(str, Enum):
+    """Where a complaint is in its life."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+#: An open complaint is still being worked on: new evidence joins it, progress shows its
+#: deadlines, and a new complaint on the same matter is a repeat. The one definition.
+OPEN_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value)
+#: A finished complaint: resolved or closed.
+FINISHED_STATUSES = tuple(status.value for status in Status if status.value not in OPEN_STATUSES)
+
+
+def is_open(status: str) -> bool:
+    """Whether a complaint in `status` (a `Status` value) is still being worked on."""
+    return status in OPEN_STATUSES
+
 
 REMEDIES = tuple(remedy.value for remedy in Remedy)
 

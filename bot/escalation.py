@@ -21,6 +21,7 @@ from typing import (
 )
 
 from bot.clock import require_aware
+from bot.complaints import is_open
 from bot.anger import DEFAULT_ESCALATION_PATH, AngerModel, AngerLevel
 from bot.datafiles import load_yaml
 from bot.labels import load_labels
@@ -52,7 +53,7 @@ class PriorComplaint:
 
     public_id: str
     status: str
-    """One of `bot.models.Status`: open, in_progress, resolved, closed."""
+    """One of `bot.complaints.Status`: open, in_progress, resolved, closed."""
     created_at: datetime
     order_number: Optional[str] = None
     category: Optional[str] = None
@@ -62,7 +63,7 @@ class PriorComplaint:
 
     @classmethod
     def from_complaint(cls, complaint: Any) -> "PriorComplaint":
-        """From a `bot.store.Complaint` (e.g. one of `ComplaintStore.for_customer(...)`)."""
+        """From a `bot.storage.Complaint` (e.g. one of `ComplaintStore.for_customer(...)`)."""
         return cls(public_id=complaint.public_id, status=complaint.status,
                    created_at=complaint.created_at, order_number=complaint.order_number,
                    category=complaint.category)
@@ -242,7 +243,6 @@ def short_quote(text: str) -> str:
 @dataclass(frozen=True)
 class RepeatedSettings:
     recent_days: int
-    live_statuses: FrozenSet[str]
     same_category_ignores: FrozenSet[str]
 
 
@@ -313,7 +313,6 @@ class EscalationConfig:
             high_value_over=Decimal(str(rules["high_value"]["amount_over"])),
             repeated=RepeatedSettings(
                 recent_days=int(repeated["recent_days"]),
-                live_statuses=frozenset(repeated.get("live_statuses") or ("open", "in_progress")),
                 same_category_ignores=frozenset(repeated.get("same_category_ignores") or ()),
             ),
             anger=SustainedAnger(at_score=float(at_score), level=level.value,
@@ -414,7 +413,7 @@ def prior_on_same_matter(situation: Situation, config: EscalationConfig) -> Opti
             match = "category"
         else:
             continue
-        if prior.status in settings.live_statuses or situation.now - prior.created_at <= window:
+        if is_open(prior.status) or situation.now - prior.created_at <= window:
             return prior, match
     return None
 

@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import Callable
 
 from bot.clock import utcnow
-from bot.handoff import NO_AGENT_JOB, HandoffQueue
-from bot.jobs import Handler, Job, JobQueue, PermanentFailure
+from bot.handoff import NO_AGENT_JOB
+from bot.storage import CaseStatus, HandoffQueue, Job, JobQueue, Outbox
+from bot.jobs import Handler, PermanentFailure
 from bot.labels import Labels
-from bot.models import CaseStatus
-from bot.outbox import Outbox
 from bot.rasa_api import RasaApi
 from bot.responses import Responses
 
@@ -67,7 +66,7 @@ def schedule_notice(jobs: JobQueue, conversation_id: str, text: str, kind: str, 
 @dataclass
 class CustomerNotice:
     """Handler of `customer_notice` jobs: a failure (Rasa down) is retried by the worker, and the
-    notice goes out once (`bot.outbox`)."""
+    notice goes out once (`bot.storage.Outbox`)."""
 
     rasa: RasaApi
     outbox: Outbox

@@ -9,9 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.datafiles import load_yaml, repo_path
-from bot.handoff import HandoffQueue
+from bot.storage import HandoffQueue, JobQueue
 from bot.handoff_jobs import handoff_job_handlers
-from bot.jobs import JobQueue, Worker
+from bot.jobs import Worker
 from bot.labels import load_labels
 from bot.rasa_api import RasaApi
 from bot.responses import load_responses

@@ -15,7 +15,7 @@ import threading
 import traceback
 from types import TracebackType
 from functools import lru_cache
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 _FOLD = str.maketrans({**{chr(0xFF10 + n): str(n) for n in range(10)},
                        "＠": "@", "（": "(", "）": ")", "．": ".", "－": "-", "＋": "+", "Ｘ": "X",
@@ -138,3 +138,14 @@ def install_log_masking() -> None:
 
     sys.excepthook = uncaught
     threading.excepthook = uncaught_in_thread
+
+
+def mask_value(value: Any) -> Any:
+    """`value` (JSON: dicts, lists, strings, numbers) with every string masked."""
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, list):
+        return [mask_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: mask_value(item) for key, item in value.items()}
+    return value

@@ -28,17 +28,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from bot.clock import require_aware
+from bot.complaints import FINISHED_STATUSES
 from bot.labels import load_labels
-from bot.models import CaseRow, ComplaintRow, Status, SurveyKind, SurveyRow, SurveyStatus
-from bot.store import ComplaintStore
+from bot.storage import SCORES, ComplaintStore, report_rows
 
 TOP_CATEGORIES = 5
 RESOLVED_WITHIN = timedelta(hours=48)
-SCORES = (1, 2, 3, 4, 5)
-_RESOLVED = (Status.RESOLVED.value, Status.CLOSED.value)
 _AGO = re.compile(r"(\d+)\s*([dh])")
 
 
@@ -85,26 +81,14 @@ def build_report(store: ComplaintStore, since: datetime, until: datetime) -> Rep
     require_aware("until", until)
     if until <= since:
         raise ValueError(f"the report's end ({until.isoformat()}) must come after its start ({since.isoformat()})")
-    in_window = sa.and_(ComplaintRow.created_at >= since, ComplaintRow.created_at < until)
-    with store.session() as s:
-        complaints = s.execute(sa.select(
-            ComplaintRow.id, ComplaintRow.category, ComplaintRow.channel, ComplaintRow.status,
-            ComplaintRow.created_at, ComplaintRow.first_response_at, ComplaintRow.resolved_at,
-        ).where(in_window)).all()
-        cases = s.execute(sa.select(CaseRow.complaint_id, CaseRow.decisions)
-                          .join(ComplaintRow, CaseRow.complaint_id == ComplaintRow.id).where(in_window)).all()
-        scores = s.execute(sa.select(SurveyRow.score).join(ComplaintRow, SurveyRow.complaint_id == ComplaintRow.id)
-                           .where(in_window, SurveyRow.kind == SurveyKind.SATISFACTION.value,
-                                  SurveyRow.status == SurveyStatus.ANSWERED.value,
-                                  SurveyRow.score.isnot(None))).scalars().all()
-
+    complaints, cases, scores = report_rows(store, since, until)
     total = len(complaints)
     reasons: Dict[int, Set[str]] = {}
     for complaint_id, decisions in cases:
         reasons.setdefault(complaint_id, set()).update(d["reason"] for d in decisions or ())
     first_responses = [c.first_response_at - c.created_at for c in complaints if c.first_response_at]
     resolutions = [c.resolved_at - c.created_at for c in complaints
-                   if c.resolved_at and c.status in _RESOLVED]
+                   if c.resolved_at and c.status in FINISHED_STATUSES]
     score_counts = Counter(scores)
     return Report(
         since=since, until=until, total=total,

@@ -78,7 +78,7 @@ def misunderstood_in_a_row(events: Iterable[Mapping[str, Any]]) -> int:
 
 
 def prior_complaint_values(complaints: Iterable[Any]) -> List[Dict[str, Any]]:
-    """`bot.store.Complaint`s as slot values (JSON) for `prior_complaints_from_slot`."""
+    """`bot.storage.Complaint`s as slot values (JSON) for `prior_complaints_from_slot`."""
     return [{"public_id": c.public_id, "status": c.status, "created_at": c.created_at.isoformat(),
              "order_number": c.order_number, "category": c.category} for c in complaints]
 

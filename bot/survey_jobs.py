@@ -10,10 +10,9 @@ from datetime import timedelta
 from typing import Callable, Dict
 
 from bot.clock import utcnow
-from bot.evidence import EvidenceStore
-from bot.jobs import Handler, Job, PermanentFailure, RetryLater
-from bot.models import Status, SurveyKind, SurveyStatus
-from bot.outbox import Outbox
+from bot.storage import EvidenceStore, Job, Outbox, SurveyKind, SurveyStatus
+from bot.jobs import Handler, PermanentFailure, RetryLater
+from bot.complaints import Status
 from bot.rasa_api import RasaApi
 from bot.surveys import JOB_KINDS, Surveys
 

@@ -11,8 +11,7 @@ from rasa.core.channels.channel import OutputChannel
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.clock import utcnow
-from bot.evidence import EvidenceStore
-from bot.store import shared_store
+from bot.storage import EvidenceStore, shared_store
 from channels.instructions import KeepEvidence
 
 logger = logging.getLogger(__name__)

@@ -17,15 +17,11 @@ from bot.clock import utcnow
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.agents import AgentAccounts
-    from bot.store import ComplaintStore
+    from bot.storage import AgentAccounts, ComplaintStore
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import OperationalError
-
-    from bot import migrations
-    from bot.store import ComplaintStore
+    from bot.storage import ComplaintStore, DatabaseError, shown_url
 
     try:
         settings = Settings.load()
@@ -33,12 +29,12 @@ def _migrate(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    shown = store.engine.url.render_as_string(hide_password=True)
+    shown = shown_url(store.engine)
     try:
-        before = migrations.current_revision(store.engine)
+        before = store.revision()
         store.migrate()
-        after = migrations.current_revision(store.engine)
-    except OperationalError as exc:
+        after = store.revision()
+    except DatabaseError as exc:
         print(f"error: cannot migrate {shown}: {str(exc.orig).strip()}", file=sys.stderr)
         print("       Is the database server running and DATABASE_URL right?", file=sys.stderr)
         return 1
@@ -64,20 +60,16 @@ def add_migrate_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _migrate_sender_ids(args: argparse.Namespace) -> int:
-    import sqlalchemy as sa
-    from sqlalchemy.exc import OperationalError
+    from bot.storage import DatabaseError, migrate_tracker_store, missing_sqlite_file, shown_url, tracker_engine
 
-    from bot.settings import resolve_sqlite_path
-    from bot.tracker_migration import migrate_tracker_store
-
-    engine = sa.create_engine(resolve_sqlite_path(args.tracker_url), future=True)
-    shown = engine.url.render_as_string(hide_password=True)
-    if engine.url.get_backend_name() == "sqlite" and not os.path.exists(engine.url.database or ""):
+    engine = tracker_engine(args.tracker_url)
+    shown = shown_url(engine)
+    if missing_sqlite_file(engine):
         print(f"{shown}: no such file yet, nothing to migrate")
         return 0
     try:
         outcome = migrate_tracker_store(engine)
-    except OperationalError as exc:
+    except DatabaseError as exc:
         print(f"error: cannot migrate {shown}: {str(exc.orig).strip()}", file=sys.stderr)
         print("       Is the database server running and --tracker-url right?", file=sys.stderr)
         return 1
@@ -109,7 +101,7 @@ StoreCommand = Callable[[argparse.Namespace, Settings, "ComplaintStore"], int]
 def _with_store(command: StoreCommand) -> Callable[[argparse.Namespace], int]:
     """`command` run with the settings and the (migrated) store, closed afterwards."""
     def run(args: argparse.Namespace) -> int:
-        from bot.store import ComplaintStore
+        from bot.storage import ComplaintStore
 
         try:
             settings = Settings.load()
@@ -200,16 +192,10 @@ def _agent_passwd(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
 
 
 def _agent_list(accounts: "AgentAccounts", _: argparse.Namespace) -> None:
-    import sqlalchemy as sa
-
-    from bot.models import AgentRow
-
-    with accounts.store.session() as s:
-        rows = s.execute(sa.select(AgentRow.username, AgentRow.display_name, AgentRow.active)
-                         .order_by(AgentRow.username)).all()
-    for username, display_name, active in rows:
-        print(f"{username}\t{display_name}\t{'active' if active else 'deactivated'}")
-    if not rows:
+    agents = accounts.all()
+    for agent in agents:
+        print(f"{agent.username}\t{agent.display_name}\t{'active' if agent.active else 'deactivated'}")
+    if not agents:
         print("no agents yet: add one with `python -m bot agent add USERNAME --name 显示名`", file=sys.stderr)
 
 
@@ -221,7 +207,7 @@ def _agent_deactivate(accounts: "AgentAccounts", args: argparse.Namespace) -> No
 
 
 def _agent(args: argparse.Namespace, _: Settings, store: "ComplaintStore") -> int:
-    from bot.agents import AgentAccounts
+    from bot.storage import AgentAccounts
 
     try:
         args.action(AgentAccounts(store), args)
@@ -292,15 +278,8 @@ def add_report_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _purge_personal_data(args: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
-    from pathlib import Path
-
-    import sqlalchemy as sa
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import OperationalError
-
     from bot.reports import parse_moment
-    from bot.retention import purge_personal_data
-    from bot.settings import resolve_sqlite_path
+    from bot.storage import DatabaseError, missing_sqlite_file, purge_personal_data, shown_url, tracker_engine
 
     now = utcnow()
     try:
@@ -311,19 +290,17 @@ def _purge_personal_data(args: argparse.Namespace, settings: Settings, store: "C
     if before > now:
         print(f"error: --older-than must lie in the past; got {args.older_than!r}", file=sys.stderr)
         return 2
-    tracker_url = make_url(resolve_sqlite_path(args.tracker_database_url or settings.tracker_database_url))
-    shown = tracker_url.render_as_string(hide_password=True)
-    engine = None
-    if tracker_url.get_backend_name() == "sqlite" and not Path(tracker_url.database or "").is_file():
-        print(f"no tracker database at {shown}: conversations skipped")
-    else:
-        engine = sa.create_engine(tracker_url, future=True)
+    engine = tracker_engine(args.tracker_database_url or settings.tracker_database_url)
+    if missing_sqlite_file(engine):
+        print(f"no tracker database at {shown_url(engine)}: conversations skipped")
+        engine.dispose()
+        engine = None
     print(f"Masking phone numbers, ID numbers and e-mail addresses stored before "
           f"{before.astimezone(settings.tz):%Y-%m-%d %H:%M}{' (dry run: nothing is written)' if args.dry_run else ''}",
           flush=True)
     try:
         purge_personal_data(store, engine, before, dry_run=args.dry_run, progress=lambda line: print(line, flush=True))
-    except OperationalError as exc:
+    except DatabaseError as exc:
         print(f"error: {str(exc.orig).strip()} (is the database server running, are DATABASE_URL and "
               "TRACKER_DATABASE_URL right?)", file=sys.stderr)
         return 1
@@ -339,7 +316,7 @@ def add_purge_personal_data_command(subparsers: argparse._SubParsersAction) -> N
         "purge-personal-data", help="mask phone numbers, ID and e-mail in old conversations and messages",
         description="Mask phone numbers, ID card numbers and e-mail addresses stored before the cut-off "
         "in conversations (Rasa's tracker store), unanswered messages and finished complaints, except "
-        "for customers whose complaint is unfinished or changed since (bot/retention.py). Safe to run "
+        "for customers whose complaint is unfinished or changed since (bot/storage/retention.py). Safe to run "
         "again, e.g. daily from cron. Reads DATABASE_URL, TRACKER_DATABASE_URL, COMPLAINT_TIMEZONE.")
     parser.add_argument("--older-than", required=True, metavar="AGE",
                         help="the retention period, e.g. 180d (or a date: 2026-01-31)")

@@ -14,7 +14,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse, json, redirect
 
-from bot.agents import AgentAccounts
+from bot.storage import AgentAccounts, ComplaintStore, HandoffQueue, JobQueue
 from console import wording
 from console.api import api
 from console.desk import AgentDesk
@@ -22,12 +22,10 @@ from console.throttle import LoginThrottle, load_throttle_limits
 from console.errors import ConsoleError, LoginRequired
 from console.pages import error_page, login_url, pages
 from console.views import Views
-from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.jobs import JobQueue
+from bot.handoff import load_handoff_settings
 from bot.labels import load_labels
 from bot.rasa_api import RasaApi
 from bot.settings import Settings
-from bot.store import ComplaintStore
 from bot.surveys import Surveys, load_survey_settings
 from bot.job_handlers import build_worker
 

@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable, Optional, Tuple
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.agents import Agent, AgentAccounts, AgentSession
+from bot.storage import Agent, AgentAccounts, AgentSession
 from bot.clock import utcnow
 from console import wording
 from console.errors import Forbidden, LoginRequired, TooManyAttempts

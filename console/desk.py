@@ -13,12 +13,11 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Awaitable, Callable, List, Optional, Tuple, TypeVar
 
-from bot.agents import Agent
 from bot.app import handoffs
 from bot.app.handoffs import Refused, Taken, refusal
 from bot.clock import utcnow
-from bot.handoff import Case, CaseConflict, CaseNotFound, HandoffQueue
-from bot.models import CaseStatus, Remedy
+from bot.complaints import Remedy
+from bot.storage import Agent, Case, CaseConflict, CaseNotFound, CaseStatus, HandoffQueue
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
 from bot.responses import load_responses

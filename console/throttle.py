@@ -17,15 +17,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, List, Mapping, Optional, Tuple
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-
 from bot.datafiles import load_yaml, repo_path
-from bot.models import LoginAttemptRow, UTCDateTime
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore, LoginAttempts
 
 DEFAULT_CONSOLE_CONFIG = repo_path("config/console.yml")
-_TABLE = LoginAttemptRow.__table__
 
 
 @dataclass(frozen=True)
@@ -61,10 +56,10 @@ def _key(*parts: str) -> str:
 
 
 class LoginThrottle:
-    """Counts login attempts in the store's `login_attempts` table."""
+    """Counts login attempts in the store's database (`bot.storage.LoginAttempts`)."""
 
     def __init__(self, store: ComplaintStore, limits: ThrottleLimits = ThrottleLimits()) -> None:
-        self.store = store
+        self.attempts = LoginAttempts(store)
         self.limits = limits
 
     def _keys(self, username: str, address: str) -> List[Tuple[str, int]]:
@@ -76,37 +71,12 @@ class LoginThrottle:
         """Count an attempt to log in as `username` from `address`: None when its password may be
         checked, else the whole minutes to wait. Counting stops at the first count past its
         limit, so a locked pair does not use up the username's allowance elsewhere."""
-        with self.store.session() as s, s.begin():
-            # A write first: SQLite takes its write lock here, so the transaction never has to
-            # upgrade a read lock (which could fail at once instead of waiting). PostgreSQL: rows
-            # another login is deleting are left to it (no two deletes wait for each other).
-            expired = (sa.select(_TABLE.c.key).where(_TABLE.c.expires_at <= now)
-                       .with_for_update(skip_locked=True).scalar_subquery())
-            s.execute(sa.delete(_TABLE).where(_TABLE.c.key.in_(expired)))
-            for key, limit in self._keys(username, address):
-                attempts, expires_at = self._count(s, key, limit, now)
-                if attempts > limit:
-                    return max(1, math.ceil((expires_at - now).total_seconds() / 60))
-        return None
-
-    def _count(self, s: Any, key: str, limit: int, now: datetime) -> Tuple[int, datetime]:
-        """Add one to `key`'s count in one statement (the row stays locked until commit)."""
-        fresh = sa.literal(now + self.limits.window, UTCDateTime)
-        expired = _TABLE.c.expires_at <= sa.literal(now, UTCDateTime)  # if another process kept it
-        insert = (postgresql.insert if self.store.engine.dialect.name == "postgresql" else sqlite.insert)(_TABLE)
-        s.execute(insert.values(key=key, attempts=1, expires_at=now + self.limits.window).on_conflict_do_update(
-            index_elements=[_TABLE.c.key],
-            set_={"attempts": sa.case((expired, 1), else_=_TABLE.c.attempts + 1),
-                  # the attempt that reaches the limit starts a full window of waiting
-                  "expires_at": sa.case((expired, fresh), (_TABLE.c.attempts + 1 == limit, fresh),
-                                        else_=_TABLE.c.expires_at)}))
-        row = s.execute(sa.select(_TABLE.c.attempts, _TABLE.c.expires_at).where(_TABLE.c.key == key)).one()
-        return row.attempts, row.expires_at
+        locked_until = self.attempts.count(self._keys(username, address), self.limits.window, now)
+        if locked_until is None:
+            return None
+        return max(1, math.ceil((locked_until - now).total_seconds() / 60))
 
     def succeeded(self, username: str, address: str) -> None:
         """A right password: forget the pair's failures, and give back this attempt elsewhere."""
         pair, *others = (key for key, _ in self._keys(username, address))
-        with self.store.session() as s, s.begin():
-            s.execute(sa.delete(_TABLE).where(_TABLE.c.key == pair))
-            s.execute(sa.update(_TABLE).where(_TABLE.c.key.in_(others), _TABLE.c.attempts > 0)
-                      .values(attempts=_TABLE.c.attempts - 1))
+        self.attempts.forget(pair, others)

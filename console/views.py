@@ -8,10 +8,9 @@ from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
 from console import wording
-from bot.handoff import Case, Note
+from bot.storage import Case, Complaint, Note
 from bot.labels import Labels
-from bot.models import Remedy
-from bot.store import Complaint
+from bot.complaints import Remedy
 
 View = Dict[str, Any]
 

@@ -15,12 +15,9 @@ ADAPTERS = ("actions", "channels", "console", "worker")
 LAUNCHERS = ("cli", "bot/__main__.py")
 FRAMEWORKS = ("rasa", "rasa_sdk", "sanic")
 
-#: The modules that speak SQL today. Issue 13 item 2 shrinks this list to one storage package
-#: of bot/; until then a module missing here must not start to import sqlalchemy.
+#: The only modules that may import sqlalchemy.
 SQL_SPEAKERS = {
-    "bot/agents.py", "bot/evidence.py", "bot/handoff.py", "bot/jobs.py", "bot/models.py",
-    "bot/outbox.py", "bot/reports.py", "bot/retention.py", "bot/store.py", "bot/surveys.py",
-    "bot/tracker_migration.py", "bot/migrations/", "console/throttle.py", "cli/commands.py",
+    "bot/storage/",  # the models, the migrations and every query
     "rasa_ext/tracker_store.py",  # Rasa's own SQL tracker store, tuned
 }
 

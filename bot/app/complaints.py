@@ -9,10 +9,9 @@ from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
 from bot.complaints import CONTACT_HERE, split_order_reference
-from bot.evidence import EvidenceStore
 from bot.extraction import parse_amount, parse_date
 from bot.policies import Policies, RemedyPlan
-from bot.store import Complaint, ComplaintDraft, ComplaintStore
+from bot.storage import Complaint, ComplaintDraft, ComplaintStore, EvidenceStore
 from bot.surveys import Surveys
 
 SHORT_TEXT_MAX = 255

@@ -4,9 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Dict, List
 
-from bot.evidence import EvidenceStore
 from bot.situation import prior_complaint_values
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore, EvidenceStore
 
 
 def known_complaints(store: ComplaintStore, channel: str, sender_id: str) -> List[Dict[str, Any]]:

@@ -20,17 +20,13 @@ from zoneinfo import ZoneInfo
 from bot.app.complaints import CollectedComplaint, record_complaint
 from bot.app.customers import known_complaints
 from bot.escalation import Decision
-from bot.handoff import (
-    NO_AGENT_JOB, Case, CaseNotFound, ContactPromise, HandoffQueue, Note, promise_contact,
-)
+from bot.handoff import NO_AGENT_JOB, ContactPromise, promise_contact
 from bot.handoff_jobs import schedule_notice
-from bot.jobs import JobQueue
 from bot.labels import Labels
-from bot.models import CaseStatus
 from bot.policies import Policies
 from bot.rasa_api import RasaError
 from bot.responses import Responses
-from bot.store import Complaint, ComplaintStore
+from bot.storage import Case, CaseNotFound, CaseStatus, Complaint, ComplaintStore, HandoffQueue, JobQueue, Note
 from bot.surveys import Surveys
 
 logger = logging.getLogger(__name__)

@@ -13,10 +13,9 @@ from typing import Any, Dict, List, Optional
 
 from bot.app.customers import known_complaints
 from bot.app.handoffs import HandoffResult, queue_for_agent
+from bot.complaints import Status
 from bot.escalation import Decision, EscalationConfig, load_escalation_config
-from bot.handoff import HandoffQueue
-from bot.jobs import JobQueue
-from bot.models import Status, SurveyKind
+from bot.storage import HandoffQueue, JobQueue, SurveyKind
 from bot.surveys import LOW_SATISFACTION, NOT_SOLVED, Surveys, parse_score
 
 

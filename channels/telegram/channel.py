@@ -41,9 +41,8 @@ from telegram.error import TelegramError
 
 from bot.app.customers import mark_reachable, mark_unreachable
 from bot.clock import utcnow
-from bot.evidence import EvidenceStore
+from bot.storage import EvidenceStore, shared_store
 from bot.identity import sender_id
-from bot.store import shared_store
 from channels.dedup import Deliveries
 from channels.common import SYSTEM_TROUBLE, keep_evidence, keep_malformed, keep_unanswered, say
 from channels.guard import guarded

@@ -24,7 +24,7 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.app.customers import mark_unreachable
 from bot.clock import utcnow
-from bot.evidence import EvidenceStore
+from bot.storage import EvidenceStore
 from bot.identity import platform_id
 from channels.telegram.connection import BotConnection
 from channels.telegram.buttons import ButtonPayloads

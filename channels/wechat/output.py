@@ -21,7 +21,7 @@ from rasa.core.channels.channel import OutputChannel
 
 from bot.app.customers import mark_unreachable
 from bot.clock import utcnow
-from bot.evidence import EvidenceStore
+from bot.storage import EvidenceStore
 from bot.identity import platform_id
 from channels.wechat.api import CustomerServiceApi, Unreachable
 from channels.wechat.choices import Choices, hint_for, numbered

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actions.runtime import services
-from bot.store import shared_store
+from bot.storage import shared_store
 
 
 @pytest.fixture(autouse=True)

@@ -155,7 +155,7 @@ async def test_policy_questions_are_answered_with_numbers_and_a_date():
 
 
 async def test_a_photo_sent_before_the_complaint_is_attached_to_it(fresh_services):
-    from bot.evidence import EvidenceStore
+    from bot.storage import EvidenceStore
 
     evidence = EvidenceStore(fresh_services.store)
     evidence.attach("rest", "erin", "image", fresh_services.now(), media_id="photo-1")

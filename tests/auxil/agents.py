@@ -11,8 +11,8 @@ import httpx
 
 from bot.clock import utcnow
 from bot.escalation import Decision
-from bot.handoff import Case, HandoffQueue, load_handoff_settings
-from bot.store import ComplaintDraft, ComplaintStore
+from bot.handoff import load_handoff_settings
+from bot.storage import Case, ComplaintDraft, ComplaintStore, HandoffQueue
 
 _CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 

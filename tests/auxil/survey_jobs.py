@@ -14,10 +14,9 @@ from typing import Callable, Iterator, List, Optional, TypeVar
 from sqlalchemy import select, update
 
 from bot.clock import utcnow
-from bot.jobs import Job, JobQueue
-from bot.models import JobRow
-from bot.store import ComplaintDraft, ComplaintStore
-from bot.surveys import JOB_KINDS, Survey, Surveys, load_survey_settings
+from bot.storage import ComplaintDraft, ComplaintStore, Job, JobQueue, Survey
+from bot.storage.models import JobRow
+from bot.surveys import JOB_KINDS, Surveys, load_survey_settings
 from tests.auxil.stack import ROOT, VENV_BIN, Stack, server_env
 
 T = TypeVar("T")

@@ -5,7 +5,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 
 
 @pytest.fixture

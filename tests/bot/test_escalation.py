@@ -384,7 +384,7 @@ def test_recent_days_is_configurable(config):
 
 
 def test_prior_complaints_come_from_the_customers_own_records(tmp_path, config):
-    from bot.store import ComplaintDraft, ComplaintStore
+    from bot.storage import ComplaintDraft, ComplaintStore
 
     store = ComplaintStore(f"sqlite:///{tmp_path}/complaints.db")
     store.migrate()

@@ -8,12 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.agents import AgentAccounts
+from bot.storage import AgentAccounts, CaseConflict, ComplaintDraft, ComplaintStore, HandoffQueue
 from bot.escalation import Decision
-from bot.handoff import (
-    CaseConflict, HandoffQueue, HandoffSettings, load_handoff_settings, promise_contact,
-)
-from bot.store import ComplaintDraft, ComplaintStore
+from bot.handoff import HandoffSettings, load_handoff_settings, promise_contact
 from bot.working_hours import WorkingHours
 
 TZ = ZoneInfo("Asia/Shanghai")

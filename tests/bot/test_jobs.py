@@ -10,10 +10,9 @@ from typing import List
 
 import pytest
 
-from bot.jobs import Job, JobQueue, PermanentFailure, Worker
-from bot.models import JobRow
-from bot.outbox import Outbox
-from bot.store import ComplaintStore
+from bot.jobs import PermanentFailure, Worker
+from bot.storage import ComplaintStore, Job, JobQueue, Outbox
+from bot.storage.models import JobRow
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from bot.models import CaseRow, ComplaintRow, SurveyRow
+from bot.storage.models import CaseRow, ComplaintRow, SurveyRow
 from console.report_output import chart_png, csv_report, text_report
 from bot.reports import Count, build_report, parse_moment
 from bot.settings import REPO_ROOT
-from bot.store import ComplaintDraft, ComplaintStore
+from bot.storage import ComplaintDraft, ComplaintStore
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 3, 1, tzinfo=SHANGHAI)

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.jobs import JobQueue
-from bot.store import ComplaintDraft
+from bot.storage import ComplaintDraft, JobQueue
 from bot.surveys import JOB_KINDS, Surveys, load_survey_settings, parse_score
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)  # Friday 10:00 in Shanghai

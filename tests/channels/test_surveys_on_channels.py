@@ -7,8 +7,8 @@ from typing import Iterator, List
 
 import pytest
 
-from bot.evidence import EvidenceStore
-from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.storage import EvidenceStore, HandoffQueue
+from bot.handoff import load_handoff_settings
 from bot.identity import sender_id
 from tests.auxil.fake_telegram import Customer, FakeBotApi, Webhook, fake_bot_api
 from bench.fake_wechat import FakeWeChatApi, OfficialAccount, WeChatServer, fake_wechat_api, openid

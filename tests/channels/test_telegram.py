@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.evidence import EvidenceStore
-from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore, EvidenceStore, HandoffQueue
+from bot.handoff import load_handoff_settings
 from tests.auxil.agent_reply import agent_says
 from tests.auxil.channel_responses import response_name, said_or_requested
 from bot.responses import load_responses

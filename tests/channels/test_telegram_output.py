@@ -9,8 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.evidence import EvidenceStore
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore, EvidenceStore
 from channels.keyvalue import MemoryKeyValue
 from channels.telegram.connection import BotConnection
 from channels.telegram.buttons import ButtonPayloads

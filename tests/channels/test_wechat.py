@@ -12,11 +12,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot.evidence import EvidenceStore
-from bot.handoff import HandoffQueue, load_handoff_settings
+from bot.storage import ComplaintStore, EvidenceStore, HandoffQueue
+from bot.handoff import load_handoff_settings
 from bot.identity import sender_id
 from bot.responses import load_responses
-from bot.store import ComplaintStore
 from bench.fake_wechat import (
     FakeWeChatApi, OfficialAccount, WeChatServer, credentials_with_wechat, fake_wechat_api, message_xml,
     next_msg_id, openid, sign,

@@ -7,8 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.evidence import EvidenceStore
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore, EvidenceStore
 from channels.keyvalue import MemoryKeyValue
 from channels.wechat.api import CustomerServiceApi
 from channels.wechat.choices import Choices

@@ -8,9 +8,8 @@ from typing import Callable, Iterator, Tuple
 
 import pytest
 
-from bot.agents import AgentAccounts
+from bot.storage import AgentAccounts, ComplaintStore
 from bot.clock import utcnow
-from bot.store import ComplaintStore
 from tests.auxil.agents import AgentClient
 from tests.auxil.stack import Console, free_port, running_console
 

@@ -13,8 +13,7 @@ import pytest
 from bot.clock import utcnow
 from bot.escalation import Decision
 from bot.handoff_jobs import NOTICE_JOB
-from bot.jobs import JobQueue
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore, JobQueue
 from tests.auxil.agents import ANGER, HUMAN, THREAT, AgentClient, new_customer, seed_case
 from tests.auxil.stack import Console
 from tests.console.conftest import NewAgent

@@ -12,10 +12,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import update
 
-from bot.agents import AgentAccounts
+from bot.storage import AgentAccounts, ComplaintStore
 from bot.clock import utcnow
-from bot.models import AgentSessionRow
-from bot.store import ComplaintStore
+from bot.storage.models import AgentSessionRow
 from tests.auxil.agents import THREAT, AgentClient, seed_case
 from tests.auxil.stack import Console
 from tests.console.conftest import SESSION_HOURS, NewAgent

@@ -10,11 +10,10 @@ from typing import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bot.agents import AgentAccounts
+from bot.storage import AgentAccounts, ComplaintStore, HandoffQueue
 from bot.clock import utcnow
 from bot.escalation import Decision
-from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.store import ComplaintStore
+from bot.handoff import load_handoff_settings
 from tests.auxil.agents import HUMAN, THREAT, AgentClient, new_customer, seed_case
 from tests.auxil.browser import PageErrors
 from tests.auxil.stack import Console

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot.store import ComplaintDraft, ComplaintStore
+from bot.storage import ComplaintDraft, ComplaintStore
 from tests.auxil.agents import AgentClient
 from tests.auxil.stack import Console
 from tests.bot.test_reports import PNG_SIGNATURE, seed_complaints

@@ -9,7 +9,7 @@ from typing import Iterator, List, Optional
 import pytest
 
 from console.throttle import LoginThrottle, ThrottleLimits, load_throttle_limits
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 
 T0 = datetime(2026, 12, 4, 8, 0, tzinfo=timezone.utc)
 LIMITS = ThrottleLimits(window=timedelta(minutes=15), per_username_and_address=3, per_username=7,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 from bot.responses import load_responses
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from tests.auxil.stack import ROOT, VENV_BIN, free_port, running_stack, server_env
 
 #: Answers to the form's questions, by the slot asked.

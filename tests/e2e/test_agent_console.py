@@ -12,9 +12,9 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 
 from bot.clock import utcnow
-from bot.handoff import NO_AGENT_JOB, Case, HandoffQueue, load_handoff_settings
-from bot.models import JobRow
-from bot.store import ComplaintStore
+from bot.handoff import NO_AGENT_JOB, load_handoff_settings
+from bot.storage import Case, ComplaintStore, HandoffQueue
+from bot.storage.models import JobRow
 from tests.auxil.agents import AgentClient, new_customer
 from tests.auxil.browser import PageErrors
 from tests.auxil.channel_responses import response_pattern

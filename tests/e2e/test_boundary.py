@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot.datafiles import load_yaml, repo_path
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from tests.auxil.socket_io import SocketIOClient
 from tests.auxil.stack import Stack
 

@@ -5,7 +5,7 @@ import re
 import sqlite3
 import uuid
 
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from tests.auxil.stack import Stack
 
 ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")

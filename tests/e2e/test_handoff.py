@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from zoneinfo import ZoneInfo
 
-from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.store import ComplaintStore
+from bot.handoff import load_handoff_settings
+from bot.storage import ComplaintStore, HandoffQueue
 from tests.auxil.stack import Stack
 
 

@@ -8,7 +8,7 @@ import uuid
 
 import yaml
 
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from tests.auxil.stack import ROOT, Stack
 
 ID_PATTERN = re.compile(r"TS-\d{8}-\d{4}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from tests.auxil.channel_responses import response_name
 from tests.auxil.stack import Stack, running_stack
 

@@ -8,12 +8,11 @@ import re
 from sqlalchemy import update
 
 from bot.clock import utcnow
-from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.models import JobRow
+from bot.handoff import load_handoff_settings
+from bot.storage import ComplaintStore, HandoffQueue, JobQueue
+from bot.storage.models import JobRow
 from bot.policies import load_policies
-from bot.store import ComplaintStore
 from bot.surveys import JOB_KINDS, Surveys, load_survey_settings
-from bot.jobs import JobQueue
 from bot.workdays import add_working_days
 from tests.auxil.agents import new_customer
 from tests.auxil.stack import Stack

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Tuple
 import httpx
 
 from bot.rasa_api import RasaApi
-from bot.store import ComplaintStore
+from bot.storage import ComplaintStore
 from tests.auxil.stack import Stack
 from tests.scale.conftest import ScaleOut
 

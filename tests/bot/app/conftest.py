@@ -10,11 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app.complaints import CollectedComplaint, record_complaint
-from bot.handoff import HandoffQueue, load_handoff_settings
-from bot.jobs import JobQueue
+from bot.handoff import load_handoff_settings
 from bot.policies import load_policies
 from bot.rasa_api import RasaError
-from bot.store import Complaint, ComplaintStore
+from bot.storage import Complaint, ComplaintStore, HandoffQueue, JobQueue
 from bot.surveys import Surveys, load_survey_settings
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -3,7 +3,7 @@ channel can reach them."""
 from __future__ import annotations
 
 from bot.app.customers import known_complaints, mark_reachable, mark_unreachable
-from bot.evidence import EvidenceStore
+from bot.storage import EvidenceStore
 from tests.bot.app.conftest import FRIDAY_10AM, a_complaint
 
 

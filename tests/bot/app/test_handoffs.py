@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from bot.agents import AgentAccounts
 from bot.app import handoffs
 from bot.app.complaints import CollectedComplaint
 from bot.escalation import Decision
@@ -18,6 +17,7 @@ from bot.labels import load_labels
 from bot.policies import load_policies
 from bot.rasa_api import RasaError
 from bot.responses import load_responses
+from bot.storage import AgentAccounts
 from tests.bot.app.conftest import FRIDAY_10AM, TZ, Messenger
 
 THREAT = Decision("threat", "P1", "客户提到监管部门（12315）")

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app.surveys import record_follow_up, record_satisfaction, reopen_for_supervisor
 from bot.anger import DEFAULT_ESCALATION_PATH
+from bot.app.surveys import record_follow_up, record_satisfaction, reopen_for_supervisor
 from bot.datafiles import load_yaml
 from bot.escalation import EscalationConfig
 from tests.bot.app.conftest import FRIDAY_10AM, a_complaint

@@ -1,8 +1,8 @@
 """What a channel learns about a customer outside the conversation: the photos, videos, locations
 and links they send, kept with their open complaint; and whether they can be reached at all.
 
-Evidence goes to the customer's newest open (or in-progress) complaint; without one it is kept for
-the customer and joins the complaint they file next (`attach_unfiled`). A customer is unreachable
+Evidence goes to the customer's newest open complaint (`bot.complaints.OPEN_STATUSES`); without
+one it is kept for the customer and joins the complaint they file next (`attach_unfiled`). A customer is unreachable
 when the platform refuses to deliver to them (they unfollowed, or have not written for too long);
 their next message makes them reachable again.
 """
@@ -16,13 +16,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import require_aware
-from bot.complaints import normalise_complaint_id
-from bot.models import ComplaintRow, Customer, EvidenceRow, Status
-from bot.store import ComplaintNotFound, ComplaintStore
+from bot.complaints import OPEN_STATUSES, normalise_complaint_id
+from bot.storage.complaints import ComplaintNotFound, ComplaintStore
+from bot.storage.models import ComplaintRow, Customer, EvidenceRow
 
 KINDS = ("image", "video", "voice", "audio", "document", "sticker", "location", "link")
-#: A complaint in one of these is still being worked on: evidence joins it.
-UNRESOLVED_STATUSES = (Status.OPEN.value, Status.IN_PROGRESS.value)
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ class EvidenceStore:
                 select(ComplaintRow.id, ComplaintRow.public_id)
                 .join(Customer, ComplaintRow.customer_id == Customer.id)
                 .where(Customer.channel == channel, Customer.sender_id == sender_id,
-                       ComplaintRow.status.in_(UNRESOLVED_STATUSES))
+                       ComplaintRow.status.in_(OPEN_STATUSES))
                 .order_by(ComplaintRow.created_at.desc(), ComplaintRow.id.desc()).limit(1)
             ).first()
             row = EvidenceRow(channel=channel, sender_id=sender_id, kind=kind, media_id=media_id,

@@ -15,11 +15,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from bot import migrations
-from bot.models import metadata
-from bot.store import Complaint, ComplaintDraft, ComplaintNotFound, ComplaintStore
+from bot.storage import Complaint, ComplaintDraft, ComplaintNotFound, ComplaintStore, migrations
+from bot.storage.models import metadata
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 UTC = timezone.utc
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 11:00 on 2026-11-22 in Shanghai
 
@@ -59,7 +58,7 @@ def test_migrate_creates_the_schema_in_an_empty_database(database_url: str) -> N
 def test_models_and_migrations_agree(store: ComplaintStore) -> None:
     with store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
-    assert differences == [], "bot/models.py differs from the migrations: add an Alembic revision"
+    assert differences == [], "bot/storage/models.py differs from the migrations: add an Alembic revision"
 
 
 def test_migrate_command_can_run_twice(database_url: str) -> None:

@@ -1,7 +1,7 @@
 """Retention of personal data (China's PIPL: keep it no longer than its purpose needs).
 
 `purge_personal_data` masks phone numbers, ID card numbers and e-mail addresses
-(`bot.privacy.mask_personal_data`) in what is stored from before a cut-off: Rasa's tracker events
+(`bot.privacy.mask_value`) in what is stored from before a cut-off: Rasa's tracker events
 and snapshots (what customers said, the slots, entities and metadata), the unanswered messages,
 and finished complaints' contact phone and description. A conversation or customer is held,
 nothing of it masked, while one of its complaints is open or in progress or has changed since
@@ -21,12 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.clock import require_aware
-from bot.models import ComplaintRow, Customer, Status, UnansweredMessage
-from bot.privacy import mask_personal_data
-from bot.store import ComplaintStore
+from bot.complaints import FINISHED_STATUSES
+from bot.privacy import mask_value
+from bot.storage.complaints import ComplaintStore
+from bot.storage.models import ComplaintRow, Customer, UnansweredMessage
 
 BATCH_SIZE = 1000
-FINISHED = (Status.RESOLVED.value, Status.CLOSED.value)
 
 # Rasa's SQL tracker store tables (rasa/core/tracker_store.py; rasa_ext/tracker_store.py adds the
 # snapshots): only the columns read and written here.
@@ -58,22 +58,11 @@ class Holds:
     customers: frozenset[tuple[str, str]]
 
 
-def mask_value(value: Any) -> Any:
-    """`value` (JSON: dicts, lists, strings, numbers) with every string masked."""
-    if isinstance(value, str):
-        return mask_personal_data(value)
-    if isinstance(value, list):
-        return [mask_value(item) for item in value]
-    if isinstance(value, dict):
-        return {key: mask_value(item) for key, item in value.items()}
-    return value
-
-
 def holds(store: ComplaintStore, before: datetime) -> Holds:
     """The conversations and customers whose complaints still need their data."""
     query = (sa.select(ComplaintRow.conversation_id, Customer.channel, Customer.sender_id)
              .join(Customer, ComplaintRow.customer_id == Customer.id)
-             .where(sa.or_(ComplaintRow.status.not_in(FINISHED), ComplaintRow.updated_at >= before)))
+             .where(sa.or_(ComplaintRow.status.not_in(FINISHED_STATUSES), ComplaintRow.updated_at >= before)))
     with store.session() as s:
         rows = s.execute(query).all()
     return Holds(frozenset(row.conversation_id for row in rows),
@@ -102,7 +91,7 @@ def purge_personal_data(store: ComplaintStore, tracker_engine: Optional[Engine],
 def _complaints(store: ComplaintStore, before: datetime, dry_run: bool) -> Tally:
     table = ComplaintRow.__table__
     query = (sa.select(table.c.id, table.c.contact_phone, table.c.description)
-             .where(table.c.status.in_(FINISHED), table.c.updated_at < before))
+             .where(table.c.status.in_(FINISHED_STATUSES), table.c.updated_at < before))
     with store.engine.connect() as connection:
         return _mask_rows(connection, table, _batches(connection, query, table.c.id),
                           lambda row: _changed(row, "contact_phone", "description"),

@@ -10,8 +10,8 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
-from bot.agents import AgentAccounts, hash_password, verify_password
-from bot.store import ComplaintStore
+from bot.agents import hash_password, verify_password
+from bot.storage import AgentAccounts, ComplaintStore
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 

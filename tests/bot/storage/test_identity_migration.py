@@ -14,12 +14,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import migrations
-from bot.evidence import EvidenceStore
-from bot.store import ComplaintDraft, ComplaintStore
+from bot.storage import ComplaintDraft, ComplaintStore, EvidenceStore, migrations
 from rasa_ext.tracker_store import TunedSQLTrackerStore
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=timezone.utc)
 DOMAIN = Domain.load(str(REPO_ROOT / "domain.yml"))
 

@@ -13,7 +13,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from cli.commands import main
-from bot.store import ComplaintDraft, ComplaintStore
+from bot.storage import ComplaintDraft, ComplaintStore
 from rasa_ext.tracker_store import TunedSQLTrackerStore
 
 NOW = datetime.now(timezone.utc)

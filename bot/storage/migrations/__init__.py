@@ -1,7 +1,7 @@
 """Alembic migrations of the complaint store, run programmatically (`python -m bot migrate`).
 
-To add a revision after changing `bot/models.py`:
-`.venv/bin/alembic -c bot/migrations/alembic.ini revision --autogenerate --rev-id 0002 -m "what changed"`
+To add a revision after changing `bot/storage/models.py`:
+`.venv/bin/alembic -c bot/storage/migrations/alembic.ini revision --autogenerate --rev-id 0002 -m "what changed"`
 (uses DATABASE_URL; point it at a database migrated to head), then review the generated file.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Alembic environment: migrates the complaint store (`bot.models.metadata`).
+"""Alembic environment: migrates the complaint store (`bot.storage.models.metadata`).
 
-Run by `bot.migrations.upgrade` with a ready connection, or by the `alembic` command line with
-`-c bot/migrations/alembic.ini`, which connects to `sqlalchemy.url` or else DATABASE_URL.
+Run by `bot.storage.migrations.upgrade` with a ready connection, or by the `alembic` command line with
+`-c bot/storage/migrations/alembic.ini`, which connects to `sqlalchemy.url` or else DATABASE_URL.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
-from bot.models import Money, UTCDateTime, metadata
+from bot.storage.models import Money, UTCDateTime, metadata
 from bot.settings import Settings
 
 config = context.config

@@ -1,8 +1,8 @@
 """Database tables of the complaint store (SQLAlchemy declarative models).
 
 Schema changes go through Alembic: edit these models, then add a revision under
-`bot/migrations/versions/` (`tests/bot/test_store.py` checks the two agree).
-Callers outside `bot/store.py` should not use these classes: the store hands out plain dataclasses.
+`bot/storage/migrations/versions/` (`tests/bot/storage/test_complaints.py` checks the two agree).
+Private to `bot.storage`: its modules hand out plain dataclasses, never these rows.
 """
 from __future__ import annotations
 
@@ -15,26 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 
-
-class Remedy(str, Enum):
-    """What the customer asks for."""
-
-    REFUND = "refund"
-    EXCHANGE = "exchange"
-    REPAIR = "repair"
-    COMPENSATION = "compensation"
-    APOLOGY = "apology"
-    EXPLANATION = "explanation"
-    OTHER = "other"
-
-
-class Status(str, Enum):
-    """Where a complaint is in its life."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
+from bot.complaints import Status
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -120,7 +101,7 @@ class Customer(Base):
 
 
 class ComplaintRow(Base):
-    """One complaint as stored; `bot.store.Complaint` is what callers see."""
+    """One complaint as stored; `bot.storage.Complaint` is what callers see."""
 
     __tablename__ = "complaints"
 
@@ -309,7 +290,7 @@ class JobRow(Base):
 
 
 class SentMessageRow(Base):
-    """A message a job sends, under its idempotency key (`bot.outbox`): another run of the same
+    """A message a job sends, under its idempotency key (`bot.storage.outbox`): another run of the same
     job finds the key and does not send the message again."""
 
     __tablename__ = "sent_messages"
@@ -325,7 +306,7 @@ class SentMessageRow(Base):
 
 class EvidenceRow(Base):
     """Something a customer sent besides words (a photo, a video, a location, a link), kept with
-    their open complaint when they have one (`bot.evidence`)."""
+    their open complaint when they have one (`bot.storage.evidence`)."""
 
     __tablename__ = "evidence"
     __table_args__ = (sa.Index("ix_evidence_channel_sender_id", "channel", "sender_id"),)

@@ -18,8 +18,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import require_aware, utcnow
-from bot.models import SentMessageRow
-from bot.store import ComplaintStore
+from bot.storage.complaints import ComplaintStore
+from bot.storage.models import SentMessageRow
 
 logger = logging.getLogger(__name__)
 SENDING = "sending"

@@ -1,7 +1,8 @@
 """The complaint store: persists complaints and hands out human-readable IDs.
 
 SQLite (a file, the default) or PostgreSQL, chosen by URL. Callers get frozen `Complaint` values,
-never ORM objects, and every method runs in its own short transaction.
+never ORM objects, and every method runs in its own short transaction. The other repositories of
+`bot.storage` share its engine and sessions (`JobQueue(store)`, `HandoffQueue(store, ...)`).
 """
 from __future__ import annotations
 
@@ -14,24 +15,18 @@ from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
 
-from bot import migrations
 from bot.clock import require_aware
-from bot.complaints import normalise_complaint_id
+from bot.complaints import Remedy, Status, normalise_complaint_id
 from bot.labels import load_labels
-from bot.models import (
-    ComplaintRow, Customer, DailySequence, Remedy, Status, UnansweredMessage,
-)
-from bot.private_files import private_sqlite_file
 from bot.script import Script
-from bot.settings import DEFAULT_TIMEZONE, Settings, resolve_sqlite_path
-
-SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+from bot.settings import DEFAULT_TIMEZONE, Settings
+from bot.storage import migrations
+from bot.storage.engine import create_store_engine
+from bot.storage.models import ComplaintRow, Customer, DailySequence, UnansweredMessage
 
 # One statement that allocates the day's next number, on PostgreSQL and SQLite >= 3.35. It takes
 # the row lock (PostgreSQL) or the database write lock (SQLite) until the transaction ends, so
@@ -85,7 +80,7 @@ class ComplaintDraft:
     product: Optional[str] = None
     amount: Optional[Decimal] = None
     desired_remedy: Optional[str] = None
-    """One of `bot.models.Remedy`, or None."""
+    """One of `bot.complaints.Remedy`, or None."""
     contact_phone: Optional[str] = None
     script: str = Script.SIMPLIFIED.value
     anger_level: Optional[str] = None
@@ -147,7 +142,7 @@ class Complaint:
     anger_level: Optional[str]
     escalation_reasons: tuple[str, ...]
     status: str
-    """One of `bot.models.Status`."""
+    """One of `bot.complaints.Status`."""
     first_response_due: datetime
     resolution_due: datetime
     remedy_due: Optional[date]
@@ -162,7 +157,7 @@ class Complaint:
 
     @classmethod
     def from_row(cls, row: ComplaintRow, sender_id: str) -> "Complaint":
-        """The plain value of a stored row (for modules sharing the store's database)."""
+        """The plain value of a stored row (for the repositories of `bot.storage`)."""
         return cls(
             id=row.id,
             public_id=row.public_id,
@@ -214,45 +209,6 @@ class ComplaintNotFound(LookupError):
         self.public_id = public_id
 
 
-def create_store_engine(url: str) -> Engine:
-    """An engine for the complaint store at `url` (SQLite or PostgreSQL); does not connect yet.
-
-    SQLite: relative file paths resolve against the repo root, the parent directory and the file
-    (mode 0600: personal data) are created, foreign keys are enforced, and connections may be
-    shared between threads.
-    """
-    url = resolve_sqlite_path(url)
-    parsed = make_url(url)
-    dialect = parsed.get_backend_name()
-    if dialect not in SUPPORTED_DIALECTS:
-        raise ValueError(
-            f"the complaint store supports {' and '.join(SUPPORTED_DIALECTS)} URLs; got {dialect!r} "
-            f"({parsed.render_as_string(hide_password=True)}). Set DATABASE_URL to e.g. "
-            "sqlite:///var/complaints.db or postgresql://user@host/db"
-        )
-    if dialect == "postgresql":
-        return sa.create_engine(url, future=True, pool_pre_ping=True)
-
-    in_memory = parsed.database in (None, "", ":memory:")
-    if not in_memory:
-        private_sqlite_file(parsed.database)
-    engine = sa.create_engine(
-        url,
-        future=True,
-        connect_args={"check_same_thread": False, "timeout": 30},
-        # An in-memory database lives in one connection: share it.
-        **({"poolclass": StaticPool} if in_memory else {}),
-    )
-
-    @event.listens_for(engine, "connect")
-    def _enable_foreign_keys(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
-    return engine
-
-
 class ComplaintStore:
     """Files, finds and updates complaints in one database."""
 
@@ -272,6 +228,10 @@ class ComplaintStore:
     def migrate(self) -> None:
         """Bring the schema up to date (Alembic upgrade to head); safe to call every start."""
         migrations.upgrade(self.engine)
+
+    def revision(self) -> Optional[str]:
+        """The schema revision of the database, or None if it was never migrated."""
+        return migrations.current_revision(self.engine)
 
     def close(self) -> None:
         """Close pooled connections."""
@@ -335,7 +295,7 @@ class ComplaintStore:
         return self._for_customer(channel, sender_id)
 
     def set_status(self, public_id: str, status: str, now: datetime) -> Complaint:
-        """Move a complaint to `status` (a `bot.models.Status`); raises `ComplaintNotFound`."""
+        """Move a complaint to `status` (a `bot.complaints.Status`); raises `ComplaintNotFound`."""
         return self._update(public_id, now, status=_choice("status", status, Status))
 
     def record_acceptance(self, public_id: str, accepted: bool, now: datetime) -> Complaint:

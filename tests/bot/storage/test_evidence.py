@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.evidence import EvidenceStore
-from bot.store import ComplaintNotFound, ComplaintStore
-from tests.bot.test_store import NOW, draft
+from bot.storage import ComplaintNotFound, ComplaintStore, EvidenceStore
+from tests.bot.storage.test_complaints import NOW, draft
 
 
 @pytest.fixture

@@ -1,0 +1,74 @@
+"""Engines: the complaint store's database and Rasa's SQL tracker store."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import StaticPool
+
+from bot.private_files import private_sqlite_file
+from bot.settings import resolve_sqlite_path
+
+SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+
+#: The database cannot be reached or refused the statement (server down, wrong URL, locked file).
+DatabaseError = OperationalError
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for the complaint store at `url` (SQLite or PostgreSQL); does not connect yet.
+
+    SQLite: relative file paths resolve against the repo root, the parent directory and the file
+    (mode 0600: personal data) are created, foreign keys are enforced, and connections may be
+    shared between threads.
+    """
+    url = resolve_sqlite_path(url)
+    parsed = make_url(url)
+    dialect = parsed.get_backend_name()
+    if dialect not in SUPPORTED_DIALECTS:
+        raise ValueError(
+            f"the complaint store supports {' and '.join(SUPPORTED_DIALECTS)} URLs; got {dialect!r} "
+            f"({parsed.render_as_string(hide_password=True)}). Set DATABASE_URL to e.g. "
+            "sqlite:///var/complaints.db or postgresql://user@host/db"
+        )
+    if dialect == "postgresql":
+        return sa.create_engine(url, future=True, pool_pre_ping=True)
+
+    in_memory = parsed.database in (None, "", ":memory:")
+    if not in_memory:
+        private_sqlite_file(parsed.database)
+    engine = sa.create_engine(
+        url,
+        future=True,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        # An in-memory database lives in one connection: share it.
+        **({"poolclass": StaticPool} if in_memory else {}),
+    )
+
+    @event.listens_for(engine, "connect")
+    def _enable_foreign_keys(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    return engine
+
+
+def shown_url(engine: Engine) -> str:
+    """The engine's URL for messages, without its password."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def tracker_engine(url: str) -> Engine:
+    """An engine for Rasa's SQL tracker store at `url` (relative SQLite paths against the repo)."""
+    return sa.create_engine(resolve_sqlite_path(url), future=True)
+
+
+def missing_sqlite_file(engine: Engine) -> bool:
+    """True when `engine` is SQLite and its file does not exist (nothing stored there yet)."""
+    return engine.url.get_backend_name() == "sqlite" and not Path(engine.url.database or "").is_file()

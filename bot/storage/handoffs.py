@@ -1,0 +1,287 @@
+"""The queue of cases agents take (`handoff_cases`, `case_notes`): a conversation handed to a
+person, why, how urgent, and who has it. Claiming and resolving move the complaint along too."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
+
+import sqlalchemy as sa
+from sqlalchemy import select, update
+
+from bot.clock import require_aware
+from bot.complaints import Remedy, Status
+from bot.escalation import PRIORITIES, Decision
+from bot.storage.complaints import Complaint, ComplaintNotFound, ComplaintStore
+from bot.storage.models import AgentRow, CaseNoteRow, CaseRow, CaseStatus, ComplaintRow, Customer
+
+if TYPE_CHECKING:
+    from bot.handoff import HandoffSettings
+
+#: Statuses of a case an agent still has to act on.
+OPEN_STATUSES = (CaseStatus.WAITING.value, CaseStatus.CLAIMED.value)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A conversation handed to a person, with the complaint it is about."""
+
+    id: int
+    complaint: Complaint
+    reason: str
+    """The most urgent reason code, e.g. "threat"."""
+    priority: str
+    explanation: str
+    """One line for the agent: why a person is needed."""
+    decisions: Tuple[Dict[str, str], ...]
+    """Every reason that applied: {reason, priority, explanation}, most urgent first."""
+    status: str
+    """One of `bot.storage.CaseStatus`."""
+    agent_id: Optional[int]
+    agent_name: Optional[str]
+    claim_due: datetime
+    overdue: bool
+    callback_due: Optional[datetime]
+    created_at: datetime
+    claimed_at: Optional[datetime]
+    closed_at: Optional[datetime]
+
+    @property
+    def conversation_id(self) -> str:
+        """The Rasa conversation (sender id) to read and write."""
+        return self.complaint.conversation_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class Note:
+    """An agent's internal note on a case."""
+
+    id: int
+    case_id: int
+    agent_id: int
+    agent_name: str
+    text: str
+    created_at: datetime
+
+
+class CaseNotFound(LookupError):
+    """No case has the given id."""
+
+
+class CaseConflict(ValueError):
+    """The case is not in a state that allows this (e.g. another agent has it)."""
+
+
+def _decision_dict(decision: Decision) -> Dict[str, str]:
+    return {"reason": decision.reason, "priority": decision.priority,
+            "explanation": decision.explanation}
+
+
+class HandoffQueue:
+    """The cases waiting for agents, and what agents do with them. Shares the complaint store's
+    database; every method runs in its own short transaction."""
+
+    def __init__(self, store: ComplaintStore, settings: HandoffSettings) -> None:
+        self.store = store
+        self.settings = settings
+
+    def open_case(self, complaint_id: str, decisions: Sequence[Decision], now: datetime) -> Case:
+        """Queue the complaint `complaint_id` for an agent because of `decisions` (most urgent first).
+
+        A complaint with an open case keeps that case (its reasons are merged in)."""
+        require_aware("now", now)
+        if not decisions:
+            raise ValueError("a case needs at least one escalation decision")
+        decisions = sorted(decisions, key=lambda d: PRIORITIES.index(d.priority))
+        top = decisions[0]
+        with self.store.session() as s, s.begin():
+            complaint_row_id = s.execute(
+                select(ComplaintRow.id).where(ComplaintRow.public_id == complaint_id)).scalar()
+            if complaint_row_id is None:
+                raise ComplaintNotFound(complaint_id)
+            existing = s.execute(
+                select(CaseRow).where(CaseRow.complaint_id == complaint_row_id,
+                                      CaseRow.status.in_(OPEN_STATUSES))).scalar()
+            if existing is not None:
+                known = {d["reason"] for d in existing.decisions}
+                existing.decisions = [*existing.decisions,
+                                      *(_decision_dict(d) for d in decisions if d.reason not in known)]
+                if PRIORITIES.index(top.priority) < PRIORITIES.index(existing.priority):
+                    existing.reason, existing.priority = top.reason, top.priority
+                    existing.explanation = top.explanation
+                case_id = existing.id
+            else:
+                row = CaseRow(
+                    complaint_id=complaint_row_id, reason=top.reason, priority=top.priority,
+                    explanation=top.explanation, decisions=[_decision_dict(d) for d in decisions],
+                    status=CaseStatus.WAITING.value,
+                    claim_due=self.settings.claim_due(top.priority, now), overdue=False,
+                    created_at=now,
+                )
+                s.add(row)
+                s.flush()
+                case_id = row.id
+        return self._get(case_id)
+
+    def waiting_ahead(self, case: Case) -> int:
+        """How many waiting cases an agent will take before `case` (more urgent, or as urgent
+        and older)."""
+        higher = [p for p in PRIORITIES if PRIORITIES.index(p) < PRIORITIES.index(case.priority)]
+        with self.store.session() as s:
+            return s.execute(
+                select(sa.func.count()).select_from(CaseRow).where(
+                    CaseRow.status == CaseStatus.WAITING.value, CaseRow.id != case.id,
+                    sa.or_(CaseRow.priority.in_(higher),
+                           sa.and_(CaseRow.priority == case.priority,
+                                   CaseRow.created_at <= case.created_at)))
+            ).scalar_one()
+
+    def queue(self) -> List[Case]:
+        """Open cases (waiting or claimed), most urgent first, then longest waiting."""
+        return self._select_cases(CaseRow.status.in_(OPEN_STATUSES),
+                                  order=(CaseRow.priority, CaseRow.created_at, CaseRow.id))
+
+    def get(self, case_id: int) -> Optional[Case]:
+        """The case `case_id`, or None."""
+        found = self._select_cases(CaseRow.id == case_id)
+        return found[0] if found else None
+
+    def open_case_for(self, channel: str, sender_id: str) -> Optional[Case]:
+        """The customer's case an agent still has to act on, if any."""
+        found = self._select_cases(
+            CaseRow.status.in_(OPEN_STATUSES), Customer.channel == channel,
+            Customer.sender_id == sender_id, order=(CaseRow.created_at.desc(),))
+        return found[0] if found else None
+
+    def claim(self, case_id: int, agent_id: int, now: datetime) -> bool:
+        """Give a waiting case to `agent_id`. When several agents claim at once exactly one gets
+        True; the others get False (the case is no longer waiting)."""
+        require_aware("now", now)
+        with self.store.session() as s, s.begin():
+            won = s.execute(
+                update(CaseRow)
+                .where(CaseRow.id == case_id, CaseRow.status == CaseStatus.WAITING.value)
+                .values(status=CaseStatus.CLAIMED.value, agent_id=agent_id, claimed_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount == 1
+            if won:
+                complaint_row_id = select(CaseRow.complaint_id).where(CaseRow.id == case_id).scalar_subquery()
+                s.execute(
+                    update(ComplaintRow)
+                    .where(ComplaintRow.id == complaint_row_id)
+                    .values(status=Status.IN_PROGRESS.value, updated_at=now,
+                            first_response_at=sa.func.coalesce(ComplaintRow.first_response_at, now))
+                    .execution_options(synchronize_session=False))
+        if not won and self.get(case_id) is None:
+            raise CaseNotFound(f"no case {case_id}")
+        return won
+
+    def resolve(self, case_id: int, agent_id: int, resolution: str, now: datetime,
+                remedy: Optional[str] = None) -> Case:
+        """The agent who has the case resolves the complaint: the resolution text is kept, the
+        remedy (a `bot.complaints.Remedy`) recorded if given, and the complaint is resolved."""
+        require_aware("now", now)
+        resolution = (resolution or "").strip()
+        if not resolution:
+            raise ValueError("say what was done: the resolution text must not be empty")
+        values: Dict[str, Any] = {"status": Status.RESOLVED.value, "resolution": resolution,
+                                  "resolved_at": now, "updated_at": now}
+        if remedy:
+            values["desired_remedy"] = Remedy(remedy).value
+        with self.store.session() as s, s.begin():
+            row = self._row_of_agent(s, case_id, agent_id, (CaseStatus.CLAIMED.value,))
+            row.status, row.closed_at = CaseStatus.RESOLVED.value, now
+            s.execute(update(ComplaintRow).where(ComplaintRow.id == row.complaint_id).values(**values)
+                      .execution_options(synchronize_session=False))
+        return self._get(case_id)
+
+    def release(self, case_id: int, agent_id: int, now: datetime) -> Case:
+        """The agent hands the conversation back to the assistant (claimed or resolved case)."""
+        require_aware("now", now)
+        with self.store.session() as s, s.begin():
+            row = self._row_of_agent(s, case_id, agent_id,
+                                     (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value))
+            row.status = CaseStatus.RELEASED.value
+            row.closed_at = row.closed_at or now
+        return self._get(case_id)
+
+    def mark_overdue(self, case_id: int, callback_due: datetime, now: datetime) -> bool:
+        """Mark a case nobody claimed in time as overdue with the callback promised; False when
+        an agent has it by now (nothing changes then)."""
+        require_aware("callback_due", callback_due)
+        with self.store.session() as s, s.begin():
+            return s.execute(
+                update(CaseRow)
+                .where(CaseRow.id == case_id, CaseRow.status == CaseStatus.WAITING.value)
+                .values(overdue=True, callback_due=callback_due)
+                .execution_options(synchronize_session=False)
+            ).rowcount == 1
+
+    def add_note(self, case_id: int, agent_id: int, text: str, now: datetime) -> Note:
+        """Add an internal note to a case."""
+        require_aware("now", now)
+        text = (text or "").strip()
+        if not text:
+            raise ValueError("the note is empty")
+        with self.store.session() as s, s.begin():
+            if s.get(CaseRow, case_id) is None:
+                raise CaseNotFound(f"no case {case_id}")
+            row = CaseNoteRow(case_id=case_id, agent_id=agent_id, text=text, created_at=now)
+            s.add(row)
+            s.flush()
+            note_id = row.id
+        return next(note for note in self.notes(case_id) if note.id == note_id)
+
+    def notes(self, case_id: int) -> List[Note]:
+        """The case's notes, oldest first."""
+        with self.store.session() as s:
+            rows = s.execute(
+                select(CaseNoteRow, AgentRow.display_name)
+                .join(AgentRow, CaseNoteRow.agent_id == AgentRow.id)
+                .where(CaseNoteRow.case_id == case_id)
+                .order_by(CaseNoteRow.created_at, CaseNoteRow.id))
+            return [Note(r.id, r.case_id, r.agent_id, name, r.text, r.created_at) for r, name in rows]
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _get(self, case_id: int) -> Case:
+        case = self.get(case_id)
+        if case is None:
+            raise CaseNotFound(f"no case {case_id}")
+        return case
+
+    @staticmethod
+    def _row_of_agent(s: Any, case_id: int, agent_id: int, statuses: Tuple[str, ...]) -> CaseRow:
+        row = s.get(CaseRow, case_id, with_for_update=True)
+        if row is None:
+            raise CaseNotFound(f"no case {case_id}")
+        if row.agent_id != agent_id or row.status not in statuses:
+            raise CaseConflict(f"case {case_id} is {row.status}"
+                               + ("" if row.agent_id in (None, agent_id) else " by another agent"))
+        return row
+
+    def _select_cases(self, *where: Any, order: Sequence[Any] = ()) -> List[Case]:
+        query = (
+            select(CaseRow, ComplaintRow, Customer.sender_id, AgentRow.display_name)
+            .join(ComplaintRow, CaseRow.complaint_id == ComplaintRow.id)
+            .join(Customer, ComplaintRow.customer_id == Customer.id)
+            .outerjoin(AgentRow, CaseRow.agent_id == AgentRow.id)
+            .where(*where).order_by(*order)
+        )
+        with self.store.session() as s:
+            return [
+                Case(
+                    id=case.id, complaint=Complaint.from_row(complaint, sender_id),
+                    reason=case.reason, priority=case.priority, explanation=case.explanation,
+                    decisions=tuple(case.decisions or ()), status=case.status,
+                    agent_id=case.agent_id, agent_name=agent_name, claim_due=case.claim_due,
+                    overdue=case.overdue, callback_due=case.callback_due,
+                    created_at=case.created_at, claimed_at=case.claimed_at,
+                    closed_at=case.closed_at,
+                )
+                for case, complaint, sender_id, agent_name in s.execute(query)
+            ]
