@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from functools import lru_cache
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
@@ -45,9 +46,9 @@ def _error_if_too_long(name: str, value: Optional[str], table: sa.Table) -> None
 
 
 
-def _choice(name: str, value: Any, choices: type) -> str:
+def _choice(name: str, value: Any, choices: type[Enum]) -> str:
     try:
-        return choices(value).value
+        return str(choices(value).value)
     except ValueError:
         allowed = ", ".join(member.value for member in choices)
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}") from None
@@ -357,7 +358,7 @@ class ComplaintStore:
 
     def _next_number(self, s: Session, day: date) -> int:
         if self._upsert_returning:
-            return s.execute(_NEXT_NUMBER, {"day": day}).scalar_one()
+            return int(s.execute(_NEXT_NUMBER, {"day": day}).scalar_one())
         # SQLite < 3.35 has no RETURNING. The UPDATE (a write, so the transaction's first
         # statement takes the write lock) serialises creates just the same.
         table = DailySequence.__table__
@@ -365,7 +366,7 @@ class ComplaintStore:
         if bumped.rowcount == 0:
             s.execute(table.insert().values(day=day, last_value=1))
             return 1
-        return s.execute(select(table.c.last_value).where(table.c.day == day)).scalar_one()
+        return int(s.execute(select(table.c.last_value).where(table.c.day == day)).scalar_one())
 
     def _upsert_customer(self, s: Session, draft: ComplaintDraft, now: datetime) -> int:
         """Insert the customer if new (keeping a newly given display name); return its id."""
@@ -383,9 +384,9 @@ class ComplaintStore:
                 set_={"display_name": sa.func.coalesce(insert.excluded.display_name, table.c.display_name)},
             )
         )
-        return s.execute(
+        return int(s.execute(
             select(table.c.id).where(table.c.channel == draft.channel, table.c.sender_id == draft.sender_id)
-        ).scalar_one()
+        ).scalar_one())
 
 
 def _unanswered(row: UnansweredMessage) -> Unanswered:

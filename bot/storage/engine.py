@@ -50,18 +50,19 @@ def create_store_engine(url: str) -> Engine:
         **({"poolclass": StaticPool} if in_memory else {}),
     )
 
-    @event.listens_for(engine, "connect")
-    def _enable_foreign_keys(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
+    event.listen(engine, "connect", _enable_foreign_keys)
     return engine
+
+
+def _enable_foreign_keys(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
 
 
 def shown_url(engine: Engine) -> str:
     """The engine's URL for messages, without its password."""
-    return engine.url.render_as_string(hide_password=True)
+    return str(engine.url.render_as_string(hide_password=True))
 
 
 def tracker_engine(url: str) -> Engine:

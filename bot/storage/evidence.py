@@ -77,12 +77,13 @@ class EvidenceStore:
                 select(ComplaintRow.id).where(ComplaintRow.public_id == public_id)).scalar()
             if complaint_id is None:
                 raise ComplaintNotFound(public_id)
-            return s.execute(
+            attached: int = s.execute(
                 update(EvidenceRow)
                 .where(EvidenceRow.channel == channel, EvidenceRow.sender_id == sender_id,
                        EvidenceRow.complaint_id.is_(None))
                 .values(complaint_id=complaint_id).execution_options(synchronize_session=False)
             ).rowcount
+            return attached
 
     def for_complaint(self, public_id: str) -> list[Evidence]:
         """The evidence attached to complaint `public_id`, oldest first."""

@@ -132,13 +132,13 @@ class HandoffQueue:
         and older)."""
         higher = [p for p in PRIORITIES if PRIORITIES.index(p) < PRIORITIES.index(case.priority)]
         with self.store.session() as s:
-            return s.execute(
+            return int(s.execute(
                 select(sa.func.count()).select_from(CaseRow).where(
                     CaseRow.status == CaseStatus.WAITING.value, CaseRow.id != case.id,
                     sa.or_(CaseRow.priority.in_(higher),
                            sa.and_(CaseRow.priority == case.priority,
                                    CaseRow.created_at <= case.created_at)))
-            ).scalar_one()
+            ).scalar_one())
 
     def queue(self) -> List[Case]:
         """Open cases (waiting or claimed), most urgent first, then longest waiting."""
@@ -162,7 +162,7 @@ class HandoffQueue:
         True; the others get False (the case is no longer waiting)."""
         require_aware("now", now)
         with self.store.session() as s, s.begin():
-            won = s.execute(
+            won: bool = s.execute(
                 update(CaseRow)
                 .where(CaseRow.id == case_id, CaseRow.status == CaseStatus.WAITING.value)
                 .values(status=CaseStatus.CLAIMED.value, agent_id=agent_id, claimed_at=now)
@@ -214,12 +214,13 @@ class HandoffQueue:
         an agent has it by now (nothing changes then)."""
         require_aware("callback_due", callback_due)
         with self.store.session() as s, s.begin():
-            return s.execute(
+            updated: int = s.execute(
                 update(CaseRow)
                 .where(CaseRow.id == case_id, CaseRow.status == CaseStatus.WAITING.value)
                 .values(overdue=True, callback_due=callback_due)
                 .execution_options(synchronize_session=False)
-            ).rowcount == 1
+            ).rowcount
+            return updated == 1
 
     def add_note(self, case_id: int, agent_id: int, text: str, now: datetime) -> Note:
         """Add an internal note to a case."""
@@ -256,7 +257,7 @@ class HandoffQueue:
 
     @staticmethod
     def _row_of_agent(s: Any, case_id: int, agent_id: int, statuses: Tuple[str, ...]) -> CaseRow:
-        row = s.get(CaseRow, case_id, with_for_update=True)
+        row: Optional[CaseRow] = s.get(CaseRow, case_id, with_for_update=True)
         if row is None:
             raise CaseNotFound(f"no case {case_id}")
         if row.agent_id != agent_id or row.status not in statuses:

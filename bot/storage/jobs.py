@@ -59,7 +59,7 @@ class JobQueue:
                              due_at=due_at, attempts=0, max_attempts=max_attempts, created_at=now)
                 s.add(row)
                 s.flush()
-                return row.id
+                return int(row.id)
         except IntegrityError:
             if key is not None and self.get_by_key(key) is not None:
                 return None
@@ -78,10 +78,11 @@ class JobQueue:
     def cancel(self, key: str, now: datetime) -> bool:
         """Cancel the pending job with `key`; False if there is none (or it already ran)."""
         with self.store.session() as s, s.begin():
-            return s.execute(
+            updated: int = s.execute(
                 update(JobRow).where(JobRow.key == key, JobRow.status == JobStatus.PENDING.value)
                 .values(status=JobStatus.CANCELLED.value, finished_at=now)
-                .execution_options(synchronize_session=False)).rowcount == 1
+                .execution_options(synchronize_session=False)).rowcount
+            return updated == 1
 
     def claim_due(self, worker: str, now: datetime, limit: int = 10,
                   lease: timedelta = DEFAULT_LEASE) -> List[Job]:
@@ -112,11 +113,12 @@ class JobQueue:
         """Extend `worker`'s lease on its running job to `now + lease`; False when the worker no
         longer holds it (the lease lapsed and another worker took the job)."""
         with self.store.session() as s, s.begin():
-            return s.execute(
+            updated: int = s.execute(
                 update(JobRow).where(JobRow.id == job_id, JobRow.locked_by == worker,
                                      JobRow.status == JobStatus.RUNNING.value)
                 .values(locked_until=now + lease)
-                .execution_options(synchronize_session=False)).rowcount == 1
+                .execution_options(synchronize_session=False)).rowcount
+            return updated == 1
 
     def complete(self, job_id: int, worker: str, now: datetime) -> None:
         """The job's work is done."""

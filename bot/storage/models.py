@@ -13,7 +13,8 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm.decl_api import DeclarativeMeta
 
 from bot.complaints import Status
 
@@ -81,7 +82,17 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-Base = declarative_base(metadata=metadata)
+mapper_registry = registry(metadata=metadata)
+
+
+class Base(metaclass=DeclarativeMeta):
+    """The declarative base of every table (what `declarative_base()` builds, spelt out as a class
+    so that type checkers see one)."""
+
+    __abstract__ = True
+    registry = mapper_registry
+    metadata = mapper_registry.metadata
+    __init__ = mapper_registry.constructor
 
 
 class Customer(Base):

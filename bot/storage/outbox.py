@@ -72,4 +72,5 @@ class Outbox:
     def status(self, key: str) -> Optional[str]:
         """`sending`, `sent`, or None when no message with `key` was sent."""
         with self.store.session() as s:
-            return s.execute(select(SentMessageRow.status).where(SentMessageRow.key == key)).scalar()
+            status: Optional[str] = s.execute(select(SentMessageRow.status).where(SentMessageRow.key == key)).scalar()
+            return status

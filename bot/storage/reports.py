@@ -11,7 +11,7 @@ from bot.storage.models import CaseRow, ComplaintRow, SurveyKind, SurveyRow, Sur
 
 
 def report_rows(store: ComplaintStore, since: datetime,
-                until: datetime) -> Tuple[Sequence[Any], Sequence[Tuple[int, List[dict]]], List[int]]:
+                until: datetime) -> Tuple[Sequence[Any], Sequence[Tuple[int, List[dict[str, str]]]], List[int]]:
     """For the complaints created in [since, until): their rows (id, category, channel, status,
     created_at, first_response_at, resolved_at, by name), the (complaint id, decisions) of their
     handoff cases, and the scores of their answered satisfaction checks."""

@@ -136,13 +136,13 @@ def _snapshots(engine: Engine, before: datetime, held: Holds, dry_run: bool) -> 
                           tally, dry_run, key="sender_id")
 
 
-def _changed(row: Any, *columns: str) -> Optional[dict]:
+def _changed(row: Any, *columns: str) -> Optional[dict[str, Any]]:
     """The masked values of `columns` of `row`, or None when masking changes none of them."""
     values = {column: mask_value(getattr(row, column)) for column in columns}
     return values if any(values[column] != getattr(row, column) for column in columns) else None
 
 
-def _changed_json(row: Any, column: str) -> Optional[dict]:
+def _changed_json(row: Any, column: str) -> Optional[dict[str, Any]]:
     """`_changed` for a column of JSON text (compared as data: formatting may differ)."""
     data = json.loads(getattr(row, column))
     masked = mask_value(data)
@@ -164,7 +164,8 @@ def _batches(connection: Connection, query: sa.sql.Select, id_column: sa.Column)
 
 
 def _mask_rows(connection: Connection, table: sa.sql.TableClause, batches: Iterator[Sequence[Any]],
-               masked: Callable[[Any], Optional[dict]], tally: Tally, dry_run: bool, key: str = "id") -> Tally:
+               masked: Callable[[Any], Optional[dict[str, Any]]], tally: Tally, dry_run: bool,
+               key: str = "id") -> Tally:
     """Write `masked(row)` for every row of `batches` it is not None for, a transaction a batch."""
     for batch in batches:
         changes = [(getattr(row, key), values) for row in batch if (values := masked(row)) is not None]

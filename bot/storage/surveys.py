@@ -115,7 +115,8 @@ class SurveyStore:
 
     def _complaint_row_id(self, complaint_id: str) -> int:
         with self.store.session() as s:
-            row_id = s.execute(select(ComplaintRow.id).where(ComplaintRow.public_id == complaint_id)).scalar()
+            row_id: Optional[int] = s.execute(
+                select(ComplaintRow.id).where(ComplaintRow.public_id == complaint_id)).scalar()
         if row_id is None:
             raise ComplaintNotFound(complaint_id)
         return row_id
@@ -123,8 +124,9 @@ class SurveyStore:
     def _move(self, complaint_id: str, kind: str, from_status: SurveyStatus, **values: Any) -> bool:
         row_id = self._complaint_row_id(complaint_id)
         with self.store.session() as s, s.begin():
-            return s.execute(
+            updated: int = s.execute(
                 update(SurveyRow)
                 .where(SurveyRow.complaint_id == row_id, SurveyRow.kind == kind,
                        SurveyRow.status == from_status.value)
-                .values(**values).execution_options(synchronize_session=False)).rowcount == 1
+                .values(**values).execution_options(synchronize_session=False)).rowcount
+            return updated == 1
