@@ -122,7 +122,7 @@ def normalise(text: str) -> str:
     return "".join(chars)
 
 
-def _compile(pattern: str, where: str) -> Pattern:
+def _compile(pattern: str, where: str) -> Pattern[str]:
     expanded = _GAP.sub(lambda m: f"[^{_SEPARATORS}]{{0,{m.group(1)}}}", pattern)
     try:
         return re.compile(expanded)
@@ -131,7 +131,7 @@ def _compile(pattern: str, where: str) -> Pattern:
                          "fix the pattern there") from None
 
 
-def _union(patterns: Iterable[str], where: str) -> Optional[Pattern]:
+def _union(patterns: Optional[Iterable[str]], where: str) -> Optional[Pattern[str]]:
     patterns = list(patterns or ())
     for pattern in patterns:
         _compile(pattern, where)   # report the faulty one by itself
@@ -170,11 +170,11 @@ class LexiconResult:
 class Lexicon:
     """Labelled patterns, the near-misses blanked out before them, and how negation cancels them."""
 
-    groups: Tuple[Tuple[str, Pattern], ...]
-    near_misses: Optional[Pattern] = None
-    negation: Optional[Pattern] = None
+    groups: Tuple[Tuple[str, Pattern[str]], ...]
+    near_misses: Optional[Pattern[str]] = None
+    negation: Optional[Pattern[str]] = None
     negation_window: int = 0
-    negation_lifted_by: Optional[Pattern] = None
+    negation_lifted_by: Optional[Pattern[str]] = None
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any], where: str) -> "Lexicon":

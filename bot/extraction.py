@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 from bot.datafiles import load_yaml, repo_path
 from bot.script import to_simplified
@@ -65,8 +65,8 @@ def parse_amount(text: str) -> Optional[Decimal]:
         r"(?:花了|付了|价值|损失|赔偿?|退)\s*([零〇一二两三四五六七八九十百千]+万[一二两三四五六七八九]?)",
         text)
     if match:
-        value = chinese_number(match.group(1))
-        return Decimal(value) if value else None
+        amount = chinese_number(match.group(1))
+        return Decimal(amount) if amount else None
     return None
 
 
@@ -102,10 +102,10 @@ def parse_date(text: str, today: date) -> Optional[date]:
     match = re.search(r"(上上|上|这|本)?个?(?:周|星期|礼拜)([一二三四五六日天])", text)
     if match:
         weeks_back = {"上上": 2, "上": 1}.get(match.group(1) or "", 0)
-        day = _weekday_in_week(today, weeks_back, _WEEKDAYS[match.group(2)])
-        if match.group(1) is None and day > today:
-            day -= timedelta(weeks=1)
-        return day
+        weekday = _weekday_in_week(today, weeks_back, _WEEKDAYS[match.group(2)])
+        if match.group(1) is None and weekday > today:
+            weekday -= timedelta(weeks=1)
+        return weekday
     match = re.search(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})", text)
     if match:
         return _safe_date(*(int(g) for g in match.groups()))
@@ -130,8 +130,8 @@ def parse_date(text: str, today: date) -> Optional[date]:
 
 
 @lru_cache(maxsize=None)
-def _entity_patterns(path: Path = DEFAULT_ENTITIES_PATH) -> Dict[str, re.Pattern]:
-    patterns: Dict[str, list] = {}
+def _entity_patterns(path: Path = DEFAULT_ENTITIES_PATH) -> Dict[str, re.Pattern[str]]:
+    patterns: Dict[str, List[str]] = {}
     for item in load_yaml(path)["nlu"]:
         if "regex" in item:
             lines = [line.strip()[2:] for line in item["examples"].strip().splitlines()]

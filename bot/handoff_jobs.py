@@ -27,7 +27,7 @@ class NoAgentApology:
     responses: Responses
     labels: Labels
     outbox: Outbox
-    clock: Callable = utcnow
+    clock: Callable[[], datetime] = utcnow
 
     async def __call__(self, job: Job) -> None:
         # The worker shares the console's event loop: database calls run in a thread.

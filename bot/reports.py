@@ -133,7 +133,7 @@ def _rank(category: str) -> int:
     return order.index(category) if category in order else len(order)
 
 
-def _ranked(counter: Counter, order: Callable[[str], Any] = str) -> List[Tuple[str, int]]:
+def _ranked(counter: Counter[str], order: Callable[[str], Any] = str) -> List[Tuple[str, int]]:
     """(key, count) pairs, most frequent first, ties by `order`."""
     return sorted(counter.items(), key=lambda pair: (-pair[1], order(pair[0])))
 
@@ -147,4 +147,10 @@ def _counts(pairs: Sequence[Tuple[str, int]], total: int) -> Tuple[Count, ...]:
 
 
 def _median(durations: Sequence[timedelta]) -> Median:
-    return Median(statistics.median(durations) if durations else None, len(durations))
+    # As statistics.median computes it; its types admit numbers only, not timedeltas.
+    if not durations:
+        return Median(None, 0)
+    ordered = sorted(durations)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return Median(median, len(ordered))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Callable, Dict
 
 from bot.clock import utcnow
@@ -33,7 +33,7 @@ class SendSurvey:
     rasa: RasaApi
     kind: str
     outbox: Outbox
-    clock: Callable = utcnow
+    clock: Callable[[], datetime] = utcnow
 
     async def __call__(self, job: Job) -> None:
         # The worker shares the console's event loop: database calls run in a thread.
@@ -42,6 +42,8 @@ class SendSurvey:
         if survey is None or survey.status != SurveyStatus.SCHEDULED.value:
             return  # sent, answered or given up already: never twice
         complaint = await asyncio.to_thread(self.surveys.store.get, complaint_id)
+        if complaint is None:
+            raise PermanentFailure(f"complaint {complaint_id} does not exist")
         if self.kind == SurveyKind.FOLLOW_UP.value and complaint.status not in (
                 Status.RESOLVED.value, Status.CLOSED.value):
             await asyncio.to_thread(self.surveys.mark_undeliverable, complaint_id, self.kind)
