@@ -1,5 +1,5 @@
 # Designer and developer shortcuts. `make run` and `make test` are all most people need.
-.PHONY: help fuzz run test unit lint setup train validate nlu-eval devset-eval test-stories bench shell lock clean
+.PHONY: help fuzz run test unit lint types setup train validate nlu-eval devset-eval test-stories bench shell lock clean
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 ENV = . scripts/env.sh &&
@@ -22,6 +22,9 @@ unit:           ## the quick tests: no trained model, browser, nginx or server p
 
 lint:           ## ruff over the code (ruff.toml; the test suite runs it too)
 	$(ENV) ruff check .
+
+types:          ## mypy, strict on the core (mypy.ini)
+	$(ENV) mypy
 
 setup:          ## create .venv with the pinned packages
 	bash scripts/setup.sh

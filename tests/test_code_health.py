@@ -1,7 +1,8 @@
-"""Checks on the repository itself: ruff, which package may import which, documents named."""
+"""Checks on the repository itself: ruff, mypy, which package may import which, documents named."""
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -31,6 +32,13 @@ def test_ruff_finds_nothing() -> None:
     """`make lint`: pycodestyle and pyflakes over the whole repository (ruff.toml)."""
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing_in_the_core() -> None:
+    """`make types`: the core (bot/) type-checked strictly (mypy.ini)."""
+    result = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", os.devnull], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
