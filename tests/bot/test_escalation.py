@@ -284,6 +284,108 @@ def test_say_repeat_on_being_passed_around_is_pushed_around(config):
     assert reasons("这事我找了你们好几回", config, "say_repeat") == {"repeated"}
 
 
+# --- safety: food and bodily harm count as much as fire and shock; look-alikes do not ----------
+
+SAFETY_FAMILIES = {
+    "foreign object or insect in food": [
+        "盒饭里吃出一根头发，还有半只苍蝇",
+        "凉皮里有根钢丝，扎到嘴了",
+        "果汁瓶底有玻璃碴",
+        "麵包裡有一片塑膠片",                       # Traditional
+    ],
+    "spoiled or expired food": [
+        "粥都馊了还卖",
+        "月饼发霉了，老人已经吃了半块",
+        "牛奶过期五天了还在货架上卖给我",
+    ],
+    "illness after eating": [
+        "吃完你们的炒粉就吐了，现在在医院挂水",
+        "喝了奶茶以后一家人都在拉",
+        "食完你哋個飯成晚肚痾",                      # Cantonese
+    ],
+    "device overheated, swollen, smoking or burst": [
+        "充电宝鼓起来了，烫得拿不住",
+        "手机充电的时候炸了",
+        "充电宝放床头鼓包冒烟了",                    # 床头 is not a head fuming
+        "插排一插就打火，插座都烧黑了",
+        "個尿袋充電嗰陣有陣燶味",                      # Cantonese
+    ],
+    "sharp edge that cut a child": [
+        "玩具的边太锋利，把我儿子的手割破了",
+        "儿童床的螺丝露出来，宝宝腿被划出血",
+    ],
+    "exposed equipment in public": [
+        "小区路边的电线裸露在外面",
+        "井盖丢了，有人掉下去了",
+        "商场电梯突然往下坠，我们被困在里面",
+    ],
+}
+
+SAFETY_LOOK_ALIKES = [
+    "这火锅辣得我想吐",
+    "这衣服丑得想吐",
+    "等得我心态爆炸",
+    "手机有点烫手，正常吗",
+    "优惠券过期了",
+    "这酸奶是不是快过期了",
+    "电动车打不着火",
+    "我要原地爆炸了",
+    "餐厅里苍蝇乱飞，环境太差",
+    "你们客服让我恶心想吐",
+    "外賣券過期了",                                   # Traditional
+]
+
+
+@pytest.mark.parametrize("family, text", [
+    pytest.param(family, text, id=f"{family}-{text}")
+    for family, texts in SAFETY_FAMILIES.items() for text in texts])
+def test_safety_families_are_caught_without_the_nlu(config, family, text):
+    assert "safety" in reasons(text, config)
+
+
+@pytest.mark.parametrize("text", SAFETY_LOOK_ALIKES)
+def test_safety_look_alikes_are_not_handed_off(config, text):
+    assert "safety" not in reasons(text, config)
+
+
+# --- repeated: a repeat is an earlier contact about a problem still unresolved ------------------
+
+NOT_A_REPEAT = [
+    "我上周反映的那个现在怎么样了",                 # a progress question
+    "之前的投诉现在什么进度",
+    "我想查一下之前的投诉",
+    "之前那个问题好了，谢谢你们",                    # thanks, solved
+    "已经解决了，不用处理了",
+    "上次反映的问题你们处理得很快，点赞",            # praise for a quick fix
+    "之前在你们家买过，这回的鞋开胶了",              # an earlier purchase
+    "这是我第一次投诉",
+    "在吗？？一直没人理",                            # waiting in this chat
+    "营业厅的人爱搭不理，问三遍才回一句",
+    "上週反映的那件事現在處理得怎麼樣了",           # Traditional
+]
+
+REAL_REPEATS = [
+    "上周就投诉过了，到现在都没人理",
+    "之前的投诉到现在都没人理",
+    "上次说好周一给我回复，现在都周四了",
+    "你们上个月就答应给我换新，到现在还没换",
+    "前几天投诉的问题，你们说处理好了，其实根本没有",
+    "留言了三天都没人回复",
+    "已經係第三次搵你哋",                             # Cantonese
+]
+
+
+@pytest.mark.parametrize("text", NOT_A_REPEAT)
+def test_past_mentions_progress_thanks_and_solved_are_not_a_repeat(config, text):
+    assert "repeated" not in reasons(text, config)
+    assert "repeated" not in reasons(text, config, "say_repeat")  # the NLU's mistake is overruled
+
+
+@pytest.mark.parametrize("text", REAL_REPEATS)
+def test_a_real_repeat_is_still_caught(config, text):
+    assert "repeated" in reasons(text, config)
+
+
 def test_an_earlier_message_still_counts(config):
     s = situation("我要打12315", "订单号DD20261101001", intents=["threaten", "give_details"])
     assert [d.reason for d in decide(s, config)] == ["threat"]
