@@ -11,14 +11,17 @@ weigh more than short ones. This subclass
 - lets the regularisation strength `C` be configured (default 100, chosen by
   cross-validation with scripts/nlu_eval.py: intent macro-F1 and confidence calibration
   are flat between C=100 and C=300 and worse below 30),
-- and gives a message without any known feature the intents' prior (the share of training
-  examples) instead of a confident guess.
+- gives a message without any known feature the intents' prior (the share of training
+  examples) instead of a confident guess,
+- and decides in layers (`complaint_layer`): when no single intent is sure but the complaint
+  intents together are, the message is a complaint (`take_up_complaints`).
 
 Training and persistence (skops) are the parent's.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -55,6 +58,9 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
             "normalize": True,
             # "balanced" (as Rasa's classifier) or null for no class weights.
             "class_weight": "balanced",
+            # Is it a complaint at all, before which one: {intents, general, below, at_least};
+            # empty for one flat list of intents (see `take_up_complaints`).
+            "complaint_layer": {},
         }
 
     def __init__(
@@ -118,11 +124,14 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
         empty = np.diff(X.indptr) == 0
         if empty.any():
             probabilities[empty] = self._prior()
-        for message, row in zip(messages, probabilities):
+        layer = ComplaintLayer.from_config(self.config["complaint_layer"]) if self.config["complaint_layer"] else None
+        for message, row, no_features in zip(messages, probabilities, empty):
             ranking = sorted(
                 ({"name": str(name), "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),
                 key=lambda r: -r["confidence"],
             )
+            if layer is not None and not no_features:  # the prior says nothing about this message
+                ranking = take_up_complaints(ranking, layer)
             message.set("intent", ranking[0], add_to_output=True)
             if self.config[RANKING_LENGTH] > 0:
                 ranking = ranking[: self.config[RANKING_LENGTH]]
@@ -152,6 +161,64 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
             raise ValueError(f"{cls.__name__}: C must be positive, got {config.get('C')}")
         if config.get("class_weight", "balanced") not in ("balanced", None):
             raise ValueError(f"{cls.__name__}: class_weight must be 'balanced' or null")
+        if config.get("complaint_layer"):
+            ComplaintLayer.from_config(config["complaint_layer"])
+
+
+@dataclass(frozen=True)
+class ComplaintLayer:
+    """The first layer of understanding: is this a complaint at all (config.yml)."""
+
+    intents: Tuple[str, ...]
+    """Complaint intents a message may be given here (data/rules.yml opens a complaint on each)."""
+    serious: Tuple[str, ...]
+    """Complaint intents that count towards the mass but are never given here (threats, safety,
+    repeats, requests for a person: the escalation rules judge those on their own)."""
+    general: str
+    """The intent a complaint of no clear kind gets (its category is then asked)."""
+    below: float
+    """Only a top intent less sure than this is reconsidered (the fallback threshold)."""
+    at_least: float
+    """The complaint intents together must be at least this sure."""
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":
+        """The layer of config.yml's `complaint_layer`; ValueError naming the mistake."""
+        keys = {"intents", "serious", "general", "below", "at_least"}
+        if set(raw) - keys:
+            raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
+                             f"expected some of {sorted(keys)}")
+        intents, general = tuple(raw.get("intents") or ()), raw.get("general")
+        if general not in intents:
+            raise ValueError("complaint_layer: `intents` lists the complaint intents and `general` "
+                             f"is one of them (got general={general!r})")
+        below, at_least = float(raw.get("below", 0.5)), float(raw.get("at_least", 0.5))
+        if not (0 < below <= 1 and 0 < at_least <= 1):
+            raise ValueError(f"complaint_layer: `below` and `at_least` are between 0 and 1, "
+                             f"got {below} and {at_least}")
+        return cls(intents, tuple(raw.get("serious") or ()), str(general), below, at_least)
+
+
+def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> List[Dict[str, Any]]:
+    """`ranking` (every intent, most confident first) decided in layers.
+
+    A flat list of many intents spreads a real customer's long or unusual complaint over several
+    complaint intents, none of them sure, and the fallback would answer "I didn't understand" to
+    an upset customer. So when the top intent is less sure than `layer.below` but the complaint
+    intents together reach `layer.at_least`, the message is a complaint with that confidence:
+    the top complaint intent when it holds at least half of that mass (it says which kind),
+    otherwise the general one (the category is asked).
+    """
+    if not ranking or ranking[0]["confidence"] >= layer.below:
+        return ranking
+    members = [r for r in ranking if r["name"] in layer.intents or r["name"] in layer.serious]
+    mass = sum(r["confidence"] for r in members)
+    if mass < layer.at_least:
+        return ranking
+    leader = members[0]
+    name = (leader["name"] if leader["name"] in layer.intents and leader["confidence"] >= mass / 2
+            else layer.general)
+    return [{"name": name, "confidence": mass}] + [r for r in ranking if r["name"] != name]
 
 
 def _sentence_features(messages: List[Message]) -> Optional[csr_matrix]:

@@ -38,12 +38,18 @@ def _surveys(stack: Stack) -> Surveys:
     return Surveys(store, JobQueue(store), load_survey_settings())
 
 
-def test_an_accepted_plan_is_followed_by_a_check_and_a_low_score_reopens_it(stack: Stack):
-    sender = new_customer()
+def _accepted_complaint(stack: Stack, sender: str) -> str:
+    """A complaint filed and its plan accepted by `sender`; its ID."""
     for message in ("我买的台灯用了一周就不亮了", "上周一", "订单号DD20261120555", "换货", "不用留电话"):
         stack.say(sender, message)
     complaint_id = re.search(r"TS-\d{8}-\d{4}", _texts(stack.say(sender, "对的"))).group(0)
     stack.say(sender, "可以")
+    return complaint_id
+
+
+def test_an_accepted_plan_is_followed_by_a_check_and_a_low_score_reopens_it(stack: Stack):
+    sender = new_customer()
+    complaint_id = _accepted_complaint(stack, sender)
 
     _make_due(stack, "satisfaction", complaint_id)
     question = stack.wait_for_bot_event(sender, "utter_ask_satisfaction")
@@ -59,6 +65,19 @@ def test_an_accepted_plan_is_followed_by_a_check_and_a_low_score_reopens_it(stac
     assert case.complaint.status == "open"
     assert stack.responses_to(sender, "改成五星吧") == ["utter_survey_already_answered"]  # one answer per survey
     store.close()
+
+
+def test_displeasure_answers_the_check_and_is_a_complaint_anywhere_else(stack: Stack):
+    sender = new_customer()
+    complaint_id = _accepted_complaint(stack, sender)
+    _make_due(stack, "satisfaction", complaint_id)
+    stack.wait_for_bot_event(sender, "utter_ask_satisfaction")
+
+    assert stack.responses_to(sender, "太差了，换个货拖了这么久") == ["utter_survey_low"]
+    assert _surveys(stack).get(complaint_id, "satisfaction").score == 1
+
+    stranger = new_customer()
+    assert stack.responses_to(stranger, "很不满意")[0].startswith("utter_empathy_")
 
 
 def test_an_agents_resolution_is_told_to_the_customer_and_followed_up(stack: Stack):

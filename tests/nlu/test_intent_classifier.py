@@ -5,9 +5,7 @@ runs in well under a second.
 """
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
-from typing import List
 
 import numpy as np
 import pytest
@@ -18,29 +16,11 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.training_data.features import Features
-from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.intent_classifier import NormalizedLogisticRegressionClassifier
-
-VOCABULARY = 6
-
-
-_serial = itertools.count()
-
-
-def _message(counts: List[int], intent: str = "") -> Message:
-    # Distinct texts: TrainingData drops duplicate examples.
-    data = {"text": f"message {next(_serial)}"}
-    if intent:
-        data["intent"] = intent
-    message = Message(data=data)
-    sentence = scipy.sparse.coo_matrix(np.array([counts], dtype=np.float64))
-    message.add_features(Features(sentence, "sentence", "text", "featurizer"))
-    sequence = scipy.sparse.coo_matrix(np.zeros((1, VOCABULARY)))
-    message.add_features(Features(sequence, "sequence", "text", "featurizer"))
-    return message
-
+from tests.nlu.sparse import intent_classifier as _classifier
+from tests.nlu.sparse import message as _message
 
 def _training_data() -> TrainingData:
     examples = []
@@ -49,17 +29,6 @@ def _training_data() -> TrainingData:
         examples.append(_message([0, 0, 1 + i % 2, 1, 0, i % 2], "vent"))
         examples.append(_message([0, i % 2, 0, 0, 1 + i % 3, 1], "greet"))
     return TrainingData(examples)
-
-
-def _classifier(tmp_path: Path, **config) -> NormalizedLogisticRegressionClassifier:
-    storage = LocalModelStorage(tmp_path)
-    context = ExecutionContext(GraphSchema({}), "test", node_name="intent_classifier")
-    return NormalizedLogisticRegressionClassifier.create(
-        {**NormalizedLogisticRegressionClassifier.get_default_config(), **config},
-        storage,
-        Resource("intent_classifier"),
-        context,
-    )
 
 
 def test_features_are_binary_and_unit_length(tmp_path: Path) -> None:

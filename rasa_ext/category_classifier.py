@@ -1,0 +1,97 @@
+"""The second layer of understanding: which kind of complaint, whatever the intent.
+
+The intent says what the customer does (complains, threatens, asks for a person, vents); the
+category says what went wrong (quality, delivery, ...). A threat about a broken phone is a
+quality complaint too, and an agent who takes it over should see that. This component learns
+the categories from the examples of the intents `complain_<category>` (the categories of
+data/labels.yml) and names the category of every other complaint message — a general one, a
+vent, a threat, a safety report, an answer to the category question — as the entity
+`complaint_category` when it is sure enough (`threshold`). The slot mapping in domain.yml takes
+it. A message whose intent already names its category keeps the intent's.
+
+Same features and estimator as the intent classifier (binary, unit-length, weakly regularised
+logistic regression).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+import numpy as np
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.labels import load_labels
+from rasa_ext.intent_classifier import NormalizedLogisticRegressionClassifier
+
+ENTITY = "complaint_category"
+INTENT_PREFIX = "complain_"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True
+)
+class CategoryClassifier(NormalizedLogisticRegressionClassifier):
+    """Names the complaint category of complaint messages as the entity `complaint_category`."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """The intent classifier's options plus `threshold` and `apply_to`."""
+        return {
+            **NormalizedLogisticRegressionClassifier.get_default_config(),
+            # The category is named only when its probability is at least this.
+            "threshold": 0.6,
+            # The intents whose messages get a category (those that do not name one).
+            "apply_to": [],
+        }
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fits the categories on the examples of the `complain_<category>` intents."""
+        categories = set(load_labels().categories)
+        examples = [e for e in training_data.intent_examples
+                    if e.get(TEXT) and _category_of(e.get(INTENT), categories) is not None]
+        if len({_category_of(e.get(INTENT), categories) for e in examples}) < 2:
+            return self._resource  # nothing to tell apart: the component names no category
+        X = self._create_X(examples)
+        self.clf.fit(X, [_category_of(e.get(INTENT), categories) for e in examples])
+        self.persist()
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds the entity `complaint_category` to each complaint message of `apply_to` whose
+        category is at least `threshold` sure; other messages are left as they are."""
+        chosen = [m for m in messages
+                  if (m.get(INTENT) or {}).get("name") in self.config["apply_to"] and m.get(TEXT)]
+        if not chosen or not hasattr(self.clf, "classes_"):
+            return messages
+        X = self._create_X(chosen)
+        probabilities = self.clf.predict_proba(X)
+        empty = np.diff(X.indptr) == 0
+        for message, row, no_features in zip(chosen, probabilities, empty):
+            best = int(np.argmax(row))
+            if no_features or row[best] < self.config["threshold"]:
+                continue
+            text = message.get(TEXT)
+            entity = {"entity": ENTITY, "value": str(self.clf.classes_[best]),
+                      "confidence": float(row[best]), "start": 0, "end": len(text),
+                      "extractor": self.__class__.__name__}
+            message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+        return messages
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        """The intent classifier's checks, and a threshold between 0 and 1."""
+        super().validate_config(config)
+        if not 0 < float(config.get("threshold", 0.6)) <= 1:
+            raise ValueError(f"{cls.__name__}: threshold is between 0 and 1, got {config.get('threshold')}")
+
+
+def _category_of(intent: Any, categories: set) -> Any:
+    """The category an intent `complain_<category>` names, or None."""
+    if isinstance(intent, str) and intent.startswith(INTENT_PREFIX):
+        category = intent[len(INTENT_PREFIX):]
+        return category if category in categories else None
+    return None

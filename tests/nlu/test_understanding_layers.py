@@ -1,0 +1,140 @@
+"""Understanding in layers: is it a complaint at all (rasa_ext.intent_classifier's complaint
+layer), then which kind (rasa_ext.category_classifier). Hand-made sparse features, no model."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_ext.category_classifier import CategoryClassifier
+from rasa_ext.intent_classifier import ComplaintLayer, take_up_complaints
+from tests.nlu.sparse import intent_classifier as _classifier
+from tests.nlu.sparse import message as _message
+
+LAYER = ComplaintLayer.from_config({
+    "intents": ["complain_general", "complain_quality", "complain_delivery", "vent"],
+    "serious": ["threaten", "report_safety"],
+    "general": "complain_general", "below": 0.5, "at_least": 0.4,
+})
+
+
+def _ranking(**confidences: float) -> List[Dict[str, object]]:
+    return sorted(({"name": n, "confidence": c} for n, c in confidences.items()),
+                  key=lambda r: -r["confidence"])
+
+
+def test_a_complaint_spread_over_its_kinds_is_taken_up_as_a_general_complaint() -> None:
+    ranking = _ranking(complain_quality=0.2, complain_delivery=0.18, vent=0.12, greet=0.3, thank=0.2)
+    decided = take_up_complaints(ranking, LAYER)
+    assert decided[0] == {"name": "complain_general", "confidence": pytest.approx(0.5)}
+    assert {r["name"] for r in decided[1:]} == {"complain_quality", "complain_delivery", "vent", "greet", "thank"}
+
+
+def test_a_complaint_kind_holding_most_of_the_mass_keeps_its_name() -> None:
+    ranking = _ranking(complain_delivery=0.35, complain_quality=0.1, greet=0.45, thank=0.1)
+    assert take_up_complaints(ranking, LAYER)[0] == {"name": "complain_delivery",
+                                                     "confidence": pytest.approx(0.45)}
+
+
+def test_a_serious_intent_never_gains_confidence_here() -> None:
+    ranking = _ranking(threaten=0.3, complain_quality=0.15, greet=0.35, thank=0.2)
+    decided = take_up_complaints(ranking, LAYER)
+    assert decided[0]["name"] == "complain_general"
+    assert {"name": "threaten", "confidence": 0.3} in decided
+
+
+@pytest.mark.parametrize("ranking", [
+    _ranking(greet=0.45, complain_quality=0.2, thank=0.35),           # not enough complaint
+    _ranking(complain_quality=0.55, greet=0.45),                      # already sure
+    _ranking(thank=0.6, complain_quality=0.3, vent=0.1),              # sure it is not one
+])
+def test_other_rankings_are_left_as_they_are(ranking: List[Dict[str, object]]) -> None:
+    assert take_up_complaints(ranking, LAYER) == ranking
+
+
+@pytest.mark.parametrize("raw", [
+    {"intents": ["complain_quality"], "general": "complain_general"},
+    {"intents": ["complain_general"], "general": "complain_general", "below": 1.5},
+    {"intents": ["complain_general"], "general": "complain_general", "at_last": 0.4},
+])
+def test_a_mistake_in_the_layer_is_named(raw: dict) -> None:
+    with pytest.raises(ValueError, match="complaint_layer"):
+        ComplaintLayer.from_config(raw)
+
+
+def test_a_message_with_no_known_features_is_not_taken_up(tmp_path: Path) -> None:
+    """The intents' prior is mostly complaints (most examples are); it is no evidence."""
+    classifier = _classifier(tmp_path, complaint_layer={
+        "intents": ["complain_general", "complain_quality", "vent"], "general": "complain_general",
+        "below": 0.99, "at_least": 0.4})
+    classifier.train(TrainingData([_message([1 + i % 2, 1, 0, 0, 0, 0], "complain_quality") for i in range(6)]
+                                  + [_message([0, 0, 1, 1, 0, i % 2], "vent") for i in range(6)]
+                                  + [_message([0, 0, 0, 0, 1, 1 + i % 2], "greet") for i in range(3)]))
+    unknown, spread = _message([0, 0, 0, 0, 0, 0]), _message([1, 1, 1, 1, 0, 0])
+    classifier.process([unknown, spread])
+    assert unknown.get("intent")["name"] != "complain_general"
+    assert spread.get("intent")["name"] in ("complain_general", "complain_quality", "vent")
+    assert spread.get("intent")["confidence"] > 0.9
+
+
+def _category_classifier(tmp_path: Path, **config: object) -> CategoryClassifier:
+    return CategoryClassifier.create(
+        {**CategoryClassifier.get_default_config(), "apply_to": ["complain_general", "threaten"], **config},
+        LocalModelStorage(tmp_path), Resource("category_classifier"),
+        ExecutionContext(GraphSchema({}), "test", node_name="category_classifier"))
+
+
+def _category_data() -> TrainingData:
+    examples = []
+    for i in range(6):
+        examples.append(_message([1 + i % 3, 1, 0, 0, 0, 0], "complain_quality"))
+        examples.append(_message([0, 0, 1 + i % 2, 1, 0, 0], "complain_delivery"))
+        examples.append(_message([0, 0, 0, 0, 1, 1 + i % 2], "greet"))  # no category: not learnt
+        examples.append(_message([1, 1, 0, 0, 1, 1], "complain_general"))  # no category either
+    return TrainingData(examples)
+
+
+def _with_intent(counts: List[int], intent: str) -> object:
+    message = _message(counts)
+    message.set("intent", {"name": intent, "confidence": 0.8})
+    return message
+
+
+def test_the_category_of_a_threat_or_general_complaint_is_named_and_kept_after_loading(tmp_path: Path) -> None:
+    classifier = _category_classifier(tmp_path)
+    classifier.train(_category_data())
+    assert set(classifier.clf.classes_) == {"quality", "delivery"}
+    threat, general = _with_intent([2, 1, 0, 0, 0, 0], "threaten"), _with_intent([0, 0, 2, 1, 0, 0], "complain_general")
+    classifier.process([threat, general])
+    assert [(e["entity"], e["value"]) for e in threat.get("entities")] == [("complaint_category", "quality")]
+    assert [(e["entity"], e["value"]) for e in general.get("entities")] == [("complaint_category", "delivery")]
+
+    loaded = CategoryClassifier.load(
+        {**CategoryClassifier.get_default_config(), "apply_to": ["threaten"]}, LocalModelStorage(tmp_path),
+        Resource("category_classifier"), ExecutionContext(GraphSchema({}), "test", node_name="category_classifier"))
+    again = _with_intent([2, 1, 0, 0, 0, 0], "threaten")
+    loaded.process([again])
+    assert again.get("entities")[0]["value"] == "quality"
+
+
+def test_no_category_for_other_intents_unsure_messages_or_unknown_features(tmp_path: Path) -> None:
+    classifier = _category_classifier(tmp_path, threshold=0.95)
+    classifier.train(_category_data())
+    greeting = _with_intent([2, 1, 0, 0, 0, 0], "greet")            # not a complaint
+    named = _with_intent([2, 1, 0, 0, 0, 0], "complain_delivery")    # its intent says the kind
+    unsure = _with_intent([1, 1, 1, 1, 0, 0], "complain_general")    # half one, half the other
+    unknown = _with_intent([0, 0, 0, 0, 0, 0], "complain_general")
+    classifier.process([greeting, named, unsure, unknown])
+    assert all(not m.get("entities") for m in (greeting, named, unsure, unknown))
+
+
+@pytest.mark.parametrize("threshold", [0, 1.5])
+def test_a_wrong_threshold_is_rejected(threshold: float) -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        CategoryClassifier.validate_config({"threshold": threshold})
