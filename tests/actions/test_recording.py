@@ -199,5 +199,6 @@ async def test_a_category_added_in_data_alone_is_recorded_and_reported(packaging
         "recorded, the plan and the closed question: nothing asked again"
 
     report = build_report(services().store, datetime.now(timezone.utc) - timedelta(hours=1),
-                          datetime.now(timezone.utc) + timedelta(hours=1))
+                          datetime.now(timezone.utc) + timedelta(hours=1), services().policies.resolution,
+                          services().tz)
     assert report.categories == (Count(NEW_CATEGORY, 1, 1.0),)
