@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.tracker_view import latest_intent, latest_text, slot_before_latest_message
 from actions.runtime import services
 from bot.complaints import (
-    REMEDIES, clean_answer, contact_answer, incident_time_answer, merge_description, says_something,
+    clean_answer, contact_answer, incident_time_answer, merge_description, says_something,
 )
 
 #: Fields whose change the customer should hear acknowledged ("已经帮您改过来了").
@@ -75,7 +75,7 @@ class ValidateComplaintForm(FormValidationAction):
                                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         """Known remedies as they are; anything else is `other`, with the customer's words."""
         text = clean_answer(value)
-        if text in REMEDIES:
+        if text in services().labels.remedies:
             return {"desired_remedy": text}
         if text is None or text.startswith("/"):
             return {"desired_remedy": None}
@@ -96,7 +96,7 @@ _VALID: Dict[str, Callable[[Any], bool]] = {
     "complaint_category": lambda value: value in services().labels.categories,
     "incident_time": lambda value: value is not None and incident_time_answer(value) == value,
     "order_number": lambda value: value is not None and clean_answer(value) == value,
-    "desired_remedy": lambda value: value in REMEDIES,
+    "desired_remedy": lambda value: value in services().labels.remedies,
     "contact_phone": lambda value: value is not None and contact_answer(value) == value,
 }
 

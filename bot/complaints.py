@@ -1,4 +1,5 @@
-"""The complaint taxonomy and how a conversation's pieces become a complaint's fields."""
+"""A complaint's statuses and how a conversation's pieces become a complaint's fields (the
+categories and remedies are data: data/labels.yml)."""
 from __future__ import annotations
 
 import re
@@ -6,18 +7,6 @@ from enum import Enum
 from typing import Any, Optional, Tuple
 
 from bot.extraction import find_entity, normalise_phone
-
-
-class Remedy(str, Enum):
-    """What the customer asks for."""
-
-    REFUND = "refund"
-    EXCHANGE = "exchange"
-    REPAIR = "repair"
-    COMPENSATION = "compensation"
-    APOLOGY = "apology"
-    EXPLANATION = "explanation"
-    OTHER = "other"
 
 
 class Status(str, Enum):
@@ -40,8 +29,6 @@ def is_open(status: str) -> bool:
     """Whether a complaint in `status` (a `Status` value) is still being worked on."""
     return status in OPEN_STATUSES
 
-
-REMEDIES = tuple(remedy.value for remedy in Remedy)
 
 #: A customer who gives no phone number is answered in the conversation itself.
 CONTACT_HERE = "here"

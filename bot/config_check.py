@@ -2,13 +2,15 @@
 
 `check_config` reads every file with the loader the servers use, checks the numbers in config/ and
 what files must agree on (a category in data/labels.yml needs its slot value, intent, examples and
-rule; a policy names responses that exist), and returns every problem as one line naming the file,
-the entry and the fix. The servers call `require_valid_config` and refuse to start on a problem:
+rule; a remedy there needs its plan in data/policies.yml and its slot value; a policy names
+responses that exist), and returns every problem as one line naming the file, the entry and the
+fix. The servers call `require_valid_config` and refuse to start on a problem:
 the files are read once per process, so a change needs a restart, and a mistake is found then
 rather than by a customer.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -39,6 +41,8 @@ NUMBER_FILES = ("config/channels.yml", "config/console.yml", "config/handoff.yml
                 "config/surveys.yml")
 CATEGORY_SLOT = "complaint_category"
 CATEGORY_QUESTION = "utter_ask_complaint_category"
+REMEDY_SLOT = "desired_remedy"
+REMEDY_QUESTION = "utter_ask_desired_remedy"
 MIN_EXAMPLES = 5
 
 
@@ -66,6 +70,7 @@ def check_config(root: Path = REPO_ROOT) -> List[str]:
         errors += _attempt(root / relative, loader)
     if not errors:  # agreement between files is only meaningful once each file reads
         errors += _attempt(root / "domain.yml", lambda _: _category_errors(root))
+        errors += _attempt(root / "data/labels.yml", lambda _: _remedy_errors(root))
         errors += _attempt(root / "data/policies.yml", lambda _: _policy_response_errors(root))
     return list(dict.fromkeys(errors))
 
@@ -204,21 +209,51 @@ def _nlu_examples(root: Path) -> Mapping[str, int]:
     return counts
 
 
+def _remedy_errors(root: Path) -> List[str]:
+    """The remedies of data/labels.yml are the remedy plans of data/policies.yml and the values of
+    the `desired_remedy` slot (domain.yml); its buttons offer only those."""
+    labels, policies, domain = root / "data/labels.yml", root / "data/policies.yml", root / "domain.yml"
+    remedies = list(load_labels(labels).remedies)
+    plans = list(load_policies(policies).remedies)
+    raw = load_yaml(domain)
+    values = [str(value) for value in ((raw.get("slots") or {}).get(REMEDY_SLOT) or {}).get("values") or []]
+    offered = [_button_remedy(button.get("payload"))
+               for variant in (raw.get("responses") or {}).get(REMEDY_QUESTION) or []
+               for button in variant.get("buttons") or []]
+    values_entry = f"slots.{REMEDY_SLOT}.values"
+    unlabelled = [(policies, f"remedies.{name}", name) for name in plans if name not in remedies]
+    unlabelled += [(domain, values_entry, value) for value in values if value not in remedies]
+    unlabelled += [(domain, f"responses.{REMEDY_QUESTION}.buttons", remedy)
+                   for remedy in offered if remedy is not None and remedy not in remedies]
+    errors = [str(ConfigError(path, entry, f"{remedy!r} has no label in data/labels.yml",
+                              f"add `{remedy}: <label>` under remedies in data/labels.yml, or remove it"))
+              for path, entry, remedy in unlabelled]
+    errors += [str(ConfigError(policies, "remedies", f"no plan for {remedy!r} (a remedy in data/labels.yml)",
+                               f"add `{remedy}: {{response: utter_plan_{remedy}, working_days: 3}}` "
+                               f"(the response in domain.yml)"))
+               for remedy in remedies if remedy not in plans]
+    errors += [str(ConfigError(domain, values_entry, f"no {remedy!r} (a remedy in data/labels.yml)",
+                               f"add {remedy} to the list"))
+               for remedy in remedies if remedy not in values]
+    return errors
+
+
+def _button_remedy(payload: Any) -> str | None:
+    """The remedy a button's payload sets (`/request_remedy{"remedy": "refund"}`), if any."""
+    match = re.search(r'"remedy"\s*:\s*"([^"]*)"', str(payload or ""))
+    return match.group(1) if match else None
+
+
 def _policy_response_errors(root: Path) -> List[str]:
-    """Every response data/policies.yml names is in domain.yml; every remedy has a label."""
+    """Every response data/policies.yml names is in domain.yml."""
     path = root / "data/policies.yml"
     policies = load_policies(path)
     responses = set(load_yaml(root / "domain.yml").get("responses") or {})
-    remedies = load_labels(root / "data/labels.yml").remedies
     rows = [(f"remedies.{name}", plan.response) for name, plan in policies.remedies.items()]
     rows += [(f"questions.{topic}", answer.response) for topic, answer in policies.questions.items()]
-    errors = [str(ConfigError(path, f"{entry}.response", f"no response {response!r} in domain.yml",
-                              "add it to domain.yml's responses, or correct the name"))
-              for entry, response in rows if response not in responses]
-    errors += [str(ConfigError(path, f"remedies.{name}", "no label in data/labels.yml",
-                               f"add `{name}: <label>` under remedies in data/labels.yml"))
-               for name in policies.remedies if name not in remedies]
-    return errors
+    return [str(ConfigError(path, f"{entry}.response", f"no response {response!r} in domain.yml",
+                            "add it to domain.yml's responses, or correct the name"))
+            for entry, response in rows if response not in responses]
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Complaint reports: what came in during a time window and how it was handled.
 
-`build_report(store, since, until)` counts the complaints created in [since, until) and computes
+`build_report(store, since, until, target, tz)` counts the complaints created in [since, until) and computes
 (every share is of `total`, the complaints in the window, unless said otherwise):
 
 - categories: the 5 most frequent, with count and share (ties in data/labels.yml order);
@@ -13,8 +13,9 @@
   the complaints that have one (their number is `n`);
 - resolution: median of `resolved_at - created_at` over the complaints an agent resolved and that
   are resolved or closed now (a complaint reopened after a low score counts once resolved again,
-  from its latest resolution); `within_48h` is how many of them took at most 48 hours, its share
-  of all complaints in the window;
+  from its latest resolution); `within_target` is how many of them were resolved by the `target`
+  deadline (`resolution` in data/policies.yml) counted from their creation, its share of all
+  complaints in the window;
 - satisfaction: the answered satisfaction checks (1-5) of those complaints: `n`, average and the
   count per score.
 """
@@ -31,10 +32,10 @@ from zoneinfo import ZoneInfo
 from bot.clock import require_aware
 from bot.complaints import FINISHED_STATUSES
 from bot.labels import load_labels
+from bot.policies import Deadline
 from bot.storage import SCORES, ComplaintStore, report_rows
 
 TOP_CATEGORIES = 5
-RESOLVED_WITHIN = timedelta(hours=48)
 _AGO = re.compile(r"(\d+)\s*([dh])")
 
 
@@ -68,15 +69,19 @@ class Report:
     escalations: Tuple[Count, ...]
     first_response: Median
     resolution: Median
-    within_48h: Count
+    target: Deadline
+    """The resolution deadline `within_target` counts against."""
+    within_target: Count
     satisfaction_n: int
     satisfaction_average: Optional[float]
     satisfaction_scores: Tuple[Tuple[int, int], ...]
     """(score, count) for 1 to 5."""
 
 
-def build_report(store: ComplaintStore, since: datetime, until: datetime) -> Report:
-    """The figures of the complaints in `store` created at or after `since` and before `until`."""
+def build_report(store: ComplaintStore, since: datetime, until: datetime, target: Deadline,
+                 tz: ZoneInfo) -> Report:
+    """The figures of the complaints in `store` created at or after `since` and before `until`;
+    `target` is the resolution deadline (working days count in `tz`)."""
     require_aware("since", since)
     require_aware("until", until)
     if until <= since:
@@ -87,8 +92,9 @@ def build_report(store: ComplaintStore, since: datetime, until: datetime) -> Rep
     for complaint_id, decisions in cases:
         reasons.setdefault(complaint_id, set()).update(d["reason"] for d in decisions or ())
     first_responses = [c.first_response_at - c.created_at for c in complaints if c.first_response_at]
-    resolutions = [c.resolved_at - c.created_at for c in complaints
-                   if c.resolved_at and c.status in FINISHED_STATUSES]
+    resolved = [c for c in complaints if c.resolved_at and c.status in FINISHED_STATUSES]
+    resolutions = [c.resolved_at - c.created_at for c in resolved]
+    in_time = sum(1 for c in resolved if c.resolved_at <= target.due(c.created_at, tz))
     score_counts = Counter(scores)
     return Report(
         since=since, until=until, total=total,
@@ -98,7 +104,8 @@ def build_report(store: ComplaintStore, since: datetime, until: datetime) -> Rep
         escalations=_counts(_ranked(Counter(r for found in reasons.values() for r in found)), total),
         first_response=_median(first_responses),
         resolution=_median(resolutions),
-        within_48h=_count("within_48h", sum(1 for d in resolutions if d <= RESOLVED_WITHIN), total),
+        target=target,
+        within_target=_count("within_target", in_time, total),
         satisfaction_n=len(scores),
         satisfaction_average=statistics.fmean(scores) if scores else None,
         satisfaction_scores=tuple((score, score_counts[score]) for score in SCORES),

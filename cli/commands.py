@@ -242,13 +242,14 @@ def _report(args: argparse.Namespace, settings: Settings, store: "ComplaintStore
     from pathlib import Path
 
     from console.report_output import chart_png, csv_report, text_report
+    from bot.policies import load_policies
     from bot.reports import build_report, parse_moment
 
     now = utcnow()
     try:
         since = parse_moment(args.since, now, settings.tz)
         until = parse_moment(args.until, now, settings.tz) if args.until else now
-        report = build_report(store, since, until)
+        report = build_report(store, since, until, load_policies().resolution, settings.tz)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -24,6 +24,7 @@ from console.pages import error_page, login_url, pages
 from console.views import Views
 from bot.handoff import load_handoff_settings
 from bot.labels import load_labels
+from bot.policies import load_policies
 from bot.rasa_api import RasaApi
 from bot.settings import Settings
 from bot.surveys import Surveys, load_survey_settings
@@ -47,7 +48,8 @@ def create_console_app(settings: Settings, store: ComplaintStore, run_worker: bo
     app.ctx.accounts = AgentAccounts(store, timedelta(hours=settings.agent_session_hours))
     app.ctx.login_throttle = LoginThrottle(store, load_throttle_limits())
     app.ctx.trusted_proxies = settings.console_trusted_proxies
-    app.ctx.store, app.ctx.tz = store, settings.tz  # for the reports
+    # for the reports
+    app.ctx.store, app.ctx.tz, app.ctx.resolution_target = store, settings.tz, load_policies().resolution
     app.blueprint(pages)
     app.blueprint(api)
 

@@ -16,7 +16,6 @@ from typing import Awaitable, Callable, List, Optional, Tuple, TypeVar
 from bot.app import handoffs
 from bot.app.handoffs import Refused, Taken, refusal
 from bot.clock import utcnow
-from bot.complaints import Remedy
 from bot.storage import Agent, Case, CaseConflict, CaseNotFound, CaseStatus, HandoffQueue
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
@@ -159,7 +158,7 @@ class AgentDesk:
         and the satisfaction check and the follow-up are scheduled. {case, warning}: the warning
         says the customer could not be told yet (the Rasa server is down): the resolution
         stands, and the job worker sends the notice once the server is back."""
-        if not isinstance(remedy, str) or remedy not in {r.value for r in Remedy}:
+        if not isinstance(remedy, str) or remedy not in self.views.labels.remedies:
             raise ConsoleError(wording.UNKNOWN_REMEDY)
         resolution = _text(resolution, wording.EMPTY_RESOLUTION, MAX_NOTE_CHARS)
         outcome = await self._event(handoffs.resolve(

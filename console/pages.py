@@ -172,7 +172,8 @@ async def requested_report(request: Request) -> Report:
     try:
         since = parse_moment(window["since"], now, tz)
         until = parse_moment(window["until"], now, tz) if "until" in window else now
-        return await asyncio.to_thread(build_report, request.app.ctx.store, since, until)
+        return await asyncio.to_thread(build_report, request.app.ctx.store, since, until,
+                                       request.app.ctx.resolution_target, tz)
     except ValueError:
         raise ConsoleError(wording.BAD_REPORT_WINDOW) from None
 

@@ -6,7 +6,8 @@ CSV: a header `section,key,label,value`, then one row per figure. `key` is a cod
 channel, reason, score) or the figure's name; `value` is a count, a share as a fraction with 4
 decimals (0.4 is 40 %), hours with 2 decimals, an average with 2 decimals, an ISO time (the
 window), or empty when there is nothing to measure. Sections: window (since, until), summary
-(total, escalated, escalated_share, within_48h, within_48h_share), first_response and resolution
+(total, escalated, escalated_share, within_target, within_target_share: resolved by the deadline
+`resolution` of data/policies.yml, which their labels state), first_response and resolution
 (median_hours, n), category_count/category_share (top 5), channel_count/channel_share,
 escalation_count/escalation_rate (per reason), satisfaction (average, n), satisfaction_score (1-5).
 """
@@ -24,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from console import wording
 from bot.labels import Labels, load_labels
+from bot.policies import Deadline
 from bot.reports import Count, Median, Report
 
 Value = Union[int, float, str, None]
@@ -89,6 +91,13 @@ def duration(value: Optional[timedelta]) -> str:
     return f"{hours / 24:.1f}".removesuffix(".0") + "天"
 
 
+def deadline_text(deadline: Deadline) -> str:
+    """E.g. 48小时, 7个工作日."""
+    if deadline.working_days is not None:
+        return f"{deadline.working_days}个工作日"
+    return f"{deadline.hours}小时"
+
+
 def _counted(count: Count) -> str:
     return f"{count.count}（{percent(count.share)}）"
 
@@ -107,7 +116,8 @@ def tables(report: Report) -> List[Table]:
             Line("转人工的投诉", _counted(report.escalated), report.escalated.share),
             Line("首次响应时间中位数", _median(report.first_response)),
             Line("解决时间中位数", _median(report.resolution)),
-            Line("48小时内解决（占全部投诉）", _counted(report.within_48h), report.within_48h.share),
+            Line(f"{deadline_text(report.target)}内解决（占全部投诉）", _counted(report.within_target),
+                 report.within_target.share),
             Line("满意度平均分（1-5分）", f"{average}（{report.satisfaction_n} 人评价）"),
         ]),
         ("投诉最多的五类", [Line(category_label(c.key), _counted(c), c.share) for c in report.categories]),
@@ -180,14 +190,16 @@ def _count_figures(sections: Tuple[str, str], counts: Sequence[Count],
 def figures(report: Report) -> List[Figure]:
     """Every figure of the report as a CSV row (see the module docstring)."""
     average = round(report.satisfaction_average, 2) if report.satisfaction_average is not None else ""
+    target = deadline_text(report.target)
     return [
         Figure("window", "since", "统计开始", report.since.isoformat()),
         Figure("window", "until", "统计结束（不含）", report.until.isoformat()),
         Figure("summary", "total", "投诉总数", report.total),
         Figure("summary", "escalated", "转人工的投诉", report.escalated.count),
         Figure("summary", "escalated_share", "转人工的投诉占比", _share(report.escalated.share)),
-        Figure("summary", "within_48h", "48小时内解决的投诉", report.within_48h.count),
-        Figure("summary", "within_48h_share", "48小时内解决的占比（占全部投诉）", _share(report.within_48h.share)),
+        Figure("summary", "within_target", f"{target}内解决的投诉", report.within_target.count),
+        Figure("summary", "within_target_share", f"{target}内解决的占比（占全部投诉）",
+               _share(report.within_target.share)),
         Figure("first_response", "median_hours", "首次响应时间中位数（小时）", _hours(report.first_response)),
         Figure("first_response", "n", "有首次响应记录的投诉", report.first_response.n),
         Figure("resolution", "median_hours", "解决时间中位数（小时）", _hours(report.resolution)),

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from console import wording
 from bot.storage import Case, Complaint, Note
 from bot.labels import Labels
-from bot.complaints import Remedy
 
 View = Dict[str, Any]
 
@@ -91,4 +90,4 @@ class Views:
 
     def remedy_options(self) -> List[View]:
         """The remedies an agent can record, as {code, label}."""
-        return [{"code": remedy.value, "label": self.labels.remedy(remedy.value)} for remedy in Remedy]
+        return [{"code": code, "label": label} for code, label in self.labels.remedies.items()]

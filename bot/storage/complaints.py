@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import require_aware
-from bot.complaints import Remedy, Status, normalise_complaint_id
+from bot.complaints import Status, normalise_complaint_id
 from bot.labels import load_labels
 from bot.script import Script
 from bot.settings import DEFAULT_TIMEZONE, Settings
@@ -54,11 +54,16 @@ def _choice(name: str, value: Any, choices: type[Enum]) -> str:
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}") from None
 
 
-def _require_category(category: Any) -> None:
-    known = load_labels().categories
-    if category not in known:
-        raise ValueError(f"category must be one of the categories in data/labels.yml "
-                         f"({', '.join(known)}); got {category!r}")
+def _require_label(name: str, value: Any, section: str, known: Mapping[str, str]) -> str:
+    if value not in known:
+        raise ValueError(f"{name} must be one of the {section} in data/labels.yml "
+                         f"({', '.join(known)}); got {value!r}")
+    return str(value)
+
+
+def require_remedy(remedy: Any) -> str:
+    """`remedy` when it is a key of `remedies` in data/labels.yml, else a `ValueError` naming them."""
+    return _require_label("desired_remedy", remedy, "remedies", load_labels().remedies)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,7 +86,7 @@ class ComplaintDraft:
     product: Optional[str] = None
     amount: Optional[Decimal] = None
     desired_remedy: Optional[str] = None
-    """One of `bot.complaints.Remedy`, or None."""
+    """A remedy key of data/labels.yml (`bot.labels`), or None."""
     contact_phone: Optional[str] = None
     script: str = Script.SIMPLIFIED.value
     anger_level: Optional[str] = None
@@ -94,9 +99,9 @@ class ComplaintDraft:
 
     def __post_init__(self) -> None:
         set_ = self._set
-        _require_category(self.category)
+        _require_label("category", self.category, "categories", load_labels().categories)
         if self.desired_remedy is not None:
-            set_("desired_remedy", _choice("desired_remedy", self.desired_remedy, Remedy))
+            require_remedy(self.desired_remedy)
         set_("script", _choice("script", self.script, Script))
         set_("escalation_reasons", tuple(str(reason) for reason in self.escalation_reasons))
         if self.amount is not None and not isinstance(self.amount, Decimal):

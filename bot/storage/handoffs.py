@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy import select, update
 
 from bot.clock import require_aware
-from bot.complaints import Remedy, Status
+from bot.complaints import Status
 from bot.escalation import PRIORITIES, Decision
-from bot.storage.complaints import Complaint, ComplaintNotFound, ComplaintStore
+from bot.storage.complaints import Complaint, ComplaintNotFound, ComplaintStore, require_remedy
 from bot.storage.models import AgentRow, CaseNoteRow, CaseRow, CaseStatus, ComplaintRow, Customer
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ class HandoffQueue:
     def resolve(self, case_id: int, agent_id: int, resolution: str, now: datetime,
                 remedy: Optional[str] = None) -> Case:
         """The agent who has the case resolves the complaint: the resolution text is kept, the
-        remedy (a `bot.complaints.Remedy`) recorded if given, and the complaint is resolved."""
+        remedy (a key of `remedies` in data/labels.yml) recorded if given, and the complaint is resolved."""
         require_aware("now", now)
         resolution = (resolution or "").strip()
         if not resolution:
@@ -191,7 +191,7 @@ class HandoffQueue:
         values: Dict[str, Any] = {"status": Status.RESOLVED.value, "resolution": resolution,
                                   "resolved_at": now, "updated_at": now}
         if remedy:
-            values["desired_remedy"] = Remedy(remedy).value
+            values["desired_remedy"] = require_remedy(remedy)
         with self.store.session() as s, s.begin():
             row = self._row_of_agent(s, case_id, agent_id, (CaseStatus.CLAIMED.value,))
             row.status, row.closed_at = CaseStatus.RESOLVED.value, now

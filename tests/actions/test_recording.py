@@ -4,16 +4,25 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from rasa.shared.core.domain import Domain
+
+from actions.complaint_form import ValidateComplaintForm
 from actions.policy import ActionAnswerPolicy
 from actions.progress import ActionCheckProgress
 from actions.readback import ActionReadBack, ActionResetField
 from actions.submission import ActionRecordAcceptance, ActionSubmitComplaint
 from actions.runtime import services
+from bot.escalation import Decision
+from bot.labels import load_labels
 from bot.reports import Count, build_report
 from bot.responses import load_responses
 from bot.script import Script, detect_script
+from bot.storage import AgentAccounts
+from console.views import Views
 from tests.auxil.conversation import make_tracker, responses, run_action, slots_set
-from tests.auxil.data_copy import NEW_CATEGORY, NEW_LABEL, add_category, copy_config
+from tests.auxil.data_copy import (
+    NEW_CATEGORY, NEW_LABEL, NEW_REMEDY, NEW_REMEDY_LABEL, NEW_REMEDY_PLAN, add_category, add_remedy, copy_config,
+)
 
 COLLECTED = {
     "complaint_details": "新买的跑鞋穿了两天就开胶了",
@@ -199,5 +208,41 @@ async def test_a_category_added_in_data_alone_is_recorded_and_reported(packaging
         "recorded, the plan and the closed question: nothing asked again"
 
     report = build_report(services().store, datetime.now(timezone.utc) - timedelta(hours=1),
-                          datetime.now(timezone.utc) + timedelta(hours=1))
+                          datetime.now(timezone.utc) + timedelta(hours=1), services().policies.resolution,
+                          services().tz)
     assert report.categories == (Count(NEW_CATEGORY, 1, 1.0),)
+
+
+@pytest.fixture
+def store_credit(tmp_path, monkeypatch):
+    """A copy of the data where a designer added the remedy `store_credit` (labels, policies, domain)."""
+    add_remedy(copy_config(tmp_path))
+    monkeypatch.setattr("bot.labels.DEFAULT_LABELS_PATH", tmp_path / "data/labels.yml")
+    monkeypatch.setattr("bot.policies.DEFAULT_POLICIES_PATH", tmp_path / "data/policies.yml")
+    copied_domain = Domain.load(str(tmp_path / "domain.yml"))
+    monkeypatch.setattr("tests.auxil.conversation.domain", lambda: copied_domain)
+    services.cache_clear()
+
+
+async def test_a_remedy_added_in_data_alone_is_recorded_planned_resolved_and_offered(store_credit, fresh_services):
+    button = make_tracker([(f'/request_remedy{{"remedy": "{NEW_REMEDY}"}}', "request_remedy", {"remedy": NEW_REMEDY})],
+                          active_loop="complaint_form", slots_before_last={"requested_slot": "desired_remedy"},
+                          slots={"desired_remedy": NEW_REMEDY})
+    events, _ = await run_action(ValidateComplaintForm(), button)
+    assert slots_set(events)["desired_remedy"] == NEW_REMEDY, "kept as the customer chose it, not `other`"
+
+    tracker = make_tracker([("对", "affirm", {})], slots={**COLLECTED, "desired_remedy": NEW_REMEDY}, sender_id="dave")
+    _, [readback] = await run_action(ActionReadBack(), tracker)
+    assert NEW_REMEDY_LABEL in readback["text"]
+    events, replies = await run_action(ActionSubmitComplaint(), tracker)
+    assert responses(replies) == ["utter_complaint_recorded", NEW_REMEDY_PLAN, "utter_ask_plan_ok"], "its own plan"
+    complaint = services().store.get(slots_set(events)["complaint_id"])
+    assert complaint.desired_remedy == NEW_REMEDY
+
+    assert {"code": NEW_REMEDY, "label": NEW_REMEDY_LABEL} in Views(load_labels(), services().tz).remedy_options()
+    queue, now = services().queue, services().now()
+    agent = AgentAccounts(services().store).create("li", "客服小李", "a-long-password", now)
+    case = queue.open_case(complaint.public_id, [Decision("human_request", "P3", "客户要求转人工")], now)
+    assert queue.claim(case.id, agent.id, now)
+    queue.resolve(case.id, agent.id, "已发放代金券", now, NEW_REMEDY)
+    assert services().store.get(complaint.public_id).desired_remedy == NEW_REMEDY

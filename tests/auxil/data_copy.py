@@ -15,6 +15,10 @@ NEW_LABEL = "包装破损问题"
 NEW_INTENT = "complain_packaging"
 NEW_EXAMPLES = ("快递盒子都压扁了，里面的东西也碎了", "包装破破烂烂的", "收到的时候外包装全湿了",
                 "盒子被压坏了", "包装太简陋，东西磕坏了")
+#: A remedy a designer adds: its key, label and the response stating its plan.
+NEW_REMEDY = "store_credit"
+NEW_REMEDY_LABEL = "店铺代金券"
+NEW_REMEDY_PLAN = "utter_plan_store_credit"
 
 
 def copy_config(root: Path) -> Path:
@@ -59,3 +63,24 @@ def add_category(root: Path) -> None:
     examples = "".join(f"      - {text}\n" for text in NEW_EXAMPLES)
     (root / "data/nlu/packaging.yml").write_text(
         f'version: "3.1"\nnlu:\n  - intent: {NEW_INTENT}\n    examples: |\n{examples}', encoding="utf-8")
+
+
+def add_remedy_label(root: Path) -> None:
+    """The remedy's label in data/labels.yml (the first of the three places)."""
+    edit_yaml(root / "data/labels.yml", lambda labels: labels["remedies"].update({NEW_REMEDY: NEW_REMEDY_LABEL}))
+
+
+def add_remedy(root: Path) -> None:
+    """The whole remedy, as a designer adds it: label, plan, slot value, button and response."""
+    add_remedy_label(root)
+    edit_yaml(root / "data/policies.yml", lambda policies: policies["remedies"].update(
+        {NEW_REMEDY: {"response": NEW_REMEDY_PLAN, "working_days": 3}}))
+
+    def domain(data: Any) -> None:
+        data["slots"]["desired_remedy"]["values"].append(NEW_REMEDY)
+        data["responses"]["utter_ask_desired_remedy"][0]["buttons"].append(
+            {"title": "代金券", "payload": f'/request_remedy{{"remedy": "{NEW_REMEDY}"}}'})
+        data["responses"][NEW_REMEDY_PLAN] = [
+            {"text": "专员会在{first_response_due}前联系您，{remedy_due}前把代金券发给您。"}]
+
+    edit_yaml(root / "domain.yml", domain)

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.config_check import check_config, require_valid_config
-from tests.auxil.data_copy import NEW_CATEGORY, NEW_INTENT, add_category, add_category_label, copy_config
+from tests.auxil.data_copy import (
+    NEW_CATEGORY, NEW_INTENT, NEW_REMEDY, add_category, add_category_label, add_remedy, add_remedy_label, copy_config,
+)
 
 
 def _replace(root: Path, relative: str, old: str, new: str) -> None:
@@ -17,12 +19,20 @@ def _replace(root: Path, relative: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _assert_one_error_each(errors, expected):
+    """One error for each of the `expected` fragments, and no other."""
+    assert len(errors) == len(expected), errors
+    for line in expected:
+        assert any(line in error for error in errors), (line, errors)
+
+
 def test_the_shipped_configuration_has_no_mistake():
     assert check_config() == []
 
 
-def test_a_category_added_in_data_alone_passes(tmp_path):
-    add_category(copy_config(tmp_path))
+@pytest.mark.parametrize("add", [add_category, add_remedy])
+def test_a_category_or_remedy_added_in_data_alone_passes(tmp_path, add):
+    add(copy_config(tmp_path))
     assert check_config(tmp_path) == []
 
 
@@ -38,9 +48,19 @@ def test_a_category_with_only_a_label_names_every_place_still_missing(tmp_path):
         f"data/rules.yml: a complaint opens with empathy: {NEW_INTENT} does not start a complaint.",
         f"domain.yml: responses.utter_ask_complaint_category.buttons: no button for '{NEW_CATEGORY}'.",
     ]
-    assert len(errors) == len(expected), errors
-    for line in expected:
-        assert any(line in error for error in errors), (line, errors)
+    _assert_one_error_each(errors, expected)
+
+
+def test_a_remedy_with_only_a_label_names_the_plan_and_the_slot_value_missing(tmp_path):
+    add_remedy_label(copy_config(tmp_path))
+    errors = check_config(tmp_path)
+    expected = [
+        f"data/policies.yml: remedies: no plan for '{NEW_REMEDY}' (a remedy in data/labels.yml). Fix: add "
+        f"`{NEW_REMEDY}: {{response: utter_plan_{NEW_REMEDY}, working_days: 3}}`",
+        f"domain.yml: slots.desired_remedy.values: no '{NEW_REMEDY}' (a remedy in data/labels.yml). "
+        f"Fix: add {NEW_REMEDY} to the list.",
+    ]
+    _assert_one_error_each(errors, expected)
 
 
 @pytest.mark.parametrize(("relative", "old", "new", "message"), [
@@ -60,6 +80,17 @@ def test_a_category_with_only_a_label_names_every_place_still_missing(tmp_path):
      "data/labels.yml: categories.delivery: expected the label the customer reads, got ''."),
     ("domain.yml", "values: [quality, delivery,", "values: [quality, delivery, fraud,",
      "domain.yml: slots.complaint_category.values: 'fraud' has no label in data/labels.yml. Fix: add"),
+    ("domain.yml", "values: [refund, exchange,", "values: [refund, voucher, exchange,",
+     "domain.yml: slots.desired_remedy.values: 'voucher' has no label in data/labels.yml. Fix: add "
+     "`voucher: <label>` under remedies in data/labels.yml, or remove it."),
+    ("domain.yml", '{"remedy": "repair"}', '{"remedy": "repairs"}',
+     "domain.yml: responses.utter_ask_desired_remedy.buttons: 'repairs' has no label in data/labels.yml."),
+    ("data/policies.yml", "  explanation:  {response:", "  explanations: {response:",
+     "data/policies.yml: remedies.explanations: 'explanations' has no label in data/labels.yml."),
+    ("data/policies.yml", "  explanation:  {response:", "  explanations: {response:",
+     "data/policies.yml: remedies: no plan for 'explanation' (a remedy in data/labels.yml)."),
+    ("data/labels.yml", "  repair: 维修\n", "",
+     "domain.yml: slots.desired_remedy.values: 'repair' has no label in data/labels.yml."),
 ])
 def test_a_mistake_is_named_with_its_file_entry_and_fix(tmp_path, relative, old, new, message):
     _replace(copy_config(tmp_path), relative, old, new)

@@ -18,14 +18,17 @@ import sqlalchemy as sa
 
 from bot.storage.models import CaseRow, ComplaintRow, SurveyRow
 from console.report_output import chart_png, csv_report, text_report
-from bot.reports import Count, build_report, parse_moment
+from bot.policies import Deadline, load_policies
+from bot.reports import Count, Report, build_report, parse_moment
 from bot.settings import REPO_ROOT
 from bot.storage import ComplaintDraft, ComplaintStore
+from tests.auxil.data_copy import copy_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 3, 1, tzinfo=SHANGHAI)
 END = START + timedelta(days=30)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SHIPPED_TARGET = Deadline(hours=48)  # `resolution` in data/policies.yml
 
 #: (channel, category, hours to first response, hours to resolution, status, cases' reasons,
 #: satisfaction score answered), created a day apart from START + 1 day.
@@ -83,9 +86,15 @@ def seed_complaints(store: ComplaintStore, start: datetime) -> datetime:
     return end
 
 
+def report_of(store: ComplaintStore, since: datetime, until: datetime,
+              target: Deadline = SHIPPED_TARGET) -> Report:
+    """The report against the resolution deadline as shipped, or `target`."""
+    return build_report(store, since, until, target, SHANGHAI)
+
+
 def test_the_report_counts_the_complaints_of_the_window(store: ComplaintStore) -> None:
     seed_complaints(store, START)
-    report = build_report(store, START, END)
+    report = report_of(store, START, END)
 
     assert report.total == 10, "the complaint the day before and the one at the end are outside"
     assert report.categories == (Count("quality", 4, 0.4), Count("delivery", 2, 0.2),
@@ -99,25 +108,46 @@ def test_the_report_counts_the_complaints_of_the_window(store: ComplaintStore) -
     assert (report.first_response.median, report.first_response.n) == (timedelta(hours=3), 7)
     # resolved now, by an agent: 10, 30, 40, 48, 49, 72 hours (the reopened one is not)
     assert (report.resolution.median, report.resolution.n) == (timedelta(hours=44), 6)
-    assert report.within_48h == Count("within_48h", 4, 0.4), "48 hours exactly still counts"
+    assert report.within_target == Count("within_target", 4, 0.4), "48 hours exactly still counts"
     assert report.satisfaction_n == 5 and report.satisfaction_average == pytest.approx(3.4)
     assert report.satisfaction_scores == ((1, 1), (2, 1), (3, 0), (4, 1), (5, 2))
 
 
+@pytest.mark.parametrize(("resolution", "within", "label"), [
+    ("{hours: 48}", 4, "48小时内解决"),
+    ("{hours: 72}", 6, "72小时内解决"),
+    # Per complaint, from the day it came: created on a Wednesday, due by Friday's end, so resolved
+    # after 48 hours is in time and after 72 hours late; created on a Tuesday, 49 hours is in time.
+    ("{working_days: 2}", 5, "2个工作日内解决"),
+])
+def test_the_target_is_the_resolution_deadline_of_the_policies(
+        sqlite_store: ComplaintStore, tmp_path: Path, resolution: str, within: int, label: str) -> None:
+    path = copy_config(tmp_path) / "data/policies.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("resolution: {hours: 48}", f"resolution: {resolution}"),
+                    encoding="utf-8")
+    seed_complaints(sqlite_store, START)
+    report = report_of(sqlite_store, START, END, load_policies(path).resolution)
+
+    assert report.within_target == Count("within_target", within, within / 10)
+    assert re.search(rf"^  {label}（占全部投诉） +{within}（{within * 10}%）$", text_report(report, SHANGHAI), re.M)
+    assert _rows(csv_report(report))[("summary", "within_target")] == {
+        "section": "summary", "key": "within_target", "label": f"{label}的投诉", "value": str(within)}
+
+
 def test_an_empty_window_has_no_medians_and_no_average(store: ComplaintStore) -> None:
     seed_complaints(store, START)
-    report = build_report(store, START - timedelta(days=90), START - timedelta(days=30))
+    report = report_of(store, START - timedelta(days=90), START - timedelta(days=30))
     assert (report.total, report.categories, report.channels, report.escalations) == (0, (), (), ())
-    assert report.escalated.share == 0 and report.within_48h.share == 0
+    assert report.escalated.share == 0 and report.within_target.share == 0
     assert report.first_response.median is None and report.resolution.n == 0
     assert report.satisfaction_average is None and report.satisfaction_scores[0] == (1, 0)
 
 
 def test_the_window_must_be_aware_and_in_order(store: ComplaintStore) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        build_report(store, datetime(2026, 3, 1), END)
+        report_of(store, datetime(2026, 3, 1), END)
     with pytest.raises(ValueError, match="must come after its start"):
-        build_report(store, END, START)
+        report_of(store, END, START)
 
 
 def test_window_boundaries_are_read_as_durations_dates_or_times() -> None:
@@ -149,7 +179,7 @@ def _rows(text: str) -> dict:
 
 def test_text_csv_and_chart(sqlite_store: ComplaintStore) -> None:
     seed_complaints(sqlite_store, START)
-    report = build_report(sqlite_store, START, END)
+    report = report_of(sqlite_store, START, END)
 
     text = text_report(report, SHANGHAI)
     assert text.startswith("投诉报表：2026-03-01 00:00 至 2026-03-31 00:00（共 10 件投诉）\n")
@@ -164,7 +194,7 @@ def test_text_csv_and_chart(sqlite_store: ComplaintStore) -> None:
     assert rows[("summary", "total")]["value"] == "10"
     assert rows[("first_response", "median_hours")]["value"] == "3.0"
     assert rows[("resolution", "median_hours")]["value"] == "44.0"
-    assert rows[("summary", "within_48h_share")]["value"] == "0.4"
+    assert rows[("summary", "within_target_share")]["value"] == "0.4"
     assert rows[("category_share", "quality")] == {"section": "category_share", "key": "quality",
                                                    "label": "商品质量问题", "value": "0.4"}
     assert ("category_count", "other") not in rows, "only the top 5"
@@ -191,6 +221,7 @@ def test_the_report_command_prints_and_exports(sqlite_store: ComplaintStore, tmp
     assert raw.startswith("\ufeff".encode()), "a BOM, so that Excel reads UTF-8"
     rows = _rows(raw.decode("utf-8-sig"))
     assert rows[("channel_count", "webchat")]["value"] == "5"
+    assert rows[("summary", "within_target")]["label"] == "48小时内解决的投诉", "the deadline of data/policies.yml"
     assert rows[("window", "since")]["value"] == START.isoformat()
     assert chart_path.read_bytes().startswith(PNG_SIGNATURE)
 

@@ -66,7 +66,7 @@ def test_the_csv_and_the_chart_download(seeded: None, browser_agent: AgentClient
     assert exported.headers["content-disposition"] == 'attachment; filename="complaint-report-20200131.csv"'
     rows = {(row["section"], row["key"]): row["value"]
             for row in csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))}
-    assert rows[("summary", "total")] == "10" and rows[("summary", "within_48h_share")] == "0.4"
+    assert rows[("summary", "total")] == "10" and rows[("summary", "within_target_share")] == "0.4"
     assert rows[("first_response", "median_hours")] == "3.0"
 
     chart = browser_agent.http.get(f"/agent/reports.png?{WINDOW}")

@@ -296,7 +296,7 @@ def test_record_acceptance(store: ComplaintStore) -> None:
     ("changes", "message"),
     [
         ({"category": "rude"}, r"category must be one of the categories in data/labels.yml \(quality, delivery"),
-        ({"desired_remedy": "money"}, "desired_remedy must be one of refund"),
+        ({"desired_remedy": "money"}, r"desired_remedy must be one of the remedies in data/labels.yml \(refund, "),
         ({"script": "latin"}, "script must be one of simplified, traditional"),
         ({"first_response_due": datetime(2026, 11, 22, 12)}, "first_response_due must be timezone-aware"),
         ({"amount": "a lot"}, "amount must be a number"),
