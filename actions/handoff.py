@@ -17,7 +17,7 @@ from actions.runtime import services
 from actions.submission import after_recording, collected_complaint
 from bot.app.escalation import DECISIONS_SLOT, decisions_from_slot
 from bot.app.handoffs import hand_off
-from bot.situation import story_so_far
+from bot.situation import heard_details, story_so_far
 
 
 class ActionHandOff(Action):
@@ -30,7 +30,8 @@ class ActionHandOff(Action):
         decisions = decisions_from_slot(tracker.get_slot(DECISIONS_SLOT))
         result = await asyncio.to_thread(
             hand_off, svc.store, svc.policies, svc.queue, svc.jobs,
-            collected_complaint(tracker, description=story_so_far(tracker.events)), decisions, svc.now(), svc.tz)
+            collected_complaint(tracker, description=story_so_far(tracker.events),
+                                heard=heard_details(tracker.events)), decisions, svc.now(), svc.tz)
         case, promise = result.case, result.promise
         dispatcher.utter_message(response=f"utter_handoff_{case.reason}")
         if promise.in_hours:

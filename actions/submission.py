@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -22,19 +22,25 @@ PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time
                        "handoff_decisions")
 
 
-def collected_complaint(tracker: Tracker, description: Optional[str] = None) -> CollectedComplaint:
-    """The complaint the conversation's slots hold; `description` when the story slot is empty."""
-    slot = tracker.get_slot
+def collected_complaint(tracker: Tracker, description: Optional[str] = None,
+                        heard: Optional[Mapping[str, str]] = None) -> CollectedComplaint:
+    """The complaint the conversation's slots hold; `description` when the story slot is empty,
+    and the details in `heard` (entity -> value, `bot.situation.heard_details`) where a slot is."""
+    heard = heard or {}
+
+    def slot(name: str, entity: Optional[str] = None) -> Any:
+        return tracker.get_slot(name) or (heard.get(entity) if entity else None)
+
     return CollectedComplaint(
         channel=customer_channel(tracker),
         sender_id=tracker.sender_id,
-        category=slot("complaint_category") or "other",
+        category=slot("complaint_category", "complaint_category") or "other",
         description=slot("complaint_details") or description or "",
-        incident_time=slot("incident_time"),
-        order_reference=slot("order_number"),
-        desired_remedy=slot("desired_remedy"),
-        contact=slot("contact_phone"),
-        amount_text=slot("amount"),
+        incident_time=slot("incident_time", "date"),
+        order_reference=slot("order_number", "order_number"),
+        desired_remedy=slot("desired_remedy", "remedy"),
+        contact=slot("contact_phone", "phone"),
+        amount_text=slot("amount", "amount"),
         script=customer_script(tracker).value,
         anger_level=slot("anger_level"),
     )

@@ -19,7 +19,11 @@ from bot.extraction import parse_amount
 
 #: Events after which an earlier message no longer counts.
 _STRETCH_STARTS = ("session_started", "restart", "resume")
-_CUSTOMER_DETAILS_SLOTS = ("order_number", "complaint_category", "amount")
+#: The details the escalation rules read: (slot, the entity that says it when the slot is empty).
+_CUSTOMER_DETAILS = (("order_number", "order_number"), ("complaint_category", "complaint_category"),
+                     ("amount", "amount"))
+#: Set when a complaint of the conversation is recorded.
+RECORDED_SLOT = "complaint_id"
 #: Intents of events the system triggers (e.g. the agent console's hand-back), not customer words.
 EXTERNAL_INTENT_PREFIX = "EXTERNAL_"
 
@@ -62,6 +66,30 @@ def story_so_far(events: Sequence[Mapping[str, Any]]) -> str:
     return story or "（客户要求人工处理，尚未描述问题）"
 
 
+def heard_details(events: Iterable[Mapping[str, Any]]) -> Dict[str, str]:
+    """The details the NLU heard in the customer's messages of the current stretch, by entity
+    (order_number, phone, amount, date, remedy, complaint_category; the latest mention wins),
+    since the latest complaint was recorded.
+
+    The form's slots take an entity only as the answer to its questions, never from a threat or
+    a safety report; what the customer said there still belongs to the complaint a person takes
+    over, and to the escalation rules (an order we already have a complaint about, a large sum).
+    """
+    heard: Dict[str, str] = {}
+    for event in current_stretch(list(events)):
+        if event.get("event") == "slot" and event.get("name") == RECORDED_SLOT:
+            heard.clear()  # a complaint was recorded: what came before is its, not the next one's
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        if is_external((parse.get("intent") or {}).get("name")):
+            continue
+        for entity in parse.get("entities") or ():
+            if entity.get("entity") and entity.get("value") is not None:
+                heard[str(entity["entity"])] = str(entity["value"])
+    return heard
+
+
 def misunderstood_in_a_row(events: Iterable[Mapping[str, Any]]) -> int:
     """How many of the customer's latest messages in a row the NLU did not understand.
 
@@ -101,7 +129,8 @@ def situation_from_events(events: Sequence[Mapping[str, Any]], slots: Mapping[st
     turns = customer_turns(stretch)
     if prior_complaints is None:
         prior_complaints = prior_complaints_from_slot(slots.get("prior_complaints"))
-    order, category, amount = (slots.get(name) for name in _CUSTOMER_DETAILS_SLOTS)
+    heard = heard_details(stretch)
+    order, category, amount = (slots.get(name) or heard.get(entity) for name, entity in _CUSTOMER_DETAILS)
     return Situation(
         turns=tuple(turns),
         order_number=order,

@@ -2,14 +2,15 @@
 from datetime import datetime, timedelta, timezone
 
 from bot.escalation import decide
-from bot.situation import prior_complaint_values, situation_from_events
+from bot.situation import heard_details, prior_complaint_values, situation_from_events
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 
 
-def user(text, intent, confidence=0.9):
+def user(text, intent, confidence=0.9, **entities):
     return {"event": "user", "text": text,
-            "parse_data": {"intent": {"name": intent, "confidence": confidence}}}
+            "parse_data": {"intent": {"name": intent, "confidence": confidence},
+                           "entities": [{"entity": name, "value": value} for name, value in entities.items()]}}
 
 
 def test_only_messages_after_an_agent_handed_back_count():
@@ -49,3 +50,23 @@ def test_an_unclear_answer_to_the_forms_question_is_not_a_misunderstanding():
 def test_system_triggered_intents_are_not_the_customers_words():
     events = [user("我要去12315投诉你们", "threaten"), user("", "EXTERNAL_handed_back", 1.0)]
     assert [t.intent for t in situation_from_events(events, {}, NOW).turns] == ["threaten"]
+
+
+def test_details_said_in_a_threat_count_for_the_rules_and_are_heard():
+    """The form takes no answer from a threat, but the order and the sum it names still count:
+    a repeat on an order we already have a complaint about, a large sum."""
+    class Earlier:
+        public_id, status, order_number, category = "TS-20261120-0003", "open", "DD1234567890", "delivery"
+        created_at = NOW - timedelta(days=2)
+
+    events = [user("你好", "greet"), {"event": "resume"},
+              user("订单DD1234567890两万块的货丢了，不赔我就去12315", "threaten",
+                   order_number="DD1234567890", amount="两万块", complaint_category="delivery")]
+    assert heard_details(events) == {"order_number": "DD1234567890", "amount": "两万块",
+                                     "complaint_category": "delivery"}
+    situation = situation_from_events(events, {"prior_complaints": prior_complaint_values([Earlier])}, NOW)
+    assert (situation.order_number, str(situation.amount), situation.category) == ("DD1234567890", "20000", "delivery")
+    assert {"threat", "repeated", "high_value"} <= {d.reason for d in decide(situation)}
+    assert heard_details(events[:1] + [{"event": "restart"}]) == {}
+    recorded = {"event": "slot", "name": "complaint_id", "value": "TS-20261127-0001"}
+    assert heard_details(events + [recorded, user("还有一件事", "complain_general")]) == {}

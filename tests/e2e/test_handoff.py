@@ -65,3 +65,15 @@ def test_a_second_complaint_on_the_same_order_goes_to_a_person_as_repeated(stack
     assert case.reason == "repeated" and "DD20261101777" in case.explanation
     assert stack.tracker(sender)["paused"] is True
 
+
+
+def test_a_handoff_on_the_first_message_keeps_what_went_wrong(stack: Stack):
+    """The agent sees the category, the order and the customer's words, not 其他问题 and 暂未提供."""
+    sender = _sender()
+    stack.say(sender, "你们卖的充电宝充着电突然鼓包冒烟，把我孩子的手烫伤了！订单号DD20261120123")
+    assert stack.responses(sender)[0] == "utter_handoff_safety"
+
+    complaint = _case_of(stack, sender).complaint
+    assert complaint.category == "quality"
+    assert complaint.order_number == "DD20261120123"
+    assert "鼓包冒烟" in complaint.description
