@@ -66,6 +66,9 @@ PATTERN_CASES = {
             "我要PO上Dcard讓大家評評理",
             "我不想起诉，但你们再不处理我只能去法院",  # negation lifted: a threat after all
             "你以为我不敢报警吗",
+            "我已经向旅游局反映了这家酒店",
+            "车被刮了，报了交警来处理",
+            "这个质量问题我要送去质检所检测",
         ],
         "negative": [
             "我不会去曝光的，只想解决问题",
@@ -81,6 +84,8 @@ PATTERN_CASES = {
             "冰箱一直报警，滴滴响",
             "车上的多媒体坏了",
             "我不想闹到法院，只想退货",
+            "这家宾馆以前是工商局开的",                    # who runs it
+            "我是在你们网上订的房",                        # the business's own site
         ],
     },
     "safety": {
@@ -156,6 +161,9 @@ PATTERN_CASES = {
             "已經講過好幾遍了",                # Traditional
             "這是我第三次反映了",
             "上次說會有人聯絡我，結果都沒消息",
+            "跟前台说了房间漏水，他们居然让我自己拿毛巾垫着",   # told the desk, brushed off
+            "打电话给客服三天了，依然没人处理",
+            "马桶修了两次还是堵",
         ],
         "negative": [
             "这是我第二次在你们家买鞋",
@@ -165,6 +173,8 @@ PATTERN_CASES = {
             "你们店长说好的赠品没给",
             "之前没说过要加运费啊",
             "這是我第二次在你們家買鞋",
+            "我投诉以后酒店马上换了房间",                  # resolved
+            "我要投诉你们前台，竟然不给开发票",            # a complaint now, not an earlier one
         ],
     },
     "pushed_around": {
@@ -179,6 +189,7 @@ PATTERN_CASES = {
             "门店让我找客服，客服又让我找门店",
             "你們一直推來推去",                 # Traditional
             "每個客服講的都不一樣",
+            "京东让我自己去找厂家",
         ],
         "negative": [
             "能再说一遍地址吗",
@@ -213,6 +224,7 @@ PATTERN_CASES = {
             "你们经理说可以退的",
             "我和你们经理说过了",
             "这是真皮还是人工皮",
+            "我找了前台经理，他说没办法",                  # what happened, not a request
         ],
     },
 }
@@ -314,6 +326,15 @@ SAFETY_FAMILIES = {
         "玩具的边太锋利，把我儿子的手割破了",
         "儿童床的螺丝露出来，宝宝腿被划出血",
     ],
+    "bites from the bed": [
+        "床上有跳蚤，腿上咬了好多包",
+    ],
+    "charger or adapter too hot to touch": [
+        "充电器插上十分钟就烫手",
+    ],
+    "slippery floor": [
+        "浴室地面太滑，差点滑倒",
+    ],
     "exposed equipment in public": [
         "小区路边的电线裸露在外面",
         "井盖丢了，有人掉下去了",
@@ -333,6 +354,9 @@ SAFETY_LOOK_ALIKES = [
     "餐厅里苍蝇乱飞，环境太差",
     "你们客服让我恶心想吐",
     "外賣券過期了",                                   # Traditional
+    "早餐厅里有几只苍蝇",                             # hygiene, not in the food
+    "如果是隔夜菜，真怕是变质的",                     # not eaten
+    "怕再次受伤，所以不敢谈恋爱",                     # feelings
 ]
 
 
