@@ -14,7 +14,7 @@ logistic regression).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Sequence, Set, Text
 
 import numpy as np
 
@@ -29,6 +29,8 @@ from rasa_ext.intent_classifier import NormalizedLogisticRegressionClassifier
 
 ENTITY = "complaint_category"
 INTENT_PREFIX = "complain_"
+#: The class of messages that name no category.
+UNSAID = ""
 
 
 @DefaultV1Recipe.register(
@@ -46,17 +48,21 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
             "threshold": 0.6,
             # The intents whose messages get a category (those that do not name one).
             "apply_to": [],
+            # Intents whose examples name no category ("我要投诉"): learnt as "no category", so
+            # that a message saying nothing of what went wrong is not given one.
+            "unsaid": ["complain_general"],
         }
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fits the categories on the examples of the `complain_<category>` intents."""
         categories = set(load_labels().categories)
-        examples = [e for e in training_data.intent_examples
-                    if e.get(TEXT) and _category_of(e.get(INTENT), categories) is not None]
-        if len({_category_of(e.get(INTENT), categories) for e in examples}) < 2:
+        labelled = [(e, _category_of(e.get(INTENT), categories, self.config["unsaid"]))
+                    for e in training_data.intent_examples if e.get(TEXT)]
+        labelled = [(e, category) for e, category in labelled if category is not None]
+        if len({category for _, category in labelled} - {UNSAID}) < 2:
             return self._resource  # nothing to tell apart: the component names no category
-        X = self._create_X(examples)
-        self.clf.fit(X, [_category_of(e.get(INTENT), categories) for e in examples])
+        X = self._create_X([e for e, _ in labelled])
+        self.clf.fit(X, [category for _, category in labelled])
         self.persist()
         return self._resource
 
@@ -72,7 +78,7 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
         empty = np.diff(X.indptr) == 0
         for message, row, no_features in zip(chosen, probabilities, empty):
             best = int(np.argmax(row))
-            if no_features or row[best] < self.config["threshold"]:
+            if no_features or row[best] < self.config["threshold"] or self.clf.classes_[best] == UNSAID:
                 continue
             text = message.get(TEXT)
             entity = {"entity": ENTITY, "value": str(self.clf.classes_[best]),
@@ -89,8 +95,11 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
             raise ValueError(f"{cls.__name__}: threshold is between 0 and 1, got {config.get('threshold')}")
 
 
-def _category_of(intent: Any, categories: set) -> Any:
-    """The category an intent `complain_<category>` names, or None."""
+def _category_of(intent: Any, categories: Set[str], unsaid: Sequence[str]) -> Optional[str]:
+    """The category an intent `complain_<category>` names, UNSAID for an intent of `unsaid`,
+    or None (not learnt from)."""
+    if intent in unsaid:
+        return UNSAID
     if isinstance(intent, str) and intent.startswith(INTENT_PREFIX):
         category = intent[len(INTENT_PREFIX):]
         return category if category in categories else None

@@ -96,7 +96,7 @@ def _category_data() -> TrainingData:
         examples.append(_message([1 + i % 3, 1, 0, 0, 0, 0], "complain_quality"))
         examples.append(_message([0, 0, 1 + i % 2, 1, 0, 0], "complain_delivery"))
         examples.append(_message([0, 0, 0, 0, 1, 1 + i % 2], "greet"))  # no category: not learnt
-        examples.append(_message([1, 1, 0, 0, 1, 1], "complain_general"))  # no category either
+        examples.append(_message([0, 0, 0, 0, 1 + i % 2, 1], "complain_general"))  # says no category
     return TrainingData(examples)
 
 
@@ -109,11 +109,13 @@ def _with_intent(counts: List[int], intent: str) -> object:
 def test_the_category_of_a_threat_or_general_complaint_is_named_and_kept_after_loading(tmp_path: Path) -> None:
     classifier = _category_classifier(tmp_path)
     classifier.train(_category_data())
-    assert set(classifier.clf.classes_) == {"quality", "delivery"}
+    assert set(classifier.clf.classes_) == {"quality", "delivery", ""}
     threat, general = _with_intent([2, 1, 0, 0, 0, 0], "threaten"), _with_intent([0, 0, 2, 1, 0, 0], "complain_general")
-    classifier.process([threat, general])
+    unsaid = _with_intent([0, 0, 0, 0, 2, 1], "complain_general")  # "我要投诉": nothing of what went wrong
+    classifier.process([threat, general, unsaid])
     assert [(e["entity"], e["value"]) for e in threat.get("entities")] == [("complaint_category", "quality")]
     assert [(e["entity"], e["value"]) for e in general.get("entities")] == [("complaint_category", "delivery")]
+    assert not unsaid.get("entities")
 
     loaded = CategoryClassifier.load(
         {**CategoryClassifier.get_default_config(), "apply_to": ["threaten"]}, LocalModelStorage(tmp_path),
