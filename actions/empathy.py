@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
-from actions.tracker_view import latest_intent, latest_text
+from actions.tracker_view import latest_entity, latest_intent, latest_text
 from bot.anger import AngerLevel
 
 _ORDER = [AngerLevel.CALM.value, AngerLevel.UPSET.value, AngerLevel.ANGRY.value]
@@ -25,4 +25,10 @@ class ActionEmpathize(Action):
         # The complaint keeps the highest level seen, for the colleague who follows up.
         previous = tracker.get_slot("anger_level") or AngerLevel.CALM.value
         highest = max(previous, score.level.value, key=_ORDER.index)
-        return [SlotSet("anger_level", highest)]
+        events = [SlotSet("anger_level", highest)]
+        # The category the NLU heard in the message that opens the complaint, so that the form
+        # does not ask what the customer already said (rasa_ext.category_classifier).
+        heard = latest_entity(tracker, "complaint_category")
+        if heard and not tracker.get_slot("complaint_category"):
+            events.append(SlotSet("complaint_category", heard))
+        return events

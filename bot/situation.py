@@ -20,8 +20,9 @@ from bot.extraction import parse_amount
 #: Events after which an earlier message no longer counts.
 _STRETCH_STARTS = ("session_started", "restart", "resume")
 #: The details the escalation rules read: (slot, the entity that says it when the slot is empty).
-_CUSTOMER_DETAILS = (("order_number", "order_number"), ("complaint_category", "complaint_category"),
-                     ("amount", "amount"))
+#: The category only from its slot: a category guessed from a later message (a survey answer, an
+#: aside) must not make a repeat of an earlier complaint; an order number said anywhere may.
+_CUSTOMER_DETAILS = (("order_number", "order_number"), ("complaint_category", None), ("amount", "amount"))
 #: Set when a complaint of the conversation is recorded.
 RECORDED_SLOT = "complaint_id"
 #: Intents of events the system triggers (e.g. the agent console's hand-back), not customer words.
@@ -73,7 +74,8 @@ def heard_details(events: Iterable[Mapping[str, Any]]) -> Dict[str, str]:
 
     The form's slots take an entity only as the answer to its questions, never from a threat or
     a safety report; what the customer said there still belongs to the complaint a person takes
-    over, and to the escalation rules (an order we already have a complaint about, a large sum).
+    over, and the order and sum to the escalation rules (an order we already have a complaint
+    about, a large sum).
     """
     heard: Dict[str, str] = {}
     for event in current_stretch(list(events)):
@@ -130,7 +132,8 @@ def situation_from_events(events: Sequence[Mapping[str, Any]], slots: Mapping[st
     if prior_complaints is None:
         prior_complaints = prior_complaints_from_slot(slots.get("prior_complaints"))
     heard = heard_details(stretch)
-    order, category, amount = (slots.get(name) or heard.get(entity) for name, entity in _CUSTOMER_DETAILS)
+    order, category, amount = (slots.get(name) or (heard.get(entity) if entity else None)
+                               for name, entity in _CUSTOMER_DETAILS)
     return Situation(
         turns=tuple(turns),
         order_number=order,

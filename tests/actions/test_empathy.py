@@ -43,3 +43,17 @@ async def test_a_long_conversations_dropped_traditional_messages_still_decide_th
     _, [traditional] = await run_action(
         ActionEmpathize(), make_tracker(message, slots={"customer_script": "traditional"}))
     assert traditional["text"] == to_traditional(simplified["text"]) != simplified["text"]
+
+
+async def test_the_category_heard_in_the_opening_message_is_kept_and_never_overwritten():
+    """A general complaint whose category the NLU heard is not asked for it again; a category
+    the form already has stays."""
+    opening = make_tracker([("充电器用了两天就坏了，你们这什么东西", "complain_general",
+                             {"complaint_category": "quality"})])
+    events, _ = await run_action(ActionEmpathize(), opening)
+    assert slots_set(events)["complaint_category"] == "quality"
+
+    known = make_tracker([("太气人了", "vent", {"complaint_category": "service_attitude"})],
+                         slots_before_last={"complaint_category": "delivery"})
+    events, _ = await run_action(ActionEmpathize(), known)
+    assert "complaint_category" not in slots_set(events)

@@ -65,7 +65,7 @@ def test_details_said_in_a_threat_count_for_the_rules_and_are_heard():
     assert heard_details(events) == {"order_number": "DD1234567890", "amount": "两万块",
                                      "complaint_category": "delivery"}
     situation = situation_from_events(events, {"prior_complaints": prior_complaint_values([Earlier])}, NOW)
-    assert (situation.order_number, str(situation.amount), situation.category) == ("DD1234567890", "20000", "delivery")
+    assert (situation.order_number, str(situation.amount), situation.category) == ("DD1234567890", "20000", None)
     assert {"threat", "repeated", "high_value"} <= {d.reason for d in decide(situation)}
     assert heard_details(events[:1] + [{"event": "restart"}]) == {}
     recorded = {"event": "slot", "name": "complaint_id", "value": "TS-20261127-0001"}
