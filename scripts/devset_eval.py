@@ -289,8 +289,9 @@ def main() -> int:
     results.write_text(json.dumps({
         "date": started.isoformat(timespec="minutes"), "model": model.name,
         "figures": {name: {k: v for k, v in asdict(f).items() if k != "instead"} for name, f in columns.items()},
-        "messages": [{"key": m.key, "split": name, "kind": m.kind,
-                      "category": m.category, "reasons": sorted(m.reasons), **asdict(outcomes[m.key])}
+        "messages": [{"key": m.key, "split": name,
+                      "labels": {"kind": m.kind, "category": m.category, "reasons": sorted(m.reasons)},
+                      "outcome": asdict(outcomes[m.key])}
                      for name, group in groups.items() if not name.startswith("own") for m in group],
     }, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nraw results: {results.relative_to(ROOT)}")
