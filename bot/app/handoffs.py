@@ -4,7 +4,7 @@ does with the case (claim, reply, note, refund issued, resolve, hand back).
 The agent's events are coroutines: database calls run in a thread (the console serves many
 agents on one event loop), and the customer is told through a `Messenger` (the Rasa server's
 HTTP API, `bot.rasa_api.RasaApi`). A case an agent may not act on raises `Refused`; one that
-does not exist `bot.handoff.CaseNotFound`; one that changed meanwhile `bot.handoff.CaseConflict`;
+does not exist `bot.storage.CaseNotFound`; one that changed meanwhile `bot.storage.CaseConflict`;
 an unreachable Rasa server `bot.rasa_api.RasaError` (nothing changed then, unless said).
 """
 from __future__ import annotations
@@ -209,7 +209,7 @@ async def resolve(queue: HandoffQueue, surveys: Surveys, messenger: Messenger,
     except RasaError as exc:
         logger.warning("case %s resolved, the customer will be told when the Rasa server is back: %s",
                        case_id, exc)
-        await asyncio.to_thread(schedule_notice, JobQueue(queue.store), case.conversation_id,
+        await asyncio.to_thread(schedule_notice, surveys.jobs, case.conversation_id,
                                 notice, "status", f"resolved:{case_id}", now)
         return Outcome(case, told=False)
     return Outcome(case, told=True)
