@@ -26,7 +26,10 @@ class ActionAnswerPolicy(Action):
             return []
         values = dict(answer.values)
         if answer.deadline is not None:
-            due = answer.deadline.due(svc.now(), svc.tz)
+            now = svc.now()
+            due = answer.deadline.due(now, svc.tz)
+            if not answer.deadline.is_whole_days:  # a time is one someone is at work to keep
+                due = svc.queue.settings.keepable(now, due)
             values["deadline"] = svc.format_due(due, answer.deadline.is_whole_days)
         dispatcher.utter_message(response=answer.response, **values)
         return []

@@ -69,7 +69,7 @@ class ActionSubmitComplaint(Action):
         svc = services()
         collected = collected_complaint(tracker)
         recorded = await asyncio.to_thread(
-            record_complaint, svc.store, svc.policies, collected, svc.now(), svc.tz)
+            record_complaint, svc.store, svc.policies, collected, svc.now(), svc.tz, svc.queue.settings.hours)
         deadline = recorded.plan.deadline
         dispatcher.utter_message(response="utter_complaint_recorded",
                                  complaint_id=recorded.complaint.public_id)

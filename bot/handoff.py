@@ -6,10 +6,10 @@ The workflow is `bot.app.handoffs`; the queue of cases is `bot.storage.HandoffQu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 from bot.clock import require_aware
@@ -23,6 +23,33 @@ DEFAULT_HANDOFF_PATH = repo_path("config/handoff.yml")
 # --- Settings and promises -----------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class OnCall:
+    """Who answers the most urgent cases (safety, threats) when the desks are closed: an agent
+    on call, at any hour (`on_call` in config/handoff.yml)."""
+
+    priorities: Tuple[str, ...]
+    answer_within_minutes: int
+    """The on-call agent takes the case within this many minutes (clock time)."""
+    callback_within_minutes: int
+    """When nobody on call took it in time, the callback promised within this many minutes."""
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any], source: str) -> "OnCall":
+        priorities = tuple(str(p) for p in raw.get("priorities") or ())
+        unknown = [p for p in priorities if p not in PRIORITIES]
+        if unknown:
+            raise ValueError(f"{source}: on_call.priorities must be among {', '.join(PRIORITIES)}; "
+                             f"got {', '.join(unknown)}")
+        if not priorities:
+            return cls((), 0, 0)
+        return cls(priorities, int(raw["answer_within_minutes"]), int(raw["callback_within_minutes"]))
+
+    def covers(self, priority: Optional[str]) -> bool:
+        """True when a case of `priority` is answered on call outside working hours."""
+        return priority in self.priorities
+
+
+@dataclass(frozen=True)
 class HandoffSettings:
     """Working hours, waiting-time estimate, claim deadlines and callbacks (config/handoff.yml)."""
 
@@ -31,6 +58,7 @@ class HandoffSettings:
     minutes_per_case_ahead: int
     claim_within_minutes: Mapping[str, int]
     callback_within_minutes: int
+    on_call: OnCall = OnCall((), 0, 0)
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any], tz: ZoneInfo,
@@ -45,15 +73,30 @@ class HandoffSettings:
             minutes_per_case_ahead=int(raw["minutes_per_case_ahead"]),
             claim_within_minutes=claim,
             callback_within_minutes=int(raw["callback_within_minutes"]),
+            on_call=OnCall.from_config(raw.get("on_call") or {}, source),
         )
+
+    def answered_on_call(self, priority: Optional[str], now: datetime) -> bool:
+        """True when a case of `priority` opened at `now` goes to the agent on call (the desks
+        are closed and the priority is one the on-call agent answers)."""
+        return self.on_call.covers(priority) and not self.hours.is_open(now)
 
     def claim_due(self, priority: str, now: datetime) -> datetime:
         """When an agent should have claimed a case of `priority` opened at `now`."""
+        if self.answered_on_call(priority, now):
+            return now + timedelta(minutes=self.on_call.answer_within_minutes)
         return self.hours.add_minutes(now, self.claim_within_minutes[priority])
 
-    def callback_due(self, now: datetime) -> datetime:
-        """The callback time promised when no agent came in time."""
+    def callback_due(self, now: datetime, priority: Optional[str] = None) -> datetime:
+        """The callback time promised when no agent came in time (on call: at any hour)."""
+        if self.answered_on_call(priority, now):
+            return now + timedelta(minutes=self.on_call.callback_within_minutes)
         return self.hours.add_minutes(now, self.callback_within_minutes)
+
+    def keepable(self, now: datetime, due: datetime) -> datetime:
+        """`due` moved into working hours, as it is stated to a customer
+        (`bot.working_hours.WorkingHours.keepable`)."""
+        return self.hours.keepable(now, due)
 
 
 @lru_cache(maxsize=None)
@@ -70,17 +113,107 @@ class ContactPromise:
     """Agents are working now: `minutes` is the estimated wait."""
     minutes: int
     at: datetime
-    """When a person will be with them (the estimate, or the next opening time)."""
+    """When a person will be with them (the estimate, the on-call answer, or the next opening)."""
+    on_call: bool = False
+    """The desks are closed, and the agent on call answers within `minutes`."""
 
 
-def promise_contact(settings: HandoffSettings, now: datetime, waiting_ahead: int) -> ContactPromise:
-    """The wait to tell a customer with `waiting_ahead` cases before theirs in the queue."""
+def promise_contact(settings: HandoffSettings, now: datetime, waiting_ahead: int,
+                    priority: Optional[str] = None) -> ContactPromise:
+    """The wait to tell a customer with `waiting_ahead` cases before theirs in the queue (a
+    case of `priority`: outside working hours the on-call agent answers the priorities of
+    `on_call`)."""
     require_aware("now", now)
     if settings.hours.is_open(now):
         minutes = settings.pickup_minutes + settings.minutes_per_case_ahead * max(0, waiting_ahead)
         return ContactPromise(True, minutes, settings.hours.add_minutes(now, minutes))
+    if settings.answered_on_call(priority, now):
+        minutes = settings.on_call.answer_within_minutes
+        return ContactPromise(False, minutes, now + timedelta(minutes=minutes), on_call=True)
     opening = settings.hours.next_opening(now)
     return ContactPromise(False, 0, settings.hours.add_minutes(opening, settings.pickup_minutes))
+
+
+# --- What a handoff is about -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProblemKeys:
+    """What tells one problem from another: its category and its order number."""
+
+    category: Optional[str] = None
+    order_number: Optional[str] = None
+
+
+def _same_order(a: str, b: str) -> bool:
+    return a.strip().upper() == b.strip().upper()
+
+
+def is_new_problem(filed: ProblemKeys, told: ProblemKeys) -> bool:
+    """True when what the customer told after a complaint was filed (`told`: the category of a
+    complaint they opened since, the order number they named since) is another problem than the
+    filed one: a different order, or a complaint of a different category. Anything else (a
+    threat, a request for a person, more anger, the missing order number) is about the filed
+    complaint, and escalating it escalates that complaint."""
+    if told.order_number and filed.order_number and not _same_order(told.order_number, filed.order_number):
+        return True
+    return bool(told.category and filed.category and told.category != filed.category)
+
+
+#: Intents that say nothing about a problem: a conversation made only of these has no complaint
+#: to record when it goes to a person (e.g. "转人工" as the first message).
+NOT_A_PROBLEM_INTENTS = frozenset({"greet", "request_human", "thank", "goodbye", "affirm", "deny"})
+
+
+def nothing_told(intents: Sequence[Optional[str]], details: Mapping[str, Any]) -> bool:
+    """True when the customer's messages (`intents`, oldest first) told no problem and no detail
+    of one (`details`: slots and entities heard, empty values ignored): a person takes over
+    without a complaint being recorded."""
+    return not any(details.values()) and all(i in NOT_A_PROBLEM_INTENTS for i in intents)
+
+
+# --- While an agent has the conversation ------------------------------------------------------------
+
+def first_message_while_paused(events: Sequence[Mapping[str, Any]]) -> bool:
+    """True when the latest event of a paused conversation (tracker events as JSON) is the
+    customer's first message since the pause and nobody has written to them since: that message
+    gets one short acknowledgement; the later ones go quietly to the agent."""
+    messages = 0
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "pause":
+            return messages == 1
+        if kind in ("bot", "resume", "restart", "session_started"):
+            return False
+        if kind == "user":
+            messages += 1
+    return False
+
+
+@dataclass(frozen=True)
+class PausedAcknowledgement:
+    """What to tell a customer who writes while their case waits for (or is with) an agent."""
+
+    response: str
+    minutes: int = 0
+    """The expected wait (`utter_paused_wait`)."""
+    at: Optional[datetime] = None
+    """When someone will answer (`utter_paused_after_hours`)."""
+    agent_name: Optional[str] = None
+    """Who has the case (`utter_paused_claimed`)."""
+
+
+def acknowledge_paused(settings: HandoffSettings, status: str, agent_name: Optional[str],
+                       claim_due: datetime, priority: str, now: datetime) -> PausedAcknowledgement:
+    """The acknowledgement for a case in `status` ("waiting" or "claimed", by `agent_name`),
+    to be claimed by `claim_due`: the agent is on it; or the wait until the claim deadline while
+    agents (or the agent on call) are working; or, outside working hours, when they are back."""
+    require_aware("now", now)
+    if status == "claimed":
+        return PausedAcknowledgement("utter_paused_claimed", agent_name=agent_name)
+    if settings.hours.is_open(now) or settings.answered_on_call(priority, now):
+        seconds = max(0.0, (claim_due - now).total_seconds())
+        return PausedAcknowledgement("utter_paused_wait", minutes=max(1, -(-int(seconds) // 60)))
+    return PausedAcknowledgement("utter_paused_after_hours", at=claim_due)
 
 
 NO_AGENT_JOB = "no_agent"

@@ -37,7 +37,7 @@ class NoAgentApology:
         if case.status != CaseStatus.WAITING.value:
             return  # an agent took it in time
         now = self.clock()
-        callback = case.callback_due or self.queue.settings.callback_due(now)
+        callback = case.callback_due or self.queue.settings.callback_due(now, case.priority)
         local = callback.astimezone(self.queue.settings.hours.tz)
         text = self.responses.render("utter_no_agent_apology", case.complaint.script,
                                      callback_time=self.labels.format_datetime(local),

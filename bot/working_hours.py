@@ -56,6 +56,35 @@ class WorkingHours:
             day += timedelta(days=1)
         return datetime.combine(day, self.start, tzinfo=self.tz)
 
+    def last_closing(self, moment: datetime) -> datetime:
+        """The latest time at or before `moment` when agents were still working (`moment`
+        itself when open, else the end of the last working period before it)."""
+        require_aware("moment", moment)
+        local = moment.astimezone(self.tz)
+        if self.is_open(local):
+            return local
+        day = local.date() if local.time() >= self.end else local.date() - timedelta(days=1)
+        while not self._open_day(day):
+            day -= timedelta(days=1)
+        return datetime.combine(day, self.end, tzinfo=self.tz)
+
+    def keepable(self, now: datetime, due: datetime) -> datetime:
+        """The deadline to state for `due`, promised at `now`: a time when agents work, so that
+        someone can keep it. `due` itself in working hours; else the end of the last working
+        period before it, when that keeps at least half the time promised; else the time that
+        fell outside working hours is counted from the next opening after `due` (at the latest
+        the end of that working period)."""
+        require_aware("now", now)
+        require_aware("due", due)
+        if self.is_open(due):
+            return due.astimezone(self.tz)
+        before = self.last_closing(due)
+        if before - now >= (due - now) / 2:
+            return before
+        opening = self.next_opening(due)
+        overflow = due - max(before, now)
+        return min(opening + overflow, datetime.combine(opening.date(), self.end, tzinfo=self.tz))
+
     def add_minutes(self, moment: datetime, minutes: float) -> datetime:
         """The time `minutes` working minutes after `moment` (closed hours do not count)."""
         current = self.next_opening(moment)

@@ -13,6 +13,7 @@ from bot.extraction import parse_amount, parse_date
 from bot.policies import Policies, RemedyPlan
 from bot.storage import Complaint, ComplaintDraft, ComplaintStore, EvidenceStore
 from bot.surveys import Surveys
+from bot.working_hours import WorkingHours
 
 SHORT_TEXT_MAX = 255
 ORDER_NUMBER_MAX = 64
@@ -48,13 +49,18 @@ class RecordedComplaint:
 
 def record_complaint(
     store: ComplaintStore, policies: Policies, collected: CollectedComplaint,
-    now: datetime, tz: ZoneInfo,
+    now: datetime, tz: ZoneInfo, hours: Optional[WorkingHours] = None,
 ) -> RecordedComplaint:
     """Store the complaint with its deadlines (and the evidence the customer sent before it) and
-    return the plan to tell the customer."""
+    return the plan to tell the customer. With the agents' working `hours`, a deadline stated
+    as a time falls inside them (`WorkingHours.keepable`)."""
     plan = policies.plan_for(collected.desired_remedy)
     first_response_due = policies.first_response.due(now, tz)
     remedy_due = plan.deadline.due(now, tz)
+    if hours is not None:
+        first_response_due = hours.keepable(now, first_response_due)
+        if not plan.deadline.is_whole_days:
+            remedy_due = hours.keepable(now, remedy_due)
     order_number, product = split_order_reference(collected.order_reference)
     if order_number and len(order_number) > ORDER_NUMBER_MAX:  # not a real order number
         order_number, product = None, collected.order_reference
