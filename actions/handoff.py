@@ -1,5 +1,6 @@
-"""Handing the conversation to a person: store the complaint with what is known, queue it for an
-agent, tell the customer who takes over and when, and pause the assistant.
+"""Handing the conversation to a person: store the complaint with what is known (or escalate the
+one this conversation already filed), queue it for an agent, tell the customer who takes over and
+when, and pause the assistant.
 
 Predicted only by `rasa_ext.escalation_policy.EscalationPolicy`, which decides (`bot.app.escalation`)
 and leaves its decisions in the slot `handoff_decisions`; this action carries out exactly those.
@@ -7,17 +8,42 @@ and leaves its decisions in the slot `handoff_decisions`; this action carries ou
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
-from actions.submission import after_recording, collected_complaint
+from actions.submission import PER_COMPLAINT_SLOTS, after_recording, collected_complaint
 from bot.app.escalation import DECISIONS_SLOT, decisions_from_slot
-from bot.app.handoffs import hand_off
-from bot.situation import heard_details, story_so_far
+from bot.app.handoffs import HandoffResult, escalate_filed, hand_off
+from bot.handoff import ProblemKeys, is_new_problem, nothing_told
+from bot.situation import RECORDED_SLOT, current_stretch, customer_turns, heard_details, story_so_far
+
+
+def filed_complaint_to_escalate(tracker: Tracker) -> Optional[str]:
+    """The ID of the complaint this conversation filed when the customer is still on it (no new
+    problem told since: `bot.handoff.is_new_problem`), else None."""
+    complaint_id = tracker.get_slot(RECORDED_SLOT)
+    if not complaint_id:
+        return None
+    filed = next((c for c in tracker.get_slot("prior_complaints") or ()
+                  if c.get("public_id") == complaint_id), {})
+    heard = heard_details(tracker.events)
+    told = ProblemKeys(category=tracker.get_slot("complaint_category"),
+                       order_number=tracker.get_slot("order_number") or heard.get("order_number"))
+    keys = ProblemKeys(category=filed.get("category"), order_number=filed.get("order_number"))
+    return None if is_new_problem(keys, told) else str(complaint_id)
+
+
+def told_nothing(tracker: Tracker) -> bool:
+    """The customer asked for a person before telling any problem (e.g. "转人工" first)."""
+    details: Dict[str, Any] = {name: tracker.get_slot(name) for name in PER_COMPLAINT_SLOTS
+                               if name not in ("anger_level", DECISIONS_SLOT)}
+    details.update(heard_details(tracker.events))
+    intents = [turn.intent for turn in customer_turns(current_stretch(tracker.events))]
+    return nothing_told(intents, details)
 
 
 class ActionHandOff(Action):
@@ -28,23 +54,36 @@ class ActionHandOff(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         svc = services()
         decisions = decisions_from_slot(tracker.get_slot(DECISIONS_SLOT))
-        result = await asyncio.to_thread(
-            hand_off, svc.store, svc.policies, svc.queue, svc.jobs,
-            collected_complaint(tracker, description=story_so_far(tracker.events),
-                                heard=heard_details(tracker.events)), decisions, svc.now(), svc.tz)
+        filed = filed_complaint_to_escalate(tracker)
+        result: HandoffResult
+        if filed:
+            result = await asyncio.to_thread(escalate_filed, svc.queue, svc.jobs, filed,
+                                             decisions, svc.now())
+            events: List[Dict[Text, Any]] = [SlotSet(name, None) for name in PER_COMPLAINT_SLOTS]
+        else:
+            result = await asyncio.to_thread(
+                hand_off, svc.store, svc.policies, svc.queue, svc.jobs,
+                collected_complaint(tracker, description=story_so_far(tracker.events),
+                                    heard=heard_details(tracker.events)), decisions, svc.now(), svc.tz)
+            events = after_recording(tracker, result.complaint)
         case, promise = result.case, result.promise
-        dispatcher.utter_message(response=f"utter_handoff_{case.reason}")
-        if promise.in_hours:
+        opening = f"utter_handoff_{case.reason}"
+        if case.reason == "human_request" and not filed and told_nothing(tracker):
+            opening = "utter_handoff_human_request_first"  # nothing was said to pass on
+        dispatcher.utter_message(response=opening)
+        complaint_id = case.complaint.public_id
+        if promise.on_call:
+            dispatcher.utter_message(response="utter_handoff_on_call", minutes=promise.minutes,
+                                     contact_time=svc.format_due(promise.at, whole_days=False),
+                                     complaint_id=complaint_id)
+        elif promise.in_hours:
             dispatcher.utter_message(response="utter_handoff_wait", minutes=promise.minutes,
-                                     complaint_id=case.complaint.public_id)
+                                     complaint_id=complaint_id)
         else:
             dispatcher.utter_message(response="utter_handoff_after_hours",
                                      contact_time=svc.format_due(promise.at, whole_days=False),
-                                     complaint_id=case.complaint.public_id)
-        events = after_recording(tracker, result.complaint) + [
-            SlotSet("handoff_reason", case.reason),
-            SlotSet("requested_slot", None),
-        ]
+                                     complaint_id=complaint_id)
+        events += [SlotSet("handoff_reason", case.reason), SlotSet("requested_slot", None)]
         if tracker.active_loop_name:
             events.append(ActiveLoop(None))
         return events + [ConversationPaused()]

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from bot.app.complaints import CollectedComplaint, record_complaint
 from bot.app.customers import known_complaints
 from bot.escalation import Decision
-from bot.handoff import NO_AGENT_JOB, ContactPromise, promise_contact
+from bot.handoff import (NO_AGENT_JOB, ContactPromise, PausedAcknowledgement, acknowledge_paused,
+                         first_message_while_paused, promise_contact)
 from bot.handoff_jobs import schedule_notice
 from bot.labels import Labels
 from bot.policies import Policies
@@ -64,7 +65,7 @@ def queue_for_agent(queue: HandoffQueue, jobs: JobQueue, complaint: Complaint,
     claim deadline passes unclaimed; return the promise to tell the customer."""
     case = queue.open_case(complaint.public_id, decisions, now)
     jobs.schedule(NO_AGENT_JOB, case.claim_due, {"case_id": case.id}, now, key=f"{NO_AGENT_JOB}:{case.id}")
-    promise = promise_contact(queue.settings, now, queue.waiting_ahead(case))
+    promise = promise_contact(queue.settings, now, queue.waiting_ahead(case), case.priority)
     return HandoffResult(case.complaint, case, promise)
 
 
@@ -77,8 +78,36 @@ def hand_off(store: ComplaintStore, policies: Policies, queue: HandoffQueue, job
     if not decisions:
         raise ValueError("a handoff carries out escalation decisions, and none were given")
     collected = replace(collected, escalation_reasons=tuple(d.reason for d in decisions))
-    recorded = record_complaint(store, policies, collected, now, tz)
+    recorded = record_complaint(store, policies, collected, now, tz, queue.settings.hours)
     return queue_for_agent(queue, jobs, recorded.complaint, decisions, now)
+
+
+def escalate_filed(queue: HandoffQueue, jobs: JobQueue, complaint_id: str,
+                   decisions: Sequence[Decision], now: datetime) -> HandoffResult:
+    """Carry out the escalation decisions for a complaint the conversation has already filed
+    (`bot.handoff.is_new_problem` said the customer is still on it): that complaint, with every
+    field it has, gets the reasons and goes to an agent; no second complaint is made. A
+    complaint with an open case keeps it (`HandoffQueue.open_case`)."""
+    if not decisions:
+        raise ValueError("a handoff carries out escalation decisions, and none were given")
+    complaint = queue.store.add_escalation(complaint_id, [d.reason for d in decisions], now)
+    return queue_for_agent(queue, jobs, complaint, decisions, now)
+
+
+def paused_acknowledgement(queue: HandoffQueue, channel: str, sender_id: str,
+                           events: Sequence[Mapping[str, Any]], now: datetime
+                           ) -> Optional[PausedAcknowledgement]:
+    """What to answer the customer's latest message of a paused conversation (`events`, tracker
+    events as JSON): one acknowledgement for the first message after the handoff (the agent is
+    coming, the wait until the case's claim deadline), None for the later ones (they go quietly
+    to the agent) or when the customer has no open case."""
+    if not first_message_while_paused(events):
+        return None
+    case = queue.open_case_for(channel, sender_id)
+    if case is None:
+        return None
+    return acknowledge_paused(queue.settings, case.status, case.agent_name, case.claim_due,
+                              case.priority, now)
 
 
 # --- Who may act on a case -----------------------------------------------------------------------

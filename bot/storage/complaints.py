@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import require_aware
-from bot.complaints import Status, normalise_complaint_id
+from bot.complaints import OPEN_STATUSES, Status, normalise_complaint_id
 from bot.labels import load_labels
 from bot.script import Script
 from bot.settings import DEFAULT_TIMEZONE, Settings
@@ -303,6 +303,18 @@ class ComplaintStore:
     def set_status(self, public_id: str, status: str, now: datetime) -> Complaint:
         """Move a complaint to `status` (a `bot.complaints.Status`); raises `ComplaintNotFound`."""
         return self._update(public_id, now, status=_choice("status", status, Status))
+
+    def add_escalation(self, public_id: str, reasons: Sequence[str], now: datetime) -> Complaint:
+        """Add `reasons` (escalation reason codes) to the complaint's, and open it again if it
+        was finished: a person takes it up. Raises `ComplaintNotFound`."""
+        complaint = self.get(public_id)
+        if complaint is None:
+            raise ComplaintNotFound(public_id)
+        values: dict[str, Any] = {
+            "escalation_reasons": list(dict.fromkeys([*complaint.escalation_reasons, *reasons]))}
+        if complaint.status not in OPEN_STATUSES:
+            values["status"] = Status.OPEN.value
+        return self._update(public_id, now, **values)
 
     def record_acceptance(self, public_id: str, accepted: bool, now: datetime) -> Complaint:
         """Record whether the customer accepted the resolution; raises `ComplaintNotFound`."""
