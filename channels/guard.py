@@ -7,18 +7,29 @@ Each channel hands its messages to Rasa through `guarded(on_new_message, channel
   and the full text travels in the message metadata into the tracker;
 - a message whose custom actions failed (the action server is down or broken), or that got no
   reply at all, gets an apology and is kept in the store's unanswered messages for a colleague.
-  A paused conversation (a person has taken over) is silent on purpose and is left alone.
+  A paused conversation (a person has taken over) is silent on purpose: its first message after
+  the handoff gets one short acknowledgement (an agent is coming, and the wait), kept in the
+  conversation; the later ones go quietly to the agent (`bot.app.handoffs.paused_acknowledgement`).
 Replies are rendered by Rasa's own NLG from domain.yml, so they are in the customer's script.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.shared.core.events import BotUttered
 from sanic import Sanic
 
+from bot.app.handoffs import paused_acknowledgement
+from bot.clock import utcnow
+from bot.handoff import load_handoff_settings
+from bot.labels import load_labels
+from bot.settings import Settings
+from bot.storage import HandoffQueue, shared_store
 from bot.datafiles import load_yaml, repo_path
 from bot.metadata import FULL_TEXT_KEY
 from channels.boundary import admit
@@ -67,9 +78,37 @@ class _WatchedOutput(OutputChannel):
         return getattr(self.inner, attribute)
 
 
-async def _is_paused(sender_id: str) -> bool:
+@lru_cache(maxsize=1)
+def _handoff_queue() -> HandoffQueue:
+    return HandoffQueue(shared_store(), load_handoff_settings(Settings.load().tz))
+
+
+async def _acknowledge_while_paused(output: OutputChannel, sender_id: str) -> bool:
+    """In a paused conversation, acknowledge the customer's first message after the handoff
+    (recorded in the conversation, so the agent sees it and it is said once). True if paused."""
     agent = Sanic.get_app().ctx.agent
-    return (await agent.processor.get_tracker(sender_id)).is_paused()
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.processor.get_tracker(sender_id)
+        if not tracker.is_paused():
+            return False
+        queue = _handoff_queue()
+        channel = tracker.get_latest_input_channel() or output.name()
+        events = [event.as_dict() for event in tracker.events]
+        ack = await asyncio.to_thread(paused_acknowledgement, queue, channel, sender_id, events, utcnow())
+        if ack is None:
+            return True
+        labels = load_labels()
+        at = labels.format_datetime(ack.at.astimezone(queue.settings.hours.tz)) if ack.at else ""
+        rendered = await agent.nlg.generate(ack.response, tracker, output.name(), minutes=ack.minutes,
+                                            contact_time=at, agent_name=ack.agent_name or "")
+        if not rendered:
+            logger.warning("domain.yml has no response %s: nothing said", ack.response)
+            return True
+        tracker.update(BotUttered(rendered.get("text"), data={k: v for k, v in rendered.items() if k != "text"},
+                                  metadata={"kind": "paused_ack", "utter_action": ack.response}))
+        await agent.processor.save_tracker(tracker)
+    await output.send_response(sender_id, rendered)
+    return True
 
 
 def guarded(on_new_message: MessageHandler, channel: str) -> MessageHandler:
@@ -97,7 +136,8 @@ def guarded(on_new_message: MessageHandler, channel: str) -> MessageHandler:
             reason = "error"
         if failures:
             reason = "action_failed"
-        elif watched.sent == 0 and not reason and not await _is_paused(message.sender_id):
+        elif watched.sent == 0 and not reason and not await _acknowledge_while_paused(
+                watched.inner, message.sender_id):
             reason = "no_reply"
         if reason:
             await keep_unanswered(channel, message.sender_id, text, reason)

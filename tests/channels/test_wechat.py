@@ -223,7 +223,8 @@ def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, wechat
     assert stack.tracker(_customer(sender))["paused"] is True
     queue = HandoffQueue(ComplaintStore(stack.database_url), load_handoff_settings(ZoneInfo("Asia/Shanghai")))
     assert queue.open_case_for("wechat", _customer(sender)).reason == "threat"
-    assert wechat.send(sender, Content="人呢？") is None, "while paused the agent answers"
+    assert wechat.send(sender, Content="人呢？"), "the first message while paused is acknowledged"
+    assert wechat.send(sender, Content="人呢？") is None, "then, while paused, the agent answers"
 
     asyncio.run(agent_says(stack, _customer(sender), "您好，我是客服小李"))
     assert api.wait_for(sender) == ["您好，我是客服小李"]

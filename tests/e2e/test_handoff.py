@@ -44,7 +44,9 @@ def test_a_threat_pauses_the_assistant_and_queues_a_p1_case(stack: Stack):
     assert "电热水壶用了三天就坏了" in case.complaint.description
     assert "12315" in case.explanation or "微博" in case.explanation
 
-    # While paused, the customer's words go to the agent: logged, not answered by the bot.
+    # While paused, the customer's words go to the agent: the first gets one acknowledgement,
+    # the later ones are logged, not answered by the bot.
+    assert len(stack.say(sender, "人呢？快点")) == 1
     assert stack.say(sender, "人呢？快点") == []
     texts = [e.get("text") for e in stack.tracker(sender)["events"] if e["event"] == "user"]
     assert texts[-1] == "人呢？快点"
