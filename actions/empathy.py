@@ -1,4 +1,5 @@
-"""Empathy before questions: acknowledge the feeling, scaled to how angry the customer sounds."""
+"""Empathy before questions: acknowledge the feeling, scaled to how angry the customer sounds, in
+the terms of what happened to them (data/empathy.yml)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -20,8 +21,10 @@ class ActionEmpathize(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        score = services().anger.score(latest_text(tracker), latest_intent(tracker))
-        dispatcher.utter_message(response=f"utter_empathy_{score.level.value}")
+        svc = services()
+        text = latest_text(tracker)
+        score = svc.anger.score(text, latest_intent(tracker))
+        dispatcher.utter_message(response=svc.empathy.empathy_response(text, score.level.value))
         # The complaint keeps the highest level seen, for the colleague who follows up.
         previous = tracker.get_slot("anger_level") or AngerLevel.CALM.value
         highest = max(previous, score.level.value, key=_ORDER.index)

@@ -55,6 +55,7 @@ class ActionHandOff(Action):
         svc = services()
         decisions = decisions_from_slot(tracker.get_slot(DECISIONS_SLOT))
         filed = filed_complaint_to_escalate(tracker)
+        story = story_so_far(tracker.events)
         result: HandoffResult
         if filed:
             result = await asyncio.to_thread(escalate_filed, svc.queue, svc.jobs, filed,
@@ -63,11 +64,11 @@ class ActionHandOff(Action):
         else:
             result = await asyncio.to_thread(
                 hand_off, svc.store, svc.policies, svc.queue, svc.jobs,
-                collected_complaint(tracker, description=story_so_far(tracker.events),
+                collected_complaint(tracker, description=story,
                                     heard=heard_details(tracker.events)), decisions, svc.now(), svc.tz)
             events = after_recording(tracker, result.complaint)
         case, promise = result.case, result.promise
-        opening = f"utter_handoff_{case.reason}"
+        opening = svc.empathy.handoff_response(case.reason, story)
         if case.reason == "human_request" and not filed and told_nothing(tracker):
             opening = "utter_handoff_human_request_first"  # nothing was said to pass on
         dispatcher.utter_message(response=opening)
@@ -87,3 +88,4 @@ class ActionHandOff(Action):
         if tracker.active_loop_name:
             events.append(ActiveLoop(None))
         return events + [ConversationPaused()]
+

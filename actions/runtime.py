@@ -7,6 +7,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.anger import AngerModel, load_anger_model
+from bot.empathy import EmpathyRules, load_empathy_rules
 from bot.handoff import load_handoff_settings
 from bot.storage import ComplaintStore, HandoffQueue, JobQueue, shared_store
 from bot.labels import Labels, load_labels
@@ -25,6 +26,7 @@ class Services:
     queue: HandoffQueue
     jobs: JobQueue
     surveys: Surveys
+    empathy: EmpathyRules
 
     def now(self) -> datetime:
         """The current time, timezone-aware (UTC)."""
@@ -52,4 +54,5 @@ def services() -> Services:
         queue=HandoffQueue(store, load_handoff_settings(settings.tz)),
         jobs=jobs,
         surveys=Surveys(store, jobs, load_survey_settings()),
+        empathy=load_empathy_rules(),
     )

@@ -19,6 +19,7 @@ import yaml
 
 from bot.anger import fallback_limit, load_anger_model
 from bot.datafiles import ConfigError, load_yaml, shown_path
+from bot.empathy import load_empathy_rules
 from bot.escalation import load_escalation_config
 from bot.handoff import load_handoff_settings
 from bot.job_handlers import load_lease
@@ -52,6 +53,7 @@ def check_config(root: Path = REPO_ROOT) -> List[str]:
     loaders: Sequence[tuple[str, Callable[[Path], Any]]] = (
         ("data/labels.yml", _check_labels),
         ("data/policies.yml", load_policies),
+        ("data/empathy.yml", load_empathy_rules),
         ("data/forbidden_phrases.yml", load_forbidden_phrases),
         ("domain.yml", load_responses),
         ("config/escalation.yml", load_escalation_config),

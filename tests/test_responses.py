@@ -38,6 +38,9 @@ def test_every_complaint_response_apologises_or_empathises_before_asking():
     for level in ("calm", "upset", "angry"):
         for variation in DOMAIN["responses"][f"utter_empathy_{level}"]:
             assert any(word in variation["text"] for word in ("抱歉", "道歉", "理解")), variation
+    for name, variations in DOMAIN["responses"].items():
+        if name.startswith("utter_empathy_"):
+            assert all(any(word in v["text"] for word in ("抱歉", "道歉", "理解")) for v in variations), name
 
 
 def test_policy_responses_name_the_actions_that_fill_them():

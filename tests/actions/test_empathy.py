@@ -11,13 +11,29 @@ def _variant_for(response: str, category: str) -> str:
     return text
 
 
-async def test_a_calm_complaint_gets_calm_empathy_in_the_customers_terms():
+async def test_a_calm_complaint_gets_calm_empathy_in_the_terms_of_what_happened():
     tracker = make_tracker([("快递一周了还没到", "complain_delivery", {})],
                            slots={"complaint_category": "delivery"})
     events, [reply] = await run_action(ActionEmpathize(), tracker)
+    assert reply["utter_action"] == "utter_empathy_late_delivery"
+    assert slots_set(events) == {"anger_level": "calm"}
+
+
+async def test_spilled_soup_is_not_answered_as_a_late_parcel():
+    """A delivery complaint about what arrived, not about waiting (issue 15)."""
+    tracker = make_tracker([("外卖送到了，汤洒了一袋子", "complain_delivery", {})],
+                           slots={"complaint_category": "delivery"})
+    _, [reply] = await run_action(ActionEmpathize(), tracker)
+    assert reply["utter_action"] == "utter_empathy_spilled_food"
+    assert "等不到" not in reply["text"]
+
+
+async def test_words_that_fit_no_situation_get_the_categorys_wording():
+    tracker = make_tracker([("我要投诉你们的配送", "complain_delivery", {})],
+                           slots={"complaint_category": "delivery"})
+    _, [reply] = await run_action(ActionEmpathize(), tracker)
     assert reply["utter_action"] == "utter_empathy_calm"
     assert reply["text"] == _variant_for("utter_empathy_calm", "delivery")
-    assert slots_set(events) == {"anger_level": "calm"}
 
 
 async def test_an_angry_customer_gets_the_strongest_apology_in_traditional():

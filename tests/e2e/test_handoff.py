@@ -73,7 +73,7 @@ def test_a_handoff_on_the_first_message_keeps_what_went_wrong(stack: Stack):
     """The agent sees the category, the order and the customer's words, not 其他问题 and 暂未提供."""
     sender = _sender()
     stack.say(sender, "你们卖的充电宝充着电突然鼓包冒烟，把我孩子的手烫伤了！订单号DD20261120123")
-    assert stack.responses(sender)[0] == "utter_handoff_safety"
+    assert stack.responses(sender)[0] == "utter_handoff_safety_hurt"  # a child was burnt
 
     complaint = _case_of(stack, sender).complaint
     assert complaint.category == "quality"

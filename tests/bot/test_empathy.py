@@ -1,0 +1,101 @@
+"""The cue rules of data/empathy.yml: the situation a customer describes, and whether someone is
+already hurt. Examples written by the team, not taken from the dev set."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.datafiles import ConfigError
+from bot.empathy import load_empathy_rules
+
+RULES = load_empathy_rules()
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text, situation", [
+    ("外卖送到的时候汤全洒了，袋子里都是油", "spilled_food"),
+    ("点的麻辣烫送来一半汤都漏出来了", "spilled_food"),
+    ("奶茶撒了一半，杯子外面黏糊糊的", "spilled_food"),
+    ("面包打开就发霉了", "spoiled_food"),
+    ("菜里吃出一根头发", "spoiled_food"),
+    ("快递盒子被压扁了，里面的杯子碎了", "damaged_parcel"),
+    ("拆开一看屏幕就是裂的", "damaged_parcel"),
+    ("我买的是白色的，你们发错成黑色了", "wrong_item"),
+    ("退款申请了十天了还没到账", "refund_stuck"),
+    ("物流显示已签收，可是我根本没有收到", "lost_parcel"),
+    ("快递一个星期了还没到", "late_delivery"),
+    ("物流三天都没更新了", "late_delivery"),
+    ("你们店员态度特别差，还翻白眼", "rude_staff"),
+    ("客服直接挂我电话", "rude_staff"),
+    ("同一笔订单扣了两次钱", "wrong_charge"),
+    ("结账的价格和标价不一样，多算了我二十块", "wrong_charge"),
+    ("蓝牙耳机才用三天左耳就没声音了", "defect"),
+    ("跑鞋穿了两次就开胶了", "defect"),
+    ("我買的外套拉鍊壞了", "defect"),  # Traditional
+])
+def test_the_situation_is_read_from_what_happened(text, situation):
+    found = RULES.situation_of(text)
+    assert found is not None and found.name == situation, text
+
+
+def test_the_more_specific_situation_wins_when_two_fit():
+    """Spilled soup from a late delivery is about the soup (the order in empathy.yml)."""
+    assert RULES.situation_of("外卖迟到了一个小时，汤还洒了").name == "spilled_food"
+
+
+def test_no_situation_for_a_message_without_cues():
+    assert RULES.situation_of("我要投诉") is None
+    assert RULES.empathy_response("我要投诉", "calm") == "utter_empathy_calm"
+
+
+def test_the_response_depends_on_situation_and_anger():
+    assert RULES.empathy_response("汤洒了一袋子", "calm") == "utter_empathy_spilled_food"
+    assert RULES.empathy_response("汤洒了一袋子", "upset") == "utter_empathy_spilled_food_upset"
+    # No angry wording for a situation: the strongest general apology.
+    assert RULES.empathy_response("汤洒了一袋子", "angry") == "utter_empathy_angry"
+
+
+@pytest.mark.parametrize("text", [
+    "吃了你们家的外卖，全家食物中毒，现在都在医院",
+    "孩子喝了以后已经吐了两次",
+    "拆包装的时候孩子被划伤了手",
+    "充电器冒火花，我的手被烫伤了",
+    "吃完上吐下泻，昨晚去看了医生",
+    "老人吃完过敏了，起了一身疹子",
+])
+def test_someone_already_hurt(text):
+    assert RULES.someone_hurt(text), text
+    assert RULES.safety_response(text) == "utter_handoff_safety_hurt"
+
+
+@pytest.mark.parametrize("text", [
+    "电热水壶底座一插电就冒烟，吓死人了",
+    "插座一直漏电，还好没人受伤",
+    "玩具的边特别锋利，差点划伤孩子",
+    "这个零食里有碎玻璃，万一孩子吃了受伤怎么办",
+    "吹风机用着用着冒火星",
+])
+def test_a_risk_with_nobody_hurt_yet(text):
+    assert not RULES.someone_hurt(text), text
+    assert RULES.safety_response(text) == "utter_handoff_safety"
+
+
+def test_every_response_named_exists_in_the_domain():
+    named = {RULES.hurt_response, RULES.risk_response}
+    named |= {response for s in RULES.situations for response in s.responses.values()}
+    assert named <= set(DOMAIN["responses"])
+
+
+def test_a_broken_cue_names_the_entry(tmp_path):
+    broken = tmp_path / "empathy.yml"
+    broken.write_text("situations:\n  spilled_food:\n    cues: ['洒(']\n    calm: utter_x\n"
+                      "safety: {hurt: [伤], negation: [没], window: 3, hypothetical: [万一], hurt_response: utter_a,"
+                      " risk_response: utter_b}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"situations\.spilled_food\.cues"):
+        load_empathy_rules(broken)
+
+
+def test_the_handoff_response_fits_a_safety_story_and_names_other_reasons():
+    assert RULES.handoff_response("safety", "全家吃完都进了医院") == "utter_handoff_safety_hurt"
+    assert RULES.handoff_response("safety", "插头冒烟了") == "utter_handoff_safety"
+    assert RULES.handoff_response("threat", "孩子被划伤了，我要去12315") == "utter_handoff_threat"
