@@ -9,6 +9,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaint_form import unvalidated_fields
+from actions.plan import state_plan
 from actions.runtime import services
 from actions.tracker_view import customer_channel, customer_script, latest_intent
 from bot.app.complaints import CollectedComplaint, record_acceptance, record_complaint
@@ -70,16 +71,9 @@ class ActionSubmitComplaint(Action):
         collected = collected_complaint(tracker)
         recorded = await asyncio.to_thread(
             record_complaint, svc.store, svc.policies, collected, svc.now(), svc.tz, svc.queue.settings.hours)
-        deadline = recorded.plan.deadline
         dispatcher.utter_message(response="utter_complaint_recorded",
                                  complaint_id=recorded.complaint.public_id)
-        dispatcher.utter_message(
-            response=recorded.plan.response,
-            first_response_due=svc.format_due(recorded.first_response_due, whole_days=False),
-            remedy_due=svc.format_due(recorded.remedy_due, deadline.is_whole_days),
-            working_days=deadline.working_days,
-        )
-        dispatcher.utter_message(response="utter_ask_plan_ok")
+        state_plan(dispatcher, svc, recorded)
         return after_recording(tracker, recorded.complaint)
 
 

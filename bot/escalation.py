@@ -33,8 +33,9 @@ from bot.script import to_simplified
 #: Every reason, in the order decisions of equal priority are listed.
 REASONS = ("safety", "threat", "identity", "repeated", "pushed_around", "anger", "high_value",
            "human_request", "fallback")
-#: Why a closed complaint is queued again (after-closure surveys; `reopen` in escalation.yml).
-REOPEN_REASONS = ("low_satisfaction", "not_solved")
+#: Why a recorded complaint is queued for a person later (`reopen` in escalation.yml): the
+#: after-closure surveys, and a plan the customer declined (bot/app/plans.py).
+REOPEN_REASONS = ("low_satisfaction", "not_solved", "plan_declined")
 PRIORITIES = ("P1", "P2", "P3")
 
 

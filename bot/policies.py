@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Sequence
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 from bot.datafiles import ConfigError, known_keys, load_yaml, mapping, repo_path, whole_number
@@ -67,6 +67,8 @@ class RemedyPlan:
     remedy: str
     response: str
     deadline: Deadline
+    alternatives: Tuple[str, ...] = ()
+    """The remedies offered instead when the customer declines this plan (none: a person)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def load_policies(path: Optional[Path] = None) -> Policies:
     entry that is wrong and how to fix it."""
     path = path or DEFAULT_POLICIES_PATH
     raw = mapping(load_yaml(path), path, "the file", "first_response: {hours: 24}")
-    known_keys(raw, (*NAMED_DEADLINES, "remedies", "questions"), path, "policies")
+    known_keys(raw, (*NAMED_DEADLINES, "remedies", "alternatives", "questions"), path, "policies")
     for name in (*NAMED_DEADLINES, "remedies", "questions"):
         if name not in raw:
             raise ConfigError(path, name, "missing", f"add `{name}:` (see the file's comments)")
@@ -126,14 +128,21 @@ def load_policies(path: Optional[Path] = None) -> Policies:
         return Deadline.from_config(reference, path, f"{entry}.deadline")
 
     remedies = {}
-    for name, row in mapping(raw["remedies"], path, "remedies", "refund: {...}").items():
+    rows = mapping(raw["remedies"], path, "remedies", "refund: {...}")
+    offered = mapping(raw.get("alternatives") or {}, path, "alternatives", "refund: [exchange]")
+    for name, row in rows.items():
         entry = f"remedies.{name}"
         row = mapping(row, path, entry, "{response: utter_plan_refund, deadline: refund_arrival}")
         remedies[name] = RemedyPlan(name, _response(row, entry, path),
-                                    deadline_of(row, entry, ("response", "deadline")))
+                                    deadline_of(row, entry, ("response", "deadline")),
+                                    _alternatives(offered.get(name), name, rows, path, f"alternatives.{name}"))
     if "other" not in remedies:
         raise ConfigError(path, "remedies", "there is no `other` plan (for remedies not listed)",
                           "add `other: {response: utter_plan_other, hours: 24}`")
+    for name in offered:
+        if name not in rows:
+            raise ConfigError(path, f"alternatives.{name}", "not a remedy of `remedies`",
+                              f"name one of {', '.join(rows)}")
     questions = {}
     for topic, row in mapping(raw["questions"], path, "questions", "refund_time: {...}").items():
         entry = f"questions.{topic}"
@@ -144,6 +153,21 @@ def load_policies(path: Optional[Path] = None) -> Policies:
         questions[topic] = PolicyAnswer(topic, _response(row, entry, path),
                                         {**(deadline.as_values() if deadline else {}), **values}, deadline)
     return Policies(**named, remedies=remedies, questions=questions)
+
+
+def _alternatives(value: Any, remedy: str, remedies: Mapping[str, Any], path: Path,
+                  entry: str) -> Tuple[str, ...]:
+    """The remedies a row offers instead of its own: others of `remedies`, in order."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, entry, f"expected a list of remedies, got {value!r}",
+                          f"write e.g. `{remedy}: [exchange, repair]`, or `[]` for none")
+    for alternative in value:
+        if alternative not in remedies or alternative == remedy:
+            raise ConfigError(path, entry, f"{alternative!r} is not another remedy of `remedies`",
+                              f"name some of {', '.join(r for r in remedies if r != remedy)}")
+    return tuple(dict.fromkeys(value))
 
 
 def _response(row: Mapping[str, Any], entry: str, path: Path) -> str:

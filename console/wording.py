@@ -16,6 +16,7 @@ REASONS: Mapping[str, str] = {
     "fallback": "机器人多次没听懂",
     "low_satisfaction": "满意度低（重新处理）",
     "not_solved": "回访时问题仍未解决",
+    "plan_declined": "不接受处理方案",
 }
 PRIORITIES: Mapping[str, str] = {"P1": "紧急", "P2": "优先", "P3": "普通"}
 CASE_STATUSES: Mapping[str, str] = {

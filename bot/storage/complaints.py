@@ -316,6 +316,10 @@ class ComplaintStore:
             values["status"] = Status.OPEN.value
         return self._update(public_id, now, **values)
 
+    def change_remedy(self, public_id: str, remedy: str, remedy_due: date, now: datetime) -> Complaint:
+        """The customer chose another remedy (and so another deadline); raises `ComplaintNotFound`."""
+        return self._update(public_id, now, desired_remedy=require_remedy(remedy), remedy_due=remedy_due)
+
     def record_acceptance(self, public_id: str, accepted: bool, now: datetime) -> Complaint:
         """Record whether the customer accepted the resolution; raises `ComplaintNotFound`."""
         return self._update(public_id, now, customer_accepted=bool(accepted))

@@ -71,6 +71,8 @@ async def render(messages: Iterable[Dict[str, Any]], tracker: Tracker) -> List[D
         kwargs = {k: v for k, v in message.items() if k not in ("response", "text")}
         rendered = await nlg.generate(message["response"], server_tracker, "rest", **kwargs)
         assert rendered is not None, f"response {message['response']} is not in domain.yml"
+        if message.get("buttons"):  # the action's own buttons come after the response's
+            rendered = {**rendered, "buttons": [*(rendered.get("buttons") or ()), *message["buttons"]]}
         out.append({**rendered, "utter_action": message["response"]})
     return out
 

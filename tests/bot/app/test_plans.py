@@ -1,0 +1,59 @@
+"""A declined plan on the real store: the alternatives data/policies.yml allows, offered once; a
+chosen one becomes the complaint's remedy with its own deadline; then a person."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.app.plans import choose_alternative, decline_plan, plan_to_person
+from bot.datafiles import ConfigError
+from bot.labels import load_labels
+from bot.policies import DEFAULT_POLICIES_PATH, load_policies
+from tests.bot.app.conftest import FRIDAY_10AM, TZ, a_complaint
+
+POLICIES = load_policies()
+
+
+def test_a_declined_plan_offers_the_alternatives_of_its_remedy_once(store):
+    complaint = a_complaint(store, desired_remedy="refund")
+    declined = decline_plan(store, POLICIES, complaint.public_id, offered_before=False, now=FRIDAY_10AM)
+    assert declined.alternatives == POLICIES.remedies["refund"].alternatives == ("exchange",)
+    assert store.get(complaint.public_id).customer_accepted is False
+    again = decline_plan(store, POLICIES, complaint.public_id, offered_before=True, now=FRIDAY_10AM)
+    assert again.alternatives == ()
+
+
+def test_a_plan_without_alternatives_goes_straight_to_a_person(store):
+    complaint = a_complaint(store, desired_remedy="other")
+    assert decline_plan(store, POLICIES, complaint.public_id, False, FRIDAY_10AM).alternatives == ()
+
+
+def test_the_chosen_alternative_becomes_the_remedy_with_its_deadline(store):
+    complaint = a_complaint(store, desired_remedy="refund")
+    recorded = choose_alternative(store, POLICIES, complaint.public_id, "exchange", FRIDAY_10AM, TZ)
+    assert recorded.plan.response == "utter_plan_exchange"
+    stored = store.get(complaint.public_id)
+    assert stored.desired_remedy == "exchange"
+    # Friday 27 November 2026 + 3 working days: Wednesday 2 December.
+    assert stored.remedy_due == recorded.remedy_due.astimezone(TZ).date() == date(2026, 12, 2)
+    assert recorded.first_response_due == stored.first_response_due
+
+
+def test_a_declined_plan_is_queued_for_a_person_with_the_customers_words(store, queue, jobs):
+    complaint = a_complaint(store, desired_remedy="refund")
+    result = plan_to_person(queue, jobs, load_labels(), complaint.public_id, "不行，七天太久了",
+                            FRIDAY_10AM)
+    [case] = queue.queue()
+    assert (case.reason, case.priority) == ("plan_declined", "P3")
+    assert case.complaint.public_id == complaint.public_id
+    assert "退款" in case.explanation and "七天太久了" in case.explanation
+    assert result.promise.at > FRIDAY_10AM
+
+
+def test_alternatives_must_name_other_remedies(tmp_path):
+    broken = tmp_path / "policies.yml"
+    broken.write_text(DEFAULT_POLICIES_PATH.read_text(encoding="utf-8").replace(
+        "  refund: [exchange]", "  refund: [swap]"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"alternatives\.refund: 'swap' is not another remedy"):
+        load_policies(broken)
