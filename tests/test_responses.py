@@ -48,3 +48,25 @@ def test_policy_responses_name_the_actions_that_fill_them():
     named = [row["response"] for row in policies["remedies"].values()]
     named += [row["response"] for row in policies["questions"].values()]
     assert set(named) <= set(DOMAIN["responses"])
+
+
+def test_a_safety_reply_fits_whether_someone_is_hurt():
+    """Someone already hurt: wishes for recovery, records to keep, a colleague contacts them; no
+    "if someone is hurt". A risk: stop using it, away from children (issue 15)."""
+    [hurt] = DOMAIN["responses"]["utter_handoff_safety_hurt"]
+    assert all(word in hurt["text"] for word in ("好起来", "病历", "主动联系您"))
+    assert "如果有人受伤" not in hurt["text"]
+    [risk] = DOMAIN["responses"]["utter_handoff_safety"]
+    assert all(word in risk["text"] for word in ("停止使用", "孩子"))
+
+
+def test_a_warm_close_asks_nothing_more():
+    for variation in DOMAIN["responses"]["utter_nothing_else"]:
+        assert "？" not in variation["text"] and "吗" not in variation["text"], variation
+
+
+def test_a_declined_plan_is_apologised_for_and_offers_a_person():
+    [offer] = DOMAIN["responses"]["utter_plan_alternatives"]
+    assert "抱歉" in offer["text"] and "同事" in offer["text"]
+    [person] = DOMAIN["responses"]["utter_plan_to_person"]
+    assert all(part in person["text"] for part in ("抱歉", "{complaint_id}", "{contact_time}"))

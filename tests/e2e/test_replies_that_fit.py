@@ -79,3 +79,10 @@ def test_a_safety_reply_fits_whether_someone_is_already_hurt(stack: Stack):
     assert stack.responses(hurt)[0] == "utter_handoff_safety_hurt"
     stack.say(risk, "新买的电暖器一插电就冒烟了，吓得我赶紧拔了插头")
     assert stack.responses(risk)[0] == "utter_handoff_safety"
+
+
+def test_words_about_the_plan_decline_it_rather_than_open_another_complaint(stack: Stack):
+    for words in ("时间太长了，等不了", "太慢了吧"):
+        sender = _sender()
+        _recorded(stack, sender)
+        assert stack.responses_to(sender, words) == ["utter_plan_alternatives"], words
