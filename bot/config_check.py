@@ -237,6 +237,13 @@ def _remedy_errors(root: Path) -> List[str]:
     errors += [str(ConfigError(domain, values_entry, f"no {remedy!r} (a remedy in data/labels.yml)",
                                f"add {remedy} to the list"))
                for remedy in remedies if remedy not in values]
+    alternatives = load_yaml(policies).get("alternatives") or {}
+    errors += [str(ConfigError(policies, f"alternatives.{name}", f"{name!r} is not a remedy of `remedies`",
+                               f"name one of {', '.join(plans)}"))
+               for name in alternatives if name not in plans]
+    errors += [str(ConfigError(policies, f"alternatives.{name}", f"{other!r} is not a remedy of `remedies`",
+                               f"name some of {', '.join(plans)}"))
+               for name, others in alternatives.items() for other in others or () if other not in plans]
     return errors
 
 

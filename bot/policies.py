@@ -135,14 +135,10 @@ def load_policies(path: Optional[Path] = None) -> Policies:
         row = mapping(row, path, entry, "{response: utter_plan_refund, deadline: refund_arrival}")
         remedies[name] = RemedyPlan(name, _response(row, entry, path),
                                     deadline_of(row, entry, ("response", "deadline")),
-                                    _alternatives(offered.get(name), name, rows, path, f"alternatives.{name}"))
+                                    _alternatives(offered.get(name), name, path, f"alternatives.{name}"))
     if "other" not in remedies:
         raise ConfigError(path, "remedies", "there is no `other` plan (for remedies not listed)",
                           "add `other: {response: utter_plan_other, hours: 24}`")
-    for name in offered:
-        if name not in rows:
-            raise ConfigError(path, f"alternatives.{name}", "not a remedy of `remedies`",
-                              f"name one of {', '.join(rows)}")
     questions = {}
     for topic, row in mapping(raw["questions"], path, "questions", "refund_time: {...}").items():
         entry = f"questions.{topic}"
@@ -155,19 +151,15 @@ def load_policies(path: Optional[Path] = None) -> Policies:
     return Policies(**named, remedies=remedies, questions=questions)
 
 
-def _alternatives(value: Any, remedy: str, remedies: Mapping[str, Any], path: Path,
-                  entry: str) -> Tuple[str, ...]:
-    """The remedies a row offers instead of its own: others of `remedies`, in order."""
+def _alternatives(value: Any, remedy: str, path: Path, entry: str) -> Tuple[str, ...]:
+    """The remedies offered instead of `remedy`, in order (that each is a remedy with a plan is
+    checked with the other files: bot/config_check.py)."""
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(path, entry, f"expected a list of remedies, got {value!r}",
                           f"write e.g. `{remedy}: [exchange, repair]`, or `[]` for none")
-    for alternative in value:
-        if alternative not in remedies or alternative == remedy:
-            raise ConfigError(path, entry, f"{alternative!r} is not another remedy of `remedies`",
-                              f"name some of {', '.join(r for r in remedies if r != remedy)}")
-    return tuple(dict.fromkeys(value))
+    return tuple(name for name in dict.fromkeys(value) if name != remedy)
 
 
 def _response(row: Mapping[str, Any], entry: str, path: Path) -> str:

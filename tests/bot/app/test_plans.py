@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from bot.app.plans import choose_alternative, decline_plan, plan_to_person
-from bot.datafiles import ConfigError
+from bot.config_check import check_config
 from bot.labels import load_labels
-from bot.policies import DEFAULT_POLICIES_PATH, load_policies
+from bot.policies import load_policies
+from tests.auxil.data_copy import copy_config
 from tests.bot.app.conftest import FRIDAY_10AM, TZ, a_complaint
 
 POLICIES = load_policies()
@@ -51,9 +50,11 @@ def test_a_declined_plan_is_queued_for_a_person_with_the_customers_words(store, 
     assert result.promise.at > FRIDAY_10AM
 
 
-def test_alternatives_must_name_other_remedies(tmp_path):
-    broken = tmp_path / "policies.yml"
-    broken.write_text(DEFAULT_POLICIES_PATH.read_text(encoding="utf-8").replace(
+def test_alternatives_must_name_remedies(tmp_path):
+    """Checked with the other files (bot/config_check.py), so a renamed remedy is named once."""
+    root = copy_config(tmp_path)
+    policies = root / "data/policies.yml"
+    policies.write_text(policies.read_text(encoding="utf-8").replace(
         "  refund: [exchange]", "  refund: [swap]"), encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"alternatives\.refund: 'swap' is not another remedy"):
-        load_policies(broken)
+    [error] = check_config(root)
+    assert "alternatives.refund: 'swap' is not a remedy" in error
