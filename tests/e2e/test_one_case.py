@@ -135,7 +135,7 @@ def test_a_safety_case_outside_hours_gets_the_on_call_promise(stack: Stack):
     stack.say(sender, "昨晚吃了你们家的外卖，全家食物中毒，现在都在医院")
     now = datetime.now(timezone.utc)
     names = stack.responses(sender)
-    assert names[0] == "utter_handoff_safety"
+    assert names[0] == "utter_handoff_safety_hurt"  # they are in hospital already
     case = _case(stack, sender)
     assert case.priority == "P1"
     if SETTINGS.hours.is_open(now):
