@@ -9,7 +9,8 @@ from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
 from bot.complaints import CONTACT_HERE, split_order_reference
-from bot.extraction import parse_amount, parse_date
+from bot.dates import parse_date
+from bot.extraction import parse_amount
 from bot.policies import Policies, RemedyPlan
 from bot.storage import Complaint, ComplaintDraft, ComplaintStore, EvidenceStore
 from bot.surveys import Surveys
