@@ -8,7 +8,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
-from actions.tracker_view import latest_entity
+from actions.complaint_form import FIELDS, field_events, today
+from actions.tracker_view import latest_entity, latest_text
+from bot.answers import read_message
 from bot.complaints import CONTACT_HERE
 
 
@@ -37,18 +39,31 @@ class ActionReadBack(Action):
 
 
 class ActionResetField(Action):
-    """Empty the field the customer wants to correct, so the form asks it again."""
+    """The correction after the read-back: the field the customer names (a button, or words:
+    "订单号写错了，是…") or whose new value they type gets that value, or is emptied so the form
+    asks it again. No other field changes."""
 
     def name(self) -> Text:
         return "action_reset_field"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        field = latest_entity(tracker, "field")
+        text = latest_text(tracker)
+        reading = read_message("" if text.startswith("/") else text, None, today())
+        given = [name for name in FIELDS if name in reading.answers]
+        field = latest_entity(tracker, "field") or reading.corrected or (
+            given[0] if len(given) == 1 else None)
         form_fields = domain.get("forms", {}).get("complaint_form", {}).get("required_slots", [])
         if field not in form_fields:
             return []
-        events = [SlotSet(field, None)]
-        if field == "desired_remedy":
-            events.append(SlotSet("remedy_note", None))
+        value = reading.answers.get(field)
+        if value is None:
+            events = [SlotSet(field, None)]
+            if field == "desired_remedy":
+                events.append(SlotSet("remedy_note", None))
+            return events
+        dispatcher.utter_message(response="utter_noted_correction")
+        events = field_events(field, value, today())
+        if field == "desired_remedy" and value == "other":
+            events.append(SlotSet("remedy_note", reading.answers.get("remedy_note")))
         return events

@@ -250,7 +250,7 @@ def read_message(text: str, requested: Optional[str], today: date,
         return Reading(Kind.ANSWER, answers, tells_story=True)
     if answers:
         return Reading(Kind.ANSWER, answers, tells_story=tells_story, invalid=_invalid(simple, requested))
-    return Reading(Kind.NOTHING, invalid=_invalid(simple, requested))
+    return Reading(Kind.NOTHING, tells_story=tells_story, invalid=_invalid(simple, requested))
 
 
 def _digits(text: str) -> int:

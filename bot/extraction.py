@@ -53,6 +53,13 @@ def parse_amount(text: str) -> Optional[Decimal]:
     return value if value > 0 else None
 
 
+def amount_value(text: Optional[str]) -> Optional[Decimal]:
+    """A sum kept as a plain number ("28000", what the form stores) or said in words (299元)."""
+    if text and re.fullmatch(r"\d+(?:\.\d+)?", text.strip()):
+        return Decimal(text.strip())
+    return parse_amount(text or "")
+
+
 @lru_cache(maxsize=None)
 def _entity_patterns(path: Path = DEFAULT_ENTITIES_PATH) -> Dict[str, re.Pattern[str]]:
     patterns: Dict[str, List[str]] = {}
