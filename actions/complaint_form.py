@@ -56,9 +56,10 @@ def today() -> date:
 
 
 def field_events(name: str, value: Any, day: date) -> List[EventType]:
-    """Slot events that store one answer (a time with the day it means)."""
+    """Slot events that store one answer (a time: the words in `incident_time`, the day they
+    mean in `incident_date`)."""
     if name == "incident_time" and isinstance(value, TimeAnswer):
-        return [SlotSet("incident_time", value.describe(day)),
+        return [SlotSet("incident_time", value.words),
                 SlotSet("incident_date", value.day.isoformat() if value.day else None)]
     if name == "desired_remedy" and value != "other":
         return [SlotSet(name, value), SlotSet("remedy_note", None)]

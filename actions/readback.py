@@ -1,7 +1,8 @@
 """Reading the complaint back (playbook step 5) and reopening a field the customer corrects."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from datetime import date
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -11,6 +12,7 @@ from actions.runtime import services
 from actions.complaint_form import FIELDS, field_events, today
 from actions.tracker_view import latest_entity, latest_text
 from bot.answers import read_message
+from bot.dates import TimeAnswer
 from bot.complaints import CONTACT_HERE
 
 
@@ -30,12 +32,19 @@ class ActionReadBack(Action):
             response="utter_read_back",
             complaint_details=slot("complaint_details") or labels.unknown,
             category_label=labels.category(slot("complaint_category")),
-            incident_time=slot("incident_time") or labels.unknown,
+            incident_time=_time_label(slot("incident_time"), slot("incident_date")) or labels.unknown,
             order_number=slot("order_number") or labels.unknown,
             remedy_label=remedy_label,
             contact_label=labels.contact_here if contact in (None, CONTACT_HERE) else contact,
         )
         return []
+
+
+def _time_label(words: Optional[str], day: Optional[str]) -> Optional[str]:
+    """The customer's words for when, with the day they mean: 上周三（11月25日）."""
+    if not words:
+        return None
+    return TimeAnswer(words, date.fromisoformat(day) if day else None).describe(today())
 
 
 class ActionResetField(Action):

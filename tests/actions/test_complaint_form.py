@@ -78,7 +78,7 @@ async def test_a_time_is_kept_with_the_day_it_means_and_punctuation_alone_is_not
     monkeypatch.setattr("actions.complaint_form.today", lambda: date(2026, 12, 5))
     tracker = _form_turn("上周三吧", "nlu_fallback", "incident_time")
     events, _ = await run_action(ValidateComplaintForm(), tracker)
-    assert slots_set(events) == {"incident_time": "上周三（11月25日）", "incident_date": "2026-11-25"}
+    assert slots_set(events) == {"incident_time": "上周三", "incident_date": "2026-11-25"}
     tracker = _form_turn("？？", "nlu_fallback", "complaint_details")
     assert slots_set((await run_action(ValidateComplaintForm(), tracker))[0]).get("complaint_details") is None
 
@@ -88,7 +88,7 @@ async def test_the_answer_to_the_question_asked_is_validated_and_nothing_else_ch
     events, _ = await run_action(ValidateComplaintForm(), _form_turn("上个月底吧", "give_details", "incident_time"))
     assert slots_set(events) == {"incident_time": "上个月底", "incident_date": None}
     tracker = _form_turn("订单号是DD20261101001，昨天到的", "give_details", "order_number",
-                         before={"incident_time": "上周三（11月25日）"})
+                         before={"incident_time": "上周三"})
     assert slots_set((await run_action(ValidateComplaintForm(), tracker))[0]) == {"order_number": "DD20261101001"}
 
 
@@ -107,7 +107,7 @@ def _names(replies):
 async def test_giving_up_is_not_an_order_number_it_ends_the_form_and_keeps_the_complaint(fresh_services):
     tracker = _form_turn("算了不投诉了，太麻烦了", "complain_general", "order_number",
                          before={"complaint_details": "耳机左耳没声音", "complaint_category": "quality",
-                                 "incident_time": "上周五（11月27日）"})
+                                 "incident_time": "上周五"})
     events, replies = await run_action(ValidateComplaintForm(), tracker)
     assert _names(replies) == ["utter_complaint_withdrawn"]
     assert slots_set(events)["order_number"] is None and slots_set(events)["requested_slot"] is None
@@ -160,4 +160,4 @@ async def test_a_whole_complaint_in_one_message_fills_every_field():
     slots = slots_set(events)
     assert slots["complaint_details"] == text and slots["order_number"] == "DD20261101001"
     assert slots["desired_remedy"] == "refund" and slots["contact_phone"] == "13812345678"
-    assert slots["incident_time"].startswith("上周三（")
+    assert slots["incident_time"] == "上周三" and slots["incident_date"]
