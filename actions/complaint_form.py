@@ -1,29 +1,69 @@
-"""Validation of the complaint form: take the customer's words as answers, keep the whole story,
-normalise what the customer gave.
+"""Validation of the complaint form: every answer is taken for what it is, the rest is routed.
 
-The answers in the customer's own words are `custom` mappings in domain.yml with the conditions of
-Rasa's `from_text` (`intent`, `not_intent`, `conditions`): Rasa leaves them alone and this action
-takes the text, so a message received while the action server is down is never written into the
-complaint unchecked (it was: an order number became the story, "换一个新的吧" the time).
+While the form is active, Rasa runs it first on every customer message and this action reads the
+message (`bot.answers.read_message`): answers fill their fields (the one asked, and any still
+empty: a whole complaint in one message fills them all), a correction changes the one field it
+names, giving up ends the form with what was said kept, chit-chat and questions get a short
+reply and the question again. Messages the dialogue rules answer (policy and progress questions,
+greetings, thanks, venting, out of scope) are left to them: the action sets nothing and Rasa
+lets the rules answer, then asks the question again.
+
+The answers are `custom` mappings in domain.yml: Rasa never fills them itself, so a message
+received while the action server is down is never written into the complaint unchecked.
 """
 from __future__ import annotations
 
+import asyncio
+from datetime import date
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker_view import latest_intent, latest_text, slot_before_latest_message
 from actions.runtime import services
-from bot.complaints import (
-    clean_answer, contact_answer, incident_time_answer, merge_description, says_something,
-)
+from actions.tracker_view import latest_entity, latest_intent, latest_text, slot_before_latest_message
+from bot.answers import Kind, Reading, answer_rules, read_message, read_order_number, read_phone
+from bot.complaints import CONTACT_HERE, clean_answer, merge_description, says_something
+from bot.dates import TimeAnswer, read_time
 
-#: Fields whose change the customer should hear acknowledged ("已经帮您改过来了").
-CORRECTABLE = ("complaint_category", "incident_time", "order_number", "desired_remedy",
-               "contact_phone")
+FORM = "complaint_form"
+#: The fields the form asks for, in the order it asks.
+FIELDS = ("complaint_details", "complaint_category", "incident_time", "order_number",
+          "desired_remedy", "contact_phone")
+#: Intents the dialogue rules answer mid-form (data/rules.yml), then the question is asked again.
+RULE_ANSWERED = ("ask_policy_return_window", "ask_policy_refund_time", "ask_policy_warranty",
+                 "ask_progress", "request_human", "threaten", "report_safety", "say_repeat", "vent",
+                 "out_of_scope", "greet", "thank", "goodbye")
+#: Social intents: answered by their rules even when the message holds a detail.
+SOCIAL = ("greet", "thank", "goodbye")
+#: Said before the question again when the answer was not one (by the field asked).
+NOT_AN_ANSWER = {"incident_time": "utter_time_unclear", "order_number": "utter_order_number_invalid",
+                 "desired_remedy": "utter_remedy_unclear", "contact_phone": "utter_phone_invalid"}
+#: Why the form asks for a field, for "为什么要电话？".
+WHY = {"incident_time": "utter_why_incident_time", "order_number": "utter_why_order_number",
+       "contact_phone": "utter_why_contact_phone"}
+#: Slots of one complaint, emptied when the customer gives it up.
+PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "incident_date",
+                       "order_number", "desired_remedy", "remedy_note", "amount")
+
+
+def today() -> date:
+    """Today in the complaints' timezone."""
+    svc = services()
+    return svc.now().astimezone(svc.tz).date()
+
+
+def field_events(name: str, value: Any, day: date) -> List[EventType]:
+    """Slot events that store one answer (a time: the words in `incident_time`, the day they
+    mean in `incident_date`)."""
+    if name == "incident_time" and isinstance(value, TimeAnswer):
+        return [SlotSet("incident_time", value.words),
+                SlotSet("incident_date", value.day.isoformat() if value.day else None)]
+    if name == "desired_remedy" and value != "other":
+        return [SlotSet(name, value), SlotSet("remedy_note", None)]
+    return [SlotSet(name, value)]
 
 
 class ValidateComplaintForm(FormValidationAction):
@@ -32,72 +72,133 @@ class ValidateComplaintForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        events = await super().run(dispatcher, tracker, domain)
+        # What Rasa extracted itself (the category from an intent or a button) is kept as is.
+        events: List[EventType] = await super().run(dispatcher, tracker, domain)
+        if tracker.active_loop_name != FORM:
+            return events
+        text = latest_text(tracker)
+        if text.startswith("/"):  # a button: its entities say the answer
+            remedy = latest_entity(tracker, "remedy")
+            if remedy and remedy in services().labels.remedies:
+                events += [SlotSet("desired_remedy", remedy), SlotSet("remedy_note", None)]
+            return events
+        if _just_corrected(tracker):  # action_reset_field took this message already
+            return events
         requested = tracker.get_slot("requested_slot")
-        for event in events:
-            name = event.get("name")
-            if event.get("event") != "slot" or name not in CORRECTABLE or name == requested:
-                continue
-            before = slot_before_latest_message(tracker, name)
-            if before not in (None, event.get("value")):
-                dispatcher.utter_message(response="utter_noted_correction")
-                break
+        reading = read_message(text, requested, today())
+        return events + await self.route(reading, text, requested, dispatcher, tracker)
+
+    async def route(self, reading: Reading, text: str, requested: Optional[str],
+                    dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """The events for the customer's message, by what it is."""
+        day = today()
+        ask_again: List[EventType] = [SlotSet(requested, tracker.get_slot(requested))] if requested else []
+        intent = latest_intent(tracker)
+        if reading.kind == Kind.WITHDRAW:
+            return await self.withdraw(dispatcher, tracker)
+        if reading.kind == Kind.CORRECTION and reading.corrected:
+            field = reading.corrected
+            value = reading.answers.get(field)
+            if value is None:  # "订单号写错了": asked again
+                return [SlotSet(field, None), *ask_again]
+            dispatcher.utter_message(response="utter_noted_correction")
+            return [*field_events(field, value, day), *ask_again]
+        answered = requested in reading.answers or (
+            requested in (None, "complaint_details") and reading.tells_story)
+        if reading.kind == Kind.CHITCHAT and intent not in RULE_ANSWERED:
+            if requested:
+                dispatcher.utter_message(response="utter_chitchat_ack")
+            return ask_again
+        complaint = intent in {f"complain_{code}" for code in services().labels.categories}
+        telling = complaint and requested in (None, "complaint_details")  # "快递怎么还没到？"
+        if reading.kind == Kind.QUESTION and not telling and not (intent or "").startswith("ask_"):
+            dispatcher.utter_message(
+                response=WHY.get(requested or "", "utter_question_noted") if reading.asks_why
+                else "utter_question_noted")
+            return ask_again
+        takes_answer = answered and not (intent or "").startswith("ask_") and intent not in SOCIAL
+        if requested and intent in RULE_ANSWERED and not takes_answer:
+            return []  # the rules answer it (policy, progress, greeting, venting…), then ask again
+        events = self.answers(reading, text, requested, intent, tracker, day)
+        if requested and requested not in {e["name"] for e in events if e.get("event") == "slot"}:
+            if reading.invalid or not any(e.get("name") in FIELDS for e in events):
+                dispatcher.utter_message(response=NOT_AN_ANSWER.get(requested, "utter_answer_unclear"))
+            events += ask_again
         return events
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
-        """The latest message as the answer of each form slot whose text mapping applies (the
-        first mapping that applies decides, as in Rasa: an entity Rasa took comes first)."""
-        text = latest_text(tracker)
-        return [SlotSet(slot, text) for slot in self.domain_slots(domain)
-                if text and _text_mapping_applies(domain["slots"][slot].get("mappings", []), tracker)]
+    def answers(self, reading: Reading, text: str, requested: Optional[str], intent: Optional[str],
+                tracker: Tracker, day: date) -> List[EventType]:
+        """The answers in the message: the one asked for, and the fields still empty (a field
+        already answered changes only by a correction)."""
+        events: List[EventType] = []
+        for name, value in reading.answers.items():
+            if name == "remedy_note":
+                continue
+            if name == requested or not tracker.get_slot(name):
+                events += field_events(name, value, day)
+                if name == "desired_remedy" and value == "other":
+                    events.append(SlotSet("remedy_note", reading.answers.get("remedy_note")))
+        complaint = intent in {f"complain_{code}" for code in services().labels.categories}
+        story = reading.tells_story or (requested in (None, "complaint_details") and complaint)
+        # The message that opens the form with a complaint intent tells what happened; a later
+        # complaint message ("而且客服态度也很差") adds to the story.
+        more = complaint and reading.tells_story
+        if (requested in (None, "complaint_details") or more) and story and says_something(text):
+            previous = slot_before_latest_message(tracker, "complaint_details")
+            events.append(SlotSet("complaint_details", merge_description(previous, text)))
+        return events
 
-    def validate_complaint_details(self, value: Any, dispatcher: CollectingDispatcher,
-                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        """Add what the customer says to the story instead of replacing it."""
-        previous = slot_before_latest_message(tracker, "complaint_details")
-        text = str(value or "").strip()
-        if not says_something(text) or text.startswith("/"):  # a button press carries no story
-            return {"complaint_details": previous}
-        return {"complaint_details": merge_description(previous, text)}
+    async def withdraw(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """The customer gives up: what was said is recorded as a withdrawn complaint (README,
+        "Giving up"), the form ends, the slots of this complaint are emptied."""
+        from actions.submission import collected_complaint
+        from bot.app.complaints import record_withdrawn
 
-    def validate_incident_time(self, value: Any, dispatcher: CollectingDispatcher,
-                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        """The customer's words for when; an order number or phone given instead is not a time
-        (its own slot takes it) and the question is asked again."""
-        return {"incident_time": incident_time_answer(value)}
+        events: List[EventType] = []
+        if tracker.get_slot("complaint_details"):
+            svc = services()
+            complaint = await asyncio.to_thread(
+                record_withdrawn, svc.store, svc.policies, collected_complaint(tracker), svc.now(), svc.tz)
+            events.append(SlotSet("complaint_id", complaint.public_id))
+            dispatcher.utter_message(response="utter_complaint_withdrawn",
+                                     complaint_id=complaint.public_id)
+        else:
+            dispatcher.utter_message(response="utter_complaint_withdrawn_empty")
+        return [*events, *(SlotSet(name, None) for name in PER_COMPLAINT_SLOTS),
+                SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("action_listen")]
 
-    def validate_order_number(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return {"order_number": clean_answer(value)}
 
-    def validate_desired_remedy(self, value: Any, dispatcher: CollectingDispatcher,
-                                tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        """Known remedies as they are; anything else is `other`, with the customer's words."""
-        text = clean_answer(value)
-        if text in services().labels.remedies:
-            return {"desired_remedy": text}
-        if text is None or text.startswith("/"):
-            return {"desired_remedy": None}
-        return {"desired_remedy": "other", "remedy_note": text}
+def _just_corrected(tracker: Tracker) -> bool:
+    """Whether the form starts right after action_reset_field handled the latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in (FORM, "validate_" + FORM):
+            return bool(event.get("name") == "action_reset_field")
+    return False
 
-    def validate_contact_phone(self, value: Any, dispatcher: CollectingDispatcher,
-                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        """A phone number, or the conversation itself when the customer gives none."""
-        contact = contact_answer(value)
-        if contact is None:
-            dispatcher.utter_message(response="utter_phone_invalid")
-        return {"contact_phone": contact}
+
+def _valid_time(value: Any) -> bool:
+    if not isinstance(value, str) or not says_something(value):
+        return False
+    return read_time(value, today()) is not None or any(w in value for w in answer_rules().time_unknown)
+
+
+def _valid_order(value: Any) -> bool:
+    text = clean_answer(value)
+    return text is not None and text == value and (
+        read_order_number(text) == text or not any(char.isdigit() for char in text))
 
 
 #: What a recorded field must look like: what validation makes of it.
 _VALID: Dict[str, Callable[[Any], bool]] = {
     "complaint_details": lambda value: isinstance(value, str) and says_something(value),
     "complaint_category": lambda value: value in services().labels.categories,
-    "incident_time": lambda value: value is not None and incident_time_answer(value) == value,
-    "order_number": lambda value: value is not None and clean_answer(value) == value,
+    "incident_time": _valid_time,
+    "order_number": _valid_order,
     "desired_remedy": lambda value: value in services().labels.remedies,
-    "contact_phone": lambda value: value is not None and contact_answer(value) == value,
+    "contact_phone": lambda value: value == CONTACT_HERE or (
+        isinstance(value, str) and read_phone(value, asked=True) == value),
 }
 
 
@@ -105,33 +206,3 @@ def unvalidated_fields(slots: Dict[Text, Any]) -> List[str]:
     """The form's fields whose values are missing or not what validation makes of them (set
     while the action server was down, or before answers were validated)."""
     return [name for name, valid in _VALID.items() if not valid(slots.get(name))]
-
-
-def _text_mapping_applies(mappings: List[Dict[Text, Any]], tracker: Tracker) -> bool:
-    """Whether the first of `mappings` that fills the slot from the latest message is a text
-    (`custom`) mapping."""
-    intent = latest_intent(tracker)
-    entities = {e.get("entity") for e in (tracker.latest_message or {}).get("entities", [])}
-    for mapping in mappings:
-        if not _intent_is_desired(mapping, intent):
-            continue
-        if mapping.get("type") == "from_entity" and mapping.get("entity") in entities:
-            return False
-        if mapping.get("type") == "custom" and _conditions_hold(mapping, tracker):
-            return True
-    return False
-
-
-def _intent_is_desired(mapping: Dict[Text, Any], intent: Optional[str]) -> bool:
-    wanted, unwanted = (mapping.get(key) or [] for key in ("intent", "not_intent"))
-    wanted, unwanted = ([v] if isinstance(v, str) else v for v in (wanted, unwanted))
-    return (not wanted or intent in wanted) and intent not in unwanted
-
-
-def _conditions_hold(mapping: Dict[Text, Any], tracker: Tracker) -> bool:
-    """No conditions, or one whose loop is active and whose slot (if named) is requested."""
-    conditions = mapping.get("conditions") or []
-    return not conditions or any(
-        condition.get("active_loop") == tracker.active_loop_name
-        and condition.get("requested_slot") in (None, tracker.get_slot("requested_slot"))
-        for condition in conditions)

@@ -18,7 +18,7 @@ from bot.storage import Complaint
 
 #: Slots that belong to one complaint; emptied once it is recorded so the next one starts fresh.
 #: The contact stays: the customer should not have to give it twice.
-PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "order_number",
+PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "incident_date", "order_number",
                        "desired_remedy", "remedy_note", "amount", "anger_level",
                        "handoff_decisions")
 
@@ -42,6 +42,7 @@ def collected_complaint(tracker: Tracker, description: Optional[str] = None,
         desired_remedy=slot("desired_remedy", "remedy"),
         contact=slot("contact_phone", "phone"),
         amount_text=slot("amount", "amount"),
+        incident_date=slot("incident_date"),
         script=customer_script(tracker).value,
         anger_level=slot("anger_level"),
     )

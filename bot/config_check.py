@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.answers import load_answer_rules
 from bot.anger import fallback_limit, load_anger_model
 from bot.datafiles import ConfigError, load_yaml, shown_path
 from bot.empathy import load_empathy_rules
@@ -62,6 +63,7 @@ def check_config(root: Path = REPO_ROOT) -> List[str]:
         ("config/handoff.yml", lambda path: load_handoff_settings(tz, path)),
         ("config/surveys.yml", load_survey_settings),
         ("config/jobs.yml", load_lease),
+        ("config/answers.yml", load_answer_rules),
     )
     errors = [error for path in _yaml_files(root) for error in _syntax_errors(path)]
     if errors:  # the other checks would only repeat these

@@ -11,11 +11,12 @@ conversation was for the agent.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from bot.complaints import merge_description
 from bot.escalation import PriorComplaint, Situation, Turn
-from bot.extraction import parse_amount
+from bot.extraction import amount_value, parse_amount
 
 #: Events after which an earlier message no longer counts.
 _STRETCH_STARTS = ("session_started", "restart", "resume")
@@ -121,6 +122,16 @@ def prior_complaints_from_slot(values: Optional[Iterable[Mapping[str, Any]]]) ->
             for v in values or ()]
 
 
+def _amount_said(turns: Sequence[Turn]) -> Optional[Decimal]:
+    """The latest sum the customer said in words the NLU's regex misses ("两万八买的")."""
+    for turn in reversed(turns):
+        if not turn.text.startswith("/"):
+            amount = parse_amount(turn.text)
+            if amount is not None:
+                return amount
+    return None
+
+
 def situation_from_events(events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any],
                           now: datetime,
                           prior_complaints: Optional[Sequence[PriorComplaint]] = None) -> Situation:
@@ -138,7 +149,7 @@ def situation_from_events(events: Sequence[Mapping[str, Any]], slots: Mapping[st
         turns=tuple(turns),
         order_number=order,
         category=category,
-        amount=parse_amount(amount) if amount else None,
+        amount=amount_value(amount) if amount else _amount_said(turns),
         prior_complaints=tuple(prior_complaints),
         consecutive_fallbacks=misunderstood_in_a_row(stretch),
         now=now,

@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
-from bot.complaints import CONTACT_HERE, split_order_reference
-from bot.extraction import parse_amount, parse_date
+from bot.complaints import CONTACT_HERE, Status, split_order_reference
+from bot.dates import parse_date
+from bot.extraction import amount_value, parse_amount
 from bot.policies import Policies, RemedyPlan
 from bot.storage import Complaint, ComplaintDraft, ComplaintStore, EvidenceStore
 from bot.surveys import Surveys
@@ -32,6 +33,8 @@ class CollectedComplaint:
     desired_remedy: Optional[str] = None
     contact: Optional[str] = None
     amount_text: Optional[str] = None
+    #: The day the time means (ISO), when the form resolved it.
+    incident_date: Optional[str] = None
     script: str = "simplified"
     anger_level: Optional[str] = None
     escalation_reasons: Iterable[str] = ()
@@ -65,8 +68,10 @@ def record_complaint(
     if order_number and len(order_number) > ORDER_NUMBER_MAX:  # not a real order number
         order_number, product = None, collected.order_reference
     today = now.astimezone(tz).date()
-    amount: Optional[Decimal] = parse_amount(collected.amount_text or collected.description)
-    incident_date: Optional[date] = parse_date(collected.incident_time or "", today)
+    amount: Optional[Decimal] = (amount_value(collected.amount_text) if collected.amount_text
+                                 else parse_amount(collected.description))
+    incident_date: Optional[date] = (date.fromisoformat(collected.incident_date) if collected.incident_date
+                                     else parse_date(collected.incident_time or "", today))
     draft = ComplaintDraft(
         channel=collected.channel,
         sender_id=collected.sender_id,
@@ -91,6 +96,15 @@ def record_complaint(
     # Photos or files the customer sent before the complaint existed belong to it now.
     EvidenceStore(store).attach_unfiled(complaint.channel, complaint.sender_id, complaint.public_id)
     return RecordedComplaint(complaint, plan, remedy_due, first_response_due)
+
+
+def record_withdrawn(store: ComplaintStore, policies: Policies, collected: CollectedComplaint,
+                     now: datetime, tz: ZoneInfo) -> Complaint:
+    """Keep a complaint the customer gave up half-way, with what they said, as closed: it counts
+    in the reports and the customer's history, and nobody calls a customer who said not to
+    bother (README, "Giving up")."""
+    recorded = record_complaint(store, policies, collected, now, tz)
+    return store.set_status(recorded.complaint.public_id, Status.CLOSED.value, now)
 
 
 def record_acceptance(store: ComplaintStore, surveys: Surveys, complaint_id: str, accepted: bool,

@@ -1,6 +1,8 @@
 """The form takes the customer's words as answers, keeps the whole story and normalises what the
 customer gives. Rasa sends only what it extracted itself (entities, intents): the text answers are
 the action's to take (domain.yml's `custom` text mappings)."""
+from datetime import date
+
 from actions.complaint_form import ValidateComplaintForm
 from bot.complaints import CONTACT_HERE
 from tests.auxil.conversation import make_tracker, run_action, slots_set
@@ -24,7 +26,7 @@ async def test_a_category_button_does_not_overwrite_the_story():
                          before={"complaint_details": "鞋子开胶了"},
                          after={"complaint_category": "quality"})
     events, _ = await run_action(ValidateComplaintForm(), tracker)
-    assert slots_set(events)["complaint_details"] == "鞋子开胶了"
+    assert "complaint_details" not in slots_set(events)
     assert slots_set(events)["complaint_category"] == "quality"
 
 
@@ -72,18 +74,21 @@ async def test_an_order_number_given_when_asked_when_is_not_taken_as_the_time():
     assert slots_set(events)["order_number"] == "DD20261101777"
 
 
-async def test_an_unclear_answer_is_kept_but_punctuation_alone_is_not_a_story():
+async def test_a_time_is_kept_with_the_day_it_means_and_punctuation_alone_is_not_a_story(monkeypatch):
+    monkeypatch.setattr("actions.complaint_form.today", lambda: date(2026, 12, 5))
     tracker = _form_turn("上周三吧", "nlu_fallback", "incident_time")
-    assert slots_set((await run_action(ValidateComplaintForm(), tracker))[0])["incident_time"] == "上周三吧"
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events) == {"incident_time": "上周三", "incident_date": "2026-11-25"}
     tracker = _form_turn("？？", "nlu_fallback", "complaint_details")
-    assert slots_set((await run_action(ValidateComplaintForm(), tracker))[0])["complaint_details"] is None
+    assert slots_set((await run_action(ValidateComplaintForm(), tracker))[0]).get("complaint_details") is None
 
 
-async def test_the_answer_to_the_question_asked_is_the_customers_text_and_an_entity_comes_first():
+async def test_the_answer_to_the_question_asked_is_validated_and_nothing_else_changes(monkeypatch):
+    monkeypatch.setattr("actions.complaint_form.today", lambda: date(2026, 12, 5))
     events, _ = await run_action(ValidateComplaintForm(), _form_turn("上个月底吧", "give_details", "incident_time"))
-    assert slots_set(events) == {"incident_time": "上个月底吧"}
-    tracker = _form_turn("订单号是DD20261101001", "give_details", "order_number",
-                         {"order_number": "DD20261101001"}, after={"order_number": "DD20261101001"})
+    assert slots_set(events) == {"incident_time": "上个月底", "incident_date": None}
+    tracker = _form_turn("订单号是DD20261101001，昨天到的", "give_details", "order_number",
+                         before={"incident_time": "上周三"})
     assert slots_set((await run_action(ValidateComplaintForm(), tracker))[0]) == {"order_number": "DD20261101001"}
 
 
@@ -92,3 +97,67 @@ async def test_a_question_mid_form_or_text_outside_the_form_is_no_answer():
     assert slots_set((await run_action(ValidateComplaintForm(), aside))[0]) == {}
     outside = make_tracker([("上个月底吧", "give_details", {})], slots_before_last={"requested_slot": "incident_time"})
     assert slots_set((await run_action(ValidateComplaintForm(), outside))[0]) == {}
+
+
+# ---- what is not an answer is routed, not stored (issue 15) -----------------------------------
+def _names(replies):
+    return [reply["utter_action"] for reply in replies]
+
+
+async def test_giving_up_is_not_an_order_number_it_ends_the_form_and_keeps_the_complaint(fresh_services):
+    tracker = _form_turn("算了不投诉了，太麻烦了", "complain_general", "order_number",
+                         before={"complaint_details": "耳机左耳没声音", "complaint_category": "quality",
+                                 "incident_time": "上周五"})
+    events, replies = await run_action(ValidateComplaintForm(), tracker)
+    assert _names(replies) == ["utter_complaint_withdrawn"]
+    assert slots_set(events)["order_number"] is None and slots_set(events)["requested_slot"] is None
+    assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+    stored = fresh_services.store.get(slots_set(events)["complaint_id"])
+    assert stored.status == "closed" and "耳机左耳没声音" in stored.description
+
+
+async def test_chit_chat_is_not_a_remedy():
+    events, replies = await run_action(ValidateComplaintForm(), _form_turn("嗯", "affirm", "desired_remedy"))
+    assert _names(replies) == ["utter_chitchat_ack"]
+    assert slots_set(events) == {"desired_remedy": None}, "nothing stored: the question is asked again"
+
+
+async def test_an_answer_to_another_question_fills_that_field_not_the_one_asked():
+    events, _ = await run_action(ValidateComplaintForm(), _form_turn("把差价退给我", "request_remedy", "incident_time"))
+    assert slots_set(events) == {"desired_remedy": "refund", "remedy_note": None, "incident_time": None}
+    events, _ = await run_action(ValidateComplaintForm(), _form_turn("13800001234", "give_details", "desired_remedy"))
+    assert slots_set(events) == {"contact_phone": "13800001234", "desired_remedy": None}
+
+
+async def test_a_question_is_answered_and_the_question_asked_again():
+    why = _form_turn("为什么要留电话？", "out_of_scope", "contact_phone")
+    events, replies = await run_action(ValidateComplaintForm(), why)
+    assert _names(replies) == ["utter_why_contact_phone"] and slots_set(events) == {"contact_phone": None}
+    other = _form_turn("你们是真人吗？", "nlu_fallback", "incident_time")
+    events, replies = await run_action(ValidateComplaintForm(), other)
+    assert _names(replies) == ["utter_question_noted"] and slots_set(events) == {"incident_time": None}
+    aside = _form_turn("今天中午", "out_of_scope", "incident_time")
+    assert "incident_time" in slots_set((await run_action(ValidateComplaintForm(), aside))[0])
+
+
+async def test_a_correction_changes_only_the_field_it_names_once():
+    tracker = _form_turn("订单号写错了，是DD20261120099", "correct", "contact_phone",
+                         before={"complaint_details": "跑鞋开胶", "order_number": "DD20261120031",
+                                 "desired_remedy": "refund"})
+    events, replies = await run_action(ValidateComplaintForm(), tracker)
+    assert _names(replies) == ["utter_noted_correction"]
+    assert slots_set(events) == {"order_number": "DD20261120099", "contact_phone": None}
+    tracker = _form_turn("13912345678", "give_details", "contact_phone",
+                         before={"complaint_details": "跑鞋开胶", "order_number": "DD20261120099"})
+    events, replies = await run_action(ValidateComplaintForm(), tracker)
+    assert replies == [] and slots_set(events) == {"contact_phone": "13912345678"}, "an answer is no correction"
+
+
+async def test_a_whole_complaint_in_one_message_fills_every_field():
+    text = "我上周三买的跑鞋，订单号DD20261101001，才穿两天就开胶了，想退款，电话13812345678"
+    tracker = make_tracker([(text, "give_details", {})], active_loop="complaint_form")
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    slots = slots_set(events)
+    assert slots["complaint_details"] == text and slots["order_number"] == "DD20261101001"
+    assert slots["desired_remedy"] == "refund" and slots["contact_phone"] == "13812345678"
+    assert slots["incident_time"] == "上周三" and slots["incident_date"]

@@ -50,7 +50,6 @@ def add_category(root: Path) -> None:
         slot = data["slots"]["complaint_category"]
         slot["values"].append(NEW_CATEGORY)
         slot["mappings"].append({"type": "from_intent", "intent": NEW_INTENT, "value": NEW_CATEGORY})
-        data["slots"]["complaint_details"]["mappings"][0]["intent"].append(NEW_INTENT)
         data["responses"]["utter_ask_complaint_category"][0]["buttons"].insert(
             -1, {"title": "包装", "payload": f"/{NEW_INTENT}"})
 

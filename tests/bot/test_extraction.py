@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.extraction import chinese_number, find_entity, normalise_phone, parse_amount, parse_date
+from bot.dates import number, parse_date
+from bot.extraction import find_entity, normalise_phone, parse_amount
 
 MONDAY = date(2026, 11, 23)
 
@@ -50,9 +51,9 @@ def test_no_amount():
 
 
 def test_chinese_numerals():
-    assert [chinese_number(t) for t in ["十", "十二", "二十", "两百零五", "三千五百", "x"]] == [
+    assert [number(t) for t in ["十", "十二", "二十", "两百零五", "三千五百", "x"]] == [
         10, 12, 20, 205, 3500, None]
-    assert [chinese_number(t) for t in ["三千五", "两万五", "一百零五", "十五"]] == [3500, 25000, 105, 15]
+    assert [number(t) for t in ["三千五", "两万五", "一百零五", "十五"]] == [3500, 25000, 105, 15]
 
 
 def test_phone_and_order_number_use_the_nlu_regexes():

@@ -29,6 +29,14 @@ def test_misunderstandings_in_a_row_and_the_amount_slot_are_read():
     assert [d.reason for d in decide(situation)] == ["high_value"]
 
 
+def test_a_sum_said_in_words_the_entity_regex_misses_is_read_from_the_message():
+    events = [user("我这台电脑两万八买的，才用三天就黑屏了", "complain_quality")]
+    situation = situation_from_events(events, {}, NOW)
+    assert str(situation.amount) == "28000"
+    assert [d.reason for d in decide(situation)] == ["high_value"]
+    assert situation_from_events([user("我都说了一万遍了", "vent")], {}, NOW).amount is None
+
+
 def test_earlier_complaints_in_the_slot_make_a_repeat_on_the_same_order():
     class Earlier:
         public_id, status, order_number, category = "TS-20261120-0003", "open", "DD1234567890", "delivery"

@@ -1,0 +1,323 @@
+"""What a customer's message is to the complaint form: the answers it carries (each validated by
+what it is: a time, an order number of a known format, a phone number, a remedy, an amount) and
+what else it may be (giving up, a correction, a question, chit-chat), so that only answers are
+stored. The words are data: config/answers.yml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from bot.dates import TimeAnswer, read_time
+from bot.datafiles import load_yaml, repo_path
+from bot.extraction import parse_amount
+from bot.script import to_simplified
+
+DEFAULT_ANSWERS_PATH = repo_path("config/answers.yml")
+#: The contact when the customer gives no phone number (bot.complaints.CONTACT_HERE).
+CONTACT_HERE = "here"
+#: The remedy of a wish in the customer's own words.
+OTHER_REMEDY = "other"
+
+
+class Kind(str, Enum):
+    """What a message is to the form."""
+
+    ANSWER = "answer"          # carries answers (to the question asked, or others)
+    WITHDRAW = "withdraw"      # the customer gives up the complaint
+    CORRECTION = "correction"  # changes a field the customer names
+    QUESTION = "question"      # asks something
+    CHITCHAT = "chitchat"      # 嗯, 哦, 好吧
+    NOTHING = "nothing"        # none of these: the question is asked again
+
+
+@dataclass(frozen=True)
+class AnswerRules:
+    """The words and formats of config/answers.yml."""
+
+    order_formats: Tuple["re.Pattern[str]", ...]
+    remedies: Mapping[str, Tuple[str, ...]]
+    wishes: Tuple[str, ...]
+    withdraw: Tuple[str, ...]
+    withdraw_weak: Tuple[str, ...]
+    chitchat: Tuple[str, ...]
+    no_phone: Tuple[str, ...]
+    time_unknown: Tuple[str, ...]
+    no_order: Tuple[str, ...]
+    correction_markers: Tuple[str, ...]
+    fields: Mapping[str, Tuple[str, ...]]
+    question_words: Tuple[str, ...]
+    why_words: Tuple[str, ...]
+
+
+def load_answer_rules(path: Optional[Path] = None) -> AnswerRules:
+    """Read config/answers.yml (default `DEFAULT_ANSWERS_PATH`)."""
+    raw: Dict[str, Any] = load_yaml(path or DEFAULT_ANSWERS_PATH)
+
+    def words(key: str) -> Tuple[str, ...]:
+        return tuple(str(word).lower() for word in raw[key])
+
+    return AnswerRules(
+        order_formats=tuple(re.compile(str(row["pattern"])) for row in raw["order_numbers"]),
+        remedies={code: tuple(str(w).lower() for w in ws) for code, ws in raw["remedies"].items()},
+        wishes=words("wishes"), withdraw=words("withdraw"), withdraw_weak=words("withdraw_weak"),
+        chitchat=words("chitchat"), no_phone=words("no_phone"), time_unknown=words("time_unknown"),
+        no_order=words("no_order"), correction_markers=words("correction_markers"),
+        fields={name: tuple(ws) for name, ws in raw["fields"].items()},
+        question_words=words("question_words"), why_words=words("why_words"),
+    )
+
+
+@lru_cache(maxsize=None)
+def answer_rules() -> AnswerRules:
+    """The rules of `DEFAULT_ANSWERS_PATH`, read once."""
+    return load_answer_rules()
+
+
+# ---- phone numbers --------------------------------------------------------------------------
+_SEP = r"[- ]?"
+#: (pattern, how the number is kept): mainland, Hong Kong, Macau, Taiwan, mainland landlines.
+_PHONES: Sequence[Tuple[str, str]] = (
+    (r"(?:\+?86|0086)?" + _SEP + r"(1[3-9]\d)" + _SEP + r"(\d{4})" + _SEP + r"(\d{4})", "{}{}{}"),
+    (r"(?:\+852|00852|852)" + _SEP + r"([2-9]\d{3})" + _SEP + r"(\d{4})", "+852 {}{}"),
+    (r"(?:\+853|00853|853)" + _SEP + r"(6\d{3})" + _SEP + r"(\d{4})", "+853 {}{}"),
+    (r"(?:\+886|00886|886)" + _SEP + r"0?(9\d{2})" + _SEP + r"(\d{3})" + _SEP + r"(\d{3})", "+886 {}{}{}"),
+    (r"(09\d{2})" + _SEP + r"(\d{3})" + _SEP + r"(\d{3})", "{}{}{}"),
+    (r"(0\d{2,3})[- ](\d{7,8})|[(（](0\d{2,3})[)）] ?(\d{7,8})", "{}-{}"),
+)
+#: Asked for a phone, 8 digits alone are a Hong Kong or Macau mobile (9123 4567).
+_LOCAL_MOBILE = r"([5-9]\d{3})" + _SEP + r"(\d{4})"
+_EDGE = r"(?<![0-9A-Za-z+]){}(?![0-9])"
+
+
+def read_phone(text: str, asked: bool = False) -> Optional[str]:
+    """The first phone number in `text`, normalised (13812345678, +852 91234567, 021-12345678);
+    with `asked` (the form asked for one) 8 digits alone count as a Hong Kong mobile."""
+    text = _simple(text)
+    table = list(_PHONES) + ([(_LOCAL_MOBILE, "+852 {}{}")] if asked else [])
+    found: Optional[Tuple[int, str]] = None
+    for pattern, shape in table:
+        match = re.search(_EDGE.format(f"(?:{pattern})"), text)
+        if match and (found is None or match.start() < found[0]):
+            found = (match.start(), shape.format(*(g for g in match.groups() if g)))
+    return found[1] if found else None
+
+
+# ---- order numbers ----------------------------------------------------------------------------
+#: Our own complaint IDs (TS-20261122-0001) are never order numbers.
+_COMPLAINT_ID = re.compile(r"(?i)(?<![0-9A-Za-z])ts[-_ ]?\d{8}[-_ ]?\d{4}(?![0-9])")
+_ORDER_CANDIDATE = re.compile(r"(?<![0-9A-Za-z+])[A-Za-z]{0,4}\d(?:\d|[- ](?=\d))*(?![0-9A-Za-z])")
+
+
+def read_order_number(text: str, rules: Optional[AnswerRules] = None) -> Optional[str]:
+    """The first order number in `text` that matches a known format (config/answers.yml),
+    upper-cased, spaces dropped; a phone number is never one."""
+    rules = rules or answer_rules()
+    for match in _ORDER_CANDIDATE.finditer(_COMPLAINT_ID.sub(" ", _simple(text))):
+        raw = match.group(0).upper()
+        if read_phone(raw) and re.fullmatch(r"[\d+ -]+", raw):
+            continue
+        for candidate in dict.fromkeys((raw.replace(" ", ""), re.sub(r"[- ]", "", raw))):
+            if any(pattern.fullmatch(candidate) for pattern in rules.order_formats):
+                return candidate
+    return None
+
+
+# ---- remedies ---------------------------------------------------------------------------------
+_NEGATION = ("不要", "不想", "不用", "别", "不需要", "唔要")
+
+
+def read_remedy(text: str, rules: Optional[AnswerRules] = None) -> Optional[str]:
+    """The remedy (a code of data/labels.yml) the first remedy word in `text` names; a word
+    after 不要/不想 is not wished for."""
+    rules = rules or answer_rules()
+    text = _simple(text).lower()
+    best: Optional[Tuple[int, int, str]] = None
+    for code, words in rules.remedies.items():
+        for word in words:
+            for match in re.finditer(re.escape(word), text):
+                before = text[max(0, match.start() - 3):match.start()]
+                if any(before.endswith(neg) for neg in _NEGATION):
+                    continue
+                key = (match.start(), -len(word), code)
+                if best is None or key[:2] < best[:2]:
+                    best = key
+                break
+    return best[2] if best else None
+
+
+# ---- amounts ----------------------------------------------------------------------------------
+def read_amount(text: str) -> Optional[str]:
+    """The first sum of money in `text` as a plain number ("28000", "1299.5"), or None."""
+    amount = parse_amount(text)
+    return None if amount is None else format(amount.normalize(), "f")
+
+
+# ---- the message as a whole -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Reading:
+    """What a message is to the form and the answers it carries, by form slot:
+    `incident_time` a `TimeAnswer`, the others strings (`remedy_note`: the customer's words for
+    a wish none of the remedies names; `amount`: a plain number)."""
+
+    kind: Kind
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    #: The field a correction names (or whose value it gives).
+    corrected: Optional[str] = None
+    #: A question about why the form asks what it asks.
+    asks_why: bool = False
+    #: The message tells what happened (more than its answers and filler words).
+    tells_story: bool = False
+    #: The field the customer tried to answer with something that is not one (a number that is
+    #: no phone, no order number).
+    invalid: Optional[str] = None
+
+
+_PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
+_FILLER = ("我要投诉", "我想投诉", "投诉一下", "投诉", "你好", "您好", "订单号", "订单编号", "单号", "订单",
+           "电话号码", "手机号", "电话", "手机", "号码", "联系方式", "是", "的", "了", "我", "想", "要",
+           "吧", "呢", "啊", "请", "谢谢", "麻烦", "帮我", "就", "给", "在", "那天", "大概", "好像")
+_STORY_MIN_CHARS = 6
+
+
+def _simple(text: str) -> str:
+    return to_simplified(text or "").strip()
+
+
+def _bare(text: str) -> str:
+    """The words alone: no punctuation, emoji, spaces, or a trailing 啊/呀/吧/啦."""
+    return re.sub(r"[啊呀吧啦哈喔噢]+$", "", _PUNCTUATION.sub("", text.lower())) or \
+        _PUNCTUATION.sub("", text.lower())
+
+
+def _has(text: str, words: Sequence[str]) -> Optional[str]:
+    lowered = text.lower()
+    return next((word for word in words if word in lowered), None)
+
+
+def _story_left(text: str, spans: Sequence[str]) -> int:
+    """How many characters of the message say something besides its answers and filler words."""
+    rest = text
+    for span in sorted(spans, key=len, reverse=True):
+        rest = rest.replace(span, "")
+    for word in _FILLER:
+        rest = rest.replace(word, "")
+    return len(_PUNCTUATION.sub("", rest))
+
+
+def read_message(text: str, requested: Optional[str], today: date,
+                 rules: Optional[AnswerRules] = None) -> Reading:
+    """Read a customer's message while the form waits for `requested` (a form slot, or None
+    when the form is just starting)."""
+    rules = rules or answer_rules()
+    said = (text or "").strip()
+    simple = _simple(said)
+    answers, spans = _answers(simple, requested, today, rules)
+    tells_story = _story_left(simple, spans) >= _STORY_MIN_CHARS
+    question = _is_question(simple, rules)
+
+    if _has(simple, rules.withdraw):
+        return Reading(Kind.WITHDRAW, answers, tells_story=tells_story)
+    corrected = _corrected_field(simple, answers, rules)
+    if corrected:
+        return Reading(Kind.CORRECTION, answers, corrected=corrected)
+    bare = _bare(simple)
+    if bare in rules.chitchat or not bare:
+        return Reading(Kind.CHITCHAT)
+    if requested == "contact_phone" and "contact_phone" not in answers and _has(simple, rules.no_phone):
+        answers["contact_phone"] = CONTACT_HERE
+    if requested == "incident_time" and "incident_time" not in answers and _has(simple, rules.time_unknown):
+        answers["incident_time"] = TimeAnswer(said if len(said) <= 12 else "记不清了")
+    if requested is not None and requested in answers:
+        return Reading(Kind.ANSWER, answers, tells_story=tells_story)
+    if _has(simple, rules.withdraw_weak) and not answers:
+        return Reading(Kind.WITHDRAW, tells_story=tells_story)
+    if question and not (requested in (None, "complaint_details") and tells_story and len(bare) > 15):
+        return Reading(Kind.QUESTION, answers, asks_why=bool(_has(simple, rules.why_words)))
+    if requested == "desired_remedy" and not answers and _has(simple, rules.wishes):
+        answers.update(desired_remedy=OTHER_REMEDY, remedy_note=said)
+        return Reading(Kind.ANSWER, answers)
+    if requested == "order_number" and not answers and (
+            _has(simple, rules.no_order) or (not _digits(simple) and len(bare) >= 2)):
+        answers["order_number"] = said
+        return Reading(Kind.ANSWER, answers)
+    if requested in (None, "complaint_details") and (tells_story or (requested and len(bare) >= 2)):
+        return Reading(Kind.ANSWER, answers, tells_story=True)
+    if answers:
+        return Reading(Kind.ANSWER, answers, tells_story=tells_story, invalid=_invalid(simple, requested))
+    return Reading(Kind.NOTHING, tells_story=tells_story, invalid=_invalid(simple, requested))
+
+
+def _digits(text: str) -> int:
+    return sum(char.isdigit() for char in text)
+
+
+def _invalid(text: str, requested: Optional[str]) -> Optional[str]:
+    """The asked field, when the customer gave a number that is not one of its kind."""
+    if requested == "contact_phone" and _digits(text) >= 5:
+        return requested
+    if requested == "order_number" and _digits(text) >= 3:
+        return requested
+    return None
+
+
+def _answers(text: str, requested: Optional[str], today: date,
+             rules: AnswerRules) -> Tuple[Dict[str, Any], List[str]]:
+    """Every answer in `text`, and the words that said them."""
+    answers: Dict[str, Any] = {}
+    spans: List[str] = []
+    time = read_time(text, today)
+    if time:
+        answers["incident_time"] = time
+        spans.append(time.words)
+    order = read_order_number(text, rules)
+    if order:
+        answers["order_number"] = order
+        spans.append(order)
+    phone = read_phone(text, asked=requested == "contact_phone")
+    if phone:
+        answers["contact_phone"] = phone
+        spans.extend(re.findall(r"[+\d][\d -]{6,}\d", text))
+    remedy = read_remedy(text, rules)
+    if remedy:
+        answers["desired_remedy"] = remedy
+        spans.extend(word for word in rules.remedies[remedy] if word in text.lower())
+    amount = read_amount(text)
+    if amount:
+        answers["amount"] = amount
+    return answers, spans
+
+
+#: Markers that say a correction even without naming the field (the value says which).
+_STRONG_MARKERS = ("应该是", "改成", "改为", "其实是", "写错", "填错", "打错", "输错", "说错", "记错", "搞错", "弄错")
+
+
+def _corrected_field(text: str, answers: Mapping[str, Any], rules: AnswerRules) -> Optional[str]:
+    """The field a correction changes: the one it names, else the one whose value it gives."""
+    marker = _has(text, rules.correction_markers)
+    if not marker:
+        return None
+    named = [(text.find(word), name) for name, words in rules.fields.items() for word in words
+             if word in text]
+    if named:
+        return min(named)[1]
+    if _has(text, _STRONG_MARKERS):
+        given = [name for name in ("order_number", "contact_phone", "incident_time", "desired_remedy")
+                 if name in answers]
+        if len(given) == 1:
+            return given[0]
+    return None
+
+
+def _is_question(text: str, rules: AnswerRules) -> bool:
+    stripped = text.rstrip("。.!！~～ ")
+    if stripped.endswith(("?", "？")):
+        return True
+    head = stripped[-2:] if stripped else ""
+    return any(word in stripped for word in rules.question_words if len(word) > 1) or \
+        head.endswith(("吗", "么", "嘛"))

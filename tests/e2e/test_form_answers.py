@@ -1,0 +1,106 @@
+"""Every answer of the complaint form is taken for what it is (issue 15), through the REST
+channel with the real Rasa and action servers: what is not an answer is routed, not stored."""
+from __future__ import annotations
+
+import uuid
+
+from bot.storage import ComplaintStore
+from tests.auxil.stack import Stack
+
+OPENING = "我买的蓝牙耳机才用了三天左耳就没声音了"
+
+
+def _sender() -> str:
+    return f"answers-{uuid.uuid4().hex[:8]}"
+
+
+def _text(replies) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def _to_remedy_question(stack: Stack, sender: str) -> None:
+    assert stack.responses_to(sender, OPENING)[-1] == "utter_ask_incident_time"
+    assert stack.responses_to(sender, "上周五收到的")[-1] == "utter_ask_order_number"
+    assert stack.responses_to(sender, "订单号DD20261120031")[-1] == "utter_ask_desired_remedy"
+
+
+def test_giving_up_ends_the_form_politely_and_keeps_the_complaint(stack: Stack):
+    sender = _sender()
+    stack.say(sender, OPENING)
+    stack.say(sender, "上周五收到的")
+    assert stack.responses_to(sender, "算了不投诉了，太麻烦了") == ["utter_complaint_withdrawn"]
+    tracker = stack.tracker(sender)
+    assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
+    assert tracker["slots"]["order_number"] is None
+    stored = ComplaintStore(stack.database_url).get(tracker["slots"]["complaint_id"])
+    assert stored.status == "closed" and "左耳就没声音了" in stored.description
+
+
+def test_chit_chat_and_answers_to_other_questions_are_not_stored_as_the_answer(stack: Stack):
+    sender = _sender()
+    _to_remedy_question(stack, sender)
+    assert stack.responses_to(sender, "嗯") == ["utter_chitchat_ack", "utter_ask_desired_remedy"]
+    assert stack.tracker(sender)["slots"]["desired_remedy"] is None
+    assert stack.responses_to(sender, "13800001234")[-1] == "utter_ask_desired_remedy"
+    slots = stack.tracker(sender)["slots"]
+    assert slots["contact_phone"] == "13800001234" and slots["desired_remedy"] is None
+    replies = stack.say(sender, "把差价退给我")
+    assert stack.responses(sender)[-1] == "utter_read_back", "the phone was given: nothing left to ask"
+    assert "退款" in _text(replies) and "13800001234" in _text(replies)
+
+
+def test_a_time_is_kept_with_the_day_it_means(stack: Stack):
+    sender = _sender()
+    stack.say(sender, OPENING)
+    assert stack.responses_to(sender, "不要了，退款")[-1] == "utter_ask_incident_time"
+    assert stack.tracker(sender)["slots"]["desired_remedy"] == "refund"
+    assert stack.responses_to(sender, "今天中午")[-1] == "utter_ask_order_number"
+    slots = stack.tracker(sender)["slots"]
+    assert slots["incident_time"] == "今天中午" and slots["incident_date"]
+    stack.say(sender, "订单号DD20261120031")
+    read_back = _text(stack.say(sender, "不用留电话"))
+    assert stack.responses(sender) == ["utter_read_back"]
+    month, day = int(slots["incident_date"][5:7]), int(slots["incident_date"][8:])
+    assert f"今天中午（{month}月{day}日）" in read_back, "the words and the day they mean"
+
+
+def test_a_correction_changes_only_the_field_it_names_once(stack: Stack):
+    sender = _sender()
+    _to_remedy_question(stack, sender)
+    assert stack.responses_to(sender, "订单号写错了，是DD20261120099") == [
+        "utter_noted_correction", "utter_ask_desired_remedy"]
+    assert stack.responses_to(sender, "换一个新的吧") == ["utter_ask_contact_phone"], "an answer, no correction"
+    read_back = _text(stack.say(sender, "13812345678"))
+    assert stack.responses(sender) == ["utter_read_back"]
+    slots = stack.tracker(sender)["slots"]
+    assert slots["order_number"] == "DD20261120099" and slots["desired_remedy"] == "exchange"
+    assert slots["incident_time"] == "上周五" and "写错" not in slots["complaint_details"]
+    assert "DD20261120099" in read_back
+
+
+def test_a_question_mid_form_is_answered_and_the_question_asked_again(stack: Stack):
+    sender = _sender()
+    _to_remedy_question(stack, sender)
+    stack.say(sender, "换货")
+    assert stack.responses_to(sender, "为什么要留电话？") == ["utter_why_contact_phone", "utter_ask_contact_phone"]
+    read_back = _text(stack.say(sender, "+852 9123 4567"))
+    assert stack.responses(sender) == ["utter_read_back"] and "+852 91234567" in read_back
+
+
+def test_a_whole_complaint_in_one_message_is_taken_whole(stack: Stack):
+    sender = _sender()
+    read_back = _text(stack.say(
+        sender, "我上周三买的跑鞋，订单号4200001234567890123，才穿两天就开胶了，想退款，电话13812345678"))
+    assert stack.responses(sender)[-1] == "utter_read_back"
+    for expected in ("开胶", "上周三（", "4200001234567890123", "退款", "13812345678"):
+        assert expected in read_back, expected
+
+
+def test_a_remedy_in_english_beside_an_order_number_that_is_none(stack: Stack):
+    sender = _sender()
+    stack.say(sender, OPENING)
+    stack.say(sender, "上周五收到的")
+    assert stack.responses_to(sender, "order no. is 123, refund please") == [
+        "utter_order_number_invalid", "utter_ask_order_number"]
+    slots = stack.tracker(sender)["slots"]
+    assert slots["desired_remedy"] == "refund" and slots["order_number"] is None
