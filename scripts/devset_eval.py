@@ -118,7 +118,22 @@ def outcome_of(tracker: dict) -> Outcome:
     return Outcome(intent.get("name"), float(intent.get("confidence") or 0.0),
                    [(e.get("metadata") or {}).get("utter_action") or "(no response name)"
                     for e in latest if e.get("event") == "bot"],
-                   slots.get("complaint_category"), reasons)
+                   heard_category(events[users[-1]] if users else {}, latest, slots), reasons)
+
+
+def heard_category(user: dict, latest: List[dict], slots: dict) -> Optional[str]:
+    """The category the assistant heard in the message: the slot, or, when a handoff recorded the
+    complaint and emptied the slot, the value the slot had in this turn or the NLU's entity — what
+    the handoff recorded (actions.submission.collected_complaint), without its default `other`."""
+    if slots.get("complaint_category"):
+        return slots["complaint_category"]
+    set_in_turn = [e.get("value") for e in latest
+                   if e.get("event") == "slot" and e.get("name") == "complaint_category" and e.get("value")]
+    if set_in_turn:
+        return set_in_turn[-1]
+    entities = [e.get("value") for e in (user.get("parse_data") or {}).get("entities") or ()
+                if e.get("entity") == "complaint_category" and e.get("value")]
+    return entities[-1] if entities else None
 
 
 def ask(client: httpx.Client, rasa_url: str, token: str, sender: str, text: str) -> Outcome:

@@ -126,3 +126,21 @@ def test_the_evaluation_reads_what_the_assistant_did_and_counts_issue_14s_figure
     assert figures.precision == (1, 2) and figures.false_handoffs == (1, 3)
     assert figures.by_reason["threat"] == ((1, 1), (1, 2))
     assert figures.complaint_intent_recall == (2, 3) and figures.non_complaints_taken_up == (1, 1)
+
+
+
+def test_the_evaluation_reads_the_category_a_handoff_recorded_though_it_emptied_the_slot():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import devset_eval
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    handed_off = ["utter_handoff_safety", "utter_handoff_wait"]
+    from_intent = _tracker("complain_quality", handed_off, decisions=["safety"])
+    from_intent["events"][1:1] = [{"event": "slot", "name": "complaint_category", "value": "quality"},
+                                  {"event": "slot", "name": "complaint_category", "value": None}]
+    from_entity = _tracker("report_safety", handed_off, decisions=["safety"])
+    from_entity["events"][0]["parse_data"]["entities"] = [{"entity": "complaint_category", "value": "quality"}]
+    nothing = _tracker("report_safety", handed_off, decisions=["safety"])
+    assert [devset_eval.outcome_of(t).category for t in (from_intent, from_entity, nothing)] == \
+        ["quality", "quality", None]
