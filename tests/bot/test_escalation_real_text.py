@@ -130,10 +130,48 @@ NOT_SAFETY = {
 }
 
 
+# --- repeated: raised with the business and brushed off, not any mention of the past -----------
+
+REPEATS = {
+    "raised and brushed off": [
+        "跟前台抱怨房间有烟味，前台居然说每间都一样",
+        "打到客房部要求换床单，一直没人接",
+        "向客服反映了好几回，每次都说在处理，只会推托",
+        "找大堂经理交涉，吵了一架才勉强给换了房",
+        "問前台能不能換房，老是回答要等一下",                      # Traditional
+        "给总台打电话说热水不热，根本无人理会",
+        "催了服务员好几次，早餐还是没送来",
+    ],
+}
+
+NOT_REPEATS = {
+    "reading and re-reading": [
+        "女儿缠着我讲了三遍还不过瘾",
+        "这本书我已经看第二遍了，还是觉得好",
+        "给儿子念了五遍他才肯睡",
+    ],
+    "reflects, heard of": [
+        "小说真实地反映了当时的社会",
+        "买之前就听朋友说过这个牌子",
+    ],
+    "calls for directions, the hotel calling": [
+        "酒店太难找了，打了好几个电话才找到门口",
+        "半夜有人打了好几个电话上来推销",
+    ],
+    "a second visit, a new problem": [
+        "这是我第二次入住，这次房间更旧了",
+        "再也不会来住第二次了",
+        "结账的时候问题又来了，押金刷了两遍",
+        "播放器每次都得从头开始放，很不方便",
+    ],
+}
+
+
 #: (reason, whether the message gives it, the families of messages)
 TABLE = [
     ("threat", True, THREATS), ("threat", False, NOT_THREATS),
     ("safety", True, SAFETY), ("safety", False, NOT_SAFETY),
+    ("repeated", True, REPEATS), ("repeated", False, NOT_REPEATS),
 ]
 
 
