@@ -1,0 +1,182 @@
+"""Escalation rules on the families of expressions real reviews use (docs/devset.md): a word of a
+threat, a hazard or a repeat is often something else in context — a book about the media, a
+laptop's scratched paint, a story read to a child three times. Examples written by the team, in
+the register of the dev set's families, never copied from it; the pattern layer alone
+(intent=None: the NLU missed it or said something else)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Set
+
+import pytest
+
+from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def config() -> EscalationConfig:
+    return load_escalation_config()
+
+
+def reasons(text: str, config: EscalationConfig) -> Set[str]:
+    return {d.reason for d in decide(Situation(turns=(Turn(text),), now=NOW), config)}
+
+
+# --- threat: a body or the media as the customer's recourse, not as a topic --------------------
+
+THREATS = {
+    "turns to the media": [
+        "实在没办法了，只能去找电视台帮忙",
+        "我已经联系了晚报的记者，明天就来",
+        "我同学就在日报社，这事我会跟他说",
+        "這件事我會請媒體來評評理",                                   # Traditional
+    ],
+    "goes to a regulator": [
+        "发票的事我已经打到旅游局了",
+        "房价和挂牌不符，我会去物价局反映",
+        "这台笔记本我要送到质检所去鉴定",
+        "我会向当地有关部门反映你们的做法",
+    ],
+    "goes to the police about this": [
+        "行李箱在大堂被人拿走了，我已经叫了警察",
+        "房间里的现金没了，派出所的民警已经来做了笔录",
+    ],
+}
+
+NOT_THREATS = {
+    "the media as a topic": [
+        "这本书被媒体炒得太热了，看完觉得一般",
+        "酒店离省电视台很近，出门就是公交站",
+        "多媒体按键用起来挺顺手的",
+        "听了电台的推荐才买的这套书",
+        "老板总说要回报社会，书里全是空话",
+    ],
+    "a body as a topic": [
+        "门口挂着旅游局评的四星牌子，实际很一般",
+        "前台说税务部门还没给他们发票，所以开不了",
+        "书里检察院的情节写得很假",
+        "民事诉讼法的教材，排版还算清楚",
+        "房价是物价局核定的，酒店说不能改",
+    ],
+    "the police in the story": [
+        "来的路上被交警拦下来查了半天，耽误了入住",
+        "半夜有人打电话自称公安局的，要我的身份证号",
+        "入住时前台说接到公安局的通知要登记所有人的证件",
+    ],
+    "read or listed online": [
+        "我在网上查了很多帖子，还是装不上驱动",
+        "和挂在网上卖的图片不一样，颜色偏暗",
+        "发现网络一直连不上，只能用手机热点",
+        "让大家没事多读读这种书，挺有意思",
+    ],
+}
+
+
+
+
+# --- safety: harm to a body, not to an object, a feeling or a character ------------------------
+
+SAFETY = {
+    "fumes that choke": [
+        "一进房间油漆味大得让人窒息，开窗也没用",
+        "烟味太重了，熏得我头晕",
+    ],
+    "a wound on a body": [
+        "行李箱的铁片把手指划了，伤口一直在流血",
+        "包装里的钉子扎到孩子，脚底的伤口肿了",
+    ],
+    "sparks that fly": [
+        "插上电源插座就冒火花，吓得我赶紧拔了",
+    ],
+    "an infection": [
+        "用了酒店的毛巾，眼睛感染了，看了两天医生",
+    ],
+    "a product that can hurt": [
+        "这个玻璃杯边缘很锋利，容易伤人",
+    ],
+}
+
+NOT_SAFETY = {
+    "scratched goods": [
+        "钢琴烤漆太娇气，容易刮伤",
+        "笔记本外壳用了一周就磕伤了好几处",
+    ],
+    "things that carry power": [
+        "房间里带电脑，出差很方便",
+        "电池带电大概能用五个小时",
+        "睡得正香被电话吵醒了",
+        "在京东买东西第一次碰到麻烦",
+    ],
+    "feelings and stories": [
+        "书写得很有感染力，一口气读完",
+        "孩子被故事里的小熊感染了，天天学它说话",
+        "情节乱七八糟，越看越头晕",
+        "大堂灯光太暗，看得人头晕",
+        "结局令人窒息，合上书半天回不过神",
+        "看到最后哭得眼睛红肿",
+        "这种话真的很伤人",
+        "作者写的是心里的伤口，不是身体的",
+        "男人来自火星那本也是这个作者写的",
+        "读书时总能碰撞出思想的火花",
+        "音质很好，适合发烧友",
+    ],
+    "what might happen": [
+        "房间没有窗户，万一碰上火灾都不知道往哪跑",
+        "床太软了，睡上去像掉进坑里一样",
+        "桌子太小，差点摔碎了杯子",
+    ],
+}
+
+
+# --- repeated: raised with the business and brushed off, not any mention of the past -----------
+
+REPEATS = {
+    "raised and brushed off": [
+        "跟前台抱怨房间有烟味，前台居然说每间都一样",
+        "打到客房部要求换床单，一直没人接",
+        "向客服反映了好几回，每次都说在处理，只会推托",
+        "找大堂经理交涉，吵了一架才勉强给换了房",
+        "問前台能不能換房，老是回答要等一下",                      # Traditional
+        "给总台打电话说热水不热，根本无人理会",
+        "催了服务员好几次，早餐还是没送来",
+    ],
+}
+
+NOT_REPEATS = {
+    "reading and re-reading": [
+        "女儿缠着我讲了三遍还不过瘾",
+        "这本书我已经看第二遍了，还是觉得好",
+        "给儿子念了五遍他才肯睡",
+    ],
+    "reflects, heard of": [
+        "小说真实地反映了当时的社会",
+        "买之前就听朋友说过这个牌子",
+    ],
+    "calls for directions, the hotel calling": [
+        "酒店太难找了，打了好几个电话才找到门口",
+        "半夜有人打了好几个电话上来推销",
+    ],
+    "a second visit, a new problem": [
+        "这是我第二次入住，这次房间更旧了",
+        "再也不会来住第二次了",
+        "结账的时候问题又来了，押金刷了两遍",
+        "播放器每次都得从头开始放，很不方便",
+    ],
+}
+
+
+#: (reason, whether the message gives it, the families of messages)
+TABLE = [
+    ("threat", True, THREATS), ("threat", False, NOT_THREATS),
+    ("safety", True, SAFETY), ("safety", False, NOT_SAFETY),
+    ("repeated", True, REPEATS), ("repeated", False, NOT_REPEATS),
+]
+
+
+@pytest.mark.parametrize("reason, expected, text", [
+    pytest.param(reason, expected, text, id=f"{reason}-{expected}-{family}-{text}")
+    for reason, expected, families in TABLE for family, texts in families.items() for text in texts])
+def test_the_family_decides_not_the_word(config, reason, expected, text):
+    assert (reason in reasons(text, config)) is expected
