@@ -52,6 +52,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.identity import platform_id
+from channels.agent_label import agent_label
 from channels.guard import guarded
 from channels.webchat_session import SessionTokens
 
@@ -81,6 +82,15 @@ class WebChatOutput(SocketIOOutput):
             logger.error("web chat: not sent: %r is not a web chat session", recipient_id)
             return
         await super().send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """The text in bubbles (one per paragraph); an agent's reply in one bubble with their
+        label (`agent`: 客服 王芳, `channels.agent_label`), which the page shows apart."""
+        label = agent_label(kwargs)
+        if label is None:
+            await super().send_text_message(recipient_id, text, **kwargs)
+        else:
+            await self._send_message(recipient_id, {"text": text.strip(), "agent": label})
 
 
 class WebChatBlueprint(SocketBlueprint):

@@ -180,8 +180,9 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _agent_add(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
-    agent = accounts.create(args.username, args.name or args.username, _read_password(args), utcnow())
-    print(f"agent {agent.username} ({agent.display_name}) added")
+    agent = accounts.create(args.username, args.name or args.username, _read_password(args), utcnow(),
+                            role=args.role)
+    print(f"{agent.role} {agent.username} ({agent.display_name}) added")
 
 
 def _agent_passwd(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
@@ -194,9 +195,15 @@ def _agent_passwd(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
 def _agent_list(accounts: "AgentAccounts", _: argparse.Namespace) -> None:
     agents = accounts.all()
     for agent in agents:
-        print(f"{agent.username}\t{agent.display_name}\t{'active' if agent.active else 'deactivated'}")
+        print(f"{agent.username}\t{agent.display_name}\t{'active' if agent.active else 'deactivated'}\t{agent.role}")
     if not agents:
         print("no agents yet: add one with `python -m bot agent add USERNAME --name 显示名`", file=sys.stderr)
+
+
+def _agent_role(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
+    agent = accounts.set_role(args.username, args.role)
+    role = "a supervisor" if agent.role == "supervisor" else "an agent"
+    print(f"{agent.username} ({agent.display_name}) is now {role}; it shows at their next page load")
 
 
 def _agent_deactivate(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
@@ -218,20 +225,29 @@ def _agent(args: argparse.Namespace, _: Settings, store: "ComplaintStore") -> in
 
 
 def add_agent_command(subparsers: argparse._SubParsersAction) -> None:
-    """`agent add|passwd|list|deactivate`: the accounts of the people who use the console."""
+    """`agent add|passwd|role|list|deactivate`: the accounts of the people who use the console."""
+    from bot.roles import AGENT, ROLES
+
     parser = subparsers.add_parser("agent", help="add agents, change passwords, list agents")
     actions = parser.add_subparsers(dest="agent_command", metavar="ACTION", required=True)
     password_help = "read the password from the first line of stdin (else AGENT_PASSWORD, else prompt)"
     add = actions.add_parser("add", help="add an agent who can log in to the console")
     add.add_argument("username")
     add.add_argument("--name", help="the name colleagues and customers see, e.g. 王芳")
+    add.add_argument("--role", choices=ROLES, default=AGENT,
+                     help="supervisor: also reads the reports, takes reopened low-satisfaction "
+                          "cases and reassigns claimed cases (default: agent)")
     add.add_argument("--password-stdin", action="store_true", help=password_help)
     add.set_defaults(action=_agent_add)
     passwd = actions.add_parser("passwd", help="set a new password (ends the agent's sessions)")
     passwd.add_argument("username")
     passwd.add_argument("--password-stdin", action="store_true", help=password_help)
     passwd.set_defaults(action=_agent_passwd)
-    actions.add_parser("list", help="list agents: username, name, state").set_defaults(action=_agent_list)
+    role = actions.add_parser("role", help="make an agent a supervisor, or a supervisor an agent")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
+    role.set_defaults(action=_agent_role)
+    actions.add_parser("list", help="list agents: username, name, state, role").set_defaults(action=_agent_list)
     deactivate = actions.add_parser("deactivate", help="stop an agent from logging in")
     deactivate.add_argument("username")
     deactivate.set_defaults(action=_agent_deactivate)

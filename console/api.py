@@ -61,7 +61,7 @@ async def logout(request: Request) -> HTTPResponse:
 @api.get("/queue")
 @login_required
 async def queue(request: Request) -> HTTPResponse:
-    return json(await _desk(request).open_cases())
+    return json(await _desk(request).open_cases(request.ctx.login.agent))
 
 
 @api.get("/cases/<case_id:int>")
@@ -73,7 +73,7 @@ async def case(request: Request, case_id: int) -> HTTPResponse:
 @api.get("/cases/<case_id:int>/transcript")
 @login_required
 async def transcript(request: Request, case_id: int) -> HTTPResponse:
-    return json(await _desk(request).transcript(case_id))
+    return json(await _desk(request).transcript(case_id, request.ctx.login.agent))
 
 
 @api.post("/cases/<case_id:int>/claim")
@@ -116,6 +116,14 @@ async def resolve(request: Request, case_id: int) -> HTTPResponse:
 @login_required
 async def release(request: Request, case_id: int) -> HTTPResponse:
     return json(await _desk(request).release(case_id, request.ctx.login.agent))
+
+
+@api.post("/cases/<case_id:int>/reassign")
+@login_required
+async def reassign(request: Request, case_id: int) -> HTTPResponse:
+    """{agent_id}: a supervisor gives the claimed case to that colleague (403 for agents)."""
+    to_agent_id = _body(request).get("agent_id")
+    return json(await _desk(request).reassign(case_id, request.ctx.login.agent, to_agent_id))
 
 
 @api.post("/tone")

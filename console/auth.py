@@ -20,6 +20,7 @@ from sanic.response import HTTPResponse
 
 from bot.storage import Agent, AgentAccounts, AgentSession
 from bot.clock import utcnow
+from bot.roles import may
 from console import wording
 from console.errors import Forbidden, LoginRequired, TooManyAttempts
 from console.inputs import is_storable
@@ -112,6 +113,12 @@ def login_required(handler: Handler) -> Handler:
         return await handler(request, *args, **kwargs)
 
     return checked
+
+
+def require_permission(login: Login, permission: str, refusal: str) -> None:
+    """`Forbidden` with `refusal` unless the logged-in agent's role has `permission` (`bot.roles`)."""
+    if not may(login.agent.role, permission):
+        raise Forbidden(refusal)
 
 
 def set_session_cookie(request: Request, response: HTTPResponse, token: str,

@@ -18,7 +18,8 @@ class LoginRequired(ConsoleError):
 
 
 class Forbidden(ConsoleError):
-    """Logged in, but the request lacks its CSRF token."""
+    """Logged in, but the request lacks its CSRF token, or the agent's role does not allow it
+    (`bot.roles`)."""
 
     status = 403
 

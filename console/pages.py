@@ -18,9 +18,10 @@ from sanic.response import html as html_response
 
 from bot.clock import utcnow
 from console import wording
+from bot.roles import REPORTS, may
 from console.auth import (
     CSRF_FIELD, clear_session_cookie, current_login, log_in, log_out, login_required,
-    set_session_cookie,
+    require_permission, set_session_cookie,
 )
 from console.errors import ConsoleError, TooManyAttempts
 from console.report_output import chart_png, csv_report, html_report, window_text
@@ -132,8 +133,13 @@ def _shell(request: Request, title: str, body: Markup, **data: object) -> HTTPRe
     script = f"{data['page']}.js"
     script_tag = Markup(f'<script src="/agent/static/{script}" defer></script>'
                         if script in STATIC_FILES else "")
-    return page(render("layout.html", title=title, body=body, agent_name=session.agent.display_name,
-                       csrf_field=CSRF_FIELD, csrf_token=session.csrf_token, script=script_tag, **data))
+    agent = session.agent
+    reports_link = Markup('<a class="topbar__link" href="/agent/reports">统计报表</a>'
+                          if may(agent.role, REPORTS) else "")
+    return page(render("layout.html", title=title, body=body, agent_name=agent.display_name,
+                       role=agent.role, role_label=wording.ROLES.get(agent.role, agent.role),
+                       reports_link=reports_link, csrf_field=CSRF_FIELD, csrf_token=session.csrf_token,
+                       script=script_tag, **data))
 
 
 @pages.get("/", strict_slashes=False)
@@ -166,8 +172,9 @@ def _report_window(request: Request) -> Dict[str, str]:
 
 
 async def requested_report(request: Request) -> Report:
-    """The report over the request's window (`bot.reports.parse_moment`); 400 for a window that
-    cannot be read, saying what is accepted."""
+    """The report over the request's window (`bot.reports.parse_moment`) for a supervisor (403
+    for agents); 400 for a window that cannot be read, saying what is accepted."""
+    require_permission(request.ctx.login, REPORTS, wording.SUPERVISORS_ONLY_REPORTS)
     window, now, tz = _report_window(request), utcnow(), request.app.ctx.tz
     try:
         since = parse_moment(window["since"], now, tz)

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
 from console import wording
-from bot.storage import Case, Complaint, Note
+from bot.storage import Agent, Case, CaseEvent, Complaint, Note
 from bot.labels import Labels
 
 View = Dict[str, Any]
@@ -87,6 +87,29 @@ class Views:
         """An internal note."""
         return {"id": note.id, "agent_name": note.agent_name, "text": note.text,
                 "created_at": iso(note.created_at), "created_at_text": self.local(note.created_at)}
+
+    def event(self, event: CaseEvent) -> View:
+        """An entry of the case's audit trail: who did what, when, and a word on it."""
+        details = event.details
+        if event.action == "reassigned":
+            text = wording.REASSIGNED_TEXT.format(from_name=details.get("from_agent_name"),
+                                                  to_name=details.get("to_agent_name"))
+        elif event.action == "refunded" and details.get("amount"):
+            text = wording.REFUND_AMOUNT_TEXT.format(amount=details["amount"])
+        elif event.action == "resolved" and details.get("remedy"):
+            text = wording.REMEDY_TEXT.format(remedy=self.labels.remedy(details["remedy"]))
+        else:
+            text = ""
+        return {"id": event.id, "action": event.action,
+                "action_label": wording.CASE_ACTIONS.get(event.action, event.action),
+                "agent_name": event.agent_name or wording.SYSTEM_ACTOR, "text": text,
+                "at": iso(event.created_at), "at_text": self.local(event.created_at)}
+
+    @staticmethod
+    def colleague(agent: Agent) -> View:
+        """An agent a case can be given to (the username tells apart colleagues of one name)."""
+        return {"id": agent.id, "name": agent.display_name, "username": agent.username,
+                "role_label": wording.ROLES.get(agent.role, agent.role)}
 
     def remedy_options(self) -> List[View]:
         """The remedies an agent can record, as {code, label}."""

@@ -32,6 +32,22 @@ CHANNELS: Mapping[str, str] = {
     "tg": "Telegram",
 }
 
+ROLES: Mapping[str, str] = {"agent": "客服专员", "supervisor": "主管"}
+#: The audit trail's actions (`bot.storage.CaseAction`) as the case page lists them.
+CASE_ACTIONS: Mapping[str, str] = {
+    "claimed": "接手",
+    "replied": "回复客户",
+    "noted": "添加备注",
+    "refunded": "通知客户退款已发起",
+    "resolved": "标记为已解决",
+    "reassigned": "转派",
+    "released": "交还机器人",
+}
+REASSIGNED_TEXT = "从 {from_name} 转给 {to_name}"
+REFUND_AMOUNT_TEXT = "{amount} 元"
+REMEDY_TEXT = "处理方式：{remedy}"
+SYSTEM_ACTOR = "系统"
+
 LOGIN_FAILED = "用户名或密码不正确，请核对后再试一次。"
 LOGIN_INCOMPLETE = "请填写用户名和密码。"
 LOGIN_THROTTLED = "密码错误次数太多，为了账号安全，请 {minutes} 分钟后再试；忘记密码请联系主管重置。"
@@ -61,4 +77,11 @@ TOO_LONG = "内容太长了（最多 {limit} 个字），请分几次发送。"
 RASA_DOWN = "暂时连不上对话服务，这一步没有完成，客户也没有收到消息。请稍后再试；如果一直不行，请联系技术同事。"
 TRANSCRIPT_DOWN = "暂时连不上对话服务，对话记录读不出来，稍后会自动重试。"
 RESOLVED_NOT_TOLD = "已标记为解决，但暂时连不上对话服务，客户还没收到处理结果；系统会在服务恢复后自动补发，请留意。"
+SUPERVISORS_ONLY_REPORTS = "统计报表只有主管可以查看；需要数据时请找主管。"
+SUPERVISORS_ONLY_REASSIGN = "只有主管可以转派案件；需要换人处理时请找主管。"
+SUPERVISOR_CASE = "这个案件由主管处理（客户对处理结果不满意，重新打开了）；需要协助时主管会转派给您。"
+REASSIGN_UNCLAIMED = "这个案件还没有人接手，同事可以直接在队列里接手，不需要转派。"
+REASSIGN_SAME_AGENT = "这个案件已经由这位同事负责了。"
+REASSIGN_NOT_CLAIMED = "只有处理中的案件可以转派；已解决或已交还的案件不用再转派。"
+UNKNOWN_COLLEAGUE = "请从列表里选择一位在职的同事。"
 GREETING_NOT_SENT = "已交还机器人，但机器人的欢迎语没有发出，请留意客户接下来的消息。"

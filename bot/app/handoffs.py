@@ -1,5 +1,6 @@
 """Events of a handoff: the assistant hands a conversation to a person, and what an agent then
-does with the case (claim, reply, note, refund issued, resolve, hand back).
+does with the case (claim, reply, note, refund issued, resolve, hand back; a supervisor also
+reassigns). Each of these is recorded in the case's audit trail (`HandoffQueue.record`).
 
 The agent's events are coroutines: database calls run in a thread (the console serves many
 agents on one event loop), and the customer is told through a `Messenger` (the Rasa server's
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app.complaints import CollectedComplaint, record_complaint
 from bot.app.customers import known_complaints
+from bot.clock import utcnow
 from bot.escalation import Decision
 from bot.handoff import (NO_AGENT_JOB, ContactPromise, PausedAcknowledgement, acknowledge_paused,
                          first_message_while_paused, promise_contact)
@@ -27,7 +29,10 @@ from bot.labels import Labels
 from bot.policies import Policies
 from bot.rasa_api import RasaError
 from bot.responses import Responses
-from bot.storage import Case, CaseNotFound, CaseStatus, Complaint, ComplaintStore, HandoffQueue, JobQueue, Note
+from bot.roles import REASSIGN, may
+from bot.storage import (
+    Case, CaseAction, CaseNotFound, CaseStatus, Complaint, ComplaintStore, HandoffQueue, JobQueue, Note,
+)
 from bot.surveys import Surveys
 
 logger = logging.getLogger(__name__)
@@ -177,20 +182,26 @@ async def claim(queue: HandoffQueue, case_id: int, agent_id: int, now: datetime)
     case = await _case(queue, case_id)
     if not won and case.agent_id != agent_id:
         raise Taken(case)
+    if won:
+        await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.CLAIMED, now)
     return case
 
 
 async def reply(queue: HandoffQueue, messenger: Messenger, case_id: int, agent_id: int,
-                agent_name: str, text: str) -> None:
-    """Send the agent's reply to the customer's channel, marked with the agent's name."""
+                agent_name: str, text: str, now: Optional[datetime] = None) -> None:
+    """Send the agent's reply to the customer's channel, marked with the agent's name (the
+    channels show it to the customer)."""
     case = await _own(queue, case_id, agent_id, "reply")
     await messenger.send_text(case.conversation_id, text, {"agent": agent_name})
+    await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.REPLIED, now or utcnow())
 
 
 async def add_note(queue: HandoffQueue, case_id: int, agent_id: int, text: str,
                    now: datetime) -> Note:
     """Keep an internal note on the case (any agent; never sent to the customer)."""
-    return await asyncio.to_thread(queue.add_note, case_id, agent_id, text, now)
+    note = await asyncio.to_thread(queue.add_note, case_id, agent_id, text, now)
+    await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.NOTED, now)
+    return note
 
 
 async def refund_issued(queue: HandoffQueue, messenger: Messenger, responses: Responses,
@@ -209,8 +220,10 @@ async def refund_issued(queue: HandoffQueue, messenger: Messenger, responses: Re
     notice = responses.render("utter_status_refund_issued", complaint.script,
                               complaint_id=complaint.public_id, amount=amount_text, deadline=due)
     await messenger.send_text(case.conversation_id, notice, {"kind": "status"})
-    return await add_note(queue, case_id, agent_id,
-                          note_template.format(amount=amount_text, deadline=due), now)
+    await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.REFUNDED, now,
+                            {"amount": str(amount)} if amount is not None else {})
+    return await asyncio.to_thread(queue.add_note, case_id, agent_id,
+                                   note_template.format(amount=amount_text, deadline=due), now)
 
 
 @dataclass(frozen=True)
@@ -229,6 +242,7 @@ async def resolve(queue: HandoffQueue, surveys: Surveys, messenger: Messenger,
     resolution stands and the job worker sends the notice once it is back (`told` False)."""
     await _own(queue, case_id, agent_id, "resolve")
     case = await asyncio.to_thread(queue.resolve, case_id, agent_id, resolution, now, remedy)
+    await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.RESOLVED, now, {"remedy": remedy})
     complaint = case.complaint
     await asyncio.to_thread(surveys.schedule_after_closure, complaint.public_id, now, True)
     notice = responses.render("utter_status_resolved", complaint.script,
@@ -257,9 +271,44 @@ async def release(queue: HandoffQueue, messenger: Messenger, case_id: int, agent
                                     complaint.sender_id)
     await messenger.resume(case.conversation_id, slots={"prior_complaints": prior})
     case = await asyncio.to_thread(queue.release, case_id, agent_id, now)
+    await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.RELEASED, now)
     try:
         await messenger.trigger_intent(case.conversation_id, HANDED_BACK_INTENT)
     except RasaError as exc:
         logger.warning("case %s released, but the welcome back was not sent: %s", case_id, exc)
         return Outcome(case, told=False)
     return Outcome(case, told=True)
+
+
+async def reassign(queue: HandoffQueue, case_id: int, by_id: int, by_role: str, to_agent_id: int,
+                   now: datetime) -> Case:
+    """A supervisor (`by_role`) gives a claimed case to the colleague `to_agent_id`, who then
+    replies and resolves it. `Refused`: not_supervisor (only supervisors reassign), or the case
+    is not claimed (unclaimed, resolved, released) or is the colleague's already (same_agent);
+    `LookupError` when `to_agent_id` is no active agent."""
+    case = await _case(queue, case_id)
+    why = reassign_refusal(case, by_role, to_agent_id)
+    if why:
+        raise Refused(why, case)
+    assert case.agent_id is not None
+    moved = await asyncio.to_thread(queue.reassign, case_id, case.agent_id, to_agent_id, now)
+    await asyncio.to_thread(queue.record, case_id, by_id, CaseAction.REASSIGNED, now, {
+        "from_agent_id": case.agent_id, "from_agent_name": case.agent_name,
+        "to_agent_id": moved.agent_id, "to_agent_name": moved.agent_name})
+    return moved
+
+
+def reassign_refusal(case: Case, role: str, to_agent_id: int) -> Optional[str]:
+    """Why someone with `role` may not give `case` to `to_agent_id`: not_supervisor, released,
+    unclaimed, resolved or same_agent; None if they may."""
+    if not may(role, REASSIGN):
+        return "not_supervisor"
+    if case.status == CaseStatus.RELEASED.value:
+        return "released"
+    if case.agent_id is None:
+        return "unclaimed"
+    if case.status != CaseStatus.CLAIMED.value:
+        return "resolved"
+    if case.agent_id == to_agent_id:
+        return "same_agent"
+    return None

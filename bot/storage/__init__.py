@@ -10,10 +10,10 @@ from bot.storage.complaints import (
 )
 from bot.storage.engine import DatabaseError, create_store_engine, missing_sqlite_file, shown_url, tracker_engine
 from bot.storage.evidence import Evidence, EvidenceStore
-from bot.storage.handoffs import Case, CaseConflict, CaseNotFound, HandoffQueue, Note
+from bot.storage.handoffs import Case, CaseConflict, CaseEvent, CaseNotFound, HandoffQueue, Note
 from bot.storage.jobs import DEFAULT_LEASE, Job, JobQueue
 from bot.storage.login_attempts import LoginAttempts
-from bot.storage.models import CaseStatus, JobStatus, SurveyKind, SurveyStatus
+from bot.storage.models import CaseAction, CaseStatus, JobStatus, SurveyKind, SurveyStatus
 from bot.storage.outbox import Outbox
 from bot.storage.reports import report_rows
 from bot.storage.retention import purge_personal_data
@@ -30,7 +30,7 @@ __all__ = [
     # what customers send besides words, and whether they can be reached
     "Evidence", "EvidenceStore",
     # the agents' queue
-    "Case", "CaseConflict", "CaseNotFound", "HandoffQueue", "Note",
+    "Case", "CaseConflict", "CaseEvent", "CaseNotFound", "HandoffQueue", "Note",
     # surveys after closure
     "SCORES", "Survey", "SurveyStore",
     # jobs and the messages they send
@@ -38,5 +38,5 @@ __all__ = [
     # reports, retention of personal data, Rasa's tracker store
     "migrate_tracker_store", "purge_personal_data", "report_rows",
     # the states of stored records
-    "CaseStatus", "SurveyKind", "SurveyStatus",
+    "CaseAction", "CaseStatus", "SurveyKind", "SurveyStatus",
 ]

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 
 from bot.agents import hash_password, needs_rehash, require_long_enough, verify_nobody, verify_password
 from bot.clock import require_aware
+from bot.roles import AGENT, require_role
 from bot.storage.complaints import ComplaintStore
 from bot.storage.models import AgentRow, AgentSessionRow
 
@@ -29,7 +30,10 @@ class Agent:
     id: int
     username: str
     display_name: str
+    """The name colleagues see, and customers with the agent's replies."""
     active: bool
+    role: str = AGENT
+    """agent or supervisor (`bot.roles`)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class AgentSession:
 
 
 def _agent(row: AgentRow) -> Agent:
-    return Agent(row.id, row.username, row.display_name, row.active)
+    return Agent(row.id, row.username, row.display_name, row.active, row.role)
 
 
 def _token_hash(token: str) -> str:
@@ -56,9 +60,12 @@ class AgentAccounts:
         self.store = store
         self.session_ttl = session_ttl
 
-    def create(self, username: str, display_name: str, password: str, now: datetime) -> Agent:
-        """Add an agent; `ValueError` if the name is taken or the password too short."""
+    def create(self, username: str, display_name: str, password: str, now: datetime,
+               role: str = AGENT) -> Agent:
+        """Add an agent (or a supervisor: `role`); `ValueError` if the name is taken, the
+        password too short or the role unknown."""
         require_aware("now", now)
+        require_role(role)
         username = username.strip()
         if not username:
             raise ValueError("the username must not be empty")
@@ -67,7 +74,8 @@ class AgentAccounts:
             if s.execute(select(AgentRow.id).where(AgentRow.username == username)).first():
                 raise ValueError(f"an agent named {username!r} exists already")
             row = AgentRow(username=username, display_name=display_name.strip() or username,
-                           password_hash=hash_password(password), active=True, created_at=now)
+                           password_hash=hash_password(password), active=True, role=role,
+                           created_at=now)
             s.add(row)
             s.flush()
             return _agent(row)
@@ -81,6 +89,22 @@ class AgentAccounts:
                 raise LookupError(f"no agent named {username!r}")
             row.password_hash = hash_password(password)
             s.execute(delete(AgentSessionRow).where(AgentSessionRow.agent_id == row.id))
+
+    def set_role(self, username: str, role: str) -> Agent:
+        """Make an existing agent a supervisor, or a supervisor an agent again."""
+        require_role(role)
+        with self.store.session() as s, s.begin():
+            row = s.execute(select(AgentRow).where(AgentRow.username == username)).scalar()
+            if row is None:
+                raise LookupError(f"no agent named {username!r}")
+            row.role = role
+            return _agent(row)
+
+    def by_id(self, agent_id: int) -> Optional[Agent]:
+        """The agent with the id `agent_id`, or None."""
+        with self.store.session() as s:
+            row = s.get(AgentRow, agent_id)
+            return _agent(row) if row else None
 
     def get(self, username: str) -> Optional[Agent]:
         """The agent with `username`, or None."""

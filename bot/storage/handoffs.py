@@ -1,10 +1,11 @@
-"""The queue of cases agents take (`handoff_cases`, `case_notes`): a conversation handed to a
-person, why, how urgent, and who has it. Claiming and resolving move the complaint along too."""
+"""The queue of cases agents take (`handoff_cases`, `case_notes`, `case_events`): a conversation
+handed to a person, why, how urgent, who has it, and what was done with it (the audit trail).
+Claiming and resolving move the complaint along too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy import select, update
@@ -13,7 +14,9 @@ from bot.clock import require_aware
 from bot.complaints import Status
 from bot.escalation import PRIORITIES, Decision
 from bot.storage.complaints import Complaint, ComplaintNotFound, ComplaintStore, require_remedy
-from bot.storage.models import AgentRow, CaseNoteRow, CaseRow, CaseStatus, ComplaintRow, Customer
+from bot.storage.models import (
+    AgentRow, CaseAction, CaseEventRow, CaseNoteRow, CaseRow, CaseStatus, ComplaintRow, Customer,
+)
 
 if TYPE_CHECKING:
     from bot.handoff import HandoffSettings
@@ -65,6 +68,20 @@ class Note:
     agent_id: int
     agent_name: str
     text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's audit trail: who (None: the assistant or a job) did what, when."""
+
+    id: int
+    case_id: int
+    agent_id: Optional[int]
+    agent_name: Optional[str]
+    action: str
+    """One of `bot.storage.CaseAction`."""
+    details: Mapping[str, Any]
     created_at: datetime
 
 
@@ -246,6 +263,51 @@ class HandoffQueue:
                 .where(CaseNoteRow.case_id == case_id)
                 .order_by(CaseNoteRow.created_at, CaseNoteRow.id))
             return [Note(r.id, r.case_id, r.agent_id, name, r.text, r.created_at) for r, name in rows]
+
+    def reassign(self, case_id: int, from_agent_id: int, to_agent_id: int, now: datetime) -> Case:
+        """Give the claimed case that `from_agent_id` has to the active agent `to_agent_id`.
+        `CaseConflict` when the case is not claimed by `from_agent_id` (any more); `LookupError`
+        when `to_agent_id` is no active agent."""
+        require_aware("now", now)
+        with self.store.session() as s, s.begin():
+            target = s.get(AgentRow, to_agent_id)
+            if target is None or not target.active:
+                raise LookupError(f"no active agent {to_agent_id}")
+            moved: int = s.execute(
+                update(CaseRow)
+                .where(CaseRow.id == case_id, CaseRow.status == CaseStatus.CLAIMED.value,
+                       CaseRow.agent_id == from_agent_id)
+                .values(agent_id=to_agent_id)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if moved != 1:
+                if s.get(CaseRow, case_id) is None:
+                    raise CaseNotFound(f"no case {case_id}")
+                raise CaseConflict(f"case {case_id} is not claimed by agent {from_agent_id}")
+        return self._get(case_id)
+
+    def record(self, case_id: int, agent_id: Optional[int], action: CaseAction, now: datetime,
+               details: Optional[Mapping[str, Any]] = None) -> CaseEvent:
+        """Add an entry to the case's audit trail."""
+        require_aware("now", now)
+        with self.store.session() as s, s.begin():
+            row = CaseEventRow(case_id=case_id, agent_id=agent_id, action=CaseAction(action).value,
+                               details=dict(details or {}), created_at=now)
+            s.add(row)
+            s.flush()
+            event_id = row.id
+        return next(event for event in self.history(case_id) if event.id == event_id)
+
+    def history(self, case_id: int) -> List[CaseEvent]:
+        """The case's audit trail, oldest first."""
+        with self.store.session() as s:
+            rows = s.execute(
+                select(CaseEventRow, AgentRow.display_name)
+                .outerjoin(AgentRow, CaseEventRow.agent_id == AgentRow.id)
+                .where(CaseEventRow.case_id == case_id)
+                .order_by(CaseEventRow.created_at, CaseEventRow.id))
+            return [CaseEvent(r.id, r.case_id, r.agent_id, name, r.action, dict(r.details or {}),
+                              r.created_at) for r, name in rows]
 
     # -- internals ---------------------------------------------------------------------------
 

@@ -187,6 +187,20 @@ class CaseStatus(str, Enum):
     """The conversation went back to the assistant."""
 
 
+class CaseAction(str, Enum):
+    """What can happen to a case, as its audit trail (`case_events`) records it."""
+
+    CLAIMED = "claimed"
+    REPLIED = "replied"
+    NOTED = "noted"
+    REFUNDED = "refunded"
+    """The agent told the customer their refund is issued."""
+    RESOLVED = "resolved"
+    REASSIGNED = "reassigned"
+    """A supervisor gave the claimed case to another colleague."""
+    RELEASED = "released"
+
+
 class AgentRow(Base):
     """A human agent who takes handoffs in the console."""
 
@@ -197,6 +211,8 @@ class AgentRow(Base):
     display_name = sa.Column(sa.String(128), nullable=False)
     password_hash = sa.Column(sa.String(255), nullable=False)
     active = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    role = sa.Column(sa.String(16), nullable=False, default="agent", server_default="agent")
+    """agent or supervisor (`bot.roles`)."""
     created_at = sa.Column(UTCDateTime, nullable=False)
 
 
@@ -261,6 +277,23 @@ class CaseNoteRow(Base):
     case_id = sa.Column(sa.Integer, sa.ForeignKey("handoff_cases.id"), nullable=False, index=True)
     agent_id = sa.Column(sa.Integer, sa.ForeignKey("agents.id"), nullable=False)
     text = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+
+
+class CaseEventRow(Base):
+    """One thing done with a case (claimed, replied, refund issued, resolved, reassigned, handed
+    back, ...): the case's audit trail, never changed once written."""
+
+    __tablename__ = "case_events"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    case_id = sa.Column(sa.Integer, sa.ForeignKey("handoff_cases.id"), nullable=False, index=True)
+    agent_id = sa.Column(sa.Integer, sa.ForeignKey("agents.id"), nullable=True)
+    """Who did it; None for the assistant or a job."""
+    action = sa.Column(sa.String(16), nullable=False)
+    """One of `CaseAction`."""
+    details = sa.Column(sa.JSON, nullable=False, default=dict)
+    """What else to remember, e.g. {"to_agent_id": 3} of a reassignment, {"remedy": "refund"}."""
     created_at = sa.Column(UTCDateTime, nullable=False)
 
 

@@ -2,6 +2,7 @@
 through `output_channel=latest` (agent replies, no-agent apologies, surveys).
 
 - Plain text, no `parse_mode`: nothing a customer or an agent writes is read as markup.
+- An agent's reply starts with their label, "客服 王芳：" (`channels.agent_label`).
 - Buttons become an inline keyboard under the message (`channels.telegram.buttons`).
 - Texts over Telegram's 4096 characters (UTF-16 code units) go out in pieces, cut at line or
   sentence ends (`channels.text.split_text`).
@@ -26,6 +27,7 @@ from bot.app.customers import mark_unreachable
 from bot.clock import utcnow
 from bot.storage import EvidenceStore
 from bot.identity import platform_id
+from channels.agent_label import agent_label, signed
 from channels.telegram.connection import BotConnection
 from channels.telegram.buttons import ButtonPayloads
 from channels.telegram.settings import TelegramSettings
@@ -52,7 +54,8 @@ class TelegramOutput(OutputChannel):
         return CHANNEL
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.deliver(recipient_id, text)
+        """The text; an agent's reply after their label (`channels.agent_label`)."""
+        await self.deliver(recipient_id, signed(text, agent_label(kwargs)))
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:

@@ -14,6 +14,7 @@
  * Sessions come from the server: a signed token, kept in localStorage and sent back on every
  * connection. One the server did not sign is answered with a new session (channels/webchat.py).
  *   server -> page  42["bot_uttered",{"text":"…","quick_replies":[{"title":"…","payload":"…"}]}]
+ *   server -> page  42["bot_uttered",{"text":"…","agent":"客服 王芳"}]   a person's reply
  *   server -> page  2   (ping)            page -> server  3   (pong)
  *   server -> page  41  (namespace closed) or 1 (transport closed)
  *
@@ -286,6 +287,7 @@
   /** A bot message as SocketIOOutput sends it: text, quick_replies / buttons, image attachment. */
   function showBotMessage(message, remember) {
     var entry = { from: "bot", text: typeof message.text === "string" ? message.text : "" };
+    if (typeof message.agent === "string" && message.agent) entry.agent = message.agent;
     var buttons = message.quick_replies || message.buttons;
     if (Array.isArray(buttons)) {
       entry.buttons = buttons.filter(function (b) { return b && typeof b.title === "string"; })
@@ -303,13 +305,21 @@
 
   function renderBotEntry(entry) {
     var row = bubble("bot", entry.text);
-    if (!entry.text) row.firstChild.classList.add("message__bubble--empty");
+    var body = row.firstChild;
+    if (entry.agent) { // a person's reply: their name above a bubble of its own
+      row.classList.add("message--agent");
+      var sender = document.createElement("div");
+      sender.className = "message__sender";
+      sender.textContent = entry.agent;
+      row.insertBefore(sender, body);
+    }
+    if (!entry.text) body.classList.add("message__bubble--empty");
     if (entry.image) {
       var img = document.createElement("img");
       img.className = "message__image";
       img.alt = "图片";
       img.src = entry.image;
-      row.firstChild.appendChild(img);
+      body.appendChild(img);
     }
     if (entry.buttons && entry.buttons.length) {
       var group = document.createElement("div");

@@ -6,8 +6,9 @@ that missed the passive-reply deadline. `HeldOutput` holds a turn's messages for
 until the channel releases it; from then on it sends like `WeChatOutput`.
 
 Buttons become numbered options (`channels.wechat.choices`); texts over WeChat's size limit go out
-in pieces. A customer WeChat will not deliver to now (`channels.wechat.api.UNREACHABLE`) is marked
-unreachable and not sent anything more until they write again; other failures are logged. Neither
+in pieces. An agent's reply starts with their label, "客服 王芳：" (`channels.agent_label`). A
+customer WeChat will not deliver to now (`channels.wechat.api.UNREACHABLE`) is marked unreachable
+and not sent anything more until they write again; other failures are logged. Neither
 is ever retried in a loop, and a failed push never fails the Rasa request that caused it (the
 message stays in the tracker).
 """
@@ -23,6 +24,7 @@ from bot.app.customers import mark_unreachable
 from bot.clock import utcnow
 from bot.storage import EvidenceStore
 from bot.identity import platform_id
+from channels.agent_label import agent_label, signed
 from channels.wechat.api import CustomerServiceApi, Unreachable
 from channels.wechat.choices import Choices, hint_for, numbered
 from channels.text import split_text, utf8_len
@@ -46,10 +48,11 @@ class WeChatOutput(OutputChannel):
         return CHANNEL
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """The text; an agent's reply after their label (`channels.agent_label`)."""
         openid = _openid(recipient_id)
         if openid is not None:
             await self.choices.forget(openid)
-            await self.deliver(recipient_id, text)
+            await self.deliver(recipient_id, signed(text, agent_label(kwargs)))
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:

@@ -2,7 +2,8 @@
  * The case page: the complaint, why a person is needed, the customer's earlier complaints and
  * the colleagues' notes (GET /agent/api/cases/<id>, every few seconds), and the live
  * conversation (…/transcript, every 2 seconds). The agent who claimed the case replies, resolves
- * it and hands it back to the assistant here. Customer text is shown as text only.
+ * it and hands it back to the assistant here; a supervisor gives it to a colleague. The audit
+ * trail lists who did what and when. Customer text is shown as text only.
  */
 "use strict";
 
@@ -60,6 +61,16 @@
     $("earlier-empty").hidden = data.earlier.length > 0;
     $("notes").replaceChildren(...data.notes.map((note) => el("li", {},
       el("span", { className: "muted", text: `${note.agent_name} · ${note.created_at_text}\n` }), note.text)));
+    $("history").replaceChildren(...data.history.map((event) => el("li", {},
+      el("span", { className: "muted", text: `${event.at_text} · ` }),
+      el("strong", { text: event.agent_name }), ` ${event.action_label}`,
+      event.text ? `（${event.text}）` : null)));
+    $("history-empty").hidden = data.history.length > 0;
+    $("reassign-form").hidden = !data.can.reassign || !data.colleagues.length;
+    const chosen = $("reassign-to").value;
+    $("reassign-to").replaceChildren(...data.colleagues.map((colleague) => el("option", {
+      value: String(colleague.id), text: `${colleague.name}（${colleague.username}，${colleague.role_label}）`,
+      selected: String(colleague.id) === chosen })));
     $("claim").hidden = !data.can.claim;
     $("reply-form").hidden = !data.can.reply;
     $("reply-locked").hidden = data.can.reply;
@@ -134,6 +145,13 @@
 
   $("claim").addEventListener("click", () => act($("claim"),
     () => api("POST", `cases/${caseId}/claim`), () => notice("您已接手这个案件，可以回复客户了。")));
+
+  $("reassign-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(submitter($("reassign-form")),
+      () => api("POST", `cases/${caseId}/reassign`, { agent_id: Number($("reassign-to").value) }),
+      (result) => notice(`已转派给 ${result.case.agent_name}，对方可以接着回复客户了。`));
+  });
 
   $("reply-form").addEventListener("submit", (event) => {
     event.preventDefault();

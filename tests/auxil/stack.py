@@ -27,10 +27,11 @@ __all__ = ["ROOT", "VENV_BIN", "Console", "Stack", "add_agent", "free_port", "ru
            "running_stack", "server_env", "trained_model"]
 
 
-def add_agent(database_url: str, username: str, password: str, name: str) -> None:
-    """Create a console agent in the store at `database_url`, as an operator would (the CLI)."""
+def add_agent(database_url: str, username: str, password: str, name: str, role: str = "agent") -> None:
+    """Create a console agent (or a supervisor: `role`) in the store at `database_url`, as an
+    operator would (the CLI)."""
     subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "agent", "add", username, "--name", name,
-                    "--password-stdin"], input=password + "\n", text=True, cwd=ROOT, check=True,
+                    "--role", role, "--password-stdin"], input=password + "\n", text=True, cwd=ROOT, check=True,
                    env=server_env({"DATABASE_URL": database_url}), stdout=subprocess.DEVNULL)
 
 
@@ -42,8 +43,8 @@ class Console:
     database_url: str
     log: Path
 
-    def add_agent(self, username: str, password: str, name: str) -> None:
-        add_agent(self.database_url, username, password, name)
+    def add_agent(self, username: str, password: str, name: str, role: str = "agent") -> None:
+        add_agent(self.database_url, username, password, name, role)
 
 
 @dataclass
@@ -83,9 +84,9 @@ class Stack:
             raise RuntimeError("this stack was started without the console (start_console=False)")
         return self.console.url
 
-    def add_agent(self, username: str, password: str, name: str) -> None:
-        """Create a console agent, as `python -m bot agent add` does."""
-        add_agent(self.database_url, username, password, name)
+    def add_agent(self, username: str, password: str, name: str, role: str = "agent") -> None:
+        """Create a console agent (or supervisor), as `python -m bot agent add` does."""
+        add_agent(self.database_url, username, password, name, role)
 
     @property
     def rasa_log(self) -> Path:
@@ -152,10 +153,10 @@ class Stack:
                 raise AssertionError(f"no bot event {kind!r} for {sender} within {timeout:.0f} s")
             time.sleep(0.5)
 
-    def agent(self, name: str) -> AgentClient:
-        """A new agent called `name`, logged in to the console's API."""
+    def agent(self, name: str, role: str = "agent") -> AgentClient:
+        """A new agent (or supervisor: `role`) called `name`, logged in to the console's API."""
         username, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-        self.add_agent(username, password, name)
+        self.add_agent(username, password, name, role)
         return AgentClient.by_api(self.console_url, username, password)
 
 

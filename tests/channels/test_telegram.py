@@ -119,8 +119,9 @@ def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, webhoo
     assert "同事" in chat.say("人呢？"), "the first message while paused is acknowledged"
     assert chat.say("人呢？") == "", "then, while paused, the agent answers"
 
-    asyncio.run(agent_says(stack, sender, "您好，我是客服小李"))
-    assert api.wait_for(chat.customer.chat_id)[-1] == "您好，我是客服小李"
+    asyncio.run(agent_says(stack, sender, "您好，您的问题由我来跟进，今天下班前给您答复。", "王芳"))
+    assert api.wait_for(chat.customer.chat_id)[-1] == "客服 王芳：您好，您的问题由我来跟进，今天下班前给您答复。", \
+        "the customer sees a person took over, and who"
 
 
 def test_flood_control_delays_the_answer_but_it_arrives(webhook: Webhook, api: FakeBotApi):

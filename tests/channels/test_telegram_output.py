@@ -104,3 +104,10 @@ async def test_nothing_goes_to_a_recipient_that_is_not_a_telegram_customers_send
     await output.send_response(recipient, {"text": "您的投诉电话是13812345678", "buttons": [
         {"title": "没错", "payload": "/affirm"}]})
     assert api.calls_of("sendMessage") == []
+
+
+async def test_an_agents_reply_starts_with_their_name_and_the_assistants_does_not(
+        output: TelegramOutput, api: FakeBotApi):
+    await output.send_response(CUSTOMER, {"text": "您好，这件事由我跟进。", "agent": "王芳"})
+    await output.send_response(CUSTOMER, {"text": "请问还有什么可以帮您？"})
+    assert api.texts(CHAT) == ["客服 王芳：您好，这件事由我跟进。", "请问还有什么可以帮您？"]

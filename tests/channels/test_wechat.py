@@ -226,8 +226,9 @@ def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, wechat
     assert wechat.send(sender, Content="人呢？"), "the first message while paused is acknowledged"
     assert wechat.send(sender, Content="人呢？") is None, "then, while paused, the agent answers"
 
-    asyncio.run(agent_says(stack, _customer(sender), "您好，我是客服小李"))
-    assert api.wait_for(sender) == ["您好，我是客服小李"]
+    asyncio.run(agent_says(stack, _customer(sender), "您好，您的问题由我来跟进，今天下班前给您答复。", "王芳"))
+    assert api.wait_for(sender) == ["客服 王芳：您好，您的问题由我来跟进，今天下班前给您答复。"], \
+        "the customer sees a person took over, and who"
 
 
 def test_voice_menus_and_follows(stack: Stack, wechat: WeChatServer):

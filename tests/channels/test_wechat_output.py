@@ -102,3 +102,15 @@ async def test_nothing_goes_to_a_recipient_that_is_not_a_wechat_customers_sender
     await output.send_response(recipient,
                                {"text": "以上都对吗？", "buttons": [{"title": "没错", "payload": "/affirm"}]})
     assert wechat_api.attempts == []
+
+
+async def test_an_agents_reply_starts_with_their_name_once_even_in_pieces(output: WeChatOutput,
+                                                                         wechat_api: FakeWeChatApi):
+    long_reply = "".join(f"第{n}点：我们会认真核实您反映的情况。" for n in range(100))
+    await output.send_response(CUSTOMER, {"text": "您好，这件事由我跟进。", "agent": "王芳"})
+    await output.send_response(CUSTOMER, {"text": long_reply, "agent": "王芳"})
+    await output.send_response(CUSTOMER, {"text": "请问还有什么可以帮您？"})
+    first, *pieces, last = wechat_api.delivered("o-customer")
+    assert first == "客服 王芳：您好，这件事由我跟进。"
+    assert len(pieces) > 1 and "".join(pieces) == f"客服 王芳：{long_reply}"
+    assert last == "请问还有什么可以帮您？", "the assistant's own messages carry no name"

@@ -96,7 +96,8 @@ def test_the_case_shows_the_complaint_and_the_customers_earlier_ones(
     assert [d["reason_label"] for d in body["case"]["decisions"]] == ["投诉或曝光威胁", "重复投诉"]
     assert [c["description"] for c in body["earlier"]] == ["上个月的快递丢了"]
     assert body["you"]["name"] == "王芳"
-    assert body["can"] == {"claim": True, "reply": False, "resolve": False, "refund": False, "release": False}
+    assert body["can"] == {"claim": True, "reply": False, "resolve": False, "refund": False, "release": False,
+                           "reassign": False}
     assert [r["label"] for r in body["remedies"]][:3] == ["退款", "换货", "维修"]
 
 
@@ -141,7 +142,7 @@ def test_resolving_records_the_remedy_and_what_was_done(
     again = agent.post(f"cases/{case.id}/resolve", {"remedy": "exchange", "resolution": "再来一次"})
     assert (again.status_code, again.json()["error"]) == (409, "这个案件已经标记为解决，可以交还机器人了。")
     assert agent.get(f"cases/{case.id}").json()["can"] == {
-        "claim": False, "reply": True, "resolve": False, "refund": True, "release": True}
+        "claim": False, "reply": True, "resolve": False, "refund": True, "release": True, "reassign": False}
 
 
 def test_only_the_agent_who_claimed_may_reply(console: Console, agent: AgentClient,

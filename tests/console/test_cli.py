@@ -47,3 +47,22 @@ def test_an_operator_adds_lists_and_changes_agents(console: Console) -> None:
     assert f"{username}\t赵敏\tdeactivated" in _agent_cli(console, "list").stdout
     unknown = _agent_cli(console, "passwd", "nobody-at-all", stdin="whatever-password\n")
     assert unknown.returncode == 1 and "no agent named 'nobody-at-all'" in unknown.stderr
+
+
+def test_an_operator_adds_a_supervisor_and_makes_an_agent_one(console: Console) -> None:
+    boss, agent = f"cli-{secrets.token_hex(3)}", f"cli-{secrets.token_hex(3)}"
+    password = "主管的密码-long-enough"
+    added = _agent_cli(console, "add", boss, "--name", "张主管", "--role", "supervisor",
+                       env={"AGENT_PASSWORD": password})
+    assert added.returncode == 0 and f"supervisor {boss} (张主管) added" in added.stdout
+    console.add_agent(agent, password, "王芳")
+    listed = _agent_cli(console, "list").stdout
+    assert f"{boss}\t张主管\tactive\tsupervisor" in listed and f"{agent}\t王芳\tactive\tagent" in listed
+    assert AgentClient.by_api(console.url, boss, password).get("reports").status_code == 200
+    assert AgentClient.by_api(console.url, agent, password).get("reports").status_code == 403
+
+    assert _agent_cli(console, "role", agent, "supervisor").returncode == 0
+    assert f"{agent}\t王芳\tactive\tsupervisor" in _agent_cli(console, "list").stdout
+    assert AgentClient.by_api(console.url, agent, password).get("reports").status_code == 200
+    unknown = _agent_cli(console, "add", f"{agent}-x", "--role", "boss", env={"AGENT_PASSWORD": password})
+    assert unknown.returncode == 2 and "invalid choice: 'boss'" in unknown.stderr

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Callable, Iterator
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bot.storage import AgentAccounts, ComplaintStore, HandoffQueue
@@ -15,42 +13,10 @@ from bot.clock import utcnow
 from bot.escalation import Decision
 from bot.handoff import load_handoff_settings
 from tests.auxil.agents import HUMAN, THREAT, AgentClient, new_customer, seed_case
-from tests.auxil.browser import PageErrors
 from tests.auxil.stack import Console
-from tests.console.conftest import NewAgent
+from tests.console.conftest import AgentPage, NewAgent
 
 MARKUP = '<script>window.pwned = 1</script><img src="x" onerror="window.pwned = 2"><b>加粗</b>'
-AgentPage = Callable[[str], Page]
-
-
-@pytest.fixture
-def agent_page(browser: Browser, console: Console, new_agent: NewAgent) -> Iterator[AgentPage]:
-    """Opens a logged-in console tab for a new agent (display name -> page on the queue); fails
-    the test if a page had a JavaScript or CSP error."""
-    contexts = []
-    errors = []
-
-    def open_page(display_name: str) -> Page:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        tab = PageErrors(context)
-        errors.append(tab)
-        page = tab.new_page()
-        page.clock.install()  # the pages' timers wait for the test (no polling between steps)
-        username, password = new_agent(display_name)
-        page.goto(f"{console.url}/agent")
-        expect(page).to_have_url(re.compile(r"/agent/login\?next="))
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(password)
-        page.get_by_role("button", name="登录").click()
-        expect(page).to_have_url(f"{console.url}/agent")
-        expect(page.locator(".topbar__agent")).to_have_text(display_name)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not [e for tab in errors for e in tab.errors], [e for tab in errors for e in tab.errors]
 
 
 def _row(page: Page, case_id: int):

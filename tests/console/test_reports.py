@@ -33,7 +33,8 @@ def seeded(store: ComplaintStore) -> None:
 
 @pytest.fixture
 def browser_agent(console: Console, new_agent: NewAgent) -> AgentClient:
-    return AgentClient.by_form(console.url, *new_agent("王芳"))
+    """A supervisor logged in by the form (reports are for supervisors)."""
+    return AgentClient.by_form(console.url, *new_agent("王芳", "supervisor"))
 
 
 def test_the_page_shows_the_figures(seeded: None, browser_agent: AgentClient) -> None:
@@ -74,7 +75,7 @@ def test_the_csv_and_the_chart_download(seeded: None, browser_agent: AgentClient
 
 
 def test_the_api_answers_the_same_figures(seeded: None, console: Console, new_agent: NewAgent) -> None:
-    answer = AgentClient.by_api(console.url, *new_agent("李明")).get(f"reports?{WINDOW}")
+    answer = AgentClient.by_api(console.url, *new_agent("李明", "supervisor")).get(f"reports?{WINDOW}")
     assert answer.status_code == 200
     body = answer.json()
     assert body["since"] == START.isoformat()
@@ -106,7 +107,7 @@ def test_reports_need_a_login(console: Console) -> None:
 
 
 def test_logging_in_from_the_reports_comes_back_to_them(console: Console, new_agent: NewAgent) -> None:
-    username, password = new_agent("张伟")
+    username, password = new_agent("张伟", "supervisor")
     answer = httpx.post(f"{console.url}/agent/login",
                         data={"username": username, "password": password, "next": "/agent/reports"})
     assert (answer.status_code, answer.headers["location"]) == (302, "/agent/reports")

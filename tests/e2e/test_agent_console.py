@@ -74,6 +74,9 @@ def test_an_agent_takes_over_replies_and_hands_back_over_the_api(stack: Stack) -
     assert tracker["paused"] is False
     assert stack.bot_events(sender)[-1]["metadata"]["utter_action"] == "utter_handed_back"
     assert stack.say(sender, "你好"), "the assistant answers again"
+    history = agent.get(f"cases/{case.id}").json()["history"]
+    assert [(e["agent_name"], e["action_label"]) for e in history] == [
+        ("王芳", "接手"), ("王芳", "回复客户"), ("王芳", "交还机器人")]
 
 
 def test_when_nobody_claims_in_time_the_consoles_worker_promises_a_callback(stack: Stack) -> None:
@@ -173,8 +176,16 @@ def test_an_agents_reply_in_the_console_reaches_the_customers_web_chat(
     expect(transcript.locator(".message--agent .message__meta").last).to_contain_text("专员 王芳")
     customer_view = customer.locator(".message--bot .message__bubble")
     expect(customer_view.last).to_have_text(reply, timeout=REPLY_TIMEOUT_MS)
+    expect(customer.locator(".message--agent .message__sender").last).to_have_text("客服 王芳"), \
+        "the customer sees a person took over, and who"
+    history = agent.locator("#history li")
+    expect(history).to_have_count(2)
+    expect(history.nth(0)).to_contain_text("王芳 接手")
+    expect(history.nth(1)).to_contain_text("王芳 回复客户")
 
     agent.get_by_role("button", name="交还机器人").click()
     expect(agent.locator("#notice")).to_have_text("已交还机器人，机器人会先和客户打个招呼。")
     expect(customer_view.last).to_contain_text(HANDED_BACK, timeout=REPLY_TIMEOUT_MS)
+    expect(customer.locator(".message--agent")).to_have_count(1), "the assistant's greeting is its own"
     expect(agent.locator("#paused")).to_have_text("（机器人正在自动回复）")
+    expect(history.last).to_contain_text("王芳 交还机器人")

@@ -191,6 +191,26 @@ def test_agent_message_pushed_through_the_http_api_appears(new_chat: Callable[[]
     assert chat.bot.last.evaluate("node => node.offsetHeight") > 40  # two lines: the newline shows
 
 
+def test_an_agents_reply_shows_their_name_in_a_bubble_of_its_own(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat().open()
+    chat.say_and_wait("你好")
+
+    chat.push({"event": "bot", "text": "您好，我是王芳，您的问题由我来跟进。", "metadata": {"agent": "王芳"}})
+
+    agent = chat.page.locator(".message--agent")
+    expect(agent.locator(".message__bubble")).to_have_text("您好，我是王芳，您的问题由我来跟进。",
+                                                           timeout=REPLY_TIMEOUT_MS)
+    expect(agent.locator(".message__sender")).to_have_text("客服 王芳")
+    assistant = chat.page.locator(".message--bot:not(.message--agent) .message__bubble").first
+    assert agent.locator(".message__bubble").evaluate("n => getComputedStyle(n).backgroundColor") != \
+        assistant.evaluate("n => getComputedStyle(n).backgroundColor"), "a person's bubble looks different"
+    expect(chat.page.locator(".message--bot:not(.message--agent) .message__sender")).to_have_count(0)
+
+    chat.page.reload()
+    chat.wait_online()
+    expect(agent.locator(".message__sender")).to_have_text("客服 王芳"), "a reload keeps who wrote it"
+
+
 def test_triggered_intent_reaches_the_open_page(new_chat: Callable[[], Chat]) -> None:
     chat = new_chat().open()
     chat.say_and_wait("你好")

@@ -315,7 +315,8 @@ def test_telegram_survives_hostile_updates(stack: Stack, bot_api: FakeBotApi) ->
 
 _ROUTES = [("GET", "queue"), ("GET", "cases/{id}"), ("GET", "cases/{id}/transcript"), ("POST", "cases/{id}/claim"),
            ("POST", "cases/{id}/reply"), ("POST", "cases/{id}/notes"), ("POST", "cases/{id}/refund"),
-           ("POST", "cases/{id}/resolve"), ("POST", "cases/{id}/release"), ("POST", "tone"), ("GET", "reports"),
+           ("POST", "cases/{id}/resolve"), ("POST", "cases/{id}/release"), ("POST", "cases/{id}/reassign"),
+           ("POST", "tone"), ("GET", "reports"),
            ("POST", "login"), ("POST", "logout")]
 case_ids = st.one_of(st.integers(min_value=-5, max_value=50), st.integers(min_value=10**18).map(str),
                      st.sampled_from(["0x1", "1e9", "-0", "１", "%00", "..%2F..%2Fetc"]))
@@ -325,7 +326,7 @@ console_queries = st.dictionaries(st.sampled_from(["since", "until", "status", "
 
 
 def test_the_agent_console_survives_hostile_requests(stack: Stack) -> None:
-    agent = stack.agent("王芳")
+    agent = stack.agent("王芳", "supervisor")  # a supervisor reaches every route
     http = agent.http
     with httpx.Client(base_url=stack.console_url, timeout=30) as anonymous:
 

@@ -91,3 +91,19 @@ def test_a_new_password_or_deactivation_ends_access(accounts):
     accounts.deactivate("li")
     assert accounts.session(token, T0) is None
     assert accounts.authenticate("li", "a-new-long-password") is None
+
+
+def test_an_agent_is_an_agent_unless_made_a_supervisor_and_a_session_knows_the_role(accounts):
+    wang = accounts.create("wang", "王芳", "a-long-password", T0)
+    boss = accounts.create("zhang", "张丽", "a-long-password", T0, role="supervisor")
+    assert (wang.role, boss.role) == ("agent", "supervisor")
+    with pytest.raises(ValueError, match="unknown role 'boss'"):
+        accounts.create("li", "李明", "a-long-password", T0, role="boss")
+    assert accounts.get("li") is None
+
+    token, _ = accounts.start_session(wang, T0)
+    assert accounts.set_role("wang", "supervisor").role == "supervisor"
+    assert accounts.session(token, T0).agent.role == "supervisor", "the next request sees the new role"
+    assert accounts.by_id(wang.id) == accounts.get("wang")
+    with pytest.raises(LookupError):
+        accounts.set_role("nobody", "agent")
