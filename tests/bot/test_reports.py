@@ -19,9 +19,13 @@ import sqlalchemy as sa
 from bot.storage.models import CaseRow, ComplaintRow, SurveyRow
 from console.report_output import chart_png, csv_report, text_report
 from bot.policies import Deadline, load_policies
-from bot.reports import Count, Report, build_report, parse_moment
+from bot.app.surveys import reopen_for_supervisor
+from bot.escalation import Decision
+from bot.handoff import load_handoff_settings
+from bot.reports import Count, Median, Report, build_report, parse_moment
 from bot.settings import REPO_ROOT
-from bot.storage import ComplaintDraft, ComplaintStore
+from bot.storage import (AgentAccounts, ComplaintDraft, ComplaintStore, HandoffQueue, JobQueue, SurveyKind,
+                         SurveyStore)
 from tests.auxil.data_copy import copy_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -111,6 +115,56 @@ def test_the_report_counts_the_complaints_of_the_window(store: ComplaintStore) -
     assert report.within_target == Count("within_target", 4, 0.4), "48 hours exactly still counts"
     assert report.satisfaction_n == 5 and report.satisfaction_average == pytest.approx(3.4)
     assert report.satisfaction_scores == ((1, 1), (2, 1), (3, 0), (4, 1), (5, 2))
+
+
+def test_one_incident_counts_once_whatever_happened_to_it(store: ComplaintStore) -> None:
+    """Escalated twice, claimed, resolved, reopened after a low score, handed to another agent
+    and resolved again, reopened by the follow-up and resolved a third time: still one complaint,
+    one escalated complaint, one per reason, one response time, one resolution, one score."""
+    queue, surveys = HandoffQueue(store, load_handoff_settings(SHANGHAI)), SurveyStore(store)
+    li, wang = (AgentAccounts(store).create(name, f"客服{name}", "a-long-password", START) for name in ("li", "wang"))
+    created = START + timedelta(days=1)
+    at = lambda hours: created + timedelta(hours=hours)  # noqa: E731
+    complaint = store.create(ComplaintDraft(
+        channel="webchat", sender_id="web:alice", conversation_id="web:alice", category="quality",
+        description="耳机坏了", first_response_due=at(24), resolution_due=at(48)), created)
+    cid = complaint.public_id
+
+    def handled(case_id: int, agent_id: int, claimed: float, resolved: float) -> None:
+        assert queue.claim(case_id, agent_id, at(claimed))
+        queue.resolve(case_id, agent_id, "已为您换货", at(resolved))
+        queue.release(case_id, agent_id, at(resolved))
+
+    queue.open_case(cid, [Decision("human_request", "P3", "客户要求转人工")], at(0.1))
+    case = queue.open_case(cid, [Decision("threat", "P1", "客户提到曝光")], at(0.2))  # the same case
+    handled(case.id, li.id, 1, 2)
+    surveys.add(cid, SurveyKind.SATISFACTION.value, at(3), at(2))
+    surveys.record_sent(cid, SurveyKind.SATISFACTION.value, at(3), at(72))
+    assert surveys.record_answer(cid, SurveyKind.SATISFACTION.value, at(4), score=2)
+    assert not surveys.add(cid, SurveyKind.SATISFACTION.value, at(5), at(4)), "one check per complaint"
+    reopened = reopen_for_supervisor(queue, JobQueue(store), cid, "low_satisfaction", "客户打了2分", at(4))
+    handled(reopened.case.id, wang.id, 5, 30)  # another agent this time
+    surveys.add(cid, SurveyKind.FOLLOW_UP.value, at(31), at(30))
+    surveys.record_sent(cid, SurveyKind.FOLLOW_UP.value, at(31), at(100))
+    assert surveys.record_answer(cid, SurveyKind.FOLLOW_UP.value, at(40), solved=False)
+    again = reopen_for_supervisor(queue, JobQueue(store), cid, "not_solved", "回访说问题又出现了", at(40))
+    handled(again.case.id, li.id, 41, 60)
+
+    report = report_of(store, START, END)
+
+    assert report.total == 1
+    assert report.categories == (Count("quality", 1, 1.0),) and report.channels == (Count("webchat", 1, 1.0),)
+    assert report.escalated == Count("escalated", 1, 1.0)
+    assert set(report.escalations) == {Count(reason, 1, 1.0) for reason in (
+        "human_request", "threat", "low_satisfaction", "not_solved")}
+    assert report.first_response == Median(timedelta(hours=1), 1), "the first claim, once"
+    assert report.resolution == Median(timedelta(hours=60), 1), "the latest resolution, once"
+    assert report.within_target == Count("within_target", 0, 0.0), "it was solved for good after 48 hours"
+    assert (report.satisfaction_n, report.satisfaction_scores[1]) == (1, (2, 1))
+    rows = _rows(csv_report(report))
+    assert [rows[(section, key)]["value"] for section, key in (
+        ("summary", "total"), ("summary", "escalated"), ("resolution", "n"), ("satisfaction", "n"),
+        ("category_count", "quality"), ("escalation_count", "threat"))] == ["1"] * 6
 
 
 @pytest.mark.parametrize(("resolution", "within", "label"), [
