@@ -8,6 +8,7 @@ import re
 import os
 import subprocess
 import sys
+import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
@@ -17,11 +18,12 @@ import pytest
 import sqlalchemy as sa
 
 from bot.storage.models import CaseRow, ComplaintRow, SurveyRow
-from console.report_output import chart_png, csv_report, text_report
+from console.report_output import CJK_FONTS, chart_figure, chart_png, cjk_font, csv_report, text_report
 from bot.policies import Deadline, load_policies
 from bot.app.surveys import reopen_for_supervisor
 from bot.escalation import Decision
 from bot.handoff import load_handoff_settings
+from bot.labels import load_labels
 from bot.reports import Count, Median, Report, build_report, parse_moment
 from bot.settings import REPO_ROOT
 from bot.storage import (AgentAccounts, ComplaintDraft, ComplaintStore, HandoffQueue, JobQueue, SurveyKind,
@@ -256,6 +258,34 @@ def test_text_csv_and_chart(sqlite_store: ComplaintStore) -> None:
     assert rows[("satisfaction", "average")]["value"] == "3.4"
     assert rows[("satisfaction_score", "3")]["value"] == "0"
 
+    assert chart_png(report).startswith(PNG_SIGNATURE)
+
+
+def test_the_chart_labels_are_chinese_in_a_font_that_has_them(sqlite_store: ComplaintStore) -> None:
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.ft2font import FT2Font
+
+    seed_complaints(sqlite_store, START)
+    report = report_of(sqlite_store, START, END)
+    assert cjk_font() is not None, "no CJK font: run scripts/setup.sh (Debian's fonts-noto-cjk)"
+    chart = chart_figure(report)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        FigureCanvasAgg(chart).draw()
+    assert not [w for w in caught if "missing from" in str(w.message)], "a glyph drawn as a box"
+
+    categories = chart.axes[0]
+    shown = [label.get_text() for label in categories.get_yticklabels()][::-1]  # drawn bottom up
+    assert shown == [load_labels().categories[c.key] for c in report.categories]
+    assert len(shown) == 5 and all(re.search(r"[\u4e00-\u9fff]", label) for label in shown), shown
+    texts = [categories.title, *categories.get_yticklabels(), chart.axes[3].get_yticklabels()[0]]
+    assert texts[-1].get_text() == "5分"  # drawn bottom up
+    for text in texts:
+        path = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
+        font = FT2Font(path)
+        assert font.family_name in CJK_FONTS, (text.get_text(), path)
+        assert all(font.get_char_index(ord(ch)) for ch in text.get_text()), (text.get_text(), path)
     assert chart_png(report).startswith(PNG_SIGNATURE)
 
 
