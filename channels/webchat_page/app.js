@@ -201,6 +201,7 @@
   var switching = false;   // "新对话": the socket is closed on purpose, no "connection lost" notice
   var outbox = [];         // customer messages typed while offline, sent on reconnect
   var typingTimer = null;
+  var awaiting = 0;        // messages this page sent that the assistant has not finished with
 
   var socketPath = (document.querySelector('meta[name="webchat-socket-path"]') || {}).content;
   if (!socketPath || socketPath.indexOf("{{") === 0) socketPath = "/socket.io";
@@ -214,9 +215,10 @@
         onSessionConfirmed(data);
       } else if (name === "bot_uttered") {
         if (data && typeof data === "object") showBotMessage(data, true);
-        if (!el.typing.hidden) setTyping(true); // more may come until turn_done: back below the message
+        if (awaiting) setTyping(true); // more may come until turn_done: back below the message
       } else if (name === "turn_done") {
-        setTyping(false);
+        awaiting = Math.max(0, awaiting - 1);
+        if (!awaiting) setTyping(false);
         showComplaint(data);
       } else if (name === "conversation_state") {
         showComplaint(data);
@@ -224,6 +226,7 @@
     },
     onDown: function (attempts) {
       ready = false;
+      awaiting = 0; // a turn_done sent while the link was down never comes
       setTyping(false);
       if (switching) { switching = false; setStatus("connecting", "正在连接…"); return; }
       setStatus("offline", everReady ? "重新连接中…" : "正在连接…");
@@ -245,6 +248,7 @@
     if (wasDown) showNotice("已重新连接", "ok", 4000); else hideNotice();
     while (outbox.length && socket.emit("user_uttered", { message: outbox[0] })) {
       outbox.shift();
+      awaiting += 1;
       setTyping(true);
     }
   }
@@ -275,7 +279,7 @@
     el.typing.hidden = !on;
     if (on) {
       el.messages.appendChild(el.typing);
-      typingTimer = setTimeout(function () { el.typing.hidden = true; }, TYPING_TIMEOUT_MS);
+      typingTimer = setTimeout(function () { awaiting = 0; el.typing.hidden = true; }, TYPING_TIMEOUT_MS);
       scrollToEnd();
     }
   }
@@ -393,6 +397,7 @@
   function sendMessage(text, shown) {
     showUserMessage(shown || text, true);
     if (ready && socket.emit("user_uttered", { message: text })) {
+      awaiting += 1;
       setTyping(true);
     } else {
       outbox.push(text);
@@ -438,6 +443,7 @@
     renderComplaint();
     saveTranscript();
     outbox = [];
+    awaiting = 0;
     Array.prototype.slice.call(el.messages.querySelectorAll(".message")).forEach(function (m) { m.remove(); });
     setTyping(false);
     ready = false;

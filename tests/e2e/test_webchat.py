@@ -67,12 +67,21 @@ class SocketTap:
             self.page.wait_for_timeout(250)
         raise AssertionError(f"the server sent no {name}")
 
-    def release(self, name: Optional[str] = None) -> None:
-        """Pass on what was held (only the events `name`, and keep holding the others)."""
+    def wait_for_count(self, name: str, count: int) -> None:
+        """Wait until the server has sent `count` events `name` (held back)."""
+        for _ in range(REPLY_TIMEOUT_MS // 250):
+            if sum(str(message).startswith(f'42["{name}"') for _, message in self.held) >= count:
+                return
+            self.page.wait_for_timeout(250)
+        raise AssertionError(f"the server sent fewer than {count} {name}")
+
+    def release(self, name: Optional[str] = None, count: Optional[int] = None) -> None:
+        """Pass on what was held (only the first `count` events `name`, and keep holding the rest)."""
         kept = []
         for page_side, message in self.held:
-            if name is None or str(message).startswith(f'42["{name}"'):
+            if (name is None or str(message).startswith(f'42["{name}"')) and count != 0:
                 page_side.send(message)
+                count = None if count is None else count - 1
             else:
                 kept.append((page_side, message))
         self.held = kept
@@ -178,6 +187,26 @@ def test_someone_is_typing_while_the_assistant_works_and_no_longer(new_chat: Cal
     expect(chat.bot.first).to_have_text(GREETING)
     expect(typing).to_be_visible()
     expect(chat.page.locator("#messages > :last-child")).to_have_id("typing")  # below the answer
+    tap.release()
+    expect(typing).to_be_hidden()
+
+
+def test_two_messages_at_once_keep_someone_typing_until_both_are_answered(
+        new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat()
+    tap = SocketTap(chat.page)
+    chat.open()
+    typing = chat.page.get_by_text(TYPING)
+    tap.holding = True
+
+    chat.say("你好")
+    chat.say("我想问一下退货的事")
+
+    tap.wait_for_count("turn_done", 2)
+    tap.release("bot_uttered")
+    tap.release("turn_done", count=1)
+    expect(chat.bot.first).to_be_visible()
+    expect(typing).to_be_visible()  # the second message is still being answered
     tap.release()
     expect(typing).to_be_hidden()
 
