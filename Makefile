@@ -1,5 +1,5 @@
 # Designer and developer shortcuts. `make run` and `make test` are all most people need.
-.PHONY: help fuzz run test unit lint types setup train validate nlu-eval devset-eval test-stories bench shell lock clean
+.PHONY: help fuzz run test unit lint types setup train validate nlu-eval devset-eval test-stories bench shell screenshots lock clean
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 ENV = . scripts/env.sh &&
@@ -53,6 +53,9 @@ bench:          ## benchmark against stock Rasa and a bare endpoint (BENCH="--qu
 shell:          ## talk to the assistant in the terminal (starts the action server too)
 	mkdir -p var/logs && $(ENV) python -m bot migrate && (python -m actions > var/logs/actions-shell.log 2>&1 & echo $$! > var/actions-shell.pid) && \
 	python -m rasa_ext shell --model "$$(python scripts/train_if_changed.py)"; kill $$(cat var/actions-shell.pid)
+
+screenshots:    ## the README's screenshots of the web chat and the console's case page (docs/screenshots/)
+	bash scripts/setup.sh --test && $(ENV) python scripts/screenshots.py
 
 lock:           ## re-pin requirements.lock from requirements.in (fresh venv in var/lockenv)
 	rm -rf var/lockenv && "$$(bash scripts/find_python.sh)" -m venv var/lockenv

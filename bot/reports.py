@@ -1,7 +1,9 @@
 """Complaint reports: what came in during a time window and how it was handled.
 
 `build_report(store, since, until, target, tz)` counts the complaints created in [since, until) and computes
-(every share is of `total`, the complaints in the window, unless said otherwise):
+(every share is of `total`, the complaints in the window, unless said otherwise). A complaint
+counts once in every figure whatever happened to it: escalated again, reopened, handed to another
+agent, resolved twice (tests/bot/test_reports.py follows one through all of it).
 
 - categories: the 5 most frequent, with count and share (ties in data/labels.yml order);
 - channels: every channel with complaints, with count and share;

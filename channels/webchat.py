@@ -33,9 +33,22 @@ Differences from Rasa's own `socketio` channel, each with its reason:
 - With `REDIS_URL` set (several Rasa servers), the Socket.IO rooms are shared through Redis
   pub/sub: a message pushed through any server (an agent's reply, a survey) reaches a page whose
   socket is connected to another.
+
+Added for the page, beyond Rasa's events (the page shows "对方正在输入" from a message sent until
+`turn_done`, and pins the complaint ID at its top):
+- `turn_done` {"complaint_id"?} to the session's room once the assistant has finished with a
+  customer message (answered, paused for an agent, or failed);
+- `conversation_state` {"complaint_id"?} to the socket after `session_confirm`.
+`complaint_id` is the newest complaint of this web chat session in the store (the sender id is
+the one the server issued, so it is never another customer's), null when there is none, left
+out when the store cannot be read.
+
+The page's header (company name, subtitle, logo) and the 转人工 button's text come from
+config/channels.yml's `webchat:` section (`channels.webchat_settings`); the logo is at /webchat/logo.
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -53,8 +66,10 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from bot.identity import platform_id
 from channels.agent_label import agent_label
+from bot.storage import shared_store
 from channels.guard import guarded
 from channels.webchat_session import SessionTokens
+from channels.webchat_settings import WebChatSettings
 
 logger = logging.getLogger(__name__)
 
@@ -100,20 +115,29 @@ class WebChatBlueprint(SocketBlueprint):
     prefix that Rasa gives the blueprint's own routes.
     """
 
-    def __init__(self, sio: AsyncServer, socketio_path: Text) -> None:
+    def __init__(self, sio: AsyncServer, socketio_path: Text, settings: WebChatSettings) -> None:
         super().__init__(sio, socketio_path, "webchat_webhook", __name__)
+        self.ctx.settings = settings
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
         super().register(app, options)
         app.add_route(self._page, PAGE_PATH, methods=["GET"], name="webchat_page")
         app.add_route(self._static, f"{PAGE_PATH}/static/<filename>", methods=["GET"],
                       name="webchat_static")
+        app.add_route(self._logo, f"{PAGE_PATH}/logo", methods=["GET"], name="webchat_logo")
 
     async def _page(self, request: Request) -> HTTPResponse:
-        """The chat page, told where the Socket.IO endpoint is."""
-        page = (PAGE_DIR / "index.html").read_text(encoding="utf-8")
-        page = page.replace("{{socketio_path}}", html.escape(self.ctx.socketio_path, quote=True))
+        """The chat page, told where the Socket.IO endpoint is and what to show of the company."""
+        page = render_page((PAGE_DIR / "index.html").read_text(encoding="utf-8"), self.ctx.settings,
+                           self.ctx.socketio_path)
         return response.html(page, headers=_page_headers(request.host))
+
+    async def _logo(self, _: Request) -> HTTPResponse:
+        """The company's logo (config/channels.yml), as an image only: an SVG runs no script."""
+        settings: WebChatSettings = self.ctx.settings
+        return await response.file(settings.logo, mime_type=settings.logo_type, headers={
+            "Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox"})
 
     async def _static(self, _: Request, filename: str) -> HTTPResponse:
         """One of the page's own files (STATIC_FILES); 404 for anything else."""
@@ -122,6 +146,26 @@ class WebChatBlueprint(SocketBlueprint):
         return await response.file(PAGE_DIR / filename, mime_type=STATIC_FILES[filename],
                                    headers={"Cache-Control": "no-cache",
                                             "X-Content-Type-Options": "nosniff"})
+
+
+def render_page(template: str, settings: WebChatSettings, socketio_path: str) -> str:
+    """index.html with its `{{name}}` places filled in, every value escaped."""
+    values = {"socketio_path": socketio_path, "company_name": settings.company_name,
+              "subtitle": settings.subtitle, "human_request": settings.human_request}
+    for name, value in values.items():
+        template = template.replace("{{%s}}" % name, html.escape(value, quote=True))
+    return template
+
+
+async def complaint_of(sender_id: str) -> Dict[str, Optional[str]]:
+    """{"complaint_id": …} of the newest complaint of the web chat session `sender_id` (None when
+    it has none), or {} when the store cannot be read (the page keeps what it shows)."""
+    try:
+        complaint = await asyncio.to_thread(shared_store().latest_for_customer, WebChatOutput.name(), sender_id)
+    except Exception:
+        logger.exception("web chat: the complaint of %s could not be read", sender_id)
+        return {}
+    return {"complaint_id": complaint.public_id if complaint else None}
 
 
 def _page_headers(host: str) -> Dict[str, str]:
@@ -152,6 +196,8 @@ class WebChatInput(SocketIOInput):
         super().__init__(*args, **kwargs)
         #: Origins allowed to open the Socket.IO connection: None = the page's own, "*" = any.
         self.cors_allowed_origins: Union[None, Text, List[Text]] = None
+        #: The page's header and 转人工 button; a mistake in config/channels.yml stops the start.
+        self.settings = WebChatSettings.load()
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """Output to the pages open on a session, for messages pushed through the HTTP API."""
@@ -172,7 +218,7 @@ class WebChatInput(SocketIOInput):
             logger.info("web chat: Socket.IO rooms shared through Redis")
         namespace = self.namespace or "/"
         sessions = SessionTokens.load()
-        webchat = WebChatBlueprint(sio, self.socketio_path)
+        webchat = WebChatBlueprint(sio, self.socketio_path, self.settings)
 
         @webchat.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -191,6 +237,7 @@ class WebChatInput(SocketIOInput):
             await sio.enter_room(sid, sender, namespace=namespace)
             await sio.save_session(sid, {"sender_id": sender}, namespace=namespace)
             await sio.emit("session_confirm", token, room=sid, namespace=namespace)
+            await sio.emit("conversation_state", await complaint_of(sender), room=sid, namespace=namespace)
             logger.debug(f"Web chat socket {sid} joined session {sender}.")
 
         @sio.on(self.user_message_evt, namespace=namespace)
@@ -208,9 +255,12 @@ class WebChatInput(SocketIOInput):
                     metadata = json.loads(metadata)
                 except ValueError:
                     metadata = {}
-            await on_new_message(UserMessage(
-                str(data["message"]), WebChatOutput(sio, self.bot_message_evt), sender_id,
-                input_channel=self.name(), metadata=metadata if isinstance(metadata, dict) else {},
-            ))
+            try:
+                await on_new_message(UserMessage(
+                    str(data["message"]), WebChatOutput(sio, self.bot_message_evt), sender_id,
+                    input_channel=self.name(), metadata=metadata if isinstance(metadata, dict) else {},
+                ))
+            finally:  # whatever happened, nothing more is coming: the typing indicator goes
+                await sio.emit("turn_done", await complaint_of(sender_id), room=sender_id, namespace=namespace)
 
         return webchat

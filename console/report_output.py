@@ -16,11 +16,12 @@ from __future__ import annotations
 import csv
 import html
 import io
+import subprocess
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
-from typing import Callable, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Union
 from zoneinfo import ZoneInfo
 
 from console import wording
@@ -28,10 +29,16 @@ from bot.labels import Labels, load_labels
 from bot.policies import Deadline
 from bot.reports import Count, Median, Report
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as Chart
+
 Value = Union[int, float, str, None]
-#: Font families with Chinese glyphs the chart uses when one is installed (else it shows codes).
-CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-             "Microsoft YaHei", "SimHei", "PingFang SC", "Droid Sans Fallback", "AR PL UMing CN")
+#: Font families with Chinese glyphs the chart uses, the first one installed (else it shows codes).
+#: Debian's fonts-noto-cjk (scripts/setup.sh installs it) is one .ttc file whose first face, the
+#: one matplotlib reads, is "Noto Sans CJK JP": it has every Simplified and Traditional character.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
+             "Source Han Sans", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei",
+             "PingFang SC", "Droid Sans Fallback", "AR PL UMing CN")
 NOTHING = "—"
 
 
@@ -223,23 +230,47 @@ def csv_report(report: Report) -> str:
     return out.getvalue()
 
 
-def _cjk_font() -> Optional[str]:
+@lru_cache(maxsize=None)
+def cjk_font() -> Optional[str]:
+    """The family of CJK_FONTS the chart uses, or None when none is installed. A font installed
+    after matplotlib built its font cache is found through fontconfig (`fc-list :lang=zh`)."""
     from matplotlib import font_manager
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+    def first() -> Optional[str]:
+        installed = {font.name for font in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in installed), None)
+
+    found = first()
+    if found is None:
+        for path in _fontconfig_cjk_files():
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # a file matplotlib cannot read
+                continue
+        found = first()
+    return found
 
 
-def chart_png(report: Report) -> bytes:
+def _fontconfig_cjk_files() -> List[str]:
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True,
+                                timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split(":")[0].strip() for line in listed.splitlines() if line.strip()})
+
+
+def chart_figure(report: Report) -> "Chart":
     """Four small bar charts (top categories, channels, escalation rate by reason, satisfaction
-    1-5) as one PNG. Labels are Chinese when a CJK font is installed, else the codes (no boxes)."""
+    1-5) in one matplotlib figure, top categories first. Labels are Chinese in a CJK font
+    (`cjk_font`) when one is installed, else the codes (never boxes)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure as Chart
     from matplotlib.ticker import MaxNLocator
 
-    font = _cjk_font()
+    font = cjk_font()
 
     def names(counts: Sequence[Count], label: Callable[[str], str]) -> List[str]:
         return [label(c.key) if font else c.key for c in counts]
@@ -254,7 +285,8 @@ def chart_png(report: Report) -> bytes:
         (("满意度分布", "Satisfaction (1-5)"), [f"{s}分" if font else str(s) for s, _ in report.satisfaction_scores],
          [n for _, n in report.satisfaction_scores], "#8250df"),
     ]
-    with matplotlib.rc_context({"font.sans-serif": [font, "DejaVu Sans"]} if font else {}):
+    # Every text takes its font family when it is made: the figure keeps it after the context.
+    with matplotlib.rc_context({"font.family": [font]} if font else {}):
         chart = Chart(figsize=(11, 7), dpi=100)
         for axes, ((title_zh, title_en), labels, values, colour) in zip(chart.subplots(2, 2).flat, panels):
             axes.set_title(title_zh if font else title_en, fontsize=11)
@@ -267,6 +299,11 @@ def chart_png(report: Report) -> bytes:
                           transform=axes.transAxes)
                 axes.set_axis_off()
         chart.tight_layout()
-        out = io.BytesIO()
-        chart.savefig(out, format="png", facecolor="white")
+    return chart
+
+
+def chart_png(report: Report) -> bytes:
+    """`chart_figure` as a PNG."""
+    out = io.BytesIO()
+    chart_figure(report).savefig(out, format="png", facecolor="white")
     return out.getvalue()

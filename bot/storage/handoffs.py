@@ -16,6 +16,7 @@ from bot.escalation import PRIORITIES, Decision
 from bot.storage.complaints import Complaint, ComplaintNotFound, ComplaintStore, require_remedy
 from bot.storage.models import (
     AgentRow, CaseAction, CaseEventRow, CaseNoteRow, CaseRow, CaseStatus, ComplaintRow, Customer,
+    UTCDateTime,
 )
 
 if TYPE_CHECKING:
@@ -191,7 +192,9 @@ class HandoffQueue:
                     update(ComplaintRow)
                     .where(ComplaintRow.id == complaint_row_id)
                     .values(status=Status.IN_PROGRESS.value, updated_at=now,
-                            first_response_at=sa.func.coalesce(ComplaintRow.first_response_at, now))
+                            # typed: a bare `now` in a function skips UTCDateTime (SQLite kept local time)
+                            first_response_at=sa.func.coalesce(ComplaintRow.first_response_at,
+                                                               sa.literal(now, UTCDateTime)))
                     .execution_options(synchronize_session=False))
         if not won and self.get(case_id) is None:
             raise CaseNotFound(f"no case {case_id}")

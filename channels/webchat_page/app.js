@@ -15,6 +15,10 @@
  * connection. One the server did not sign is answered with a new session (channels/webchat.py).
  *   server -> page  42["bot_uttered",{"text":"…","quick_replies":[{"title":"…","payload":"…"}]}]
  *   server -> page  42["bot_uttered",{"text":"…","agent":"客服 王芳"}]   a person's reply
+ *   server -> page  42["turn_done",{"complaint_id":"TS-…"}]   the assistant has finished with a
+ *                   message (answered, paused for an agent, or failed): "对方正在输入" goes
+ *   server -> page  42["conversation_state",{"complaint_id":"TS-…"}]  after session_confirm
+ *   (complaint_id: the session's newest complaint, pinned at the top; null: none; absent: unknown)
  *   server -> page  2   (ping)            page -> server  3   (pong)
  *   server -> page  41  (namespace closed) or 1 (transport closed)
  *
@@ -29,7 +33,7 @@
   var SESSION_KEY = "webchat.session_id";
   var TRANSCRIPT_KEY = "webchat.transcript";
   var TRANSCRIPT_LIMIT = 100;
-  var TYPING_TIMEOUT_MS = 30000;
+  var TYPING_TIMEOUT_MS = 60000; // only if `turn_done` never comes (a server that died mid-turn)
   var RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 
   var el = {
@@ -40,6 +44,9 @@
     form: document.getElementById("composer"),
     input: document.getElementById("input"),
     newChat: document.getElementById("new-chat"),
+    complaint: document.getElementById("complaint"),
+    complaintId: document.getElementById("complaint-id"),
+    human: document.getElementById("human"),
   };
 
   // ---- storage: the session token and what the page has shown survive a reload -------------
@@ -65,16 +72,20 @@
     document.documentElement.setAttribute("data-session-id", conversation);
   }
 
-  function loadTranscript() {
+  /** What this session's page showed: {entries: [{from, text, at, …}], complaintId}. */
+  function loadSaved() {
     try {
       var saved = JSON.parse(storageGet(TRANSCRIPT_KEY) || "null");
-      return saved && saved.sessionId === sessionId && Array.isArray(saved.entries) ? saved.entries : [];
-    } catch (e) { return []; }
+      return saved && saved.sessionId === sessionId && Array.isArray(saved.entries) ? saved : {};
+    } catch (e) { return {}; }
   }
-  var transcript = loadTranscript();
+  var saved = loadSaved();
+  var transcript = saved.entries || [];
+  var complaintId = typeof saved.complaintId === "string" ? saved.complaintId : null;
   function saveTranscript() {
     transcript = transcript.slice(-TRANSCRIPT_LIMIT);
-    storageSet(TRANSCRIPT_KEY, JSON.stringify({ sessionId: sessionId, entries: transcript }));
+    storageSet(TRANSCRIPT_KEY, JSON.stringify({ sessionId: sessionId, entries: transcript,
+                                                complaintId: complaintId }));
   }
 
   // ---- Socket.IO over a WebSocket ---------------------------------------------------------
@@ -191,6 +202,7 @@
   var switching = false;   // "新对话": the socket is closed on purpose, no "connection lost" notice
   var outbox = [];         // customer messages typed while offline, sent on reconnect
   var typingTimer = null;
+  var awaiting = 0;        // messages this page sent that the assistant has not finished with
 
   var socketPath = (document.querySelector('meta[name="webchat-socket-path"]') || {}).content;
   if (!socketPath || socketPath.indexOf("{{") === 0) socketPath = "/socket.io";
@@ -203,12 +215,19 @@
       if (name === "session_confirm") {
         onSessionConfirmed(data);
       } else if (name === "bot_uttered") {
-        setTyping(false);
         if (data && typeof data === "object") showBotMessage(data, true);
+        if (awaiting) setTyping(true); // more may come until turn_done: back below the message
+      } else if (name === "turn_done") {
+        awaiting = Math.max(0, awaiting - 1);
+        if (!awaiting) setTyping(false);
+        showComplaint(data);
+      } else if (name === "conversation_state") {
+        showComplaint(data);
       }
     },
     onDown: function (attempts) {
       ready = false;
+      awaiting = 0; // a turn_done sent while the link was down never comes
       setTyping(false);
       if (switching) { switching = false; setStatus("connecting", "正在连接…"); return; }
       setStatus("offline", everReady ? "重新连接中…" : "正在连接…");
@@ -230,6 +249,7 @@
     if (wasDown) showNotice("已重新连接", "ok", 4000); else hideNotice();
     while (outbox.length && socket.emit("user_uttered", { message: outbox[0] })) {
       outbox.shift();
+      awaiting += 1;
       setTyping(true);
     }
   }
@@ -254,39 +274,76 @@
     el.notice.hidden = true;
   }
 
+  /** "对方正在输入…" below the last message, from a message sent until the assistant is done. */
   function setTyping(on) {
     clearTimeout(typingTimer);
     el.typing.hidden = !on;
     if (on) {
-      typingTimer = setTimeout(function () { el.typing.hidden = true; }, TYPING_TIMEOUT_MS);
+      el.messages.appendChild(el.typing);
+      typingTimer = setTimeout(function () { awaiting = 0; el.typing.hidden = true; }, TYPING_TIMEOUT_MS);
       scrollToEnd();
     }
   }
+
+  /** Pin the conversation's complaint ID ({complaint_id} from the server) at the top. */
+  function showComplaint(state) {
+    if (!state || typeof state !== "object" || !("complaint_id" in state)) return; // unknown: keep
+    var id = typeof state.complaint_id === "string" && state.complaint_id ? state.complaint_id : null;
+    if (id !== complaintId) {
+      complaintId = id;
+      saveTranscript();
+    }
+    renderComplaint();
+  }
+  function renderComplaint() {
+    el.complaint.hidden = !complaintId;
+    el.complaintId.textContent = complaintId || "";
+  }
+
+  /** 14:05 today; 11月23日 14:05 another day; "" for entries kept before times were. */
+  function timeText(at) {
+    if (typeof at !== "number") return "";
+    var when = new Date(at), now = new Date();
+    var clock = pad(when.getHours()) + ":" + pad(when.getMinutes());
+    if (when.toDateString() === now.toDateString()) return clock;
+    var day = (when.getMonth() + 1) + "月" + when.getDate() + "日 ";
+    return (when.getFullYear() === now.getFullYear() ? "" : when.getFullYear() + "年") + day + clock;
+  }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
 
   function scrollToEnd() {
     el.messages.scrollTop = el.messages.scrollHeight;
   }
 
-  function bubble(from, text) {
+  function bubble(from, text, at) {
     var row = document.createElement("div");
     row.className = "message message--" + from;
     var body = document.createElement("div");
     body.className = "message__bubble";
     body.textContent = text; // newlines kept by CSS white-space: pre-wrap
     row.appendChild(body);
+    var shown = timeText(at);
+    if (shown) {
+      var time = document.createElement("time");
+      time.className = "message__time";
+      time.dateTime = new Date(at).toISOString();
+      time.textContent = shown;
+      row.appendChild(time);
+    }
     el.messages.insertBefore(row, el.typing);
     scrollToEnd();
     return row;
   }
 
   function showUserMessage(text, remember) {
-    bubble("user", text);
-    if (remember) { transcript.push({ from: "user", text: text }); saveTranscript(); }
+    var entry = { from: "user", text: text, at: Date.now() };
+    bubble("user", text, entry.at);
+    if (remember) { transcript.push(entry); saveTranscript(); }
   }
 
   /** A bot message as SocketIOOutput sends it: text, quick_replies / buttons, image attachment. */
   function showBotMessage(message, remember) {
-    var entry = { from: "bot", text: typeof message.text === "string" ? message.text : "" };
+    var entry = { from: "bot", text: typeof message.text === "string" ? message.text : "", at: Date.now() };
     if (typeof message.agent === "string" && message.agent) entry.agent = message.agent;
     var buttons = message.quick_replies || message.buttons;
     if (Array.isArray(buttons)) {
@@ -304,7 +361,7 @@
   }
 
   function renderBotEntry(entry) {
-    var row = bubble("bot", entry.text);
+    var row = bubble("bot", entry.text, entry.at);
     var body = row.firstChild;
     if (entry.agent) { // a person's reply: their name above a bubble of its own
       row.classList.add("message--agent");
@@ -339,7 +396,7 @@
         });
         group.appendChild(b);
       });
-      row.appendChild(group);
+      row.insertBefore(group, row.querySelector(".message__time"));
     }
     scrollToEnd();
   }
@@ -350,6 +407,7 @@
   function sendMessage(text, shown) {
     showUserMessage(shown || text, true);
     if (ready && socket.emit("user_uttered", { message: text })) {
+      awaiting += 1;
       setTyping(true);
     } else {
       outbox.push(text);
@@ -364,6 +422,12 @@
     el.input.value = "";
     autoGrow();
     sendMessage(text);
+    el.input.focus();
+  });
+
+  // 转人工: what a customer would type to ask for a person (config/channels.yml, webchat.human_request).
+  el.human.addEventListener("click", function () {
+    sendMessage(el.human.getAttribute("data-text") || "转人工");
     el.input.focus();
   });
 
@@ -385,8 +449,11 @@
   el.newChat.addEventListener("click", function () {
     setSession(null); // the server issues a new session on the next connection
     transcript = [];
+    complaintId = null;
+    renderComplaint();
     saveTranscript();
     outbox = [];
+    awaiting = 0;
     Array.prototype.slice.call(el.messages.querySelectorAll(".message")).forEach(function (m) { m.remove(); });
     setTyping(false);
     ready = false;
@@ -399,6 +466,7 @@
 
   transcript.forEach(function (entry) {
     if (entry.from === "bot") renderBotEntry(entry);
-    else bubble("user", entry.text);
+    else bubble("user", entry.text, entry.at);
   });
+  renderComplaint();
 })();

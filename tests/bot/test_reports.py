@@ -8,6 +8,7 @@ import re
 import os
 import subprocess
 import sys
+import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
@@ -17,11 +18,16 @@ import pytest
 import sqlalchemy as sa
 
 from bot.storage.models import CaseRow, ComplaintRow, SurveyRow
-from console.report_output import chart_png, csv_report, text_report
+from console.report_output import CJK_FONTS, chart_figure, chart_png, cjk_font, csv_report, text_report
 from bot.policies import Deadline, load_policies
-from bot.reports import Count, Report, build_report, parse_moment
+from bot.app.surveys import reopen_for_supervisor
+from bot.escalation import Decision
+from bot.handoff import load_handoff_settings
+from bot.labels import load_labels
+from bot.reports import Count, Median, Report, build_report, parse_moment
 from bot.settings import REPO_ROOT
-from bot.storage import ComplaintDraft, ComplaintStore
+from bot.storage import (AgentAccounts, ComplaintDraft, ComplaintStore, HandoffQueue, JobQueue, SurveyKind,
+                         SurveyStore)
 from tests.auxil.data_copy import copy_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -113,6 +119,56 @@ def test_the_report_counts_the_complaints_of_the_window(store: ComplaintStore) -
     assert report.satisfaction_scores == ((1, 1), (2, 1), (3, 0), (4, 1), (5, 2))
 
 
+def test_one_incident_counts_once_whatever_happened_to_it(store: ComplaintStore) -> None:
+    """Escalated twice, claimed, resolved, reopened after a low score, handed to another agent
+    and resolved again, reopened by the follow-up and resolved a third time: still one complaint,
+    one escalated complaint, one per reason, one response time, one resolution, one score."""
+    queue, surveys = HandoffQueue(store, load_handoff_settings(SHANGHAI)), SurveyStore(store)
+    li, wang = (AgentAccounts(store).create(name, f"客服{name}", "a-long-password", START) for name in ("li", "wang"))
+    created = START + timedelta(days=1)
+    at = lambda hours: created + timedelta(hours=hours)  # noqa: E731
+    complaint = store.create(ComplaintDraft(
+        channel="webchat", sender_id="web:alice", conversation_id="web:alice", category="quality",
+        description="耳机坏了", first_response_due=at(24), resolution_due=at(48)), created)
+    cid = complaint.public_id
+
+    def handled(case_id: int, agent_id: int, claimed: float, resolved: float) -> None:
+        assert queue.claim(case_id, agent_id, at(claimed))
+        queue.resolve(case_id, agent_id, "已为您换货", at(resolved))
+        queue.release(case_id, agent_id, at(resolved))
+
+    queue.open_case(cid, [Decision("human_request", "P3", "客户要求转人工")], at(0.1))
+    case = queue.open_case(cid, [Decision("threat", "P1", "客户提到曝光")], at(0.2))  # the same case
+    handled(case.id, li.id, 1, 2)
+    surveys.add(cid, SurveyKind.SATISFACTION.value, at(3), at(2))
+    surveys.record_sent(cid, SurveyKind.SATISFACTION.value, at(3), at(72))
+    assert surveys.record_answer(cid, SurveyKind.SATISFACTION.value, at(4), score=2)
+    assert not surveys.add(cid, SurveyKind.SATISFACTION.value, at(5), at(4)), "one check per complaint"
+    reopened = reopen_for_supervisor(queue, JobQueue(store), cid, "low_satisfaction", "客户打了2分", at(4))
+    handled(reopened.case.id, wang.id, 5, 30)  # another agent this time
+    surveys.add(cid, SurveyKind.FOLLOW_UP.value, at(31), at(30))
+    surveys.record_sent(cid, SurveyKind.FOLLOW_UP.value, at(31), at(100))
+    assert surveys.record_answer(cid, SurveyKind.FOLLOW_UP.value, at(40), solved=False)
+    again = reopen_for_supervisor(queue, JobQueue(store), cid, "not_solved", "回访说问题又出现了", at(40))
+    handled(again.case.id, li.id, 41, 60)
+
+    report = report_of(store, START, END)
+
+    assert report.total == 1
+    assert report.categories == (Count("quality", 1, 1.0),) and report.channels == (Count("webchat", 1, 1.0),)
+    assert report.escalated == Count("escalated", 1, 1.0)
+    assert set(report.escalations) == {Count(reason, 1, 1.0) for reason in (
+        "human_request", "threat", "low_satisfaction", "not_solved")}
+    assert report.first_response == Median(timedelta(hours=1), 1), "the first claim, once"
+    assert report.resolution == Median(timedelta(hours=60), 1), "the latest resolution, once"
+    assert report.within_target == Count("within_target", 0, 0.0), "it was solved for good after 48 hours"
+    assert (report.satisfaction_n, report.satisfaction_scores[1]) == (1, (2, 1))
+    rows = _rows(csv_report(report))
+    assert [rows[(section, key)]["value"] for section, key in (
+        ("summary", "total"), ("summary", "escalated"), ("resolution", "n"), ("satisfaction", "n"),
+        ("category_count", "quality"), ("escalation_count", "threat"))] == ["1"] * 6
+
+
 @pytest.mark.parametrize(("resolution", "within", "label"), [
     ("{hours: 48}", 4, "48小时内解决"),
     ("{hours: 72}", 6, "72小时内解决"),
@@ -202,6 +258,34 @@ def test_text_csv_and_chart(sqlite_store: ComplaintStore) -> None:
     assert rows[("satisfaction", "average")]["value"] == "3.4"
     assert rows[("satisfaction_score", "3")]["value"] == "0"
 
+    assert chart_png(report).startswith(PNG_SIGNATURE)
+
+
+def test_the_chart_labels_are_chinese_in_a_font_that_has_them(sqlite_store: ComplaintStore) -> None:
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.ft2font import FT2Font
+
+    seed_complaints(sqlite_store, START)
+    report = report_of(sqlite_store, START, END)
+    assert cjk_font() is not None, "no CJK font: run scripts/setup.sh (Debian's fonts-noto-cjk)"
+    chart = chart_figure(report)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        FigureCanvasAgg(chart).draw()
+    assert not [w for w in caught if "missing from" in str(w.message)], "a glyph drawn as a box"
+
+    categories = chart.axes[0]
+    shown = [label.get_text() for label in categories.get_yticklabels()][::-1]  # drawn bottom up
+    assert shown == [load_labels().categories[c.key] for c in report.categories]
+    assert len(shown) == 5 and all(re.search(r"[\u4e00-\u9fff]", label) for label in shown), shown
+    texts = [categories.title, *categories.get_yticklabels(), chart.axes[3].get_yticklabels()[0]]
+    assert texts[-1].get_text() == "5分"  # drawn bottom up
+    for text in texts:
+        path = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
+        font = FT2Font(path)
+        assert font.family_name in CJK_FONTS, (text.get_text(), path)
+        assert all(font.get_char_index(ord(ch)) for ch in text.get_text()), (text.get_text(), path)
     assert chart_png(report).startswith(PNG_SIGNATURE)
 
 

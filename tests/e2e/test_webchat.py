@@ -1,32 +1,43 @@
 """The web chat page (GET /webchat) in headless Chromium against the real assistant.
 
 The browser comes from tests/auxil/browser.py (skipped loudly without Chromium, failed on CI).
-WEBCHAT_SCREENSHOT=path saves a screenshot of a conversation with buttons (for the docs).
+WEBCHAT_SCREENSHOT=path saves a screenshot of a conversation with buttons (for the docs;
+`make screenshots` takes the README's).
 """
 from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
+from channels.webchat_settings import WebChatSettings
 from tests.auxil.channel_responses import response_pattern
 from tests.auxil.socket_io import SocketIOClient
 from tests.auxil.stack import Stack
 
 REPLY_TIMEOUT_MS = 60_000  # the first replies of a fresh server are slow on 2 cores
 GREETING = response_pattern("utter_greet")
+SETTINGS = WebChatSettings.load()  # config/channels.yml as shipped
+BROWSER_TZ = ZoneInfo("Asia/Shanghai")
+COMPLAINT_ID = re.compile(r"TS-\d{8}-\d{4}")
+TYPING = "对方正在输入"
 
 
 class SocketTap:
     """Between the page and the server (Playwright's WebSocket routing): drops the connection,
-    or holds the bot's messages back until released."""
+    or holds the server's events (the bot's messages, the end of a turn) back until released."""
+
+    HELD = ("bot_uttered", "turn_done")
 
     def __init__(self, page: Page) -> None:
+        self.page = page
         self.routes: List[WebSocketRoute] = []
         self.holding = False
         self.held: List[Tuple[WebSocketRoute, str]] = []
@@ -36,7 +47,7 @@ class SocketTap:
         server_side = page_side.connect_to_server()
 
         def from_server(message: Any) -> None:
-            if self.holding and str(message).startswith('42["bot_uttered"'):
+            if self.holding and any(str(message).startswith(f'42["{name}"') for name in self.HELD):
                 self.held.append((page_side, message))
             else:
                 page_side.send(message)
@@ -48,11 +59,33 @@ class SocketTap:
         """Close the current connection, as a network failure would."""
         self.routes[-1].close()
 
-    def release(self) -> None:
-        self.holding = False
+    def wait_for(self, name: str) -> None:
+        """Wait until the server has sent the event `name` (held back)."""
+        for _ in range(REPLY_TIMEOUT_MS // 250):  # Playwright runs the tap while the page waits
+            if any(str(message).startswith(f'42["{name}"') for _, message in self.held):
+                return
+            self.page.wait_for_timeout(250)
+        raise AssertionError(f"the server sent no {name}")
+
+    def wait_for_count(self, name: str, count: int) -> None:
+        """Wait until the server has sent `count` events `name` (held back)."""
+        for _ in range(REPLY_TIMEOUT_MS // 250):
+            if sum(str(message).startswith(f'42["{name}"') for _, message in self.held) >= count:
+                return
+            self.page.wait_for_timeout(250)
+        raise AssertionError(f"the server sent fewer than {count} {name}")
+
+    def release(self, name: Optional[str] = None, count: Optional[int] = None) -> None:
+        """Pass on what was held (only the first `count` events `name`, and keep holding the rest)."""
+        kept = []
         for page_side, message in self.held:
-            page_side.send(message)
-        self.held.clear()
+            if (name is None or str(message).startswith(f'42["{name}"')) and count != 0:
+                page_side.send(message)
+                count = None if count is None else count - 1
+            else:
+                kept.append((page_side, message))
+        self.held = kept
+        self.holding = name is not None
 
 
 class Chat:
@@ -99,7 +132,8 @@ class Chat:
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh browser profile (empty localStorage) in a phone-sized window."""
-    context = browser.new_context(viewport={"width": 420, "height": 760}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 420, "height": 760}, locale="zh-CN",
+                                  timezone_id=str(BROWSER_TZ))
     yield context
     context.close()
 
@@ -124,7 +158,7 @@ def new_chat(browser: Browser, context: BrowserContext, stack: Stack) -> Iterato
 
 def test_greeting_gets_the_bots_reply(new_chat: Callable[[], Chat]) -> None:
     chat = new_chat().open()
-    expect(chat.page).to_have_title("客服助手")
+    expect(chat.page).to_have_title(f"{SETTINGS.company_name} · {SETTINGS.subtitle}")
     expect(chat.page.locator("#input")).to_have_attribute("placeholder", "请输入您的问题…")
 
     chat.say("你好")
@@ -135,25 +169,157 @@ def test_greeting_gets_the_bots_reply(new_chat: Callable[[], Chat]) -> None:
     assert chat.stack.tracker(chat.session_id)["latest_input_channel"] == "webchat"
 
 
-def test_typing_indicator_shows_until_the_reply_arrives(new_chat: Callable[[], Chat]) -> None:
+def test_someone_is_typing_while_the_assistant_works_and_no_longer(new_chat: Callable[[], Chat]) -> None:
     chat = new_chat()
     tap = SocketTap(chat.page)
     chat.open()
+    typing = chat.page.get_by_text(TYPING)
+    expect(typing).to_be_hidden()
     tap.holding = True
 
     chat.say("你好")
 
-    expect(chat.page.locator("#typing")).to_be_visible()
-    for _ in range(REPLY_TIMEOUT_MS // 250):  # Playwright runs the tap while the page waits
-        if tap.held:
-            break
-        chat.page.wait_for_timeout(250)
-    assert tap.held, "the bot did not answer"
-    expect(chat.page.locator("#typing")).to_be_visible()
+    expect(typing).to_be_visible()
+    tap.wait_for("turn_done")
+    expect(typing).to_be_visible()
     expect(chat.bot).to_have_count(0)
-    tap.release()
+    tap.release("bot_uttered")  # the answer, but the turn is not over: more may come
     expect(chat.bot.first).to_have_text(GREETING)
-    expect(chat.page.locator("#typing")).to_be_hidden()
+    expect(typing).to_be_visible()
+    expect(chat.page.locator("#messages > :last-child")).to_have_id("typing")  # below the answer
+    tap.release()
+    expect(typing).to_be_hidden()
+
+
+def test_two_messages_at_once_keep_someone_typing_until_both_are_answered(
+        new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat()
+    tap = SocketTap(chat.page)
+    chat.open()
+    typing = chat.page.get_by_text(TYPING)
+    tap.holding = True
+
+    chat.say("你好")
+    chat.say("我想问一下退货的事")
+
+    tap.wait_for_count("turn_done", 2)
+    tap.release("bot_uttered")
+    tap.release("turn_done", count=1)
+    expect(chat.bot.first).to_be_visible()
+    expect(typing).to_be_visible()  # the second message is still being answered
+    tap.release()
+    expect(typing).to_be_hidden()
+
+
+def test_no_one_is_typing_when_no_answer_is_coming(new_chat: Callable[[], Chat]) -> None:
+    """Paused for an agent, the assistant says nothing: the page does not pretend otherwise,
+    nor after the connection drops mid-turn."""
+    chat = new_chat()
+    tap = SocketTap(chat.page)
+    chat.open()
+    typing = chat.page.get_by_text(TYPING)
+    chat.say_and_wait("我要投诉，请帮我转人工")
+    expect(typing).to_be_hidden(timeout=REPLY_TIMEOUT_MS)
+    assert chat.stack.tracker(chat.session_id)["paused"]
+
+    chat.say("好的，我等着")  # goes to the agent: no answer
+
+    expect(chat.user.last).to_have_text("好的，我等着")
+    expect(typing).to_be_hidden(timeout=15_000)  # long before the 60 s fallback
+    expect(chat.bot.last).not_to_have_text("好的，我等着")
+
+    tap.holding = True
+    chat.say("还在吗")
+    expect(typing).to_be_visible()
+    tap.drop()
+    expect(typing).to_be_hidden()
+
+
+def test_the_header_shows_the_company_name_and_logo(new_chat: Callable[[], Chat], stack: Stack) -> None:
+    chat = new_chat().open()
+    expect(chat.page.locator(".chat__title")).to_have_text(SETTINGS.company_name)
+    expect(chat.page.locator(".chat__subtitle")).to_contain_text(SETTINGS.subtitle)
+    logo = chat.page.locator(".chat__logo")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("img => img.complete && img.naturalWidth") > 0, "the logo loads"
+    served = httpx.get(f"{stack.rasa_url}/webchat/logo", timeout=30)
+    assert served.content == SETTINGS.logo.read_bytes()
+    assert served.headers["content-type"].startswith(SETTINGS.logo_type)
+    assert "sandbox" in served.headers["content-security-policy"], "an SVG logo runs no script"
+
+
+def test_every_message_shows_its_time(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat().open()
+    before = datetime.now(BROWSER_TZ)
+    chat.say_and_wait("你好")
+    after = datetime.now(BROWSER_TZ)
+    expected = {f"{moment:%H:%M}" for moment in (before, after)}
+
+    times = chat.page.locator(".message .message__time")
+    expect(times).to_have_count(chat.page.locator(".message").count())
+    shown = times.all_inner_texts()
+    assert shown and set(shown) <= expected, (shown, expected)
+    assert before.timestamp() - 1 <= datetime.fromisoformat(
+        times.first.get_attribute("datetime").replace("Z", "+00:00")).timestamp() <= after.timestamp() + 1
+
+    chat.page.reload()
+    chat.wait_online()
+    assert chat.page.locator(".message .message__time").all_inner_texts() == shown, "kept with the transcript"
+
+
+def test_the_human_button_asks_for_a_person_as_the_customer_would(new_chat: Callable[[], Chat]) -> None:
+    chat = new_chat().open()
+    chat.say_and_wait("你好")
+    replies = chat.bot.count()
+
+    chat.page.get_by_role("button", name="转人工").click()
+
+    expect(chat.user.last).to_have_text(SETTINGS.human_request)
+    expect(chat.bot).not_to_have_count(replies, timeout=REPLY_TIMEOUT_MS)
+    expect(chat.page.get_by_text(TYPING)).to_be_hidden(timeout=REPLY_TIMEOUT_MS)
+    tracker = chat.stack.tracker(chat.session_id)
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"][-1] == SETTINGS.human_request
+    assert tracker["slots"]["handoff_reason"] == "human_request" and tracker["paused"]
+
+
+def test_the_complaint_id_is_pinned_once_there_is_one_for_this_customer_only(
+        new_chat: Callable[[], Chat], browser: Browser) -> None:
+    chat = new_chat().open()
+    pinned = chat.page.locator("#complaint")
+    chat.say_and_wait("你好")
+    expect(pinned).to_be_hidden()
+
+    chat.say_and_wait("我要投诉，请帮我转人工")  # the handoff files the complaint
+
+    expect(pinned).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    filed = chat.stack.tracker(chat.session_id)["slots"]["complaint_id"]
+    assert COMPLAINT_ID.fullmatch(filed)
+    expect(chat.page.locator("#complaint-id")).to_have_text(filed)
+    box = pinned.bounding_box()
+    chat.page.mouse.wheel(0, -2000)
+    assert box and box["y"] < 120 and pinned.bounding_box() == box, "at the top, whatever the scrolling"
+
+    # After a reload the server says it again, even when the page forgot it.
+    chat.page.evaluate("""() => { const key = "webchat.transcript";
+        const saved = JSON.parse(localStorage.getItem(key)); saved.complaintId = null;
+        localStorage.setItem(key, JSON.stringify(saved)); }""")
+    chat.page.reload()
+    chat.wait_online()
+    expect(chat.page.locator("#complaint-id")).to_have_text(filed)
+
+    other = browser.new_context(locale="zh-CN")  # another customer
+    try:
+        page = other.new_page()
+        stranger = Chat(page, chat.stack).open()
+        stranger.say_and_wait("你好")
+        expect(page.locator("#complaint")).to_be_hidden()
+        assert filed not in page.content()
+    finally:
+        other.close()
+
+    chat.page.get_by_role("button", name="新对话").click()
+    chat.wait_online()
+    expect(pinned).to_be_hidden()
 
 
 def test_clicking_a_button_sends_its_payload_and_shows_its_title(
@@ -272,7 +438,7 @@ def test_dropped_connection_is_announced_and_recovers(new_chat: Callable[[], Cha
 
 def test_page_and_assets_are_served_with_a_strict_policy(stack: Stack) -> None:
     page = httpx.get(f"{stack.rasa_url}/webchat", timeout=30)
-    assert page.status_code == 200 and "客服助手" in page.text
+    assert page.status_code == 200 and f"<h1 class=\"chat__title\">{SETTINGS.company_name}</h1>" in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     for name, kind in [("app.js", "javascript"), ("style.css", "css")]:
         asset = httpx.get(f"{stack.rasa_url}/webchat/static/{name}", timeout=30)
