@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.complaint_form import unvalidated_fields
 from actions.plan import state_plan
 from actions.runtime import services
-from actions.tracker_view import customer_channel, customer_script, latest_intent
-from bot.app.complaints import CollectedComplaint, record_acceptance, record_complaint
+from actions.tracker_view import customer_channel, customer_script
+from bot.app.complaints import CollectedComplaint, accept_plan, record_complaint
 from bot.situation import prior_complaint_values
 from bot.storage import Complaint
 
@@ -79,8 +79,8 @@ class ActionSubmitComplaint(Action):
 
 
 class ActionRecordAcceptance(Action):
-    """The closed question's answer: thanks if accepted (and a satisfaction check is scheduled),
-    a colleague follows up if not."""
+    """The plan accepted: thanks, and a satisfaction check is scheduled (a declined plan:
+    action_decline_plan)."""
 
     def name(self) -> Text:
         return "action_record_acceptance"
@@ -88,15 +88,6 @@ class ActionRecordAcceptance(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         svc = services()
-        complaint_id = tracker.get_slot("complaint_id")
-        accepted = latest_intent(tracker) == "affirm"
-        complaint = await asyncio.to_thread(
-            record_acceptance, svc.store, svc.surveys, complaint_id, accepted, svc.now())
-        if accepted:
-            dispatcher.utter_message(response="utter_plan_accepted")
-        else:
-            dispatcher.utter_message(
-                response="utter_plan_declined", complaint_id=complaint_id,
-                first_response_due=svc.format_due(complaint.first_response_due, whole_days=False),
-            )
+        await asyncio.to_thread(accept_plan, svc.store, svc.surveys, tracker.get_slot("complaint_id"), svc.now())
+        dispatcher.utter_message(response="utter_plan_accepted")
         return []

@@ -107,13 +107,12 @@ def record_withdrawn(store: ComplaintStore, policies: Policies, collected: Colle
     return store.set_status(recorded.complaint.public_id, Status.CLOSED.value, now)
 
 
-def record_acceptance(store: ComplaintStore, surveys: Surveys, complaint_id: str, accepted: bool,
-                      now: datetime) -> Complaint:
-    """Keep whether the customer accepted the assistant's plan; accepted, the conversation about
-    it is closed and the satisfaction check is scheduled. Raises `ComplaintNotFound`."""
-    complaint = store.record_acceptance(complaint_id, accepted, now)
-    if accepted:
-        surveys.schedule_after_closure(complaint_id, now, follow_up=False)
+def accept_plan(store: ComplaintStore, surveys: Surveys, complaint_id: str, now: datetime) -> Complaint:
+    """Keep that the customer accepted the assistant's plan: the conversation about it is closed
+    and the satisfaction check is scheduled (a declined plan: bot.app.plans). Raises
+    `ComplaintNotFound`."""
+    complaint = store.record_acceptance(complaint_id, True, now)
+    surveys.schedule_after_closure(complaint_id, now, follow_up=False)
     return complaint
 
 
