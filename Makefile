@@ -5,7 +5,7 @@ SHELL := /bin/bash
 ENV = . scripts/env.sh &&
 # The tests that need no trained model, browser, nginx or running servers (PostgreSQL and Redis
 # tests run when those are there, as in the whole suite), on every core (pytest-xdist).
-UNIT = tests/bot tests/actions tests/nlu tests/rasa_ext tests/test_code_health.py tests/test_responses.py \
+UNIT = tests/bot tests/actions tests/nlu tests/rasa_ext tests/test_code_health.py tests/test_responses.py tests/test_validate.py \
        tests/test_run_scripts.py tests/test_architecture.py -m "not outside_unit" -n auto
 
 help:           ## list these targets
@@ -32,7 +32,7 @@ setup:          ## create .venv with the pinned packages
 train:          ## train the model if data, domain or config changed
 	bash scripts/setup.sh && $(ENV) python scripts/train_if_changed.py
 
-validate:       ## check domain, stories, rules and NLU data for mistakes (rasa data validate, scripts/validate.py)
+validate:       ## check domain, data and config: the project's checks, then rasa data validate less what it cannot see
 	$(ENV) python scripts/validate.py
 
 nlu-eval:       ## cross-validated intent macro-F1 (a few minutes)
