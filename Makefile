@@ -43,7 +43,7 @@ devset-eval:    ## issue 14's figures on the real-text dev set and our own examp
 	$(ENV) python scripts/devset_eval.py
 
 test-stories:   ## the end-to-end test stories in tests/stories
-	$(ENV) rasa test core --model "$$(python scripts/train_if_changed.py)" --stories tests/stories --fail-on-prediction-errors
+	$(ENV) python -m rasa_ext.colour test core --model "$$(python scripts/train_if_changed.py)" --stories tests/stories --fail-on-prediction-errors
 
 fuzz:           ## the endpoint fuzz test at length (FUZZ_EXAMPLES cases per endpoint, default 5000)
 	bash scripts/setup.sh --test && $(ENV) FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} python -m pytest tests/security/test_fuzz.py
