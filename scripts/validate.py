@@ -278,7 +278,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"make validate: {len(problems)} problem(s)" + ("" if good else "; Rasa's validator failed")
               + (f" (hidden: {hidden})" if hidden else ""))
         return 1
-    print("make validate: no problems" + (f" (Rasa's warnings hidden: {hidden}; scripts/validate.py says why)"
+    print("make validate: no problems" + (f" (Rasa's warnings hidden: {hidden}; docs/conversation-design.md says why)"
                                           if hidden else ""))
     return 0
 
