@@ -7,6 +7,12 @@ responses that exist), and returns every problem as one line naming the file, th
 fix. The servers call `require_valid_config` and refuse to start on a problem:
 the files are read once per process, so a change needs a restart, and a mistake is found then
 rather than by a customer.
+
+An intent is checked across files too: each intent of the NLU data is in domain.yml, has examples
+and is in a rule or story (else the assistant answers it with `utter_default`); during the form,
+an intent the form never takes as an answer (domain.yml's `&asides`: the `not_intent` of every
+mapping that takes a typed answer) is answered by a rule, and one a rule answers mid-form is
+among those asides.
 """
 from __future__ import annotations
 
@@ -45,7 +51,12 @@ CATEGORY_SLOT = "complaint_category"
 CATEGORY_QUESTION = "utter_ask_complaint_category"
 REMEDY_SLOT = "desired_remedy"
 REMEDY_QUESTION = "utter_ask_desired_remedy"
+DETAILS_SLOT = "complaint_details"
+FORM = "complaint_form"
 MIN_EXAMPLES = 5
+#: Intents triggered by the servers (never typed, so without examples) start with this.
+EXTERNAL_PREFIX = "EXTERNAL_"
+OPENING_RULE = "a complaint opens with empathy"
 
 
 def check_config(root: Path = REPO_ROOT) -> List[str]:
@@ -76,6 +87,7 @@ def check_config(root: Path = REPO_ROOT) -> List[str]:
         errors += _attempt(root / "domain.yml", lambda _: _category_errors(root))
         errors += _attempt(root / "data/labels.yml", lambda _: _remedy_errors(root))
         errors += _attempt(root / "data/policies.yml", lambda _: _policy_response_errors(root))
+        errors += _attempt(root / "domain.yml", lambda _: _intent_errors(root))
     return list(dict.fromkeys(errors))
 
 
@@ -177,6 +189,9 @@ def _category_errors(root: Path) -> List[str]:
                for button in variant.get("buttons") or []}
     examples = _nlu_examples(root)
     rules = (root / "data/rules.yml").read_text(encoding="utf-8")
+    details = (raw.get("slots") or {}).get(DETAILS_SLOT) or {}
+    telling = {str(intent) for mapping in details.get("mappings") or []
+               if isinstance(mapping.get("intent"), list) for intent in mapping["intent"]}
     slot_entry = f"slots.{CATEGORY_SLOT}"
     errors = [str(ConfigError(domain, f"{slot_entry}.values", f"{value!r} has no label in data/labels.yml",
                               f"add `{value}: <label>` under categories in data/labels.yml, or remove it"))
@@ -197,6 +212,9 @@ def _category_errors(root: Path) -> List[str]:
              f"{intent} does not start a complaint", f"add `- intent: {intent}` to the rule's `or:`"),
             (f"/{intent}" not in buttons, domain, f"responses.{CATEGORY_QUESTION}.buttons",
              f"no button for {category!r}", f"add `- {{title: ..., payload: \"/{intent}\"}}`"),
+            (telling and intent not in telling, domain, f"slots.{DETAILS_SLOT}.mappings",
+             f"{intent} does not fill {DETAILS_SLOT}, so the customer would be asked again what happened",
+             f"add {intent} to the `intent:` list of the mapping that takes the first complaint message"),
         ]
         errors += [str(ConfigError(path, entry, problem, fix))
                    for wrong, path, entry, problem, fix in problems if wrong]
@@ -205,12 +223,123 @@ def _category_errors(root: Path) -> List[str]:
 
 def _nlu_examples(root: Path) -> Mapping[str, int]:
     counts: dict[str, int] = {}
+    for _, intent, lines in _nlu_items(root):
+        counts[intent] = counts.get(intent, 0) + lines
+    return counts
+
+
+def _nlu_items(root: Path) -> Iterator[tuple[Path, str, int]]:
+    """(file, intent, number of examples) for each `- intent:` block of data/nlu."""
     for path in sorted((root / "data/nlu").glob("*.yml")):
         for item in (load_yaml(path) or {}).get("nlu") or []:
-            if "intent" in item:
+            if isinstance(item, Mapping) and "intent" in item:
                 lines = [line for line in str(item.get("examples") or "").splitlines() if line.strip()]
-                counts[item["intent"]] = counts.get(item["intent"], 0) + len(lines)
-    return counts
+                yield path, str(item["intent"]), len(lines)
+
+
+def _intent_names(raw: Mapping[str, Any]) -> List[str]:
+    """domain.yml's intents, written `- name` or `- name: {use_entities: ...}`."""
+    return [str(next(iter(intent))) if isinstance(intent, Mapping) else str(intent)
+            for intent in raw.get("intents") or []]
+
+
+def _dialogue_blocks(root: Path) -> Iterator[tuple[Path, str, Mapping[str, Any]]]:
+    """(file, "rule" or "story", block) for each rule and story under data/ (not data/eval)."""
+    for path in sorted((root / "data").rglob("*.yml")):
+        if "eval" in path.relative_to(root / "data").parts:
+            continue
+        raw = load_yaml(path)
+        for kind, key in (("rule", "rules"), ("story", "stories")):
+            for block in (raw.get(key) or []) if isinstance(raw, Mapping) else []:
+                if isinstance(block, Mapping):
+                    yield path, kind, block
+
+
+def _step_intents(step: Any) -> List[str]:
+    """The intents a step (`- intent: x`, or `- or:` of them) waits for."""
+    if not isinstance(step, Mapping):
+        return []
+    if "or" in step:
+        return [name for option in step.get("or") or [] for name in _step_intents(option)]
+    return [str(step["intent"])] if step.get("intent") else []
+
+
+def _asides(raw: Mapping[str, Any]) -> tuple[set[str], str]:
+    """The intents the form never takes as an answer (each mapping that takes a typed answer during
+    the form excludes them: domain.yml's `&asides`), and where that list is written."""
+    required = ((raw.get("forms") or {}).get(FORM) or {}).get("required_slots") or []
+    lists, where = [], ""
+    for slot in required:
+        for mapping in ((raw.get("slots") or {}).get(slot) or {}).get("mappings") or []:
+            if isinstance(mapping, Mapping) and isinstance(mapping.get("not_intent"), list):
+                lists.append({str(intent) for intent in mapping["not_intent"]})
+                where = where or f"slots.{slot}.mappings.not_intent (&asides)"
+    return (set.intersection(*lists) if lists else set()), where
+
+
+def _answers_mid_form(block: Mapping[str, Any]) -> bool | None:
+    """Whether a rule answers during the form: True when its condition is the active form, None
+    when it has no active_loop condition but goes on to the form, else False."""
+    loops = [c["active_loop"] for c in block.get("condition") or [] if isinstance(c, Mapping) and "active_loop" in c]
+    if loops:
+        return loops == [FORM]
+    steps = block.get("steps") or []
+    return None if any(isinstance(step, Mapping) and step.get("action") == FORM for step in steps) else False
+
+
+def _intent_errors(root: Path) -> List[str]:
+    """Every intent is declared, has examples, and is answered in and out of the form (see the
+    module's docstring); the category intents are `_category_errors`' part."""
+    domain, rules_path = root / "domain.yml", root / "data/rules.yml"
+    raw = load_yaml(domain)
+    declared = _intent_names(raw)
+    category_mappings = ((raw.get("slots") or {}).get(CATEGORY_SLOT) or {}).get("mappings") or []
+    categories = {str(m.get("intent")) for m in category_mappings
+                  if isinstance(m, Mapping) and m.get("type") == "from_intent"}
+    categories |= {f"complain_{key}" for key in (load_yaml(root / "data/labels.yml") or {}).get("categories") or {}}
+    examples = _nlu_examples(root)
+    errors = [str(ConfigError(path, f"intent {intent}", "not among domain.yml's intents, so the assistant "
+                              "never hears it", f"add `- {intent}` under intents in domain.yml"))
+              for path, intent, _ in _nlu_items(root) if intent not in declared]
+    in_dialogue: set[str] = set()
+    mid_form_rule: dict[str, str] = {}  # intent -> the rule with the form as its condition
+    back_to_form: set[str] = set()      # intents a rule with no condition takes into the form
+    for _, kind, block in _dialogue_blocks(root):
+        steps = block.get("steps") or []
+        for step in steps:
+            in_dialogue.update(_step_intents(step))
+        answers = _answers_mid_form(block) if kind == "rule" and steps else False
+        for intent in _step_intents(steps[0]) if answers is not False else []:
+            if answers:
+                mid_form_rule.setdefault(intent, str(block.get("rule")))
+            else:
+                back_to_form.add(intent)
+    asides, asides_entry = _asides(raw)
+    for intent in declared:
+        if intent in categories:
+            continue
+        if not intent.startswith(EXTERNAL_PREFIX) and not examples.get(intent):
+            errors.append(str(ConfigError(domain, f"intents.{intent}", "no examples in data/nlu",
+                                          f"add customer messages under `- intent: {intent}` in a file of "
+                                          f"data/nlu, or remove the intent")))
+        if intent not in in_dialogue:
+            errors.append(str(ConfigError(
+                domain, f"intents.{intent}", "no rule or story in data/ mentions it, so the assistant "
+                "would answer it with utter_default (“这一步我没跟上”)",
+                f"add `- intent: {intent}` to the `or:` of the rule “{OPENING_RULE}, then the form” in "
+                f"data/rules.yml if it opens a complaint, else give it a rule of its own")))
+        if intent in asides and intent not in mid_form_rule and intent not in back_to_form:
+            errors.append(str(ConfigError(
+                rules_path, f"intent {intent}", f"no rule answers it during the form, and the form never "
+                f"takes it as an answer (domain.yml, {asides_entry}): the assistant would answer "
+                f"utter_default", "add a rule with `condition: [active_loop: complaint_form]` that answers "
+                "it and returns to the form (see “venting mid-form”), or take it out of the asides")))
+        if asides and intent not in asides and intent in mid_form_rule:
+            errors.append(str(ConfigError(
+                domain, asides_entry, f"no {intent}, which the rule “{mid_form_rule[intent]}” "
+                f"(data/rules.yml) answers during the form: the form would also take the message as the "
+                f"answer to its question", f"add {intent} to the list")))
+    return errors
 
 
 def _remedy_errors(root: Path) -> List[str]:

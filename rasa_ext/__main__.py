@@ -10,11 +10,13 @@ from typing import Optional, Sequence
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Install the patches, then run Rasa's command line with `argv` (default: this one's)."""
+    from rasa_ext.colour import no_colour_off_terminal
     from rasa_ext.patches import install
 
     # What is installed is logged before Rasa sets up its logging (which replaces this handler).
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
     install()
+    no_colour_off_terminal()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]

@@ -47,7 +47,8 @@ def main() -> int:
     print(f"Data changed: training {model.relative_to(ROOT)} (about 2 minutes)...", file=sys.stderr)
     started = time.monotonic()
     result = subprocess.run(
-        [str(ROOT / ".venv/bin/rasa"), "train", "--fixed-model-name", name, "--out", str(MODELS)],
+        [str(ROOT / ".venv/bin/python"), "-m", "rasa_ext.colour",  # Rasa, colour codes on a terminal only
+         "train", "--fixed-model-name", name, "--out", str(MODELS)],
         cwd=ROOT, stdout=sys.stderr,
     )
     if result.returncode != 0 or not model.exists():
