@@ -27,15 +27,13 @@ from actions.tracker_view import latest_entity, latest_intent, latest_text, slot
 from bot.answers import Kind, Reading, answer_rules, read_message, read_order_number, read_phone
 from bot.complaints import CONTACT_HERE, clean_answer, merge_description, says_something
 from bot.dates import TimeAnswer, read_time
+from bot.dialogue import FORM, intents_answered_mid_form
 
-FORM = "complaint_form"
 #: The fields the form asks for, in the order it asks.
 FIELDS = ("complaint_details", "complaint_category", "incident_time", "order_number",
           "desired_remedy", "contact_phone")
 #: Intents the dialogue rules answer mid-form (data/rules.yml), then the question is asked again.
-RULE_ANSWERED = ("ask_policy_return_window", "ask_policy_refund_time", "ask_policy_warranty",
-                 "ask_progress", "request_human", "threaten", "report_safety", "say_repeat", "vent",
-                 "out_of_scope", "greet", "thank", "goodbye")
+RULE_ANSWERED = intents_answered_mid_form()
 #: Social intents: answered by their rules even when the message holds a detail.
 SOCIAL = ("greet", "thank", "goodbye")
 #: Said before the question again when the answer was not one (by the field asked).

@@ -9,10 +9,9 @@ the files are read once per process, so a change needs a restart, and a mistake 
 rather than by a customer.
 
 An intent is checked across files too: each intent of the NLU data is in domain.yml, has examples
-and is in a rule or story (else the assistant answers it with `utter_default`); during the form,
-an intent the form never takes as an answer (domain.yml's `&asides`: the `not_intent` of every
-mapping that takes a typed answer) is answered by a rule, and one a rule answers mid-form is
-among those asides.
+and is in a rule or story (else the assistant answers it with `utter_default`). During the form,
+an intent a rule answers is answered by it (bot.dialogue); any other message goes to the form,
+which takes it for what it is.
 """
 from __future__ import annotations
 
@@ -26,6 +25,7 @@ import yaml
 from bot.answers import load_answer_rules
 from bot.anger import fallback_limit, load_anger_model
 from bot.datafiles import ConfigError, load_yaml, shown_path
+from bot.dialogue import dialogue_blocks, step_intents
 from bot.empathy import load_empathy_rules
 from bot.escalation import load_escalation_config
 from bot.handoff import load_handoff_settings
@@ -51,8 +51,6 @@ CATEGORY_SLOT = "complaint_category"
 CATEGORY_QUESTION = "utter_ask_complaint_category"
 REMEDY_SLOT = "desired_remedy"
 REMEDY_QUESTION = "utter_ask_desired_remedy"
-DETAILS_SLOT = "complaint_details"
-FORM = "complaint_form"
 MIN_EXAMPLES = 5
 #: Intents triggered by the servers (never typed, so without examples) start with this.
 EXTERNAL_PREFIX = "EXTERNAL_"
@@ -189,9 +187,6 @@ def _category_errors(root: Path) -> List[str]:
                for button in variant.get("buttons") or []}
     examples = _nlu_examples(root)
     rules = (root / "data/rules.yml").read_text(encoding="utf-8")
-    details = (raw.get("slots") or {}).get(DETAILS_SLOT) or {}
-    telling = {str(intent) for mapping in details.get("mappings") or []
-               if isinstance(mapping.get("intent"), list) for intent in mapping["intent"]}
     slot_entry = f"slots.{CATEGORY_SLOT}"
     errors = [str(ConfigError(domain, f"{slot_entry}.values", f"{value!r} has no label in data/labels.yml",
                               f"add `{value}: <label>` under categories in data/labels.yml, or remove it"))
@@ -212,9 +207,6 @@ def _category_errors(root: Path) -> List[str]:
              f"{intent} does not start a complaint", f"add `- intent: {intent}` to the rule's `or:`"),
             (f"/{intent}" not in buttons, domain, f"responses.{CATEGORY_QUESTION}.buttons",
              f"no button for {category!r}", f"add `- {{title: ..., payload: \"/{intent}\"}}`"),
-            (telling and intent not in telling, domain, f"slots.{DETAILS_SLOT}.mappings",
-             f"{intent} does not fill {DETAILS_SLOT}, so the customer would be asked again what happened",
-             f"add {intent} to the `intent:` list of the mapping that takes the first complaint message"),
         ]
         errors += [str(ConfigError(path, entry, problem, fix))
                    for wrong, path, entry, problem, fix in problems if wrong]
@@ -243,54 +235,10 @@ def _intent_names(raw: Mapping[str, Any]) -> List[str]:
             for intent in raw.get("intents") or []]
 
 
-def _dialogue_blocks(root: Path) -> Iterator[tuple[Path, str, Mapping[str, Any]]]:
-    """(file, "rule" or "story", block) for each rule and story under data/ (not data/eval)."""
-    for path in sorted((root / "data").rglob("*.yml")):
-        if "eval" in path.relative_to(root / "data").parts:
-            continue
-        raw = load_yaml(path)
-        for kind, key in (("rule", "rules"), ("story", "stories")):
-            for block in (raw.get(key) or []) if isinstance(raw, Mapping) else []:
-                if isinstance(block, Mapping):
-                    yield path, kind, block
-
-
-def _step_intents(step: Any) -> List[str]:
-    """The intents a step (`- intent: x`, or `- or:` of them) waits for."""
-    if not isinstance(step, Mapping):
-        return []
-    if "or" in step:
-        return [name for option in step.get("or") or [] for name in _step_intents(option)]
-    return [str(step["intent"])] if step.get("intent") else []
-
-
-def _asides(raw: Mapping[str, Any]) -> tuple[set[str], str]:
-    """The intents the form never takes as an answer (each mapping that takes a typed answer during
-    the form excludes them: domain.yml's `&asides`), and where that list is written."""
-    required = ((raw.get("forms") or {}).get(FORM) or {}).get("required_slots") or []
-    lists, where = [], ""
-    for slot in required:
-        for mapping in ((raw.get("slots") or {}).get(slot) or {}).get("mappings") or []:
-            if isinstance(mapping, Mapping) and isinstance(mapping.get("not_intent"), list):
-                lists.append({str(intent) for intent in mapping["not_intent"]})
-                where = where or f"slots.{slot}.mappings.not_intent (&asides)"
-    return (set.intersection(*lists) if lists else set()), where
-
-
-def _answers_mid_form(block: Mapping[str, Any]) -> bool | None:
-    """Whether a rule answers during the form: True when its condition is the active form, None
-    when it has no active_loop condition but goes on to the form, else False."""
-    loops = [c["active_loop"] for c in block.get("condition") or [] if isinstance(c, Mapping) and "active_loop" in c]
-    if loops:
-        return loops == [FORM]
-    steps = block.get("steps") or []
-    return None if any(isinstance(step, Mapping) and step.get("action") == FORM for step in steps) else False
-
-
 def _intent_errors(root: Path) -> List[str]:
     """Every intent is declared, has examples, and is answered in and out of the form (see the
     module's docstring); the category intents are `_category_errors`' part."""
-    domain, rules_path = root / "domain.yml", root / "data/rules.yml"
+    domain = root / "domain.yml"
     raw = load_yaml(domain)
     declared = _intent_names(raw)
     category_mappings = ((raw.get("slots") or {}).get(CATEGORY_SLOT) or {}).get("mappings") or []
@@ -301,20 +249,8 @@ def _intent_errors(root: Path) -> List[str]:
     errors = [str(ConfigError(path, f"intent {intent}", "not among domain.yml's intents, so the assistant "
                               "never hears it", f"add `- {intent}` under intents in domain.yml"))
               for path, intent, _ in _nlu_items(root) if intent not in declared]
-    in_dialogue: set[str] = set()
-    mid_form_rule: dict[str, str] = {}  # intent -> the rule with the form as its condition
-    back_to_form: set[str] = set()      # intents a rule with no condition takes into the form
-    for _, kind, block in _dialogue_blocks(root):
-        steps = block.get("steps") or []
-        for step in steps:
-            in_dialogue.update(_step_intents(step))
-        answers = _answers_mid_form(block) if kind == "rule" and steps else False
-        for intent in _step_intents(steps[0]) if answers is not False else []:
-            if answers:
-                mid_form_rule.setdefault(intent, str(block.get("rule")))
-            else:
-                back_to_form.add(intent)
-    asides, asides_entry = _asides(raw)
+    in_dialogue = {intent for _, _, block in dialogue_blocks(root)
+                   for step in block.get("steps") or [] for intent in step_intents(step)}
     for intent in declared:
         if intent in categories:
             continue
@@ -328,17 +264,6 @@ def _intent_errors(root: Path) -> List[str]:
                 "would answer it with utter_default (“这一步我没跟上”)",
                 f"add `- intent: {intent}` to the `or:` of the rule “{OPENING_RULE}, then the form” in "
                 f"data/rules.yml if it opens a complaint, else give it a rule of its own")))
-        if intent in asides and intent not in mid_form_rule and intent not in back_to_form:
-            errors.append(str(ConfigError(
-                rules_path, f"intent {intent}", f"no rule answers it during the form, and the form never "
-                f"takes it as an answer (domain.yml, {asides_entry}): the assistant would answer "
-                f"utter_default", "add a rule with `condition: [active_loop: complaint_form]` that answers "
-                "it and returns to the form (see “venting mid-form”), or take it out of the asides")))
-        if asides and intent not in asides and intent in mid_form_rule:
-            errors.append(str(ConfigError(
-                domain, asides_entry, f"no {intent}, which the rule “{mid_form_rule[intent]}” "
-                f"(data/rules.yml) answers during the form: the form would also take the message as the "
-                f"answer to its question", f"add {intent} to the list")))
     return errors
 
 
