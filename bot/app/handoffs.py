@@ -67,10 +67,13 @@ class HandoffResult:
 def queue_for_agent(queue: HandoffQueue, jobs: JobQueue, complaint: Complaint,
                     decisions: Sequence[Decision], now: datetime) -> HandoffResult:
     """Queue a stored complaint for an agent and schedule the no-agent apology for when the
-    claim deadline passes unclaimed; return the promise to tell the customer."""
+    claim deadline passes unclaimed; return the promise to tell the customer: that same claim
+    deadline (`bot.handoff.promise_contact`)."""
     case = queue.open_case(complaint.public_id, decisions, now)
     jobs.schedule(NO_AGENT_JOB, case.claim_due, {"case_id": case.id}, now, key=f"{NO_AGENT_JOB}:{case.id}")
-    promise = promise_contact(queue.settings, now, queue.waiting_ahead(case), case.priority)
+    # A case that was open already and missed its claim deadline has promised a callback since.
+    due = case.callback_due if case.overdue and case.callback_due else case.claim_due
+    promise = promise_contact(queue.settings, now, due, case.priority)
     return HandoffResult(case.complaint, case, promise)
 
 
