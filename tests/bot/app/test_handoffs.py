@@ -186,3 +186,12 @@ async def test_with_the_rasa_server_down_a_hand_back_changes_nothing(store, queu
     with pytest.raises(RasaError):
         await handoffs.release(queue, Messenger(down=True), case.id, li.id, FRIDAY_10AM)
     assert queue.get(case.id).status == "claimed"
+
+
+def test_escalating_again_a_case_that_missed_its_claim_deadline_promises_its_callback(store, queue, jobs):
+    case = _hand_off(store, queue, jobs, [HUMAN]).case
+    later = case.claim_due + timedelta(minutes=1)
+    callback = queue.settings.callback_due(later, case.priority)
+    assert queue.mark_overdue(case.id, callback, later)
+    again = handoffs.escalate_filed(queue, jobs, case.complaint.public_id, [HUMAN], later + timedelta(minutes=5))
+    assert again.case.id == case.id and again.promise.at == callback  # not a deadline already past
