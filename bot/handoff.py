@@ -51,11 +51,9 @@ class OnCall:
 
 @dataclass(frozen=True)
 class HandoffSettings:
-    """Working hours, waiting-time estimate, claim deadlines and callbacks (config/handoff.yml)."""
+    """Working hours, claim deadlines and callbacks (config/handoff.yml)."""
 
     hours: WorkingHours
-    pickup_minutes: int
-    minutes_per_case_ahead: int
     claim_within_minutes: Mapping[str, int]
     callback_within_minutes: int
     on_call: OnCall = OnCall((), 0, 0)
@@ -69,8 +67,6 @@ class HandoffSettings:
                              f"got {', '.join(sorted(claim)) or 'none'}")
         return cls(
             hours=WorkingHours.from_config(raw.get("working_hours") or {}, tz),
-            pickup_minutes=int(raw["pickup_minutes"]),
-            minutes_per_case_ahead=int(raw["minutes_per_case_ahead"]),
             claim_within_minutes=claim,
             callback_within_minutes=int(raw["callback_within_minutes"]),
             on_call=OnCall.from_config(raw.get("on_call") or {}, source),
@@ -118,20 +114,22 @@ class ContactPromise:
     """The desks are closed, and the agent on call answers within `minutes`."""
 
 
-def promise_contact(settings: HandoffSettings, now: datetime, waiting_ahead: int,
+def promise_contact(settings: HandoffSettings, now: datetime, claim_due: datetime,
                     priority: Optional[str] = None) -> ContactPromise:
-    """The wait to tell a customer with `waiting_ahead` cases before theirs in the queue (a
-    case of `priority`: outside working hours the on-call agent answers the priorities of
-    `on_call`)."""
+    """What to tell a customer whose case must be claimed by `claim_due` (`claim_due`, the
+    case's own deadline): one clock for the queue and the customer, so the time promised is
+    the claim deadline the console counts down to. While agents work and nothing closed lies
+    between now and the deadline, the wait in minutes; outside working hours the agent on call
+    (the priorities of `on_call`) or the time the deadline falls at."""
     require_aware("now", now)
-    if settings.hours.is_open(now):
-        minutes = settings.pickup_minutes + settings.minutes_per_case_ahead * max(0, waiting_ahead)
-        return ContactPromise(True, minutes, settings.hours.add_minutes(now, minutes))
+    require_aware("claim_due", claim_due)
+    minutes = max(1, -(-int((claim_due - now).total_seconds()) // 60))
     if settings.answered_on_call(priority, now):
-        minutes = settings.on_call.answer_within_minutes
-        return ContactPromise(False, minutes, now + timedelta(minutes=minutes), on_call=True)
-    opening = settings.hours.next_opening(now)
-    return ContactPromise(False, 0, settings.hours.add_minutes(opening, settings.pickup_minutes))
+        return ContactPromise(False, minutes, claim_due, on_call=True)
+    unbroken = settings.hours.add_minutes(now, max(0.0, (claim_due - now).total_seconds() / 60)) == claim_due
+    if settings.hours.is_open(now) and unbroken:
+        return ContactPromise(True, minutes, claim_due)
+    return ContactPromise(False, minutes, claim_due)
 
 
 # --- What a handoff is about -----------------------------------------------------------------------

@@ -29,13 +29,19 @@ class PermanentFailure(Exception):
     """Raised by a handler when retrying cannot help (e.g. the customer is unreachable)."""
 
 
+MAX_POSTPONEMENTS = 48
+"""How often a job may put itself off (`RetryLater`) unless it says otherwise."""
+
+
 class RetryLater(Exception):
     """Raised by a handler when the job cannot run yet (e.g. an agent is talking with the
-    customer): it runs again after `delay`, and this attempt does not count."""
+    customer): it runs again after `delay`, and this attempt does not count; the postponement
+    does (`Job.postponed`), and a job put off `limit` times already fails for good instead."""
 
-    def __init__(self, reason: str, delay: timedelta) -> None:
+    def __init__(self, reason: str, delay: timedelta, limit: int = MAX_POSTPONEMENTS) -> None:
         super().__init__(reason)
         self.delay = delay
+        self.limit = limit
 
 
 Handler = Callable[[Job], Awaitable[None]]
@@ -114,6 +120,12 @@ class Worker:
                 raise PermanentFailure(f"no handler for jobs of kind {job.kind!r}")
             await handler(job)
         except RetryLater as exc:
+            if job.postponed >= exc.limit:
+                logger.warning("job %s (%s) put off %s times, giving up: %s", job.id, job.kind,
+                               job.postponed, exc)
+                await asyncio.to_thread(self.jobs.fail, job.id, self.worker_id,
+                                        f"postponed {job.postponed} times: {exc}", self.clock(), None)
+                return
             logger.info("job %s (%s) postponed by %s: %s", job.id, job.kind, exc.delay, exc)
             await asyncio.to_thread(self.jobs.postpone, job.id, self.worker_id, self.clock() + exc.delay)
         except PermanentFailure as exc:

@@ -21,8 +21,11 @@ SURVEY_INTENTS = {SurveyKind.SATISFACTION.value: "EXTERNAL_satisfaction_survey",
                   SurveyKind.FOLLOW_UP.value: "EXTERNAL_follow_up"}
 
 
-#: How long to wait while an agent is talking with the customer.
+#: How long to wait while an agent is talking with the customer, and how often: a day at most.
+#: An agent's resolution hands the conversation back, so a conversation paused that long was
+#: never handed back; the survey then gives up (undeliverable) rather than wait forever.
 AGENT_TALKING_RETRY = timedelta(minutes=30)
+AGENT_TALKING_LIMIT = 48
 
 
 @dataclass
@@ -54,7 +57,12 @@ class SendSurvey:
             raise PermanentFailure(f"customer of {complaint_id} cannot be reached on {complaint.channel}")
         tracker = await self.rasa.tracker(complaint.conversation_id)
         if tracker.get("paused"):
-            raise RetryLater(f"{complaint_id}: an agent has the conversation", AGENT_TALKING_RETRY)
+            if job.postponed >= AGENT_TALKING_LIMIT:
+                await asyncio.to_thread(self.surveys.mark_undeliverable, complaint_id, self.kind)
+                raise PermanentFailure(f"{complaint_id}: the conversation stayed with an agent for "
+                                       f"{job.postponed} postponements")
+            raise RetryLater(f"{complaint_id}: an agent has the conversation", AGENT_TALKING_RETRY,
+                             AGENT_TALKING_LIMIT)
         # Sent by a run of this job before that died before recording it: not sent again.
         await self.outbox.send_once(job.message_key(self.kind), lambda: self.rasa.trigger_intent(
             complaint.conversation_id, SURVEY_INTENTS[self.kind], {"complaint_id": complaint_id}))

@@ -22,7 +22,7 @@ PRIORITIES: Mapping[str, str] = {"P1": "紧急", "P2": "优先", "P3": "普通"}
 CASE_STATUSES: Mapping[str, str] = {
     "waiting": "等待接手",
     "claimed": "处理中",
-    "resolved": "已解决，待交还",
+    "resolved": "已解决",
     "released": "已交还机器人",
 }
 CHANNELS: Mapping[str, str] = {

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Collection, Mapping, Optional, Protocol, Sequence
+from typing import Any, Collection, Mapping, Optional, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.app.complaints import CollectedComplaint, record_complaint
@@ -24,7 +24,7 @@ from bot.clock import utcnow
 from bot.escalation import Decision
 from bot.handoff import (NO_AGENT_JOB, ContactPromise, PausedAcknowledgement, acknowledge_paused,
                          first_message_while_paused, promise_contact)
-from bot.handoff_jobs import schedule_notice
+from bot.handoff_jobs import Messenger, hand_back_resolved, schedule_hand_back
 from bot.labels import Labels
 from bot.policies import Policies
 from bot.rasa_api import RasaError
@@ -32,25 +32,13 @@ from bot.responses import Responses
 from bot.roles import REASSIGN, may
 from bot.storage import (
     Case, CaseAction, CaseNotFound, CaseStatus, Complaint, ComplaintStore, HandoffQueue, JobQueue, Note,
+    Outbox,
 )
 from bot.surveys import Surveys
 
 logger = logging.getLogger(__name__)
 HANDED_BACK_INTENT = "EXTERNAL_handed_back"
 """Triggered after a hand-back, so the assistant greets the customer back."""
-
-
-class Messenger(Protocol):
-    """What the agent's events need of the Rasa server (`bot.rasa_api.RasaApi`)."""
-
-    async def send_text(self, conversation_id: str, text: str,
-                        metadata: Optional[Mapping[str, Any]] = None) -> None: ...
-
-    async def resume(self, conversation_id: str,
-                     slots: Optional[Mapping[str, Any]] = None) -> None: ...
-
-    async def trigger_intent(self, conversation_id: str, intent: str,
-                             entities: Optional[Mapping[str, Any]] = None) -> Any: ...
 
 
 # --- The assistant hands off -----------------------------------------------------------------------
@@ -67,10 +55,13 @@ class HandoffResult:
 def queue_for_agent(queue: HandoffQueue, jobs: JobQueue, complaint: Complaint,
                     decisions: Sequence[Decision], now: datetime) -> HandoffResult:
     """Queue a stored complaint for an agent and schedule the no-agent apology for when the
-    claim deadline passes unclaimed; return the promise to tell the customer."""
+    claim deadline passes unclaimed; return the promise to tell the customer: that same claim
+    deadline (`bot.handoff.promise_contact`)."""
     case = queue.open_case(complaint.public_id, decisions, now)
     jobs.schedule(NO_AGENT_JOB, case.claim_due, {"case_id": case.id}, now, key=f"{NO_AGENT_JOB}:{case.id}")
-    promise = promise_contact(queue.settings, now, queue.waiting_ahead(case), case.priority)
+    # A case that was open already and missed its claim deadline has promised a callback since.
+    due = case.callback_due if case.overdue and case.callback_due else case.claim_due
+    promise = promise_contact(queue.settings, now, due, case.priority)
     return HandoffResult(case.complaint, case, promise)
 
 
@@ -238,8 +229,11 @@ async def resolve(queue: HandoffQueue, surveys: Surveys, messenger: Messenger,
                   responses: Responses, case_id: int, agent_id: int, remedy: str,
                   resolution: str, now: datetime) -> Outcome:
     """Resolve the complaint with the remedy and what was done; schedule the satisfaction check
-    and the follow-up; tell the customer on their channel. When the Rasa server is down the
-    resolution stands and the job worker sends the notice once it is back (`told` False)."""
+    and the follow-up; tell the customer on their channel and hand the conversation back to the
+    assistant, which closes warmly (`bot.handoff_jobs.hand_back_resolved`): the customer's next
+    message is answered, and the survey is not held back by a paused conversation. When the
+    Rasa server is down the resolution stands and the job worker finishes the hand-back once it
+    is back (`told` False)."""
     await _own(queue, case_id, agent_id, "resolve")
     case = await asyncio.to_thread(queue.resolve, case_id, agent_id, resolution, now, remedy)
     await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.RESOLVED, now, {"remedy": remedy})
@@ -248,12 +242,11 @@ async def resolve(queue: HandoffQueue, surveys: Surveys, messenger: Messenger,
     notice = responses.render("utter_status_resolved", complaint.script,
                               complaint_id=complaint.public_id, resolution=resolution)
     try:
-        await messenger.send_text(case.conversation_id, notice, {"kind": "status"})
+        await hand_back_resolved(messenger, queue.store, Outbox(queue.store), case, notice)
     except RasaError as exc:
-        logger.warning("case %s resolved, the customer will be told when the Rasa server is back: %s",
-                       case_id, exc)
-        await asyncio.to_thread(schedule_notice, surveys.jobs, case.conversation_id,
-                                notice, "status", f"resolved:{case_id}", now)
+        logger.warning("case %s resolved, the customer will be told and the conversation handed "
+                       "back when the Rasa server is back: %s", case_id, exc)
+        await asyncio.to_thread(schedule_hand_back, surveys.jobs, case_id, notice, now)
         return Outcome(case, told=False)
     return Outcome(case, told=True)
 

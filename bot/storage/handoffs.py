@@ -145,19 +145,6 @@ class HandoffQueue:
                 case_id = row.id
         return self._get(case_id)
 
-    def waiting_ahead(self, case: Case) -> int:
-        """How many waiting cases an agent will take before `case` (more urgent, or as urgent
-        and older)."""
-        higher = [p for p in PRIORITIES if PRIORITIES.index(p) < PRIORITIES.index(case.priority)]
-        with self.store.session() as s:
-            return int(s.execute(
-                select(sa.func.count()).select_from(CaseRow).where(
-                    CaseRow.status == CaseStatus.WAITING.value, CaseRow.id != case.id,
-                    sa.or_(CaseRow.priority.in_(higher),
-                           sa.and_(CaseRow.priority == case.priority,
-                                   CaseRow.created_at <= case.created_at)))
-            ).scalar_one())
-
     def queue(self) -> List[Case]:
         """Open cases (waiting or claimed), most urgent first, then longest waiting."""
         return self._select_cases(CaseRow.status.in_(OPEN_STATUSES),

@@ -16,6 +16,8 @@ from bot.storage.complaints import ComplaintStore
 from bot.storage.models import JobRow, JobStatus
 
 DEFAULT_LEASE = timedelta(minutes=1)
+POSTPONED = "postponed"
+"""The payload key counting a job's postponements."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ class Job:
     max_attempts: int
     due_at: datetime
     status: str
+
+    @property
+    def postponed(self) -> int:
+        """How many times the job put itself off (`JobQueue.postpone`), kept in its payload."""
+        return int(self.payload.get(POSTPONED, 0))
 
     def message_key(self, message: str) -> str:
         """The idempotency key of `message` sent by this job: the same in every attempt."""
@@ -135,9 +142,14 @@ class JobQueue:
                          last_error=error[:2000])
 
     def postpone(self, job_id: int, worker: str, until: datetime) -> None:
-        """Run the job again at `until`, without counting this attempt."""
+        """Run the job again at `until`, without counting this attempt, but counting the
+        postponement (`Job.postponed`)."""
+        with self.store.session() as s:
+            row = s.get(JobRow, job_id)
+            payload = dict(row.payload or {}) if row else {}
+        payload[POSTPONED] = int(payload.get(POSTPONED, 0)) + 1
         self._finish(job_id, worker, status=JobStatus.PENDING.value, due_at=until,
-                     attempts=JobRow.attempts - 1)
+                     attempts=JobRow.attempts - 1, payload=payload)
 
     def _finish(self, job_id: int, worker: str, **values: Any) -> None:
         with self.store.session() as s, s.begin():

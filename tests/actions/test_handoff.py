@@ -55,7 +55,7 @@ async def test_a_threat_mid_form_is_stored_queued_p1_and_the_assistant_pauses(fr
 
     assert responses(replies) == ["utter_handoff_threat", "utter_handoff_wait"]
     wait = replies[1]["text"]
-    assert complaint.public_id in wait and "3分钟" in wait  # nobody waiting ahead
+    assert complaint.public_id in wait and "10分钟" in wait  # the P1 claim deadline
 
 
 async def test_the_action_carries_out_the_policys_decisions_and_decides_nothing_itself(fresh_services, clock):
@@ -89,7 +89,10 @@ async def test_after_hours_the_customer_is_told_when_someone_will_call(fresh_ser
     assert responses(replies) == ["utter_handoff_human_request_first", "utter_handoff_after_hours"]
     acknowledgement, later = (r["text"] for r in replies)
     assert detect_script(acknowledgement) == Script.TRADITIONAL  # in the customer's script
-    assert "11月28日" in later and "09:03" in later
+    # The claim deadline of a P3 case: the morning opening plus its hour, as the console shows it.
+    case = fresh_services.queue.open_case_for("rest", complaint.sender_id)
+    assert case.claim_due.astimezone(fresh_services.tz).strftime("%H:%M") == "10:00"
+    assert "11月28日" in later and "10:00" in later
 
 
 async def test_the_session_start_loads_the_customers_earlier_complaints(fresh_services):

@@ -72,8 +72,9 @@ def test_a_remedy_with_only_a_label_names_the_plan_and_the_slot_value_missing(tm
      "Fix: write a number, e.g. 7."),
     ("data/policies.yml", "response: utter_policy_warranty", "response: utter_policy_guarantee",
      "data/policies.yml: questions.warranty.response: no response 'utter_policy_guarantee' in domain.yml."),
-    ("config/handoff.yml", "pickup_minutes: 3", "pickup_minutes: three",
-     "config/handoff.yml: pickup_minutes: expected a number of minutes, got 'three'. Fix: write a number"),
+    ("config/handoff.yml", "callback_within_minutes: 120", "callback_within_minutes: two hours",
+     "config/handoff.yml: callback_within_minutes: expected a number of minutes, got 'two hours'. "
+     "Fix: write a number"),
     ("config/channels.yml", "retries: 3", "retries: many",
      "config/channels.yml: telegram.retries: expected a number of retries, got 'many'."),
     ("config/jobs.yml", "lease_seconds: 60", "lease: 60",

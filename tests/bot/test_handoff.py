@@ -44,7 +44,6 @@ def test_the_queue_is_ordered_by_priority_then_waiting_time(store, queue):
     p3_new = queue.open_case(complaint(store, "c").public_id, [HUMAN], FRIDAY_10AM + timedelta(minutes=6))
     p2 = queue.open_case(complaint(store, "d").public_id, [REPEATED], FRIDAY_10AM + timedelta(minutes=7))
     assert [c.id for c in queue.queue()] == [p1_new.id, p2.id, p3_old.id, p3_new.id]
-    assert queue.waiting_ahead(p3_new) == 3 and queue.waiting_ahead(p1_new) == 0
 
 
 def test_a_case_keeps_every_reason_and_the_most_urgent_leads(store, queue):
@@ -115,24 +114,30 @@ def test_overdue_is_marked_only_while_nobody_has_the_case(store, queue):
 
 SETTINGS = HandoffSettings.from_config({
     "working_hours": {"start": "09:00", "end": "21:00", "days": "working_days"},
-    "pickup_minutes": 3, "minutes_per_case_ahead": 6,
     "claim_within_minutes": {"P1": 10, "P2": 30, "P3": 60}, "callback_within_minutes": 120,
 }, TZ)
 
 
-def test_in_working_hours_the_wait_grows_with_the_queue():
-    assert promise_contact(SETTINGS, FRIDAY_10AM, 0).minutes == 3
-    promise = promise_contact(SETTINGS, FRIDAY_10AM, 4)
-    assert promise.in_hours and promise.minutes == 27
-    assert promise.at == FRIDAY_10AM + timedelta(minutes=27)
+def test_in_working_hours_the_promise_is_the_claim_deadline_in_minutes():
+    for priority, minutes in SETTINGS.claim_within_minutes.items():
+        due = SETTINGS.claim_due(priority, FRIDAY_10AM)
+        promise = promise_contact(SETTINGS, FRIDAY_10AM, due, priority)
+        assert promise.in_hours and promise.minutes == minutes and promise.at == due
 
 
-def test_after_hours_the_promise_is_the_next_working_morning():
+def test_a_deadline_across_closing_time_is_promised_as_a_time_not_hours_of_minutes():
+    friday_2050 = datetime(2026, 11, 27, 20, 50, tzinfo=TZ)
+    due = SETTINGS.claim_due("P2", friday_2050)
+    promise = promise_contact(SETTINGS, friday_2050, due, "P2")
+    assert not promise.in_hours and promise.at == due == datetime(2026, 11, 30, 9, 20, tzinfo=TZ)
+
+
+def test_after_hours_the_promise_is_the_claim_deadline_on_the_next_working_morning():
     friday_night = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)  # 22:00 Friday
-    promise = promise_contact(SETTINGS, friday_night, 0)
+    promise = promise_contact(SETTINGS, friday_night, SETTINGS.claim_due("P3", friday_night), "P3")
     assert not promise.in_hours
-    # Saturday and Sunday are not working days here: Monday 09:03.
-    assert promise.at == datetime(2026, 11, 30, 9, 3, tzinfo=TZ)
+    # Saturday and Sunday are not working days here: Monday 09:00 plus the P3 hour.
+    assert promise.at == datetime(2026, 11, 30, 10, 0, tzinfo=TZ)
 
 
 def test_claim_deadlines_count_working_minutes_only():
@@ -145,7 +150,6 @@ def test_claim_deadlines_count_working_minutes_only():
 def test_unusable_settings_say_what_to_fix():
     with pytest.raises(ValueError, match="claim_within_minutes"):
         HandoffSettings.from_config({"working_hours": {"start": "09:00", "end": "21:00"},
-                                     "pickup_minutes": 3, "minutes_per_case_ahead": 6,
                                      "claim_within_minutes": {"P1": 10}, "callback_within_minutes": 9}, TZ)
     with pytest.raises(ValueError, match="before end"):
         WorkingHours.from_config({"start": "21:00", "end": "09:00"}, TZ)

@@ -62,7 +62,7 @@ def test_working_days_only_a_friday_night_promise_lands_on_monday():
 # --- P1 on call -------------------------------------------------------------------------------------
 
 def test_a_p1_case_at_night_is_promised_the_on_call_answer_not_the_morning():
-    promise = promise_contact(SHIPPED, SATURDAY_0234, 0, "P1")
+    promise = promise_contact(SHIPPED, SATURDAY_0234, SHIPPED.claim_due("P1", SATURDAY_0234), "P1")
     assert promise.on_call and promise.minutes == SHIPPED.on_call.answer_within_minutes == 30
     assert promise.at == SATURDAY_0234 + timedelta(minutes=30)
     assert SHIPPED.claim_due("P1", SATURDAY_0234) == SATURDAY_0234 + timedelta(minutes=30)
@@ -71,18 +71,22 @@ def test_a_p1_case_at_night_is_promised_the_on_call_answer_not_the_morning():
 
 def test_p2_and_p3_at_night_wait_for_the_morning():
     for priority in ("P2", "P3"):
-        promise = promise_contact(SHIPPED, SATURDAY_0234, 0, priority)
-        assert not promise.on_call and promise.at == datetime(2026, 12, 5, 9, 3, tzinfo=TZ)
+        due = SHIPPED.claim_due(priority, SATURDAY_0234)
+        promise = promise_contact(SHIPPED, SATURDAY_0234, due, priority)
+        assert not promise.on_call and not promise.in_hours
+        assert promise.at == due == datetime(2026, 12, 5, 9, tzinfo=TZ) + timedelta(
+            minutes=SHIPPED.claim_within_minutes[priority])
 
 
 def test_in_working_hours_a_p1_waits_in_the_queue_like_the_others():
-    promise = promise_contact(SHIPPED, datetime(2026, 12, 5, 10, 0, tzinfo=TZ), 0, "P1")
-    assert promise.in_hours and not promise.on_call and promise.minutes == 3
+    ten = datetime(2026, 12, 5, 10, 0, tzinfo=TZ)
+    promise = promise_contact(SHIPPED, ten, SHIPPED.claim_due("P1", ten), "P1")
+    assert promise.in_hours and not promise.on_call and promise.minutes == 10
 
 
 def test_on_call_priorities_must_be_known():
-    raw = {"working_hours": {"start": "09:00", "end": "21:00"}, "pickup_minutes": 3,
-           "minutes_per_case_ahead": 6, "claim_within_minutes": {"P1": 10, "P2": 30, "P3": 60},
+    raw = {"working_hours": {"start": "09:00", "end": "21:00"},
+           "claim_within_minutes": {"P1": 10, "P2": 30, "P3": 60},
            "callback_within_minutes": 120, "on_call": {"priorities": ["P0"]}}
     with pytest.raises(ValueError, match="on_call"):
         HandoffSettings.from_config(raw, TZ)

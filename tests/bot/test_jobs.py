@@ -10,7 +10,7 @@ from typing import List
 
 import pytest
 
-from bot.jobs import PermanentFailure, Worker
+from bot.jobs import PermanentFailure, RetryLater, Worker
 from bot.storage import ComplaintStore, Job, JobQueue, Outbox
 from bot.storage.models import JobRow
 
@@ -87,6 +87,25 @@ async def test_a_permanent_failure_is_not_retried(store):
 
     await Worker(jobs, {"push": unreachable}, "w1", clock=Clock(T0)).run_once()
     assert jobs.get(job_id).status == "failed" and jobs.get(job_id).attempts == 1
+
+
+async def test_a_job_putting_itself_off_is_counted_and_bounded(store):
+    jobs = JobQueue(store)
+    job_id = jobs.schedule("survey", T0, {"complaint_id": "TS-1"}, T0)
+    clock = Clock(T0)
+
+    async def agent_talking(job: Job) -> None:
+        raise RetryLater("an agent has the conversation", timedelta(minutes=30), limit=2)
+
+    worker = Worker(jobs, {"survey": agent_talking}, "w1", clock=clock)
+    for n in (1, 2):
+        await worker.run_once()
+        job = jobs.get(job_id)
+        assert (job.status, job.postponed, job.attempts) == ("pending", n, 0)  # counted, not as an attempt
+        assert job.due_at == clock.now + timedelta(minutes=30) and job.payload["complaint_id"] == "TS-1"
+        clock.now = job.due_at
+    await worker.run_once()  # the third time: put off twice already, it gives up
+    assert jobs.get(job_id).status == "failed" and jobs.get(job_id).postponed == 2
 
 
 def test_a_job_whose_worker_died_is_taken_again_after_its_lease(store):

@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import utcnow
 from bot.escalation import Decision
-from bot.handoff_jobs import NOTICE_JOB
+from bot.handoff_jobs import HAND_BACK_JOB
 from bot.storage import ComplaintStore, JobQueue
 from tests.auxil.agents import ANGER, HUMAN, THREAT, AgentClient, new_customer, seed_case
 from tests.auxil.stack import Console
@@ -134,7 +134,7 @@ def test_resolving_records_the_remedy_and_what_was_done(
     answer = agent.post(f"cases/{case.id}/resolve",
                         {"remedy": "exchange", "resolution": "已为客户换新耳机，顺丰单号SF123"})
     assert answer.status_code == 200
-    assert answer.json()["case"]["status_label"] == "已解决，待交还"
+    assert answer.json()["case"]["status_label"] == "已解决"
     stored = store.get(case.complaint.public_id)
     assert (stored.status, stored.resolution, stored.desired_remedy) == (
         "resolved", "已为客户换新耳机，顺丰单号SF123", "exchange")
@@ -190,10 +190,10 @@ def test_resolving_with_the_rasa_server_down_says_the_customer_is_not_told_yet(
     assert answer.json()["warning"] == (
         "已标记为解决，但暂时连不上对话服务，客户还没收到处理结果；系统会在服务恢复后自动补发，请留意。")
     assert answer.json()["case"]["status"] == "resolved", "the resolution stands"
-    retry = JobQueue(store).get_by_key(f"{NOTICE_JOB}:resolved:{case.id}")
-    assert retry is not None and retry.status in ("pending", "running"), "the notice waits for the server"
-    assert retry.payload["conversation_id"] == case.conversation_id
-    assert case.complaint.public_id in retry.payload["text"] and "已换新" in retry.payload["text"]
+    retry = JobQueue(store).get_by_key(f"{HAND_BACK_JOB}:{case.id}")
+    assert retry is not None and retry.status in ("pending", "running"), "the hand-back waits for the server"
+    assert retry.payload["case_id"] == case.id
+    assert case.complaint.public_id in retry.payload["notice"] and "已换新" in retry.payload["notice"]
 
 
 def test_the_tone_check_names_the_forbidden_phrases(agent: AgentClient) -> None:

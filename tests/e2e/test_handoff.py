@@ -6,6 +6,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from bot.handoff import load_handoff_settings
+from bot.labels import load_labels
 from bot.storage import ComplaintStore, HandoffQueue
 from tests.auxil.stack import Stack
 
@@ -50,6 +51,20 @@ def test_a_threat_pauses_the_assistant_and_queues_a_p1_case(stack: Stack):
     assert stack.say(sender, "人呢？快点") == []
     texts = [e.get("text") for e in stack.tracker(sender)["events"] if e["event"] == "user"]
     assert texts[-1] == "人呢？快点"
+
+
+def test_the_wait_promised_is_the_claim_deadline_the_queue_counts_down_to(stack: Stack):
+    sender = _sender()
+    replies = stack.say(sender, "我要找人工客服，机器人说不清楚")
+    case = _case_of(stack, sender)
+    [promise] = [r["text"] for r in replies if "投诉编号" in r.get("text", "")]
+    kind = stack.responses(sender)[-1]
+    if kind == "utter_handoff_wait":  # agents are working: the minutes until the claim deadline
+        minutes = load_handoff_settings(ZoneInfo("Asia/Shanghai")).claim_within_minutes[case.priority]
+        assert f"{minutes}分钟" in promise, (promise, case.claim_due)
+    else:  # the desks are closed: the time of the claim deadline (the on-call agent's or the morning's)
+        local = case.claim_due.astimezone(ZoneInfo("Asia/Shanghai"))
+        assert load_labels().format_datetime(local) in promise, (promise, local)
 
 
 def test_a_second_complaint_on_the_same_order_goes_to_a_person_as_repeated(stack: Stack):

@@ -16,6 +16,7 @@ from bot.surveys import JOB_KINDS, Surveys, load_survey_settings
 from bot.workdays import add_working_days
 from tests.auxil.agents import new_customer
 from tests.auxil.stack import Stack
+from tests.auxil.survey_jobs import eventually
 
 
 def _texts(replies) -> str:
@@ -36,6 +37,16 @@ def _make_due(stack: Stack, kind: str, complaint_id: str) -> None:
 def _surveys(stack: Stack) -> Surveys:
     store = ComplaintStore(stack.database_url)
     return Surveys(store, JobQueue(store), load_survey_settings())
+
+
+def _handed_off_case(stack: Stack, sender: str, message: str):
+    """The case opened when `sender` says `message` (one that goes to a person)."""
+    stack.say(sender, message)
+    store = ComplaintStore(stack.database_url)
+    try:
+        return HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", Stack.conversation(sender))
+    finally:
+        store.close()
 
 
 def _accepted_complaint(stack: Stack, sender: str) -> str:
@@ -82,10 +93,7 @@ def test_displeasure_answers_the_check_and_is_a_complaint_anywhere_else(stack: S
 
 def test_an_agents_resolution_is_told_to_the_customer_and_followed_up(stack: Stack):
     sender = new_customer()
-    stack.say(sender, "你们的快递员把我的包裹摔坏了，我要找你们经理")
-    store = ComplaintStore(stack.database_url)
-    case = HandoffQueue(store, load_handoff_settings(store.tz)).open_case_for("rest", Stack.conversation(sender))
-    store.close()
+    case = _handed_off_case(stack, sender, "你们的快递员把我的包裹摔坏了，我要找你们经理")
     agent = stack.agent("李静")
     assert agent.post(f"cases/{case.id}/claim").status_code == 200
     resolved = agent.post(f"cases/{case.id}/resolve",
@@ -93,7 +101,6 @@ def test_an_agents_resolution_is_told_to_the_customer_and_followed_up(stack: Sta
     assert resolved.status_code == 200, resolved.text
     notice = stack.wait_for_bot_event(sender, "status")
     assert "已补偿50元优惠券并重新发货" in notice["text"] and case.complaint.public_id in notice["text"]
-    assert agent.post(f"cases/{case.id}/release").status_code == 200
 
     surveys = _surveys(stack)
     assert surveys.get(case.complaint.public_id, "follow_up").status == "scheduled"
@@ -102,6 +109,32 @@ def test_an_agents_resolution_is_told_to_the_customer_and_followed_up(stack: Sta
     assert case.complaint.public_id in question["text"]
     assert stack.responses_to(sender, "/affirm") == ["utter_follow_up_solved"]
     assert surveys.get(case.complaint.public_id, "follow_up").solved is True
+
+
+def test_resolving_hands_the_conversation_back_and_the_survey_follows(stack: Stack):
+    sender = new_customer()
+    case = _handed_off_case(stack, sender, "我买的空气炸锅用了两次就冒烟了，我要找人工")
+    assert stack.tracker(sender)["paused"] is True
+    agent = stack.agent("周敏")
+    assert agent.post(f"cases/{case.id}/claim").status_code == 200
+    resolved = agent.post(f"cases/{case.id}/resolve", {"remedy": "exchange", "resolution": "已为您安排换新机"})
+    assert resolved.status_code == 200 and resolved.json()["warning"] is None, resolved.text
+
+    # Told, handed back (no 交还机器人 needed) and closed warmly by the assistant.
+    assert "已为您安排换新机" in stack.wait_for_bot_event(sender, "status")["text"]
+    stack.wait_for_bot_event(sender, "utter_resolved_closing")
+    assert stack.tracker(sender)["paused"] is False
+    # The customer's next message is the assistant's to answer.
+    assert stack.say(sender, "收到，谢谢") != []
+    assert stack.responses(sender) and "utter_paused_wait" not in stack.responses(sender)
+
+    # The satisfaction check follows on its delay, not held back by a pause.
+    assert _surveys(stack).get(case.complaint.public_id, "satisfaction").status == "scheduled"
+    _make_due(stack, "satisfaction", case.complaint.public_id)
+    question = stack.wait_for_bot_event(sender, "utter_ask_satisfaction")
+    assert case.complaint.public_id in question["text"]
+    eventually(lambda: _surveys(stack).get(case.complaint.public_id, "satisfaction").status == "sent",
+               what="the check recorded as sent")
 
 
 def test_a_refund_issued_is_told_in_the_customers_script_with_its_arrival_date(stack: Stack):

@@ -12,12 +12,12 @@ from bot.app import handoffs
 from bot.app.complaints import CollectedComplaint
 from bot.escalation import Decision
 from bot.handoff import NO_AGENT_JOB
-from bot.handoff_jobs import NOTICE_JOB
+from bot.handoff_jobs import HAND_BACK_JOB, RESOLVED_INTENT, ResolvedHandBack
 from bot.labels import load_labels
 from bot.policies import load_policies
 from bot.rasa_api import RasaError
 from bot.responses import load_responses
-from bot.storage import AgentAccounts
+from bot.storage import AgentAccounts, Outbox
 from tests.bot.app.conftest import FRIDAY_10AM, TZ, Messenger
 
 THREAT = Decision("threat", "P1", "客户提到监管部门（12315）")
@@ -49,7 +49,9 @@ def test_a_handoff_records_the_complaint_with_exactly_its_decisions_and_queues_i
     assert [d["reason"] for d in case.decisions] == ["threat", "human_request"]
     job = jobs.get_by_key(f"{NO_AGENT_JOB}:{case.id}")
     assert job.due_at == case.claim_due == FRIDAY_10AM + timedelta(minutes=10)
-    assert result.promise.in_hours and result.promise.minutes == 3
+    # One clock: the customer is promised the claim deadline the console counts down to.
+    assert result.promise.in_hours and result.promise.minutes == 10
+    assert result.promise.at == case.claim_due
 
 
 def test_a_handoff_without_decisions_decides_nothing_and_stores_nothing(store, queue, jobs):
@@ -111,7 +113,7 @@ async def test_a_refund_the_customer_could_not_hear_of_is_not_noted(store, queue
     assert queue.notes(case.id) == []
 
 
-async def test_resolving_schedules_the_surveys_and_tells_the_customer(store, queue, jobs, surveys):
+async def test_resolving_schedules_the_surveys_tells_the_customer_and_hands_back(store, queue, jobs, surveys):
     case = _hand_off(store, queue, jobs).case
     li = _agent(store, "li")
     await handoffs.claim(queue, case.id, li.id, FRIDAY_10AM)
@@ -124,15 +126,21 @@ async def test_resolving_schedules_the_surveys_and_tells_the_customer(store, que
         "resolved", "exchange", "已安排换新")
     assert {kind for kind in ("satisfaction", "follow_up")
             if surveys.get(complaint.public_id, kind)} == {"satisfaction", "follow_up"}
-    [(_, _, text, metadata)] = messenger.sent
-    assert "已安排换新" in text and metadata == {"kind": "status"}
+    (_, _, text, metadata), (resume, _, slots), closing = messenger.sent
+    assert "已安排换新" in text and metadata["kind"] == "status"
+    # The conversation is the assistant's again (the customer's next message is answered, the
+    # survey is not held back), with the complaint as it is now, and the assistant closes warmly.
+    assert resume == "resume"
+    assert [(p["public_id"], p["status"]) for p in slots["prior_complaints"]] == [
+        (complaint.public_id, "resolved")]
+    assert closing == ("intent", "alice", RESOLVED_INTENT)
     with pytest.raises(handoffs.Refused) as refused:  # resolved once
         await handoffs.resolve(queue, surveys, messenger, load_responses(), case.id, li.id,
                                "exchange", "再次", FRIDAY_10AM)
     assert refused.value.why == "resolved"
 
 
-async def test_with_the_rasa_server_down_the_resolution_stands_and_the_notice_waits(
+async def test_with_the_rasa_server_down_the_resolution_stands_and_the_hand_back_waits(
         store, queue, jobs, surveys):
     case = _hand_off(store, queue, jobs).case
     li = _agent(store, "li")
@@ -140,8 +148,16 @@ async def test_with_the_rasa_server_down_the_resolution_stands_and_the_notice_wa
     outcome = await handoffs.resolve(queue, surveys, Messenger(down=True), load_responses(), case.id,
                                      li.id, "apology", "已致歉", FRIDAY_10AM)
     assert not outcome.told and store.get(case.complaint.public_id).status == "resolved"
-    notice = jobs.get_by_key(f"{NOTICE_JOB}:resolved:{case.id}")
-    assert notice.payload["conversation_id"] == "alice" and "已致歉" in notice.payload["text"]
+    job = jobs.get_by_key(f"{HAND_BACK_JOB}:{case.id}")
+    assert job.payload["case_id"] == case.id and "已致歉" in job.payload["notice"]
+    # Once the server is back the worker tells the customer and hands back, each message once.
+    messenger = Messenger()
+    handler = ResolvedHandBack(queue, messenger, Outbox(store))
+    await handler(job)
+    await handler(job)  # run twice (a worker died before recording it): nothing said twice
+    said = [request for request in messenger.sent if request[0] != "resume"]
+    assert [request[0] for request in said] == ["text", "intent"]
+    assert "已致歉" in said[0][2] and said[1] == ("intent", "alice", RESOLVED_INTENT)
 
 
 async def test_handing_back_resumes_with_the_complaints_as_they_are_now(store, queue, jobs, surveys):
@@ -170,3 +186,12 @@ async def test_with_the_rasa_server_down_a_hand_back_changes_nothing(store, queu
     with pytest.raises(RasaError):
         await handoffs.release(queue, Messenger(down=True), case.id, li.id, FRIDAY_10AM)
     assert queue.get(case.id).status == "claimed"
+
+
+def test_escalating_again_a_case_that_missed_its_claim_deadline_promises_its_callback(store, queue, jobs):
+    case = _hand_off(store, queue, jobs, [HUMAN]).case
+    later = case.claim_due + timedelta(minutes=1)
+    callback = queue.settings.callback_due(later, case.priority)
+    assert queue.mark_overdue(case.id, callback, later)
+    again = handoffs.escalate_filed(queue, jobs, case.complaint.public_id, [HUMAN], later + timedelta(minutes=5))
+    assert again.case.id == case.id and again.promise.at == callback  # not a deadline already past

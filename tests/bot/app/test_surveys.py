@@ -4,6 +4,7 @@ config/escalation.yml gives it."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,10 @@ from bot.anger import DEFAULT_ESCALATION_PATH
 from bot.app.surveys import record_follow_up, record_satisfaction, reopen_for_supervisor
 from bot.datafiles import load_yaml
 from bot.escalation import EscalationConfig
+from bot.jobs import PermanentFailure, RetryLater
+from bot.storage import Outbox
+from bot.survey_jobs import AGENT_TALKING_LIMIT, SendSurvey
+from bot.surveys import JOB_KINDS
 from tests.bot.app.conftest import FRIDAY_10AM, a_complaint
 
 ASKED = FRIDAY_10AM - timedelta(hours=1)
@@ -100,3 +105,26 @@ def test_a_reopen_reason_without_a_priority_is_refused_naming_the_file():
     del raw["reopen"]["not_solved"]
     with pytest.raises(ValueError, match="escalation.yml: reopen must be exactly low_satisfaction, not_solved"):
         EscalationConfig.from_config(raw)
+
+
+class _PausedRasa:
+    """A Rasa server whose conversation an agent still has (the tracker is paused)."""
+
+    async def tracker(self, conversation_id):
+        return {"paused": True}
+
+
+async def test_a_survey_waits_for_an_agent_a_bounded_number_of_times_then_is_undeliverable(store, jobs, surveys):
+    complaint = a_complaint(store)
+    store.set_status(complaint.public_id, "resolved", ASKED)
+    surveys.schedule_after_closure(complaint.public_id, ASKED, follow_up=False)
+    send = SendSurvey(surveys, _PausedRasa(), "satisfaction", Outbox(store))
+    job = jobs.get_by_key(f"{JOB_KINDS['satisfaction']}:{complaint.public_id}")
+    with pytest.raises(RetryLater) as later:
+        await send(job)
+    assert later.value.limit == AGENT_TALKING_LIMIT
+    assert surveys.get(complaint.public_id, "satisfaction").status == "scheduled"
+    put_off = dataclasses.replace(job, payload={**job.payload, "postponed": AGENT_TALKING_LIMIT})
+    with pytest.raises(PermanentFailure):
+        await send(put_off)
+    assert surveys.get(complaint.public_id, "satisfaction").status == "undeliverable"
