@@ -19,7 +19,10 @@ from actions.submission import PER_COMPLAINT_SLOTS, after_recording, collected_c
 from bot.app.escalation import DECISIONS_SLOT, decisions_from_slot
 from bot.app.handoffs import HandoffResult, escalate_filed, hand_off
 from bot.handoff import ProblemKeys, is_new_problem, nothing_told
-from bot.situation import RECORDED_SLOT, current_stretch, customer_turns, heard_details, story_so_far
+from bot.answers import details_told
+from bot.situation import (RECORDED_SLOT, current_stretch, customer_turns, heard_details, prior_complaint_values,
+                           said_since_recorded, story_so_far)
+from bot.storage import Complaint
 
 
 def filed_complaint_to_escalate(tracker: Tracker) -> Optional[str]:
@@ -35,6 +38,14 @@ def filed_complaint_to_escalate(tracker: Tracker) -> Optional[str]:
                        order_number=tracker.get_slot("order_number") or heard.get("order_number"))
     keys = ProblemKeys(category=filed.get("category"), order_number=filed.get("order_number"))
     return None if is_new_problem(keys, told) else str(complaint_id)
+
+
+def updated_prior(tracker: Tracker, complaint: Complaint) -> List[Dict[str, Any]]:
+    """The slot `prior_complaints` with `complaint` as it is now (e.g. given the order number
+    the customer told after filing), so a later order number is judged against it."""
+    now = prior_complaint_values([complaint])[0]
+    return [now if c.get("public_id") == complaint.public_id else c
+            for c in tracker.get_slot("prior_complaints") or ()]
 
 
 def told_nothing(tracker: Tracker) -> bool:
@@ -58,9 +69,11 @@ class ActionHandOff(Action):
         story = story_so_far(tracker.events)
         result: HandoffResult
         if filed:
+            told = details_told(said_since_recorded(tracker.events))
             result = await asyncio.to_thread(escalate_filed, svc.queue, svc.jobs, filed,
-                                             decisions, svc.now())
+                                             decisions, svc.now(), told)
             events: List[Dict[Text, Any]] = [SlotSet(name, None) for name in PER_COMPLAINT_SLOTS]
+            events.append(SlotSet("prior_complaints", updated_prior(tracker, result.complaint)))
         else:
             result = await asyncio.to_thread(
                 hand_off, svc.store, svc.policies, svc.queue, svc.jobs,

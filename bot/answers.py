@@ -158,6 +158,21 @@ def read_amount(text: str) -> Optional[str]:
     return None if amount is None else format(amount.normalize(), "f")
 
 
+# ---- details told later ----------------------------------------------------------------------
+def details_told(texts: Sequence[str], rules: Optional[AnswerRules] = None) -> Dict[str, Any]:
+    """The order number, phone and sum of money (complaint fields: order_number, contact_phone,
+    amount as a `Decimal`) the customer's messages `texts` (oldest first) name, each read as
+    the form reads it; the latest mention wins."""
+    rules = rules or answer_rules()
+    told: Dict[str, Any] = {}
+    for text in texts:
+        order, phone, amount = read_order_number(text, rules), read_phone(text), parse_amount(_simple(text))
+        for name, value in (("order_number", order), ("contact_phone", phone), ("amount", amount)):
+            if value is not None:
+                told[name] = value
+    return told
+
+
 # ---- the message as a whole -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Reading:

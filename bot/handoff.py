@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 from bot.clock import require_aware
@@ -155,6 +155,15 @@ def is_new_problem(filed: ProblemKeys, told: ProblemKeys) -> bool:
     if told.order_number and filed.order_number and not _same_order(told.order_number, filed.order_number):
         return True
     return bool(told.category and filed.category and told.category != filed.category)
+
+
+def details_to_add(filed: Mapping[str, Any], told: Mapping[str, Any]) -> Dict[str, Any]:
+    """What the customer told after filing (`told`, complaint field -> value) that the filed
+    complaint (`filed`, its fields) lacks: escalating the same complaint adds those, and a field
+    the customer already gave keeps its value (another order number is another problem:
+    `is_new_problem`)."""
+    return {name: value for name, value in told.items()
+            if value not in (None, "") and filed.get(name) in (None, "")}
 
 
 #: Intents that say nothing about a problem: a conversation made only of these has no complaint

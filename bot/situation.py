@@ -68,6 +68,27 @@ def story_so_far(events: Sequence[Mapping[str, Any]]) -> str:
     return story or "（客户要求人工处理，尚未描述问题）"
 
 
+def _since_recorded(events: Iterable[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
+    """The customer's messages (user events, system-triggered ones left out) of the current
+    stretch since the latest complaint was recorded."""
+    said: List[Mapping[str, Any]] = []
+    for event in current_stretch(list(events)):
+        if event.get("event") == "slot" and event.get("name") == RECORDED_SLOT:
+            said.clear()  # a complaint was recorded: what came before is its, not the next one's
+        if event.get("event") != "user":
+            continue
+        if not is_external(((event.get("parse_data") or {}).get("intent") or {}).get("name")):
+            said.append(event)
+    return said
+
+
+def said_since_recorded(events: Iterable[Mapping[str, Any]]) -> List[str]:
+    """The words of the customer's messages since the latest complaint was recorded, oldest
+    first (current stretch; button presses left out)."""
+    return [text for text in (e.get("text") or "" for e in _since_recorded(events))
+            if text and not text.startswith("/")]
+
+
 def heard_details(events: Iterable[Mapping[str, Any]]) -> Dict[str, str]:
     """The details the NLU heard in the customer's messages of the current stretch, by entity
     (order_number, phone, amount, date, remedy, complaint_category; the latest mention wins),
@@ -79,15 +100,8 @@ def heard_details(events: Iterable[Mapping[str, Any]]) -> Dict[str, str]:
     about, a large sum).
     """
     heard: Dict[str, str] = {}
-    for event in current_stretch(list(events)):
-        if event.get("event") == "slot" and event.get("name") == RECORDED_SLOT:
-            heard.clear()  # a complaint was recorded: what came before is its, not the next one's
-        if event.get("event") != "user":
-            continue
-        parse = event.get("parse_data") or {}
-        if is_external((parse.get("intent") or {}).get("name")):
-            continue
-        for entity in parse.get("entities") or ():
+    for event in _since_recorded(events):
+        for entity in (event.get("parse_data") or {}).get("entities") or ():
             if entity.get("entity") and entity.get("value") is not None:
                 heard[str(entity["entity"])] = str(entity["value"])
     return heard

@@ -23,7 +23,7 @@ from bot.app.customers import known_complaints
 from bot.clock import utcnow
 from bot.escalation import Decision
 from bot.handoff import (NO_AGENT_JOB, ContactPromise, PausedAcknowledgement, acknowledge_paused,
-                         first_message_while_paused, promise_contact)
+                         details_to_add, first_message_while_paused, promise_contact)
 from bot.handoff_jobs import Messenger, hand_back_resolved, schedule_hand_back
 from bot.labels import Labels
 from bot.policies import Policies
@@ -31,8 +31,8 @@ from bot.rasa_api import RasaError
 from bot.responses import Responses
 from bot.roles import REASSIGN, may
 from bot.storage import (
-    Case, CaseAction, CaseNotFound, CaseStatus, Complaint, ComplaintStore, HandoffQueue, JobQueue, Note,
-    Outbox,
+    FILLABLE, Case, CaseAction, CaseNotFound, CaseStatus, Complaint, ComplaintNotFound, ComplaintStore,
+    HandoffQueue, JobQueue, Note, Outbox,
 )
 from bot.surveys import Surveys
 
@@ -79,14 +79,25 @@ def hand_off(store: ComplaintStore, policies: Policies, queue: HandoffQueue, job
 
 
 def escalate_filed(queue: HandoffQueue, jobs: JobQueue, complaint_id: str,
-                   decisions: Sequence[Decision], now: datetime) -> HandoffResult:
+                   decisions: Sequence[Decision], now: datetime,
+                   told: Optional[Mapping[str, Any]] = None) -> HandoffResult:
     """Carry out the escalation decisions for a complaint the conversation has already filed
     (`bot.handoff.is_new_problem` said the customer is still on it): that complaint, with every
-    field it has, gets the reasons and goes to an agent; no second complaint is made. A
-    complaint with an open case keeps it (`HandoffQueue.open_case`)."""
+    field it has and those it lacked that the customer told since (`told`, complaint field ->
+    value: `bot.answers.details_told`; `bot.handoff.details_to_add`), gets the reasons and goes
+    to an agent; no second complaint is made. A complaint with an open case keeps it
+    (`HandoffQueue.open_case`). Raises `ComplaintNotFound`."""
     if not decisions:
         raise ValueError("a handoff carries out escalation decisions, and none were given")
-    complaint = queue.store.add_escalation(complaint_id, [d.reason for d in decisions], now)
+    store = queue.store
+    filed = store.get(complaint_id)
+    if filed is None:
+        raise ComplaintNotFound(complaint_id)
+    told = {name: value for name, value in (told or {}).items() if name in FILLABLE}
+    missing = details_to_add({name: getattr(filed, name) for name in FILLABLE}, told)
+    if missing:
+        store.add_missing(complaint_id, missing, now)
+    complaint = store.add_escalation(complaint_id, [d.reason for d in decisions], now)
     return queue_for_agent(queue, jobs, complaint, decisions, now)
 
 

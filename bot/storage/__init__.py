@@ -6,7 +6,7 @@ imports what it needs from here.
 """
 from bot.storage.agents import Agent, AgentAccounts, AgentSession
 from bot.storage.complaints import (
-    Complaint, ComplaintDraft, ComplaintNotFound, ComplaintStore, Unanswered, shared_store,
+    FILLABLE, Complaint, ComplaintDraft, ComplaintNotFound, ComplaintStore, Unanswered, shared_store,
 )
 from bot.storage.engine import DatabaseError, create_store_engine, missing_sqlite_file, shown_url, tracker_engine
 from bot.storage.evidence import Evidence, EvidenceStore
@@ -24,7 +24,8 @@ __all__ = [
     # agents and their console sessions
     "Agent", "AgentAccounts", "AgentSession", "LoginAttempts",
     # complaints
-    "Complaint", "ComplaintDraft", "ComplaintNotFound", "ComplaintStore", "Unanswered", "shared_store",
+    "FILLABLE", "Complaint", "ComplaintDraft", "ComplaintNotFound", "ComplaintStore", "Unanswered",
+    "shared_store",
     # engines
     "DatabaseError", "create_store_engine", "missing_sqlite_file", "shown_url", "tracker_engine",
     # what customers send besides words, and whether they can be reached

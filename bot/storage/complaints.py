@@ -66,6 +66,11 @@ def require_remedy(remedy: Any) -> str:
     return _require_label("desired_remedy", remedy, "remedies", load_labels().remedies)
 
 
+#: Fields a filed complaint may be given later, when the customer tells them after filing
+#: (`ComplaintStore.add_missing`).
+FILLABLE = ("order_number", "contact_phone", "amount")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ComplaintDraft:
     """What a conversation has collected, ready to be filed with `ComplaintStore.create`.
@@ -314,6 +319,32 @@ class ComplaintStore:
             "escalation_reasons": list(dict.fromkeys([*complaint.escalation_reasons, *reasons]))}
         if complaint.status not in OPEN_STATUSES:
             values["status"] = Status.OPEN.value
+        return self._update(public_id, now, **values)
+
+    def add_missing(self, public_id: str, details: Mapping[str, Any], now: datetime) -> Complaint:
+        """Give the complaint the `details` (field -> value, fields of `FILLABLE`) it still lacks:
+        a field it has keeps its value, even if it was filled meanwhile. Raises
+        `ComplaintNotFound`; a `ValueError` for another field or a value too long to keep."""
+        unknown = set(details) - set(FILLABLE)
+        if unknown:
+            raise ValueError(f"only {', '.join(FILLABLE)} can be added to a filed complaint; "
+                             f"got {', '.join(sorted(unknown))}")
+        complaints = ComplaintRow.__table__
+        values: dict[str, Any] = {}
+        for name, value in details.items():
+            if value is None or value == "":
+                continue
+            if name == "amount" and not isinstance(value, Decimal):
+                value = Decimal(str(value))
+            elif name != "amount":
+                _error_if_too_long(name, value, complaints)
+            column = complaints.c[name]
+            values[name] = sa.func.coalesce(column, sa.literal(value, column.type))  # never overwrite
+        if not values:
+            found = self.get(public_id)
+            if found is None:
+                raise ComplaintNotFound(public_id)
+            return found
         return self._update(public_id, now, **values)
 
     def change_remedy(self, public_id: str, remedy: str, remedy_due: date, now: datetime) -> Complaint:

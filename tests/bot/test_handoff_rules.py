@@ -4,12 +4,15 @@ answers."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.handoff import (HandoffSettings, ProblemKeys, acknowledge_paused, first_message_while_paused,
-                         is_new_problem, load_handoff_settings, nothing_told, promise_contact)
+from bot.answers import details_told
+from bot.handoff import (HandoffSettings, ProblemKeys, acknowledge_paused, details_to_add,
+                         first_message_while_paused, is_new_problem, load_handoff_settings, nothing_told,
+                         promise_contact)
 from bot.working_hours import WorkingHours
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -116,6 +119,23 @@ def test_another_order_or_another_kind_of_problem_is_a_new_complaint(told):
 
 def test_an_order_number_the_filed_complaint_lacked_is_not_a_new_problem():
     assert not is_new_problem(ProblemKeys(category="quality"), ProblemKeys(order_number="DD1"))
+
+
+def test_details_told_after_filing_fill_only_what_the_filed_complaint_lacks():
+    filed = {"order_number": None, "contact_phone": "13812345678", "amount": None}
+    told = {"order_number": "DD20261120777", "contact_phone": "13900001111", "amount": Decimal("2800")}
+    # The phone the customer gave stays; the order number and sum it lacked are added.
+    assert details_to_add(filed, told) == {"order_number": "DD20261120777", "amount": Decimal("2800")}
+    assert details_to_add({"order_number": "DD20261101456"}, {"order_number": "DD20261101456"}) == {}
+    assert details_to_add({"order_number": ""}, {"order_number": None, "amount": ""}) == {}
+
+
+def test_the_details_told_are_read_as_the_form_reads_them_the_latest_winning():
+    said = ["订单号是DD20261120777，再不处理我就去12315投诉", "我找不到人，电话 139-0000-1111",
+            "两千八买的，订单号应该是DD20261120778"]
+    assert details_told(said) == {"order_number": "DD20261120778", "contact_phone": "13900001111",
+                                  "amount": Decimal("2800")}
+    assert details_told(["我要找人工客服", "你们太过分了", "12315"]) == {}
 
 
 def test_asking_for_a_person_first_tells_nothing():

@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from bot.escalation import decide
-from bot.situation import heard_details, prior_complaint_values, situation_from_events
+from bot.situation import heard_details, prior_complaint_values, said_since_recorded, situation_from_events
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 
@@ -78,3 +78,12 @@ def test_details_said_in_a_threat_count_for_the_rules_and_are_heard():
     assert heard_details(events[:1] + [{"event": "restart"}]) == {}
     recorded = {"event": "slot", "name": "complaint_id", "value": "TS-20261127-0001"}
     assert heard_details(events + [recorded, user("还有一件事", "complain_general")]) == {}
+
+
+def test_what_the_customer_said_since_the_complaint_was_recorded():
+    recorded = {"event": "slot", "name": "complaint_id", "value": "TS-20261127-0001"}
+    events = [user("杯子碎了", "complain_quality"), recorded, user("/affirm", "affirm"),
+              user("订单号是DD20261120777", "inform"), user("", "EXTERNAL_handed_back"),
+              user("再不处理我就去12315", "threaten")]
+    assert said_since_recorded(events) == ["订单号是DD20261120777", "再不处理我就去12315"]
+    assert said_since_recorded(events + [{"event": "resume"}]) == []

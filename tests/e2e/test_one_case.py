@@ -71,6 +71,23 @@ def test_an_escalation_after_filing_escalates_that_complaint(stack: Stack, escal
     assert filed in "".join(e.get("text", "") for e in stack.bot_events(sender)[-2:])
 
 
+def test_the_order_number_told_when_escalating_is_added_to_the_filed_complaint(stack: Stack):
+    sender = new_customer()
+    for message in ("我买的保温杯用了一周就不保温了", "前天", "订单号不记得了", "换货", "13812345678", "对的"):
+        stack.say(sender, message)
+    assert "utter_complaint_recorded" in stack.responses(sender)
+    filed = stack.tracker(sender)["slots"]["complaint_id"]
+    stack.say(sender, "单号我找到了，DD20261120777，电话换成13900001111也行，今天再没人管我就去12315投诉")
+    assert stack.responses(sender)[0] == "utter_handoff_threat"
+
+    assert [c.public_id for c in _complaints(stack, sender)] == [filed], "no second complaint"
+    case = _case(stack, sender)
+    shown = stack.agent("赵敏").get(f"cases/{case.id}").json()["complaint"]
+    assert shown["id"] == filed and shown["order_number"] == "DD20261120777"
+    assert "13812345678" in shown["contact_phone"], "the phone the customer gave is kept"
+    assert stack.tracker(sender)["slots"]["prior_complaints"][-1]["order_number"] == "DD20261120777"
+
+
 def test_a_different_problem_after_filing_is_a_second_complaint(stack: Stack):
     sender = new_customer()
     filed = _file(stack, sender)

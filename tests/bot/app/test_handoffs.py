@@ -188,6 +188,34 @@ async def test_with_the_rasa_server_down_a_hand_back_changes_nothing(store, queu
     assert queue.get(case.id).status == "claimed"
 
 
+def test_escalating_a_filed_complaint_adds_the_details_it_lacked_and_keeps_those_it_had(store, queue, jobs):
+    filed = handoffs.hand_off(
+        store, load_policies(), queue, jobs,
+        CollectedComplaint(channel="rest", sender_id="bob", category="quality", description="电饭煲坏了",
+                           contact="13812345678"), [HUMAN], FRIDAY_10AM, TZ).complaint
+    assert filed.order_number is None and filed.amount is None
+    told = {"order_number": "DD20261120777", "contact_phone": "13900001111", "amount": Decimal("2800"),
+            "remedy": "refund"}  # not a field escalating may add
+    again = handoffs.escalate_filed(queue, jobs, filed.public_id, [THREAT], FRIDAY_10AM + timedelta(minutes=3),
+                                    told)
+    stored = store.get(filed.public_id)
+    assert again.complaint.public_id == filed.public_id and len(store.for_customer("rest", "bob")) == 1
+    assert (stored.order_number, stored.amount) == ("DD20261120777", Decimal("2800"))
+    assert stored.contact_phone == "13812345678", "what the customer gave is never overwritten"
+    assert stored.desired_remedy is None and "threat" in stored.escalation_reasons
+    assert again.case.complaint.order_number == "DD20261120777"
+
+
+def test_the_store_adds_missing_details_only(store, queue, jobs):
+    filed = _hand_off(store, queue, jobs, [HUMAN], sender="carol").complaint
+    later = FRIDAY_10AM + timedelta(minutes=1)
+    kept = store.add_missing(filed.public_id, {"order_number": "DD20261120999", "contact_phone": "13900001111"},
+                             later)
+    assert (kept.order_number, kept.contact_phone) == ("DD20261120001", "13900001111")
+    with pytest.raises(ValueError):
+        store.add_missing(filed.public_id, {"category": "delivery"}, later)
+
+
 def test_escalating_again_a_case_that_missed_its_claim_deadline_promises_its_callback(store, queue, jobs):
     case = _hand_off(store, queue, jobs, [HUMAN]).case
     later = case.claim_due + timedelta(minutes=1)
