@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from bot.escalation import decide
-from bot.situation import heard_details, prior_complaint_values, situation_from_events
+from bot.situation import heard_details, prior_complaint_values, situation_from_events, story_so_far
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 
@@ -78,3 +78,21 @@ def test_details_said_in_a_threat_count_for_the_rules_and_are_heard():
     assert heard_details(events[:1] + [{"event": "restart"}]) == {}
     recorded = {"event": "slot", "name": "complaint_id", "value": "TS-20261127-0001"}
     assert heard_details(events + [recorded, user("还有一件事", "complain_general")]) == {}
+
+
+def _said(text, intent, **spans):
+    entities = [{"entity": name, "value": text[start:end], "start": start, "end": end}
+                for name, (start, end) in spans.items()]
+    return {"event": "user", "text": text,
+            "parse_data": {"intent": {"name": intent, "confidence": 0.9}, "entities": entities}}
+
+
+def test_the_story_is_the_problem_without_greetings_buttons_and_bare_answers():
+    events = [_said("你好", "greet"), _said("我买的跑鞋才穿两天就开胶了", "complain_quality"),
+              _said("上周三", "give_details"), _said("订单号DD20261101456", "give_details", order_number=(3, 16)),
+              _said('/request_remedy{"remedy": "refund"}', "request_remedy"),
+              _said("13812345678", "give_details", phone=(0, 11)), _said("对的", "affirm"),
+              _said("而且鞋底也裂开了，订单DD20261101456", "give_details", order_number=(11, 24)),
+              _said("我要找人工客服", "request_human")]
+    assert story_so_far(events) == "我买的跑鞋才穿两天就开胶了；而且鞋底也裂开了，订单DD20261101456"
+    assert story_so_far(events[:1] + events[-1:]) == "（客户要求人工处理，尚未描述问题）"
