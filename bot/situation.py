@@ -60,12 +60,14 @@ def customer_turns(events: Iterable[Mapping[str, Any]]) -> List[Turn]:
 
 
 #: What the customer says that is no part of the problem's story: greetings, thanks, yes and no,
-#: asking for a person or a repeat, a score.
+#: asking for a person or a repeat, a score; said in a long message (more than _ASIDE_CHARS
+#: characters: "鞋子开胶了一个星期没人管，给我转人工"), the story is in it too.
 _NOT_THE_STORY = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "request_human",
                             "say_repeat", "ask_progress", "rate_satisfaction", "correct"})
 #: A message with no more than this many characters left once its details (order number, phone,
 #: date, sum, remedy) are taken out is the answer to a question, shown in that detail's field.
 _BARE_ANSWER_CHARS = 5
+_ASIDE_CHARS = 12
 #: Intents of answers to the form's questions (a date the NLU has no entity for: "上周三").
 _ANSWER_INTENTS = frozenset({"give_details", "request_remedy"})
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -95,8 +97,8 @@ def story_so_far(events: Sequence[Mapping[str, Any]]) -> str:
             continue
         text = (event.get("text") or "").strip()
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if (not text or text.startswith("/") or is_external(intent) or intent in _NOT_THE_STORY
-                or _bare_answer(event, intent)):
+        aside = intent in _NOT_THE_STORY and len(_NOT_WORDS.sub("", text)) <= _ASIDE_CHARS
+        if not text or text.startswith("/") or is_external(intent) or aside or _bare_answer(event, intent):
             continue
         story = merge_description(story, text)
     return story or "（客户要求人工处理，尚未描述问题）"
