@@ -109,6 +109,8 @@ _CLAUSE_BREAK = re.compile(f"[{_SEPARATORS}]")
 _GAP = re.compile(r"\{~(\d+)\}")
 _MASK = "\u25a1"   # what a near-miss is blanked to (keeps positions)
 _QUOTE_CHARS = 30
+#: How much of a customer's answer (to the plan, to a survey) an explanation quotes.
+ANSWER_QUOTE_CHARS = 120
 
 
 @lru_cache(maxsize=4096)  # the lexicons of every reason read the same message
