@@ -67,6 +67,8 @@ _NOT_THE_STORY = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "requ
 #: A message with no more than this many characters left once its details (order number, phone,
 #: date, sum, remedy) are taken out is the answer to a question, shown in that detail's field.
 _BARE_ANSWER_CHARS = 5
+#: The entities that are such details (not e.g. complaint_category, which spans a whole message).
+_DETAIL_ENTITIES = frozenset({"order_number", "phone", "date", "amount", "remedy"})
 _ASIDE_CHARS = 12
 #: Intents of answers to the form's questions (a date the NLU has no entity for: "上周三").
 _ANSWER_INTENTS = frozenset({"give_details", "request_remedy"})
@@ -76,8 +78,9 @@ _NOT_WORDS = re.compile(r"[\W_]+")
 def _bare_answer(event: Mapping[str, Any], intent: Optional[str]) -> bool:
     """The message only gives details ("订单号DD20261101456", "13812345678", "上周三", "退款")."""
     text = event.get("text") or ""
-    spans = sorted((int(e["start"]), int(e["end"])) for e in (event.get("parse_data") or {}).get("entities") or ()
-                   if isinstance(e.get("start"), int) and isinstance(e.get("end"), int))
+    spans = sorted((e["start"], e["end"]) for e in (event.get("parse_data") or {}).get("entities") or ()
+                   if e.get("entity") in _DETAIL_ENTITIES
+                   and isinstance(e.get("start"), int) and isinstance(e.get("end"), int))
     rest, at = [], 0
     for start, end in spans:
         rest.append(text[at:max(at, start)])

@@ -98,3 +98,5 @@ def test_the_story_is_the_problem_without_greetings_buttons_and_bare_answers():
     assert story_so_far(events[:1] + events[-1:]) == "（客户要求人工处理，尚未描述问题）"
     one_go = _said("我的跑鞋才穿两天就开胶了，找了三次都没人管，给我转人工", "request_human")
     assert story_so_far([events[0], one_go]) == one_go["text"]
+    whole = _said("充电宝鼓包冒烟了", "report_safety", complaint_category=(0, 8))  # the classifier's span
+    assert story_so_far([whole]) == whole["text"]
