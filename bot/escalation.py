@@ -109,6 +109,8 @@ _CLAUSE_BREAK = re.compile(f"[{_SEPARATORS}]")
 _GAP = re.compile(r"\{~(\d+)\}")
 _MASK = "\u25a1"   # what a near-miss is blanked to (keeps positions)
 _QUOTE_CHARS = 30
+#: How much of a customer's answer (to the plan, to a survey) an explanation quotes.
+ANSWER_QUOTE_CHARS = 120
 
 
 @lru_cache(maxsize=4096)  # the lexicons of every reason read the same message
@@ -222,21 +224,59 @@ class Lexicon:
         return bool(self.negation.search(seen[max(clause_start, start - self.negation_window):start]))
 
 
-def _quote(text: str, start: int, end: int) -> str:
-    """The customer's words around [start, end) of the normalised text, at most ~30 characters."""
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’\"']?")
+_CLAUSE_END = re.compile(r"[，；,;：:]")
+
+
+def _pieces(source: str, ends: Pattern[str]) -> List[Tuple[int, int]]:
+    """`source` cut after each match of `ends`, as [begin, end) spans."""
+    spans, begin = [], 0
+    for m in ends.finditer(source):
+        spans.append((begin, m.end()))
+        begin = m.end()
+    return spans + ([(begin, len(source))] if begin < len(source) else [])
+
+
+def _whole_pieces(source: str, start: int, end: int, ends: Pattern[str],
+                  limit: int) -> Optional[Tuple[int, int]]:
+    """The pieces of `source` around [start, end), as many as fit in one quote (those after
+    first), or None when the pieces holding [start, end) alone are too long."""
+    spans = _pieces(source, ends)
+    first = next((i for i, (_, e) in enumerate(spans) if e > start), len(spans) - 1)
+    last = next((i for i, (_, e) in enumerate(spans) if e >= end), len(spans) - 1)
+    if spans[last][1] - spans[first][0] > limit:
+        return None
+    while last + 1 < len(spans) and spans[last + 1][1] - spans[first][0] <= limit:
+        last += 1
+    while first > 0 and spans[last][1] - spans[first - 1][0] <= limit:
+        first -= 1
+    return spans[first][0], spans[last][1]
+
+
+def _quote(text: str, start: int, end: int, limit: int = _QUOTE_CHARS) -> str:
+    """The customer's words around [start, end) of the normalised text on one line, at most
+    `limit` characters cut at sentence ends (。！？) where a sentence fits, else at clause breaks,
+    else anywhere; an ellipsis marks what is left out."""
     simplified = to_simplified(text or "")
     source = (text or "") if len(text or "") == len(simplified) else simplified
     source = " ".join(source.split())  # one line
-    if len(source) <= _QUOTE_CHARS:
+    if len(source) <= limit:
         return source
-    begin = max(0, min(start - 10, end + 10 - _QUOTE_CHARS, len(source) - _QUOTE_CHARS))
-    finish = min(len(source), begin + _QUOTE_CHARS)
-    return ("…" if begin > 0 else "") + source[begin:finish] + ("…" if finish < len(source) else "")
+    span = (_whole_pieces(source, start, end, _SENTENCE_END, limit)
+            or _whole_pieces(source, start, end, _CLAUSE_END, limit))
+    if span is None:
+        begin = max(0, min(start - 10, end + 10 - limit, len(source) - limit))
+        span = begin, min(len(source), begin + limit)
+    begin, finish = span
+    quote = source[begin:finish].strip()
+    if finish < len(source):
+        quote = quote.rstrip("，；,;：:") + "…"
+    return ("…" if begin > 0 else "") + quote
 
 
-def short_quote(text: str) -> str:
-    """A message cut to one short line for an explanation."""
-    return _quote(text, 0, 0)
+def short_quote(text: str, limit: int = _QUOTE_CHARS) -> str:
+    """A message cut to one short line for an explanation, at a sentence end where one fits."""
+    return _quote(text, 0, 0, limit)
 
 
 # --- Configuration --------------------------------------------------------------------------------

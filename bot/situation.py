@@ -10,6 +10,7 @@ conversation was for the agent.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
@@ -58,13 +59,51 @@ def customer_turns(events: Iterable[Mapping[str, Any]]) -> List[Turn]:
     return turns
 
 
+#: What the customer says that is no part of the problem's story: greetings, thanks, yes and no,
+#: asking for a person or a repeat, a score; said in a long message (more than _ASIDE_CHARS
+#: characters: "鞋子开胶了一个星期没人管，给我转人工"), the story is in it too.
+_NOT_THE_STORY = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "request_human",
+                            "say_repeat", "ask_progress", "rate_satisfaction", "correct"})
+#: A message with no more than this many characters left once its details (order number, phone,
+#: date, sum, remedy) are taken out is the answer to a question, shown in that detail's field.
+_BARE_ANSWER_CHARS = 5
+#: The entities that are such details (not e.g. complaint_category, which spans a whole message).
+_DETAIL_ENTITIES = frozenset({"order_number", "phone", "date", "amount", "remedy"})
+_ASIDE_CHARS = 12
+#: Intents of answers to the form's questions (a date the NLU has no entity for: "上周三").
+_ANSWER_INTENTS = frozenset({"give_details", "request_remedy"})
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def _bare_answer(event: Mapping[str, Any], intent: Optional[str]) -> bool:
+    """The message only gives details ("订单号DD20261101456", "13812345678", "上周三", "退款")."""
+    text = event.get("text") or ""
+    spans = sorted((e["start"], e["end"]) for e in (event.get("parse_data") or {}).get("entities") or ()
+                   if e.get("entity") in _DETAIL_ENTITIES
+                   and isinstance(e.get("start"), int) and isinstance(e.get("end"), int))
+    rest, at = [], 0
+    for start, end in spans:
+        rest.append(text[at:max(at, start)])
+        at = max(at, end)
+    rest.append(text[at:])
+    answering = bool(spans) or intent in _ANSWER_INTENTS
+    return answering and len(_NOT_WORDS.sub("", "".join(rest))) <= _BARE_ANSWER_CHARS
+
+
 def story_so_far(events: Sequence[Mapping[str, Any]]) -> str:
-    """What the customer said in the current stretch (button presses left out), as the story of
-    a complaint a person takes over before the form asked for it."""
+    """What the customer said of the problem in the current stretch, as the story of a complaint
+    a person takes over before the form asked for it: button presses, greetings, thanks, yes and
+    no, the request for a person and bare answers (an order number, a phone) left out."""
     story = ""
-    for turn in customer_turns(current_stretch(events)):
-        if turn.text and not turn.text.startswith("/"):
-            story = merge_description(story, turn.text)
+    for event in current_stretch(events):
+        if event.get("event") != "user":
+            continue
+        text = (event.get("text") or "").strip()
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        aside = intent in _NOT_THE_STORY and len(_NOT_WORDS.sub("", text)) <= _ASIDE_CHARS
+        if not text or text.startswith("/") or is_external(intent) or aside or _bare_answer(event, intent):
+            continue
+        story = merge_description(story, text)
     return story or "（客户要求人工处理，尚未描述问题）"
 
 

@@ -1,5 +1,6 @@
 """The conversation as an agent reads it: the customer's and the assistant's messages from the
-Rasa tracker, with the agents' own replies (bot events whose metadata names an `agent`) apart."""
+Rasa tracker, with the agents' own replies (bot events whose metadata names an `agent`) apart.
+A button the customer pressed shows as its title (可以), not its payload (/affirm)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -9,16 +10,29 @@ from zoneinfo import ZoneInfo
 Entry = Dict[str, Any]
 
 
+def _pressed(text: str, offered: Mapping[str, str]) -> str:
+    """What the customer pressed: the title of the button offered just before whose payload
+    `text` is, else `text` as sent."""
+    return offered.get(text.strip(), text) if text.startswith("/") else text
+
+
 def transcript(tracker: Mapping[str, Any], tz: ZoneInfo) -> Dict[str, Any]:
     """{paused, entries}: whether the assistant is paused, and the messages oldest first, each
     {who: customer | bot | agent, text, buttons, agent_name, at (ISO), time (HH:MM:SS local)}."""
     entries: List[Entry] = []
+    offered: Dict[str, str] = {}  # payload -> title, of the latest bot message with buttons
     for event in tracker.get("events") or ():
         kind = event.get("event")
         if kind not in ("user", "bot"):
             continue
         text = event.get("text") or ""
-        buttons = [str(b.get("title") or "") for b in (event.get("data") or {}).get("buttons") or ()]
+        raw_buttons = (event.get("data") or {}).get("buttons") or ()
+        buttons = [str(b.get("title") or "") for b in raw_buttons]
+        if kind == "bot" and raw_buttons:
+            offered = {str(b.get("payload") or "").strip(): str(b.get("title") or "")
+                       for b in raw_buttons if b.get("payload") and b.get("title")}
+        else:
+            text = _pressed(text, offered)
         if not text and not buttons:
             continue
         agent = (event.get("metadata") or {}).get("agent") if kind == "bot" else None

@@ -14,14 +14,13 @@ from zoneinfo import ZoneInfo
 
 from bot.app.complaints import RecordedComplaint
 from bot.app.handoffs import HandoffResult, queue_for_agent
-from bot.escalation import Decision, EscalationConfig, load_escalation_config
+from bot.escalation import ANSWER_QUOTE_CHARS, Decision, EscalationConfig, load_escalation_config, short_quote
 from bot.labels import Labels
 from bot.policies import Policies
 from bot.storage import Complaint, ComplaintNotFound, ComplaintStore, HandoffQueue, JobQueue
 from bot.working_hours import WorkingHours
 
 PLAN_DECLINED = "plan_declined"
-EXPLANATION_WORDS_MAX = 120
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,7 @@ def plan_to_person(queue: HandoffQueue, jobs: JobQueue, labels: Labels, complain
     complaint = queue.store.get(complaint_id)
     if complaint is None:
         raise ComplaintNotFound(complaint_id)
-    words = words.strip()
-    if len(words) > EXPLANATION_WORDS_MAX:
-        words = words[:EXPLANATION_WORDS_MAX - 1] + "…"
+    words = short_quote(words.strip(), ANSWER_QUOTE_CHARS)
     explanation = f"客户不接受处理方案（{labels.remedy(complaint.desired_remedy)}）" + (
         f"：“{words}”" if words and not words.startswith("/") else "")
     priority = (config or load_escalation_config()).priority(PLAN_DECLINED)

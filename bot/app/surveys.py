@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 from bot.app.customers import known_complaints
 from bot.app.handoffs import HandoffResult, queue_for_agent
 from bot.complaints import Status
-from bot.escalation import Decision, EscalationConfig, load_escalation_config
+from bot.escalation import ANSWER_QUOTE_CHARS, Decision, EscalationConfig, load_escalation_config, short_quote
 from bot.storage import HandoffQueue, JobQueue, SurveyKind
 from bot.surveys import LOW_SATISFACTION, NOT_SOLVED, Surveys, parse_score
 
@@ -67,7 +67,7 @@ def record_satisfaction(surveys: Surveys, queue: HandoffQueue, channel: str, sen
     surveys.record_answer(survey.complaint_id, SurveyKind.SATISFACTION.value, now,
                           score=score, comment=comment)
     if score <= settings.low_score_at_most:
-        said = f"：“{comment}”" if comment else ""
+        said = f"：“{short_quote(comment, ANSWER_QUOTE_CHARS)}”" if comment else ""
         return _reopened(surveys, queue, channel, sender_id, survey.complaint_id, LOW_SATISFACTION,
                          f"客户满意度评分{score}分{said}", "utter_survey_low", now)
     return SurveyReply("utter_survey_thanks_high" if score >= settings.high_score_at_least
@@ -86,6 +86,6 @@ def record_follow_up(surveys: Surveys, queue: HandoffQueue, channel: str, sender
                           solved=solved, comment=comment)
     if solved:
         return SurveyReply("utter_follow_up_solved", survey.complaint_id)
-    said = f"：“{comment}”" if comment else ""
+    said = f"：“{short_quote(comment, ANSWER_QUOTE_CHARS)}”" if comment else ""
     return _reopened(surveys, queue, channel, sender_id, survey.complaint_id, NOT_SOLVED,
                      f"回访时客户说问题没有解决{said}", "utter_follow_up_reopened", now)

@@ -85,7 +85,7 @@ async def test_after_hours_the_customer_is_told_when_someone_will_call(fresh_ser
                                                          "explanation": "客户要求转人工"}]})
     events, replies = await run_action(ActionHandOff(), tracker)
     complaint = fresh_services.store.get(slots_set(events)["complaint_id"])
-    assert complaint.description == "我要轉人工" and complaint.category == "other"
+    assert complaint.description == "（客户要求人工处理，尚未描述问题）" and complaint.category == "other"
     assert responses(replies) == ["utter_handoff_human_request_first", "utter_handoff_after_hours"]
     acknowledgement, later = (r["text"] for r in replies)
     assert detect_script(acknowledgement) == Script.TRADITIONAL  # in the customer's script

@@ -17,7 +17,7 @@ import yaml
 from bot.anger import fallback_limit, load_anger_model
 from bot.escalation import (
     PRIORITIES, REASONS, RULES, Decision, EscalationConfig, PriorComplaint, Situation, Turn,
-    check_anger, check_fallback, check_high_value, check_repeated,
+    check_anger, check_fallback, check_high_value, check_repeated, short_quote,
     decide, load_escalation_config, normalise, prior_on_same_matter,
 )
 from bot.script import Script, detect_script, to_traditional
@@ -453,6 +453,14 @@ def test_explanations_quote_the_customer_on_one_line(config):
     [threat] = decide(situation(long), config)
     quote = re.search("“(.*)”", threat.explanation).group(1)
     assert "消协" in quote and len(quote) <= 32 and "\n" not in threat.explanation
+
+
+def test_a_long_message_is_quoted_up_to_a_sentence_end(config):
+    said = "鞋子才穿两天就开胶了。客服一直不回我消息！再不处理我就去消协投诉你们。说到做到，别不当回事。"
+    [threat] = decide(situation(said), config)
+    assert threat.explanation.endswith("：“…再不处理我就去消协投诉你们。说到做到，别不当回事。”")
+    [unclear] = [short_quote("我想问，我上周三在你们店里买的跑鞋怎么才穿两天就开胶了？还有鞋带也断了")]
+    assert unclear == "我想问，我上周三在你们店里买的跑鞋怎么才穿两天就开胶了？…"
 
 
 def test_traditional_customers_are_quoted_in_their_own_words(config):

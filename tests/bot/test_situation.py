@@ -2,7 +2,9 @@
 from datetime import datetime, timedelta, timezone
 
 from bot.escalation import decide
-from bot.situation import heard_details, prior_complaint_values, said_since_recorded, situation_from_events
+from bot.situation import (
+    heard_details, prior_complaint_values, said_since_recorded, situation_from_events, story_so_far,
+)
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 
@@ -87,3 +89,25 @@ def test_what_the_customer_said_since_the_complaint_was_recorded():
               user("再不处理我就去12315", "threaten")]
     assert said_since_recorded(events) == ["订单号是DD20261120777", "再不处理我就去12315"]
     assert said_since_recorded(events + [{"event": "resume"}]) == []
+
+
+def _said(text, intent, **spans):
+    entities = [{"entity": name, "value": text[start:end], "start": start, "end": end}
+                for name, (start, end) in spans.items()]
+    return {"event": "user", "text": text,
+            "parse_data": {"intent": {"name": intent, "confidence": 0.9}, "entities": entities}}
+
+
+def test_the_story_is_the_problem_without_greetings_buttons_and_bare_answers():
+    events = [_said("你好", "greet"), _said("我买的跑鞋才穿两天就开胶了", "complain_quality"),
+              _said("上周三", "give_details"), _said("订单号DD20261101456", "give_details", order_number=(3, 16)),
+              _said('/request_remedy{"remedy": "refund"}', "request_remedy"),
+              _said("13812345678", "give_details", phone=(0, 11)), _said("对的", "affirm"),
+              _said("而且鞋底也裂开了，订单DD20261101456", "give_details", order_number=(11, 24)),
+              _said("我要找人工客服", "request_human")]
+    assert story_so_far(events) == "我买的跑鞋才穿两天就开胶了；而且鞋底也裂开了，订单DD20261101456"
+    assert story_so_far(events[:1] + events[-1:]) == "（客户要求人工处理，尚未描述问题）"
+    one_go = _said("我的跑鞋才穿两天就开胶了，找了三次都没人管，给我转人工", "request_human")
+    assert story_so_far([events[0], one_go]) == one_go["text"]
+    whole = _said("充电宝鼓包冒烟了", "report_safety", complaint_category=(0, 8))  # the classifier's span
+    assert story_so_far([whole]) == whole["text"]

@@ -134,6 +134,16 @@ def customer_and_agent(browser: Browser) -> Iterator[Tuple[Page, Page]]:
     assert not errors, errors
 
 
+def _log_in(stack: Stack, page: Page, name: str) -> None:
+    """A new agent called `name` logs in to the console in `page` and sees the queue."""
+    username, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+    stack.add_agent(username, password, name)
+    page.goto(f"{stack.console_url}/agent")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
 def _say(page: Page, text: str) -> None:
     """The customer types `text` into the web chat and waits for the assistant's answer."""
     replies = page.locator(".message--bot .message__bubble")
@@ -151,13 +161,7 @@ def test_an_agents_reply_in_the_console_reaches_the_customers_web_chat(
     _say(customer, "你好")
     _say(customer, THREAT_MESSAGE)
     case = _handed_off_case(stack, "webchat", customer.locator("html").get_attribute("data-session-id"))
-    username, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-    stack.add_agent(username, password, "王芳")
-
-    agent.goto(f"{stack.console_url}/agent")
-    agent.get_by_label("用户名").fill(username)
-    agent.get_by_label("密码").fill(password)
-    agent.get_by_role("button", name="登录").click()
+    _log_in(stack, agent, "王芳")
     row = agent.locator(f'.queue-item[data-case-id="{case.id}"]')
     expect(row).to_contain_text(case.complaint.public_id)
     expect(row.locator(".badge")).to_have_text("P1 紧急")
@@ -189,3 +193,30 @@ def test_an_agents_reply_in_the_console_reaches_the_customers_web_chat(
     expect(customer.locator(".message--agent")).to_have_count(1), "the assistant's greeting is its own"
     expect(agent.locator("#paused")).to_have_text("（机器人正在自动回复）")
     expect(history.last).to_contain_text("王芳 交还机器人")
+
+
+def test_the_case_page_shows_what_the_customer_gave_and_the_button_they_pressed(
+        stack: Stack, customer_and_agent: Tuple[Page, Page]) -> None:
+    customer, agent = customer_and_agent
+    customer.goto(f"{stack.rasa_url}/webchat")
+    expect(customer.locator("#status")).to_have_attribute("data-state", "online", timeout=20_000)
+    for said in ("你好", "我买的跑鞋才穿两天就开胶了", "上周三", "订单号DD20261101456"):
+        _say(customer, said)
+    replies = customer.locator(".message--bot .message__bubble")
+    count = replies.count()
+    customer.get_by_role("button", name="退款").last.click()
+    expect(replies).not_to_have_count(count, timeout=REPLY_TIMEOUT_MS)
+    _say(customer, "我要找人工客服")
+    expect(replies.last).to_contain_text("投诉编号", timeout=REPLY_TIMEOUT_MS)  # handed over
+    case = _handed_off_case(stack, "webchat", customer.locator("html").get_attribute("data-session-id"))
+    _log_in(stack, agent, "王芳")
+    agent.locator(f'.queue-item[data-case-id="{case.id}"]').get_by_role(
+        "link", name=case.complaint.public_id).click()
+    facts = {"问题描述": "我买的跑鞋才穿两天就开胶了", "发生时间": "上周三", "订单号": "DD20261101456",
+             "客户希望": "退款"}
+    for name, value in facts.items():
+        expect(agent.locator("#summary dt", has_text=name).locator("xpath=following-sibling::dd[1]")
+               ).to_have_text(value)
+    customer_said = agent.locator("#transcript .message--customer")
+    expect(customer_said.filter(has_text="退款")).to_have_count(1), "the button's title, not its payload"
+    expect(customer_said.filter(has_text="/request_remedy")).to_have_count(0)

@@ -50,6 +50,15 @@ def test_a_declined_plan_is_queued_for_a_person_with_the_customers_words(store, 
     assert result.promise.at > FRIDAY_10AM
 
 
+def test_long_words_against_the_plan_are_quoted_up_to_a_sentence_end(store, queue, jobs):
+    complaint = a_complaint(store, desired_remedy="refund")
+    first = "不行，七天太久了，我下周就要出差，这笔钱我等着用，你们必须三天之内退回来，" * 2 + "不然我不答应。"
+    words = first + "另外你们客服态度也很差，" * 8
+    plan_to_person(queue, jobs, load_labels(), complaint.public_id, words, FRIDAY_10AM)
+    [case] = queue.queue()
+    assert case.explanation.endswith(f"：“{first}…”")
+
+
 def test_alternatives_must_name_remedies(tmp_path):
     """Checked with the other files (bot/config_check.py), so a renamed remedy is named once."""
     root = copy_config(tmp_path)

@@ -56,6 +56,13 @@ def test_a_low_score_reopens_the_complaint_with_the_comment(store, queue, survey
     assert (survey.score, survey.comment) == (1, "很不满意，退款拖了十天")
 
 
+def test_a_long_comment_is_quoted_up_to_a_sentence_end(store, queue, surveys):
+    _asked(store, surveys)
+    first = "很不满意。退款拖了十天才到账，中间打了五次电话，每次都让我再等等，一点说法都没有！"
+    record_satisfaction(surveys, queue, "rest", "alice", first + "下次再也不买了，" * 12, None, FRIDAY_10AM)
+    assert queue.queue()[0].explanation == f"客户满意度评分1分：“{first}…”"
+
+
 def test_a_short_answer_is_a_score_not_a_comment(store, queue, surveys):
     complaint_id = _asked(store, surveys)
     record_satisfaction(surveys, queue, "rest", "alice", "2分", None, FRIDAY_10AM)
