@@ -50,6 +50,9 @@ class AnswerRules:
     time_unknown: Tuple[str, ...]
     no_order: Tuple[str, ...]
     correction_markers: Tuple[str, ...]
+    strong_correction_markers: Tuple[str, ...]
+    negations: Tuple[str, ...]
+    filler: Tuple[str, ...]
     fields: Mapping[str, Tuple[str, ...]]
     question_words: Tuple[str, ...]
     why_words: Tuple[str, ...]
@@ -68,6 +71,8 @@ def load_answer_rules(path: Optional[Path] = None) -> AnswerRules:
         wishes=words("wishes"), withdraw=words("withdraw"), withdraw_weak=words("withdraw_weak"),
         chitchat=words("chitchat"), no_phone=words("no_phone"), time_unknown=words("time_unknown"),
         no_order=words("no_order"), correction_markers=words("correction_markers"),
+        strong_correction_markers=words("strong_correction_markers"), negations=words("negations"),
+        filler=words("filler"),
         fields={name: tuple(ws) for name, ws in raw["fields"].items()},
         question_words=words("question_words"), why_words=words("why_words"),
     )
@@ -129,9 +134,6 @@ def read_order_number(text: str, rules: Optional[AnswerRules] = None) -> Optiona
 
 
 # ---- remedies ---------------------------------------------------------------------------------
-_NEGATION = ("不要", "不想", "不用", "别", "不需要", "唔要")
-
-
 def read_remedy(text: str, rules: Optional[AnswerRules] = None) -> Optional[str]:
     """The remedy (a code of data/labels.yml) the first remedy word in `text` names; a word
     after 不要/不想 is not wished for."""
@@ -142,7 +144,7 @@ def read_remedy(text: str, rules: Optional[AnswerRules] = None) -> Optional[str]
         for word in words:
             for match in re.finditer(re.escape(word), text):
                 before = text[max(0, match.start() - 3):match.start()]
-                if any(before.endswith(neg) for neg in _NEGATION):
+                if any(before.endswith(neg) for neg in rules.negations):
                     continue
                 key = (match.start(), -len(word), code)
                 if best is None or key[:2] < best[:2]:
@@ -194,9 +196,6 @@ class Reading:
 
 
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
-_FILLER = ("我要投诉", "我想投诉", "投诉一下", "投诉", "你好", "您好", "订单号", "订单编号", "单号", "订单",
-           "电话号码", "手机号", "电话", "手机", "号码", "联系方式", "是", "的", "了", "我", "想", "要",
-           "吧", "呢", "啊", "请", "谢谢", "麻烦", "帮我", "就", "给", "在", "那天", "大概", "好像")
 _STORY_MIN_CHARS = 6
 
 
@@ -215,12 +214,12 @@ def _has(text: str, words: Sequence[str]) -> Optional[str]:
     return next((word for word in words if word in lowered), None)
 
 
-def _story_left(text: str, spans: Sequence[str]) -> int:
+def _story_left(text: str, spans: Sequence[str], filler: Sequence[str]) -> int:
     """How many characters of the message say something besides its answers and filler words."""
     rest = text
     for span in sorted(spans, key=len, reverse=True):
         rest = rest.replace(span, "")
-    for word in _FILLER:
+    for word in filler:
         rest = rest.replace(word, "")
     return len(_PUNCTUATION.sub("", rest))
 
@@ -233,7 +232,7 @@ def read_message(text: str, requested: Optional[str], today: date,
     said = (text or "").strip()
     simple = _simple(said)
     answers, spans = _answers(simple, requested, today, rules)
-    tells_story = _story_left(simple, spans) >= _STORY_MIN_CHARS
+    tells_story = _story_left(simple, spans, rules.filler) >= _STORY_MIN_CHARS
     question = _is_question(simple, rules)
 
     if _has(simple, rules.withdraw):
@@ -308,10 +307,6 @@ def _answers(text: str, requested: Optional[str], today: date,
     return answers, spans
 
 
-#: Markers that say a correction even without naming the field (the value says which).
-_STRONG_MARKERS = ("应该是", "改成", "改为", "其实是", "写错", "填错", "打错", "输错", "说错", "记错", "搞错", "弄错")
-
-
 def _corrected_field(text: str, answers: Mapping[str, Any], rules: AnswerRules) -> Optional[str]:
     """The field a correction changes: the one it names, else the one whose value it gives."""
     marker = _has(text, rules.correction_markers)
@@ -321,7 +316,7 @@ def _corrected_field(text: str, answers: Mapping[str, Any], rules: AnswerRules) 
              if word in text]
     if named:
         return min(named)[1]
-    if _has(text, _STRONG_MARKERS):
+    if _has(text, rules.strong_correction_markers):
         given = [name for name in ("order_number", "contact_phone", "incident_time", "desired_remedy")
                  if name in answers]
         if len(given) == 1:
