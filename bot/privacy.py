@@ -27,6 +27,12 @@ _ID_CARD = re.compile(  # 18 digits (the last may be X), grouped 6-8-4 or 6-4-4-
     r"(?:\d{4}[ \t-]?\d{4}[ \t-]?(?P<tail>\d{3}[\dXx])|\d{6}[ \t-]?(?P<old>\d{3}))(?![\dXx])")
 _MOBILE = re.compile(
     rf"(?<![\d.])(?P<head>(?:(?:\+|00)?86{_SEP}?)?1[3-9]\d)(?:{_SEP}?\d){{4}}(?P<tail>(?:{_SEP}?\d){{4}})(?!\d)")
+# Hong Kong and Macau (8 digits from 5 to 9, +852/+853 or not) and Taiwan mobiles (09xx, +886 9xx):
+# the form takes them as phones (bot/answers.py), so logs hide them too.
+_HK_MACAU = re.compile(
+    rf"(?<![\d.])(?P<head>(?:(?:\+|00)?85[23]{_SEP}?)?[5-9]\d)(?:{_SEP}?\d){{2}}(?P<tail>(?:{_SEP}?\d){{4}})(?!\d)")
+_TAIWAN = re.compile(
+    rf"(?<![\d.])(?P<head>(?:(?:\+|00)886{_SEP}?9|09)\d{{2}})(?:{_SEP}?\d){{3}}(?P<tail>(?:{_SEP}?\d){{3}})(?!\d)")
 _LANDLINE = re.compile(r"(?<![\d.])\(?(?P<area>0\d{2,3})\)?[ \t-]?\d{3,4}[ \t-]?(?P<tail>\d{4})(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 
@@ -42,6 +48,8 @@ def _id_card(match: re.Match[str]) -> str:
 _PERSONAL: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (_ID_CARD, _id_card),
     (_MOBILE, lambda m: f"{m['head']}****{_digits(m['tail'])}"),
+    (_TAIWAN, lambda m: f"{m['head']}***{_digits(m['tail'])}"),
+    (_HK_MACAU, lambda m: f"{m['head']}**{_digits(m['tail'])}"),
     (_LANDLINE, lambda m: f"{m['area']}-****{m['tail']}"),
     (_EMAIL, lambda m: f"***@{m['domain']}"),
 )
