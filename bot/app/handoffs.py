@@ -120,10 +120,12 @@ def paused_acknowledgement(queue: HandoffQueue, channel: str, sender_id: str,
 # --- Who may act on a case -----------------------------------------------------------------------
 
 #: The case statuses each of an agent's actions allows (the agent must have claimed the case).
+#: Resolving hands the conversation back to the assistant, so a resolved case takes no reply and
+#: no second hand-back; the customer may still be told that the refund agreed on has been issued.
 ALLOWED: Mapping[str, Collection[str]] = {
-    "reply": (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value),
+    "reply": (CaseStatus.CLAIMED.value,),
     "refund": (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value),
-    "release": (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value),
+    "release": (CaseStatus.CLAIMED.value,),
     "resolve": (CaseStatus.CLAIMED.value,),
 }
 
@@ -264,8 +266,9 @@ async def resolve(queue: HandoffQueue, surveys: Surveys, messenger: Messenger,
 
 async def release(queue: HandoffQueue, messenger: Messenger, case_id: int, agent_id: int,
                   now: datetime) -> Outcome:
-    """Hand the conversation back to the assistant: resume it with the customer's complaints
-    as they are now (an agent may have resolved one), close the case, and have the assistant
+    """Hand the conversation back to the assistant before the case is resolved (resolving hands
+    it back itself): resume it with the customer's complaints as they are now, close the case,
+    and have the assistant
     greet the customer back (`told` False when the greeting could not be sent; the release
     stands). The conversation is resumed first, so when the Rasa server is down nothing
     changes and the agent can simply try again."""

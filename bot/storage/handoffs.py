@@ -207,13 +207,12 @@ class HandoffQueue:
         return self._get(case_id)
 
     def release(self, case_id: int, agent_id: int, now: datetime) -> Case:
-        """The agent hands the conversation back to the assistant (claimed or resolved case)."""
+        """The agent hands the conversation back to the assistant without resolving the case
+        (a resolved case was handed back when it was resolved)."""
         require_aware("now", now)
         with self.store.session() as s, s.begin():
-            row = self._row_of_agent(s, case_id, agent_id,
-                                     (CaseStatus.CLAIMED.value, CaseStatus.RESOLVED.value))
-            row.status = CaseStatus.RELEASED.value
-            row.closed_at = row.closed_at or now
+            row = self._row_of_agent(s, case_id, agent_id, (CaseStatus.CLAIMED.value,))
+            row.status, row.closed_at = CaseStatus.RELEASED.value, now
         return self._get(case_id)
 
     def mark_overdue(self, case_id: int, callback_due: datetime, now: datetime) -> bool:

@@ -182,9 +182,9 @@ class CaseStatus(str, Enum):
     WAITING = "waiting"
     CLAIMED = "claimed"
     RESOLVED = "resolved"
-    """The agent resolved the complaint (and may still hand the conversation back)."""
+    """The agent resolved the complaint, which handed the conversation back to the assistant."""
     RELEASED = "released"
-    """The conversation went back to the assistant."""
+    """The agent handed the conversation back to the assistant without resolving the case."""
 
 
 class CaseAction(str, Enum):

@@ -42,6 +42,7 @@
   function lockedText(view) {
     if (view.status === "waiting") return "接手这个案件后，就可以在这里回复客户。";
     if (view.status === "released") return "这个案件已经交还机器人。";
+    if (view.status === "resolved") return "这个案件已经解决，对话已交还机器人，客户的新消息由机器人回复。";
     return `这个案件由同事 ${view.agent_name} 处理，对话会实时显示在这里。`;
   }
 
@@ -198,7 +199,7 @@
     event.preventDefault();
     act(submitter($("resolve-form")),
       () => api("POST", `cases/${caseId}/resolve`, { remedy: $("remedy").value, resolution: $("resolution").value }),
-      (result) => notice(result.warning || "已标记为解决。需要时请再和客户确认，然后交还机器人。",
+      (result) => notice(result.warning || "已标记为解决：客户已收到处理结果，对话已交还机器人。",
                          result.warning ? "warning" : "ok"));
   });
 

@@ -74,8 +74,14 @@ def test_claim_resolve_note_and_release(store, queue):
     assert resolved.complaint.desired_remedy == "refund" and resolved.complaint.resolved_at == later
     assert [n.text for n in queue.notes(case.id)] == ["客户同意退款，已提交财务"]
 
-    released = queue.release(case.id, li.id, later)
-    assert released.status == "released" and queue.queue() == []
+    with pytest.raises(CaseConflict):  # resolving handed the conversation back already
+        queue.release(case.id, li.id, later)
+    assert queue.get(case.id).status == "resolved" and queue.queue() == []
+
+    other = queue.open_case(complaint(store).public_id, [HUMAN], later)
+    queue.claim(other.id, wang.id, later)
+    released = queue.release(other.id, wang.id, later)
+    assert (released.status, released.closed_at) == ("released", later) and queue.queue() == []
 
 
 def test_exactly_one_of_many_agents_claiming_at_once_wins(store, queue):

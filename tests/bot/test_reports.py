@@ -135,7 +135,6 @@ def test_one_incident_counts_once_whatever_happened_to_it(store: ComplaintStore)
     def handled(case_id: int, agent_id: int, claimed: float, resolved: float) -> None:
         assert queue.claim(case_id, agent_id, at(claimed))
         queue.resolve(case_id, agent_id, "已为您换货", at(resolved))
-        queue.release(case_id, agent_id, at(resolved))
 
     queue.open_case(cid, [Decision("human_request", "P3", "客户要求转人工")], at(0.1))
     case = queue.open_case(cid, [Decision("threat", "P1", "客户提到曝光")], at(0.2))  # the same case

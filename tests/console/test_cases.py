@@ -18,6 +18,8 @@ from tests.auxil.agents import ANGER, HUMAN, THREAT, AgentClient, new_customer, 
 from tests.auxil.stack import Console
 from tests.console.conftest import NewAgent
 
+ALREADY_RESOLVED = ("这个案件已经解决，对话也已交还机器人，不用再交还或回复了；"
+                    "客户再有问题，机器人会接着回复，需要时会重新转人工。")
 RASA_DOWN = "暂时连不上对话服务，这一步没有完成，客户也没有收到消息。请稍后再试；如果一直不行，请联系技术同事。"
 
 
@@ -139,10 +141,15 @@ def test_resolving_records_the_remedy_and_what_was_done(
     assert (stored.status, stored.resolution, stored.desired_remedy) == (
         "resolved", "已为客户换新耳机，顺丰单号SF123", "exchange")
     assert stored.resolved_at is not None
-    again = agent.post(f"cases/{case.id}/resolve", {"remedy": "exchange", "resolution": "再来一次"})
-    assert (again.status_code, again.json()["error"]) == (409, "这个案件已经标记为解决，可以交还机器人了。")
+    # Resolving handed the conversation back: no second resolution, hand-back or reply (the
+    # customer would get a second greeting), only the refund notice; nothing is sent.
+    for action, body in (("resolve", {"remedy": "exchange", "resolution": "再来一次"}),
+                         ("release", None), ("reply", {"text": "还有别的问题吗？"})):
+        again = agent.post(f"cases/{case.id}/{action}", body)
+        assert (again.status_code, again.json()["error"]) == (409, ALREADY_RESOLVED), action
     assert agent.get(f"cases/{case.id}").json()["can"] == {
-        "claim": False, "reply": True, "resolve": False, "refund": True, "release": True, "reassign": False}
+        "claim": False, "reply": False, "resolve": False, "refund": True, "release": False, "reassign": False}
+    assert agent.get(f"cases/{case.id}").json()["case"]["status"] == "resolved"
 
 
 def test_only_the_agent_who_claimed_may_reply(console: Console, agent: AgentClient,

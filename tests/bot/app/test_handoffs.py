@@ -140,6 +140,26 @@ async def test_resolving_schedules_the_surveys_tells_the_customer_and_hands_back
     assert refused.value.why == "resolved"
 
 
+async def test_a_resolved_case_is_not_handed_back_again_nor_replied_to(store, queue, jobs, surveys):
+    case = _hand_off(store, queue, jobs).case
+    li = _agent(store, "li")
+    await handoffs.claim(queue, case.id, li.id, FRIDAY_10AM)
+    await handoffs.resolve(queue, surveys, Messenger(), load_responses(), case.id, li.id,
+                           "exchange", "已安排换新", FRIDAY_10AM)
+    messenger = Messenger()
+    for again in (handoffs.release(queue, messenger, case.id, li.id, FRIDAY_10AM),
+                  handoffs.reply(queue, messenger, case.id, li.id, "客服li", "还在吗", FRIDAY_10AM)):
+        with pytest.raises(handoffs.Refused) as refused:
+            await again
+        assert refused.value.why == "resolved"
+    assert messenger.sent == [], "no second greeting, nothing said in the assistant's conversation"
+    assert queue.get(case.id).status == "resolved"
+    # The refund agreed on may still be announced when it is issued.
+    await handoffs.refund_issued(queue, messenger, load_responses(), load_policies(), load_labels(), TZ,
+                                 case.id, li.id, Decimal("99"), FRIDAY_10AM, NOTE)
+    assert [request[0] for request in messenger.sent] == ["text"]
+
+
 async def test_with_the_rasa_server_down_the_resolution_stands_and_the_hand_back_waits(
         store, queue, jobs, surveys):
     case = _hand_off(store, queue, jobs).case
@@ -160,20 +180,20 @@ async def test_with_the_rasa_server_down_the_resolution_stands_and_the_hand_back
     assert "已致歉" in said[0][2] and said[1] == ("intent", "alice", RESOLVED_INTENT)
 
 
-async def test_handing_back_resumes_with_the_complaints_as_they_are_now(store, queue, jobs, surveys):
+async def test_handing_back_resumes_with_the_complaints_as_they_are_now(store, queue, jobs):
     case = _hand_off(store, queue, jobs).case
     li = _agent(store, "li")
     await handoffs.claim(queue, case.id, li.id, FRIDAY_10AM)
-    await handoffs.resolve(queue, surveys, Messenger(), load_responses(), case.id, li.id,
-                           "repair", "已修好", FRIDAY_10AM)
     messenger = Messenger()
     outcome = await handoffs.release(queue, messenger, case.id, li.id, FRIDAY_10AM)
     assert outcome.told and outcome.case.status == "released"
     (resume, conversation, slots), greeting = messenger.sent
     assert (resume, conversation) == ("resume", "alice")
     assert [(p["public_id"], p["status"]) for p in slots["prior_complaints"]] == [
-        (case.complaint.public_id, "resolved")]
+        (case.complaint.public_id, "in_progress")]
     assert greeting == ("intent", "alice", handoffs.HANDED_BACK_INTENT)
+    assert [(event.agent_name, event.action) for event in queue.history(case.id)] == [
+        ("客服li", "claimed"), ("客服li", "released")]
     with pytest.raises(handoffs.Refused) as refused:
         await handoffs.release(queue, messenger, case.id, li.id, FRIDAY_10AM)
     assert refused.value.why == "released"

@@ -51,13 +51,12 @@ async def test_every_action_on_a_case_is_recorded_with_who_and_when(store, queue
                                  case.id, wang.id, Decimal("99.50"), FRIDAY_10AM + 5 * minute, NOTE)
     await handoffs.resolve(queue, surveys, messenger, load_responses(), case.id, wang.id, "refund",
                            "已退款", FRIDAY_10AM + 6 * minute)
-    await handoffs.release(queue, messenger, case.id, wang.id, FRIDAY_10AM + 7 * minute)
 
     history = queue.history(case.id)
     assert _trail(queue, case.id) == [
         ("客服li", "claimed"), ("客服li", "replied"), ("客服zhang", "reassigned"), ("客服wang", "noted"),
-        ("客服wang", "refunded"), ("客服wang", "resolved"), ("客服wang", "released")]
-    assert [event.created_at for event in history] == [FRIDAY_10AM + n * minute for n in (0, 2, 3, 4, 5, 6, 7)]
+        ("客服wang", "refunded"), ("客服wang", "resolved")]
+    assert [event.created_at for event in history] == [FRIDAY_10AM + n * minute for n in (0, 2, 3, 4, 5, 6)]
     assert history[2].details == {"from_agent_id": li.id, "from_agent_name": "客服li",
                                   "to_agent_id": wang.id, "to_agent_name": "客服wang"}
     assert history[4].details == {"amount": "99.50"}
