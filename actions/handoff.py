@@ -24,6 +24,10 @@ from bot.situation import (RECORDED_SLOT, current_stretch, customer_turns, heard
                            said_since_recorded, story_so_far)
 from bot.storage import Complaint
 
+#: What the customer is told about the wait, for each wording of the promise
+#: (`bot.handoff.ContactPromise.wording`).
+PROMISE_RESPONSES = {"minutes": "utter_handoff_wait", "time": "utter_handoff_by_time",
+                     "after_hours": "utter_handoff_after_hours", "on_call": "utter_handoff_on_call"}
 
 def filed_complaint_to_escalate(tracker: Tracker) -> Optional[str]:
     """The ID of the complaint this conversation filed when the customer is still on it (no new
@@ -86,17 +90,9 @@ class ActionHandOff(Action):
             opening = "utter_handoff_human_request_first"  # nothing was said to pass on
         dispatcher.utter_message(response=opening)
         complaint_id = case.complaint.public_id
-        if promise.on_call:
-            dispatcher.utter_message(response="utter_handoff_on_call", minutes=promise.minutes,
-                                     contact_time=svc.format_due(promise.at, whole_days=False),
-                                     complaint_id=complaint_id)
-        elif promise.in_hours:
-            dispatcher.utter_message(response="utter_handoff_wait", minutes=promise.minutes,
-                                     complaint_id=complaint_id)
-        else:
-            dispatcher.utter_message(response="utter_handoff_after_hours",
-                                     contact_time=svc.format_due(promise.at, whole_days=False),
-                                     complaint_id=complaint_id)
+        dispatcher.utter_message(response=PROMISE_RESPONSES[promise.wording], minutes=promise.minutes,
+                                 contact_time=svc.format_due(promise.at, whole_days=False),
+                                 complaint_id=complaint_id)
         events += [SlotSet("handoff_reason", case.reason), SlotSet("requested_slot", None)]
         if tracker.active_loop_name:
             events.append(ActiveLoop(None))

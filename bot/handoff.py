@@ -105,31 +105,33 @@ def load_handoff_settings(tz: ZoneInfo, path: Path = DEFAULT_HANDOFF_PATH) -> Ha
 class ContactPromise:
     """What the customer is told about when a person will answer."""
 
-    in_hours: bool
-    """Agents are working now: `minutes` is the estimated wait."""
+    wording: str
+    """How it is worded: while agents work, "minutes" (the wait; no closing lies before the
+    deadline) or "time" (the deadline lies after a closing); after hours, "after_hours" (the
+    time they are back by) or "on_call" (the minutes until the agent on call answers)."""
     minutes: int
+    """The wait until `at`, rounded up (at least 1)."""
     at: datetime
-    """When a person will be with them (the estimate, the on-call answer, or the next opening)."""
-    on_call: bool = False
-    """The desks are closed, and the agent on call answers within `minutes`."""
+    """When a person will be with them: the case's claim deadline (or the on-call answer)."""
 
 
 def promise_contact(settings: HandoffSettings, now: datetime, claim_due: datetime,
                     priority: Optional[str] = None) -> ContactPromise:
     """What to tell a customer whose case must be claimed by `claim_due` (`claim_due`, the
     case's own deadline): one clock for the queue and the customer, so the time promised is
-    the claim deadline the console counts down to. While agents work and nothing closed lies
-    between now and the deadline, the wait in minutes; outside working hours the agent on call
+    the claim deadline the console counts down to. While agents work, the wait in minutes, or
+    the time when a closing lies before the deadline; outside working hours the agent on call
     (the priorities of `on_call`) or the time the deadline falls at."""
     require_aware("now", now)
     require_aware("claim_due", claim_due)
     minutes = max(1, -(-int((claim_due - now).total_seconds()) // 60))
     if settings.answered_on_call(priority, now):
-        return ContactPromise(False, minutes, claim_due, on_call=True)
-    unbroken = settings.hours.add_minutes(now, max(0.0, (claim_due - now).total_seconds() / 60)) == claim_due
-    if settings.hours.is_open(now) and unbroken:
-        return ContactPromise(True, minutes, claim_due)
-    return ContactPromise(False, minutes, claim_due)
+        return ContactPromise("on_call", minutes, claim_due)
+    if not settings.hours.is_open(now):
+        return ContactPromise("after_hours", minutes, claim_due)
+    remaining = (claim_due - now).total_seconds() / 60
+    unbroken = remaining <= 0 or settings.hours.add_minutes(now, remaining) == claim_due
+    return ContactPromise("minutes" if unbroken else "time", minutes, claim_due)
 
 
 # --- What a handoff is about -----------------------------------------------------------------------
@@ -204,23 +206,31 @@ class PausedAcknowledgement:
     minutes: int = 0
     """The expected wait (`utter_paused_wait`)."""
     at: Optional[datetime] = None
-    """When someone will answer (`utter_paused_after_hours`)."""
+    """When someone will answer (`utter_paused_by_time`, `utter_paused_after_hours`)."""
     agent_name: Optional[str] = None
     """Who has the case (`utter_paused_claimed`)."""
+
+
+#: The acknowledgement of a waiting case for each wording of its promise (`ContactPromise.wording`).
+PAUSED_RESPONSES: Mapping[str, str] = {"minutes": "utter_paused_wait", "on_call": "utter_paused_wait",
+                                       "time": "utter_paused_by_time",
+                                       "after_hours": "utter_paused_after_hours"}
 
 
 def acknowledge_paused(settings: HandoffSettings, status: str, agent_name: Optional[str],
                        claim_due: datetime, priority: str, now: datetime) -> PausedAcknowledgement:
     """The acknowledgement for a case in `status` ("waiting" or "claimed", by `agent_name`),
-    to be claimed by `claim_due`: the agent is on it; or the wait until the claim deadline while
-    agents (or the agent on call) are working; or, outside working hours, when they are back."""
+    to be claimed by `claim_due`: the agent is on it; or the claim deadline, worded as the
+    handoff worded it (`promise_contact`): the minutes to wait while agents (or the agent on
+    call) are working, else the time someone answers by."""
     require_aware("now", now)
     if status == "claimed":
         return PausedAcknowledgement("utter_paused_claimed", agent_name=agent_name)
-    if settings.hours.is_open(now) or settings.answered_on_call(priority, now):
-        seconds = max(0.0, (claim_due - now).total_seconds())
-        return PausedAcknowledgement("utter_paused_wait", minutes=max(1, -(-int(seconds) // 60)))
-    return PausedAcknowledgement("utter_paused_after_hours", at=claim_due)
+    promise = promise_contact(settings, now, claim_due, priority)
+    response = PAUSED_RESPONSES[promise.wording]
+    if response == "utter_paused_wait":
+        return PausedAcknowledgement(response, minutes=promise.minutes)
+    return PausedAcknowledgement(response, at=claim_due)
 
 
 NO_AGENT_JOB = "no_agent"

@@ -95,6 +95,21 @@ async def test_after_hours_the_customer_is_told_when_someone_will_call(fresh_ser
     assert "11月28日" in later and "10:00" in later
 
 
+async def test_in_hours_a_deadline_after_closing_is_worded_as_a_time_not_as_after_hours(fresh_services, clock):
+    clock[0] = datetime(2026, 11, 27, 12, 50, tzinfo=timezone.utc)  # Friday 20:50, closing at 21:00
+    human = {"reason": "human_request", "priority": "P3", "explanation": "客户要求转人工"}
+    tracker = make_tracker([("我的快递一直没到，我要转人工", "request_human", {})],
+                           slots={"handoff_decisions": [human]}, sender_id="dora")
+    events, replies = await run_action(ActionHandOff(), tracker)
+    assert responses(replies)[-1] == "utter_handoff_by_time"
+    promise = replies[-1]["text"]
+    # The P3 hour: ten minutes tonight, fifty tomorrow morning, the time the console counts down to.
+    case = fresh_services.queue.open_case_for("rest", "dora")
+    assert case.claim_due.astimezone(fresh_services.tz) == datetime(2026, 11, 28, 9, 50, tzinfo=fresh_services.tz)
+    assert "11月28日" in promise and "09:50" in promise
+    assert "下班" not in promise and "分钟" not in promise, "agents are still working: neither after hours nor minutes"
+
+
 async def test_the_session_start_loads_the_customers_earlier_complaints(fresh_services):
     svc = fresh_services
     earlier = record_complaint(svc.store, svc.policies, CollectedComplaint(

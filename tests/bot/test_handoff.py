@@ -128,20 +128,21 @@ def test_in_working_hours_the_promise_is_the_claim_deadline_in_minutes():
     for priority, minutes in SETTINGS.claim_within_minutes.items():
         due = SETTINGS.claim_due(priority, FRIDAY_10AM)
         promise = promise_contact(SETTINGS, FRIDAY_10AM, due, priority)
-        assert promise.in_hours and promise.minutes == minutes and promise.at == due
+        assert promise.wording == "minutes" and promise.minutes == minutes and promise.at == due
 
 
 def test_a_deadline_across_closing_time_is_promised_as_a_time_not_hours_of_minutes():
     friday_2050 = datetime(2026, 11, 27, 20, 50, tzinfo=TZ)
     due = SETTINGS.claim_due("P2", friday_2050)
     promise = promise_contact(SETTINGS, friday_2050, due, "P2")
-    assert not promise.in_hours and promise.at == due == datetime(2026, 11, 30, 9, 20, tzinfo=TZ)
+    assert promise.at == due == datetime(2026, 11, 30, 9, 20, tzinfo=TZ)
+    assert promise.wording == "time", "agents still work: not the after-hours line"
 
 
 def test_after_hours_the_promise_is_the_claim_deadline_on_the_next_working_morning():
     friday_night = datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc)  # 22:00 Friday
     promise = promise_contact(SETTINGS, friday_night, SETTINGS.claim_due("P3", friday_night), "P3")
-    assert not promise.in_hours
+    assert promise.wording == "after_hours"
     # Saturday and Sunday are not working days here: Monday 09:00 plus the P3 hour.
     assert promise.at == datetime(2026, 11, 30, 10, 0, tzinfo=TZ)
 

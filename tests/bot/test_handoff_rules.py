@@ -66,7 +66,7 @@ def test_working_days_only_a_friday_night_promise_lands_on_monday():
 
 def test_a_p1_case_at_night_is_promised_the_on_call_answer_not_the_morning():
     promise = promise_contact(SHIPPED, SATURDAY_0234, SHIPPED.claim_due("P1", SATURDAY_0234), "P1")
-    assert promise.on_call and promise.minutes == SHIPPED.on_call.answer_within_minutes == 30
+    assert promise.wording == "on_call" and promise.minutes == SHIPPED.on_call.answer_within_minutes == 30
     assert promise.at == SATURDAY_0234 + timedelta(minutes=30)
     assert SHIPPED.claim_due("P1", SATURDAY_0234) == SATURDAY_0234 + timedelta(minutes=30)
     assert SHIPPED.callback_due(SATURDAY_0234, "P1") == SATURDAY_0234 + timedelta(minutes=60)
@@ -76,7 +76,7 @@ def test_p2_and_p3_at_night_wait_for_the_morning():
     for priority in ("P2", "P3"):
         due = SHIPPED.claim_due(priority, SATURDAY_0234)
         promise = promise_contact(SHIPPED, SATURDAY_0234, due, priority)
-        assert not promise.on_call and not promise.in_hours
+        assert promise.wording == "after_hours"
         assert promise.at == due == datetime(2026, 12, 5, 9, tzinfo=TZ) + timedelta(
             minutes=SHIPPED.claim_within_minutes[priority])
 
@@ -84,7 +84,7 @@ def test_p2_and_p3_at_night_wait_for_the_morning():
 def test_in_working_hours_a_p1_waits_in_the_queue_like_the_others():
     ten = datetime(2026, 12, 5, 10, 0, tzinfo=TZ)
     promise = promise_contact(SHIPPED, ten, SHIPPED.claim_due("P1", ten), "P1")
-    assert promise.in_hours and not promise.on_call and promise.minutes == 10
+    assert promise.wording == "minutes" and promise.minutes == 10
 
 
 def test_on_call_priorities_must_be_known():
@@ -165,6 +165,13 @@ def test_the_acknowledgement_states_the_wait_until_the_claim_deadline():
     assert (ack.response, ack.minutes) == ("utter_paused_wait", 28)
     ack = acknowledge_paused(SHIPPED, "waiting", None, now - timedelta(minutes=1), "P2", now)
     assert ack.minutes == 1  # overdue: soon, never "0 minutes"
+
+
+def test_the_acknowledgement_in_hours_of_a_deadline_after_closing_says_the_time():
+    evening = datetime(2026, 12, 5, 20, 50, tzinfo=TZ)  # closing at 21:00
+    due = SHIPPED.claim_due("P3", evening)
+    ack = acknowledge_paused(SHIPPED, "waiting", None, due, "P3", evening)
+    assert (ack.response, ack.at) == ("utter_paused_by_time", datetime(2026, 12, 6, 9, 50, tzinfo=TZ))
 
 
 def test_the_acknowledgement_after_hours_says_when_and_a_claimed_case_names_the_agent():

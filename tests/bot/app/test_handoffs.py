@@ -50,7 +50,7 @@ def test_a_handoff_records_the_complaint_with_exactly_its_decisions_and_queues_i
     job = jobs.get_by_key(f"{NO_AGENT_JOB}:{case.id}")
     assert job.due_at == case.claim_due == FRIDAY_10AM + timedelta(minutes=10)
     # One clock: the customer is promised the claim deadline the console counts down to.
-    assert result.promise.in_hours and result.promise.minutes == 10
+    assert result.promise.wording == "minutes" and result.promise.minutes == 10
     assert result.promise.at == case.claim_due
 
 
