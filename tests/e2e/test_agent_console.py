@@ -19,9 +19,13 @@ from tests.auxil.agents import AgentClient, new_customer
 from tests.auxil.browser import PageErrors
 from tests.auxil.channel_responses import response_pattern
 from tests.auxil.stack import Stack, free_port, running_console
+from tests.auxil.survey_jobs import SurveyDesk, eventually
 
 THREAT_MESSAGE = "再不处理我就去12315投诉你们"
 HANDED_BACK = response_pattern("utter_handed_back")
+CLOSING = response_pattern("utter_resolved_closing")
+ALREADY_RESOLVED = ("这个案件已经解决，对话也已交还机器人，不用再交还或回复了；"
+                    "客户再有问题，机器人会接着回复，需要时会重新转人工。")
 REPLY_TIMEOUT_MS = 60_000
 
 
@@ -134,14 +138,17 @@ def customer_and_agent(browser: Browser) -> Iterator[Tuple[Page, Page]]:
     assert not errors, errors
 
 
-def _log_in(stack: Stack, page: Page, name: str) -> None:
-    """A new agent called `name` logs in to the console in `page` and sees the queue."""
+def _log_in(stack: Stack, page: Page, name: str) -> AgentClient:
+    """A new agent called `name` logs in to the console in `page` and sees the queue; the same
+    agent at the console's API."""
     username, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
     stack.add_agent(username, password, name)
     page.goto(f"{stack.console_url}/agent")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+    expect(page.locator("#queue")).to_be_attached()
+    return AgentClient.by_api(stack.console_url, username, password)
 
 
 def _say(page: Page, text: str) -> None:
@@ -220,3 +227,71 @@ def test_the_case_page_shows_what_the_customer_gave_and_the_button_they_pressed(
     customer_said = agent.locator("#transcript .message--customer")
     expect(customer_said.filter(has_text="退款")).to_have_count(1), "the button's title, not its payload"
     expect(customer_said.filter(has_text="/request_remedy")).to_have_count(0)
+
+
+def test_the_queue_and_the_case_page_quote_the_customer_up_to_a_sentence_end(
+        stack: Stack, customer_and_agent: Tuple[Page, Page]) -> None:
+    _, agent = customer_and_agent
+    sender = new_customer()
+    stack.say(sender, "我上个月买的电饭煲用了三天就坏了，内胆都变形了。打了好几次电话都说会回电，结果一直没人管。"
+                      "再不处理我就去12315投诉你们！")
+    case = _handed_off_case(stack, "rest", sender)
+    assert case.reason == "threat"
+    _log_in(stack, agent, "王芳")
+    row = agent.locator(f'.queue-item[data-case-id="{case.id}"]')
+    expect(row).to_contain_text("：“…再不处理我就去12315投诉你们！”"), "the sentence that says it, whole"
+    row.get_by_role("link", name=case.complaint.public_id).click()
+    expect(agent.locator("#reasons li").first).to_contain_text("：“…再不处理我就去12315投诉你们！”")
+
+
+def test_resolving_in_the_console_hands_back_and_the_web_chat_gets_the_closing_and_the_survey(
+        stack: Stack, customer_and_agent: Tuple[Page, Page]) -> None:
+    customer, agent = customer_and_agent
+    customer.goto(f"{stack.rasa_url}/webchat")
+    expect(customer.locator("#status")).to_have_attribute("data-state", "online", timeout=20_000)
+    _say(customer, "我买的空气炸锅用了两次就冒烟了，我要找人工")
+    session = customer.locator("html").get_attribute("data-session-id")
+    case = _handed_off_case(stack, "webchat", session)
+    same_agent = _log_in(stack, agent, "王芳")
+    agent.goto(f"{stack.console_url}/agent/cases/{case.id}")
+    agent.get_by_role("button", name="接手这个案件").click()
+    expect(agent.get_by_role("button", name="交还机器人")).to_be_visible()
+
+    agent.get_by_label("处理方式").select_option(label="换货")
+    agent.get_by_label("处理结果").fill("已为您安排换新，顺丰单号SF1234567890")
+    agent.get_by_role("button", name="标记为已解决").click()
+    expect(agent.locator("#notice")).to_have_text("已标记为解决：客户已收到处理结果，对话已交还机器人。")
+    # Resolving handed the conversation back: nothing on the page hands it back again or replies.
+    for gone in ("交还机器人", "发送给客户", "标记为已解决", "接手这个案件"):
+        expect(agent.get_by_role("button", name=gone)).to_be_hidden()
+    expect(agent.locator("#reply-locked")).to_have_text("这个案件已经解决，对话已交还机器人，客户的新消息由机器人回复。")
+    expect(agent.get_by_role("button", name="通知客户退款已发起")).to_be_visible()
+    expect(agent.locator("#paused")).to_have_text("（机器人正在自动回复）")
+    expect(agent.locator("#history li").last).to_contain_text("王芳 标记为已解决")
+
+    # The customer reads the resolution, then the assistant's warm closing, and is answered.
+    bubbles = customer.locator(".message--bot .message__bubble")
+    expect(bubbles.filter(has_text="SF1234567890")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+    expect(bubbles.last).to_have_text(CLOSING, timeout=REPLY_TIMEOUT_MS)
+    _say(customer, "收到，谢谢")
+    answered = stack.responses(session)
+    assert answered and not any(name.startswith("utter_paused") for name in answered), answered
+
+    # A hand-back of the resolved case at the API is refused politely; the customer hears nothing.
+    told = len(stack.bot_events(session))
+    again = same_agent.post(f"cases/{case.id}/release")
+    assert (again.status_code, again.json()["error"]) == (409, ALREADY_RESOLVED)
+    assert len(stack.bot_events(session)) == told, "no second greeting"
+    assert stack.tracker(session)["paused"] is False
+
+    # The satisfaction check follows on its delay, in the web chat, and is answered there.
+    desk = SurveyDesk(stack.database_url)
+    try:
+        desk.make_due(case.complaint.public_id)
+        question = bubbles.filter(has_text=case.complaint.public_id).filter(has_text="打个分")
+        expect(question).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+        customer.get_by_role("button", name="5 非常满意").click()
+        eventually(lambda: getattr(desk.survey(case.complaint.public_id), "score", None) == 5,
+                   what="the score recorded")
+    finally:
+        desk.close()
