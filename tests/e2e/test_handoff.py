@@ -62,7 +62,7 @@ def test_the_wait_promised_is_the_claim_deadline_the_queue_counts_down_to(stack:
     if kind == "utter_handoff_wait":  # agents are working: the minutes until the claim deadline
         minutes = load_handoff_settings(ZoneInfo("Asia/Shanghai")).claim_within_minutes[case.priority]
         assert f"{minutes}分钟" in promise, (promise, case.claim_due)
-    else:  # the desks are closed: the time of the claim deadline (the on-call agent's or the morning's)
+    else:  # a closing lies before the claim deadline, or the desks are closed: its time
         local = case.claim_due.astimezone(ZoneInfo("Asia/Shanghai"))
         assert load_labels().format_datetime(local) in promise, (promise, local)
 

@@ -4,12 +4,12 @@ a request for a person first claims nothing was said, a paused conversation ackn
 first message only, and the times told fall inside service hours (P1: on call)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.handoff import load_handoff_settings
+from actions.handoff import PROMISE_RESPONSES
+from bot.handoff import acknowledge_paused, load_handoff_settings, promise_contact
 from bot.storage import Case, ComplaintStore, HandoffQueue
 from tests.auxil.agents import new_customer
 from tests.auxil.stack import Stack
@@ -117,10 +117,9 @@ def test_while_paused_the_first_message_is_acknowledged_and_the_rest_go_quietly_
 
     replies = stack.say(sender, "人呢？")
     assert len(replies) == 1
-    expected = "utter_paused_after_hours"
-    if SETTINGS.hours.is_open(case.created_at) or SETTINGS.answered_on_call(case.priority, case.created_at):
-        expected = "utter_paused_wait"
-    assert stack.responses(sender) == [expected]
+    # The wording for the hour this runs at (each wording at a fixed hour: tests/bot/test_handoff_rules.py).
+    expected = acknowledge_paused(SETTINGS, "waiting", None, case.claim_due, case.priority, case.created_at)
+    assert stack.responses(sender) == [expected.response]
     assert stack.say(sender, "快点，我等着呢") == []
     assert stack.say(sender, "订单号DD20261120777") == []
     assert stack.tracker(sender)["paused"] is True
@@ -150,13 +149,13 @@ def test_the_first_response_deadline_told_falls_inside_service_hours(stack: Stac
 def test_a_safety_case_outside_hours_gets_the_on_call_promise(stack: Stack):
     sender = new_customer()
     stack.say(sender, "昨晚吃了你们家的外卖，全家食物中毒，现在都在医院")
-    now = datetime.now(timezone.utc)
     names = stack.responses(sender)
     assert names[0] == "utter_handoff_safety_hurt"  # they are in hospital already
     case = _case(stack, sender)
     assert case.priority == "P1"
-    if SETTINGS.hours.is_open(now):
-        assert names[1] == "utter_handoff_wait"
-    else:
+    # The wording for the hour this runs at (each wording at a fixed hour: tests/actions/test_handoff.py).
+    promise = promise_contact(SETTINGS, case.created_at, case.claim_due, case.priority)
+    assert names[1] == PROMISE_RESPONSES[promise.wording]
+    if not SETTINGS.hours.is_open(case.created_at):
         assert names[1] == "utter_handoff_on_call"
         assert (case.claim_due - case.created_at).total_seconds() == 60 * SETTINGS.on_call.answer_within_minutes
