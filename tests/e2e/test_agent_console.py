@@ -151,6 +151,13 @@ def _log_in(stack: Stack, page: Page, name: str) -> AgentClient:
     return AgentClient.by_api(stack.console_url, username, password)
 
 
+def _open_web_chat(stack: Stack, page: Page) -> str:
+    """The customer opens the web chat in `page`; its session (the conversation id)."""
+    page.goto(f"{stack.rasa_url}/webchat")
+    expect(page.locator("#status")).to_have_attribute("data-state", "online", timeout=20_000)
+    return page.locator("html").get_attribute("data-session-id")
+
+
 def _say(page: Page, text: str) -> None:
     """The customer types `text` into the web chat and waits for the assistant's answer."""
     replies = page.locator(".message--bot .message__bubble")
@@ -163,11 +170,10 @@ def _say(page: Page, text: str) -> None:
 def test_an_agents_reply_in_the_console_reaches_the_customers_web_chat(
         stack: Stack, customer_and_agent: Tuple[Page, Page]) -> None:
     customer, agent = customer_and_agent
-    customer.goto(f"{stack.rasa_url}/webchat")
-    expect(customer.locator("#status")).to_have_attribute("data-state", "online", timeout=20_000)
+    session = _open_web_chat(stack, customer)
     _say(customer, "你好")
     _say(customer, THREAT_MESSAGE)
-    case = _handed_off_case(stack, "webchat", customer.locator("html").get_attribute("data-session-id"))
+    case = _handed_off_case(stack, "webchat", session)
     _log_in(stack, agent, "王芳")
     row = agent.locator(f'.queue-item[data-case-id="{case.id}"]')
     expect(row).to_contain_text(case.complaint.public_id)
@@ -205,8 +211,7 @@ def test_an_agents_reply_in_the_console_reaches_the_customers_web_chat(
 def test_the_case_page_shows_what_the_customer_gave_and_the_button_they_pressed(
         stack: Stack, customer_and_agent: Tuple[Page, Page]) -> None:
     customer, agent = customer_and_agent
-    customer.goto(f"{stack.rasa_url}/webchat")
-    expect(customer.locator("#status")).to_have_attribute("data-state", "online", timeout=20_000)
+    session = _open_web_chat(stack, customer)
     for said in ("你好", "我买的跑鞋才穿两天就开胶了", "上周三", "订单号DD20261101456"):
         _say(customer, said)
     replies = customer.locator(".message--bot .message__bubble")
@@ -215,7 +220,7 @@ def test_the_case_page_shows_what_the_customer_gave_and_the_button_they_pressed(
     expect(replies).not_to_have_count(count, timeout=REPLY_TIMEOUT_MS)
     _say(customer, "我要找人工客服")
     expect(replies.last).to_contain_text("投诉编号", timeout=REPLY_TIMEOUT_MS)  # handed over
-    case = _handed_off_case(stack, "webchat", customer.locator("html").get_attribute("data-session-id"))
+    case = _handed_off_case(stack, "webchat", session)
     _log_in(stack, agent, "王芳")
     agent.locator(f'.queue-item[data-case-id="{case.id}"]').get_by_role(
         "link", name=case.complaint.public_id).click()
@@ -247,10 +252,8 @@ def test_the_queue_and_the_case_page_quote_the_customer_up_to_a_sentence_end(
 def test_resolving_in_the_console_hands_back_and_the_web_chat_gets_the_closing_and_the_survey(
         stack: Stack, customer_and_agent: Tuple[Page, Page]) -> None:
     customer, agent = customer_and_agent
-    customer.goto(f"{stack.rasa_url}/webchat")
-    expect(customer.locator("#status")).to_have_attribute("data-state", "online", timeout=20_000)
+    session = _open_web_chat(stack, customer)
     _say(customer, "我买的空气炸锅用了两次就冒烟了，我要找人工")
-    session = customer.locator("html").get_attribute("data-session-id")
     case = _handed_off_case(stack, "webchat", session)
     same_agent = _log_in(stack, agent, "王芳")
     agent.goto(f"{stack.console_url}/agent/cases/{case.id}")
