@@ -53,3 +53,14 @@ def test_the_documents_the_readme_names_are_in_the_repository() -> None:
         if not path.resolve().is_relative_to(ROOT) or not path.is_file():
             missing.add(name)
     assert not missing, missing
+
+
+def test_the_readmes_screenshots_are_there_and_taken_by_make_screenshots() -> None:
+    """Every image the README shows exists and is one scripts/screenshots.py writes, so `make
+    screenshots` keeps them current."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\((docs/screenshots/[^)\s]+)\)", readme)
+    script = (ROOT / "scripts" / "screenshots.py").read_text(encoding="utf-8")
+    assert len(images) >= 3, "the web chat, the web chat with an agent, the case page"
+    assert [image for image in images if not (ROOT / image).is_file()] == []
+    assert [image for image in images if f'"{Path(image).name}"' not in script] == []
