@@ -22,7 +22,7 @@ def _pressed(text: str, offered: Mapping[str, str]) -> str:
 def transcript(tracker: Mapping[str, Any], tz: ZoneInfo) -> Dict[str, Any]:
     """{paused, entries}: whether the assistant is paused, and the messages oldest first, each
     {who: customer | bot | agent, text, buttons, agent_name, at (ISO), time (HH:MM:SS local),
-    id (a customer message's, else None)}."""
+    id (a message the customer typed, else None)}."""
     entries: List[Entry] = []
     offered: Dict[str, str] = {}  # payload -> title, of the latest bot message with buttons
     for event in tracker.get("events") or ():
@@ -48,6 +48,6 @@ def transcript(tracker: Mapping[str, Any], tz: ZoneInfo) -> Dict[str, Any]:
             "agent_name": agent,
             "at": moment.isoformat(),
             "time": moment.astimezone(tz).strftime("%H:%M:%S"),
-            "id": message_id(event) if kind == "user" else None,
+            "id": message_id(event) if kind == "user" and not (event.get("text") or "").startswith("/") else None,
         })
     return {"paused": bool(tracker.get("paused")), "entries": entries}
