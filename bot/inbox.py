@@ -93,7 +93,7 @@ def _messages(events: Sequence[Mapping[str, Any]]) -> List[Tuple[int, Mapping[st
 def _reasons(events: Sequence[Mapping[str, Any]], at: int, upto: int, next_text: str,
              settings: InboxSettings) -> List[str]:
     """Why the customer message `events[at]` is for the inbox; `upto` is the index of the
-    customer's next message (or the end), `next_text` its text."""
+    customer's next message or button (or the end), `next_text` its text."""
     parse = events[at].get("parse_data") or {}
     intent = (parse.get("intent") or {}).get("name")
     confidence = float((parse.get("intent") or {}).get("confidence") or 0)
@@ -117,15 +117,13 @@ def findings(events: Sequence[Mapping[str, Any]], settings: InboxSettings,
     """The misunderstood customer messages of a conversation's `events`, oldest first; with
     `flagged` (a `message_id`), that message too, whatever else holds."""
     messages = _messages(events)
-    customer = [(n, i) for n, (i, e) in enumerate(messages) if _said(e)]
     found = []
-    for k, (n, i) in enumerate(customer):
-        event = events[i]
-        upto, next_text = len(events), ""
-        if k + 1 < len(customer):
-            upto = messages[customer[k + 1][0]][0]
-            next_text = events[upto].get("text") or ""
-        reasons = _reasons(events, i, upto, next_text, settings)
+    for n, (i, event) in enumerate(messages):
+        if not _said(event):
+            continue
+        upto = next((j for j in range(i + 1, len(events)) if events[j].get("event") == "user"), len(events))
+        reasons = _reasons(events, i, upto, str(events[upto].get("text") or "") if upto < len(events) else "",
+                           settings)
         if message_id(event) == flagged:
             reasons.append(FLAGGED)
         if reasons:
