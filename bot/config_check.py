@@ -221,8 +221,8 @@ def _nlu_examples(root: Path) -> Mapping[str, int]:
 
 
 def _nlu_items(root: Path) -> Iterator[tuple[Path, str, int]]:
-    """(file, intent, number of examples) for each `- intent:` block of data/nlu."""
-    for path in sorted((root / "data/nlu").glob("*.yml")):
+    """(file, intent, number of examples) for each `- intent:` block of data/nlu (reviewed/ too)."""
+    for path in sorted((root / "data/nlu").rglob("*.yml")):
         for item in (load_yaml(path) or {}).get("nlu") or []:
             if isinstance(item, Mapping) and "intent" in item:
                 lines = [line for line in str(item.get("examples") or "").splitlines() if line.strip()]

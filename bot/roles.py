@@ -2,7 +2,9 @@
 
 Agents work the queue and their own cases. Supervisors do the same, and also read the reports,
 take the cases reopened for them (`supervisor_reasons` in config/roles.yml, e.g. a low
-satisfaction score) and give a claimed case to another colleague (reassign).
+satisfaction score) and give a claimed case to another colleague (reassign). Conversation
+designers see neither the queue nor cases: they read the inbox of misunderstood messages and
+label them as training examples (`bot.app.inbox`); agents and supervisors do not see the inbox.
 """
 from __future__ import annotations
 
@@ -16,7 +18,11 @@ from bot.escalation import REASONS, REOPEN_REASONS
 
 AGENT = "agent"
 SUPERVISOR = "supervisor"
-ROLES = (AGENT, SUPERVISOR)
+DESIGNER = "designer"
+ROLES = (AGENT, SUPERVISOR, DESIGNER)
+
+CASES = "cases"
+"""Work the queue and cases: claim, reply, resolve, flag a misunderstood message."""
 
 REPORTS = "reports"
 """Read the reports (统计报表)."""
@@ -24,11 +30,14 @@ REASSIGN = "reassign"
 """Give a claimed case to another colleague."""
 SUPERVISED_CASES = "supervised_cases"
 """See and take the cases queued for supervisors."""
+INBOX = "inbox"
+"""Read the inbox of misunderstood messages and label them as training examples."""
 
-#: What each role may do besides working the queue and its own cases.
+#: What each role may do.
 PERMISSIONS: Mapping[str, FrozenSet[str]] = {
-    AGENT: frozenset(),
-    SUPERVISOR: frozenset({REPORTS, REASSIGN, SUPERVISED_CASES}),
+    AGENT: frozenset({CASES}),
+    SUPERVISOR: frozenset({CASES, REPORTS, REASSIGN, SUPERVISED_CASES}),
+    DESIGNER: frozenset({INBOX}),
 }
 DEFAULT_ROLES_PATH = repo_path("config/roles.yml")
 
@@ -74,8 +83,10 @@ class RoleSettings:
 
     def may_see(self, role: str, agent_id: int, case: _Case) -> bool:
         """Whether the agent `agent_id` with `role` may see and work `case`: every case but
-        those for supervisors, and those too when a supervisor gave it to them."""
-        return may(role, SUPERVISED_CASES) or case.agent_id == agent_id or not self.for_supervisors(case)
+        those for supervisors, and those too when a supervisor gave it to them; no case for a
+        role without `CASES` (designers)."""
+        return may(role, CASES) and (may(role, SUPERVISED_CASES) or case.agent_id == agent_id
+                                     or not self.for_supervisors(case))
 
 
 @lru_cache(maxsize=4)

@@ -21,6 +21,7 @@ DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 RASA_TOKEN_FILE = REPO_ROOT / "var" / "rasa_token"
 DEFAULT_CONSOLE_PORT = 5006
 DEFAULT_AGENT_SESSION_HOURS = 8.0
+DEFAULT_NLU_DATA_DIR = REPO_ROOT / "data" / "nlu"
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
 
@@ -46,7 +47,8 @@ class Settings:
     database_url: str = resolve_sqlite_path(DEFAULT_DATABASE_URL)
     """SQLAlchemy URL of the complaint store (`DATABASE_URL`)."""
     tracker_database_url: str = resolve_sqlite_path(DEFAULT_TRACKER_DATABASE_URL)
-    """SQLAlchemy URL of Rasa's tracker store, for the retention command (`TRACKER_DATABASE_URL`)."""
+    """SQLAlchemy URL of Rasa's tracker store, for the retention command and the designers' inbox
+    (`TRACKER_DATABASE_URL`)."""
     timezone: str = DEFAULT_TIMEZONE
     """IANA time zone for local dates, e.g. complaint IDs (`COMPLAINT_TIMEZONE`)."""
     rasa_url: str = DEFAULT_RASA_URL
@@ -60,6 +62,9 @@ class Settings:
     console_trusted_proxies: Tuple[Network, ...] = ()
     """The TLS proxies in front of the console, whose X-Forwarded-For/-Proto it believes
     (`CONSOLE_TRUSTED_PROXIES`: addresses or networks, comma-separated; default none)."""
+    nlu_data_dir: Path = DEFAULT_NLU_DATA_DIR
+    """The NLU training data the inbox checks labelled examples against and writes them under
+    (`reviewed/<intent>.yml`) (`NLU_DATA_DIR`; relative to the repo root)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -93,6 +98,7 @@ class Settings:
             agent_session_hours=_number(env, "AGENT_SESSION_HOURS", float,
                                         DEFAULT_AGENT_SESSION_HOURS, "a number of hours like 8"),
             console_trusted_proxies=_networks(env, "CONSOLE_TRUSTED_PROXIES"),
+            nlu_data_dir=REPO_ROOT / (env.get("NLU_DATA_DIR") or DEFAULT_NLU_DATA_DIR),
         )
 
 

@@ -202,7 +202,7 @@ def _agent_list(accounts: "AgentAccounts", _: argparse.Namespace) -> None:
 
 def _agent_role(accounts: "AgentAccounts", args: argparse.Namespace) -> None:
     agent = accounts.set_role(args.username, args.role)
-    role = "a supervisor" if agent.role == "supervisor" else "an agent"
+    role = {"supervisor": "a supervisor", "designer": "a conversation designer"}.get(agent.role, "an agent")
     print(f"{agent.username} ({agent.display_name}) is now {role}; it shows at their next page load")
 
 
@@ -236,14 +236,15 @@ def add_agent_command(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--name", help="the name colleagues and customers see, e.g. 王芳")
     add.add_argument("--role", choices=ROLES, default=AGENT,
                      help="supervisor: also reads the reports, takes reopened low-satisfaction "
-                          "cases and reassigns claimed cases (default: agent)")
+                          "cases and reassigns claimed cases; designer: reads and labels the inbox of "
+                          "misunderstood messages, sees no cases (default: agent)")
     add.add_argument("--password-stdin", action="store_true", help=password_help)
     add.set_defaults(action=_agent_add)
     passwd = actions.add_parser("passwd", help="set a new password (ends the agent's sessions)")
     passwd.add_argument("username")
     passwd.add_argument("--password-stdin", action="store_true", help=password_help)
     passwd.set_defaults(action=_agent_passwd)
-    role = actions.add_parser("role", help="make an agent a supervisor, or a supervisor an agent")
+    role = actions.add_parser("role", help="change someone's role: agent, supervisor or designer")
     role.add_argument("username")
     role.add_argument("role", choices=ROLES)
     role.set_defaults(action=_agent_role)
@@ -376,6 +377,61 @@ def add_unanswered_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=_with_store(_unanswered))
 
 
+def _inbox(args: argparse.Namespace, settings: Settings, store: "ComplaintStore") -> int:
+    from bot.app import inbox
+    from bot.inbox import load_inbox_settings
+    from bot.nlu_examples import Entity, ExampleRefused
+    from bot.storage import InboxStore, TrackerConversations, tracker_engine
+
+    items, config = InboxStore(store), load_inbox_settings()
+    if args.inbox_command == "label":
+        try:
+            entities = [Entity(*pair.rsplit("=", 1)) for pair in args.entity]
+            example = inbox.label(items, args.id, args.intent, args.by, settings.nlu_data_dir, config,
+                                  utcnow(), args.text, entities)
+        except (ExampleRefused, LookupError, inbox.AlreadyLabelled, TypeError) as exc:
+            why = {LookupError: "no open item with that id (see `python -m bot inbox list`)",
+                   inbox.AlreadyLabelled: f"already labelled ({exc})",
+                   TypeError: "--entity takes TEXT=ENTITY"}.get(type(exc), str(exc))
+            print(f"error: {why}", file=sys.stderr)
+            return 1
+        print(f"{example.file}: {example.text}")
+        return 0
+    tracker = TrackerConversations(tracker_engine(settings.tracker_database_url))
+    try:
+        groups = inbox.open_groups(items, tracker, config, utcnow())
+    finally:
+        tracker.close()
+    for group in groups:
+        print(f"{group.intent}\t{len(group.items)}")
+        for item in group.items:
+            print("\t".join(["", str(item.id), item.said_at.astimezone(settings.tz).isoformat(timespec="seconds"),
+                             ",".join(item.reasons), item.guess or f"{item.confidence:.2f}", item.text]))
+    print(f"{sum(len(g.items) for g in groups)} message(s) to label", file=sys.stderr)
+    return 0
+
+
+def add_inbox_command(subparsers: argparse._SubParsersAction) -> None:
+    """`inbox list|label`: the messages the assistant misunderstood, and labelling them."""
+    parser = subparsers.add_parser(
+        "inbox", help="list the messages the assistant misunderstood; label one as a training example",
+        description="The conversation designers' inbox (README \"For conversation designers\"). Reads "
+        "DATABASE_URL, TRACKER_DATABASE_URL, NLU_DATA_DIR, COMPLAINT_TIMEZONE.")
+    actions = parser.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
+    actions.add_parser("list", help="by what the assistant thought: a line per intent with its count, then "
+                       "its messages, newest first: id, time, reasons, best guess or confidence, text (masked)")
+    label = actions.add_parser("label", help="write the message as an example of INTENT to "
+                               "data/nlu/reviewed/INTENT.yml and mark it done")
+    label.add_argument("id", type=int)
+    label.add_argument("intent")
+    label.add_argument("--text", help="the example as it should be written (e.g. masked data replaced by "
+                       "an invented value); default: the message as shown")
+    label.add_argument("--entity", action="append", default=[], metavar="TEXT=ENTITY",
+                       help="mark TEXT as the entity ENTITY (repeatable)")
+    label.add_argument("--by", default=os.environ.get("USER") or "cli", help="who labelled it (default $USER)")
+    parser.set_defaults(run=_with_store(_inbox))
+
+
 def _telegram_set_webhook(args: argparse.Namespace) -> int:
     from telegram.error import TelegramError
 
@@ -426,7 +482,7 @@ def add_telegram_command(subparsers: argparse._SubParsersAction) -> None:
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_migrate_command, add_migrate_sender_ids_command, add_console_command, add_worker_command,
     add_agent_command, add_report_command, add_purge_personal_data_command, add_telegram_command,
-    add_unanswered_command,
+    add_unanswered_command, add_inbox_command,
 ]
 
 

@@ -17,6 +17,7 @@ from console import wording
 from console.auth import log_in, log_out, login_required
 from console.desk import AgentDesk
 from console.errors import ConsoleError, LoginRequired
+from console.inbox import InboxDesk
 from console.pages import requested_report
 from console.views import iso
 from console.report_output import figures
@@ -26,6 +27,10 @@ api = Blueprint("agent_api", url_prefix="/agent/api")
 
 def _desk(request: Request) -> AgentDesk:
     return request.app.ctx.desk
+
+
+def _inbox(request: Request) -> InboxDesk:
+    return request.app.ctx.inbox
 
 
 def _body(request: Request) -> Dict[str, Any]:
@@ -124,6 +129,32 @@ async def reassign(request: Request, case_id: int) -> HTTPResponse:
     """{agent_id}: a supervisor gives the claimed case to that colleague (403 for agents)."""
     to_agent_id = _body(request).get("agent_id")
     return json(await _desk(request).reassign(case_id, request.ctx.login.agent, to_agent_id))
+
+
+@api.post("/cases/<case_id:int>/flag")
+@login_required
+async def flag(request: Request, case_id: int) -> HTTPResponse:
+    """{message_id}: the assistant misunderstood this customer message; it goes into the
+    designers' inbox. {item_id}."""
+    agent = request.ctx.login.agent
+    conversation_id, tracker = await _desk(request).conversation(case_id, agent)
+    return json(await _inbox(request).flag(conversation_id, tracker.get("events") or [],
+                                           _body(request).get("message_id"), agent))
+
+
+@api.get("/inbox")
+@login_required
+async def inbox(request: Request) -> HTTPResponse:
+    """The designers' inbox (403 for agents and supervisors): see `console.inbox.InboxDesk.groups`."""
+    return json(await _inbox(request).groups(request.ctx.login.agent))
+
+
+@api.post("/inbox/<item_id:int>/label")
+@login_required
+async def label(request: Request, item_id: int) -> HTTPResponse:
+    """{intent, text?, entities?: [{text, entity, value?}]} -> {example: {file, intent, text}};
+    409 with the existing example for a duplicate."""
+    return json(await _inbox(request).label(item_id, request.ctx.login.agent, _body(request)))
 
 
 @api.post("/tone")

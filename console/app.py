@@ -14,10 +14,14 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse, json, redirect
 
-from bot.storage import AgentAccounts, ComplaintStore, HandoffQueue, JobQueue
+from bot.inbox import load_inbox_settings
+from bot.storage import (
+    AgentAccounts, ComplaintStore, HandoffQueue, InboxStore, JobQueue, TrackerConversations, tracker_engine,
+)
 from console import wording
 from console.api import api
 from console.desk import AgentDesk
+from console.inbox import InboxDesk
 from console.throttle import LoginThrottle, load_throttle_limits
 from console.errors import ConsoleError, LoginRequired
 from console.pages import error_page, login_url, pages
@@ -57,7 +61,10 @@ def create_console_app(settings: Settings, store: ComplaintStore, run_worker: bo
     async def connect(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.rasa = RasaApi(settings.rasa_url, settings.rasa_token, timeout=RASA_TIMEOUT_S)
         surveys = Surveys(store, JobQueue(store), load_survey_settings())
-        app.ctx.desk = AgentDesk(queue, app.ctx.rasa, Views(load_labels(), settings.tz), surveys)
+        views = Views(load_labels(), settings.tz)
+        app.ctx.desk = AgentDesk(queue, app.ctx.rasa, views, surveys)
+        tracker = TrackerConversations(tracker_engine(settings.tracker_database_url))
+        app.ctx.inbox = InboxDesk(InboxStore(store), tracker, load_inbox_settings(), settings.nlu_data_dir, views.local)
         app.ctx.stop_worker = asyncio.Event()
         app.ctx.worker = None
 
@@ -76,6 +83,7 @@ def create_console_app(settings: Settings, store: ComplaintStore, run_worker: bo
     @app.after_server_stop
     async def disconnect(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         await app.ctx.rasa.close()
+        app.ctx.inbox.tracker.close()
 
     @app.on_response
     async def secure(_: Request, response: HTTPResponse) -> None:

@@ -12,12 +12,12 @@ import asyncio
 import logging
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Awaitable, Callable, List, Optional, Tuple, TypeVar
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from bot.app import handoffs
 from bot.app.handoffs import Refused, Taken, reassign_refusal, refusal
 from bot.clock import utcnow
-from bot.roles import REASSIGN, RoleSettings, load_role_settings, may
+from bot.roles import CASES, REASSIGN, RoleSettings, load_role_settings, may
 from bot.storage import Agent, AgentAccounts, Case, CaseConflict, CaseNotFound, CaseStatus, HandoffQueue
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
@@ -78,6 +78,12 @@ def _refund_amount(value: object) -> Optional[Decimal]:
     return amount
 
 
+def _require_cases(agent: Agent) -> None:
+    """`Forbidden` for a role that works no cases (designers)."""
+    if not may(agent.role, CASES):
+        raise Forbidden(wording.DESIGNERS_NO_CASES)
+
+
 class AgentDesk:
     """The console's operations on the handoff queue and the customer's conversation."""
 
@@ -96,6 +102,7 @@ class AgentDesk:
 
     async def open_cases(self, agent: Agent) -> View:
         """{now, cases}: the open cases `agent` may see, most urgent first, then longest waiting."""
+        _require_cases(agent)
         cases = await asyncio.to_thread(self.queue.queue)
         return {"now": iso(self.clock()),
                 "cases": [self.views.case(case) for case in cases
@@ -132,9 +139,13 @@ class AgentDesk:
 
     async def transcript(self, case_id: int, agent: Agent) -> View:
         """The conversation from the Rasa tracker (see `console.transcript`)."""
+        return transcript((await self.conversation(case_id, agent))[1], self.views.tz)
+
+    async def conversation(self, case_id: int, agent: Agent) -> Tuple[str, Dict[str, Any]]:
+        """(conversation id, tracker) of the case's conversation, from the Rasa server."""
         case = await self._case(case_id, agent)
         tracker = await self._event(self.rasa.tracker(case.conversation_id), wording.TRANSCRIPT_DOWN)
-        return transcript(tracker, self.views.tz)
+        return case.conversation_id, tracker
 
     async def claim(self, case_id: int, agent: Agent) -> View:
         """Take the case; `Conflict` naming the colleague when someone else was first."""
@@ -227,8 +238,9 @@ class AgentDesk:
     # -- internals ---------------------------------------------------------------------------
 
     async def _case(self, case_id: int, agent: Agent) -> Case:
-        """The case, if `agent` may see it: `NotFound`, or `Forbidden` for an agent and a case
-        for supervisors (`bot.roles`)."""
+        """The case, if `agent` may see it: `NotFound`, or `Forbidden` for a designer, and for an
+        agent and a case for supervisors (`bot.roles`)."""
+        _require_cases(agent)
         case = await asyncio.to_thread(self.queue.get, _known(case_id))
         if case is None:
             raise NotFound(wording.CASE_NOT_FOUND)

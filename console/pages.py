@@ -1,4 +1,5 @@
-"""The console's pages: login, the queue, a case, and the reports with their CSV and chart. Pages
+"""The console's pages: login, the queue, a case, the reports with their CSV and chart, and the
+designers' inbox. Pages
 are small HTML shells filled from templates/ (every value HTML-escaped); their scripts in static/
 read the JSON API and put what customers wrote into the page as text only (textContent), never as
 HTML."""
@@ -18,7 +19,7 @@ from sanic.response import html as html_response
 
 from bot.clock import utcnow
 from console import wording
-from bot.roles import REPORTS, may
+from bot.roles import CASES, INBOX, REPORTS, may
 from console.auth import (
     CSRF_FIELD, clear_session_cookie, current_login, log_in, log_out, login_required,
     require_permission, set_session_cookie,
@@ -37,11 +38,16 @@ STATIC_FILES = {
     "common.js": "text/javascript; charset=utf-8",
     "queue.js": "text/javascript; charset=utf-8",
     "case.js": "text/javascript; charset=utf-8",
+    "inbox.js": "text/javascript; charset=utf-8",
 }
 LOGIN_PATH = "/agent/login"
 HOME_PATH = "/agent"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-_RETURN_TO = re.compile(r"/agent(/cases/\d+|/reports)?")
+_RETURN_TO = re.compile(r"/agent(/cases/\d+|/reports|/inbox)?")
+INBOX_PATH = "/agent/inbox"
+#: The top bar's links: (permission, path, text).
+NAV_LINKS = ((CASES, HOME_PATH, "待处理案件"), (REPORTS, "/agent/reports", "统计报表"),
+             (INBOX, INBOX_PATH, "待标注消息"))
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -134,24 +140,36 @@ def _shell(request: Request, title: str, body: Markup, **data: object) -> HTTPRe
     script_tag = Markup(f'<script src="/agent/static/{script}" defer></script>'
                         if script in STATIC_FILES else "")
     agent = session.agent
-    reports_link = Markup('<a class="topbar__link" href="/agent/reports">统计报表</a>'
-                          if may(agent.role, REPORTS) else "")
+    links = Markup("".join(f'<a class="topbar__link" href="{path}">{html.escape(text)}</a>'
+                           for permission, path, text in NAV_LINKS if may(agent.role, permission)))
     return page(render("layout.html", title=title, body=body, agent_name=agent.display_name,
                        role=agent.role, role_label=wording.ROLES.get(agent.role, agent.role),
-                       reports_link=reports_link, csrf_field=CSRF_FIELD, csrf_token=session.csrf_token,
+                       links=links, csrf_field=CSRF_FIELD, csrf_token=session.csrf_token,
                        script=script_tag, **data))
 
 
 @pages.get("/", strict_slashes=False)
 @login_required
 async def queue_page(request: Request) -> HTTPResponse:
+    """The queue; a designer, who works no cases, goes to the inbox."""
+    if not may(request.ctx.login.agent.role, CASES):
+        return redirect(INBOX_PATH)
     return _shell(request, "待处理案件", render("queue.html"), page="queue", case_id="")
 
 
 @pages.get("/cases/<case_id:int>")
 @login_required
 async def case_page(request: Request, case_id: int) -> HTTPResponse:
+    require_permission(request.ctx.login, CASES, wording.DESIGNERS_NO_CASES)
     return _shell(request, f"案件 #{case_id}", render("case.html"), page="case", case_id=case_id)
+
+
+@pages.get("/inbox")
+@login_required
+async def inbox_page(request: Request) -> HTTPResponse:
+    """The designers' inbox (403 for agents and supervisors)."""
+    require_permission(request.ctx.login, INBOX, wording.INBOX_DESIGNERS_ONLY)
+    return _shell(request, "待标注消息", render("inbox.html"), page="inbox", case_id="")
 
 
 @pages.get("/static/<filename>")

@@ -1,11 +1,14 @@
 """The conversation as an agent reads it: the customer's and the assistant's messages from the
 Rasa tracker, with the agents' own replies (bot events whose metadata names an `agent`) apart.
-A button the customer pressed shows as its title (可以), not its payload (/affirm)."""
+A button the customer pressed shows as its title (可以), not its payload (/affirm). A customer's
+message carries its id (`bot.inbox.message_id`), by which an agent flags it as misunderstood."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Mapping
 from zoneinfo import ZoneInfo
+
+from bot.inbox import message_id
 
 Entry = Dict[str, Any]
 
@@ -18,7 +21,8 @@ def _pressed(text: str, offered: Mapping[str, str]) -> str:
 
 def transcript(tracker: Mapping[str, Any], tz: ZoneInfo) -> Dict[str, Any]:
     """{paused, entries}: whether the assistant is paused, and the messages oldest first, each
-    {who: customer | bot | agent, text, buttons, agent_name, at (ISO), time (HH:MM:SS local)}."""
+    {who: customer | bot | agent, text, buttons, agent_name, at (ISO), time (HH:MM:SS local),
+    id (a message the customer typed, else None)}."""
     entries: List[Entry] = []
     offered: Dict[str, str] = {}  # payload -> title, of the latest bot message with buttons
     for event in tracker.get("events") or ():
@@ -44,5 +48,6 @@ def transcript(tracker: Mapping[str, Any], tz: ZoneInfo) -> Dict[str, Any]:
             "agent_name": agent,
             "at": moment.isoformat(),
             "time": moment.astimezone(tz).strftime("%H:%M:%S"),
+            "id": message_id(event) if kind == "user" and not (event.get("text") or "").startswith("/") else None,
         })
     return {"paused": bool(tracker.get("paused")), "entries": entries}

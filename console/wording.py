@@ -32,7 +32,7 @@ CHANNELS: Mapping[str, str] = {
     "tg": "Telegram",
 }
 
-ROLES: Mapping[str, str] = {"agent": "客服专员", "supervisor": "主管"}
+ROLES: Mapping[str, str] = {"agent": "客服专员", "supervisor": "主管", "designer": "对话设计师"}
 #: The audit trail's actions (`bot.storage.CaseAction`) as the case page lists them.
 CASE_ACTIONS: Mapping[str, str] = {
     "claimed": "接手",
@@ -86,3 +86,25 @@ REASSIGN_SAME_AGENT = "这个案件已经由这位同事负责了。"
 REASSIGN_NOT_CLAIMED = "只有处理中的案件可以转派；已解决或已交还的案件不用再转派。"
 UNKNOWN_COLLEAGUE = "请从列表里选择一位在职的同事。"
 GREETING_NOT_SENT = "已交还机器人，但机器人的欢迎语没有发出，请留意客户接下来的消息。"
+DESIGNERS_NO_CASES = "对话设计师不处理客户案件；机器人没理解好的消息在“待标注消息”里。"
+INBOX_DESIGNERS_ONLY = "待标注消息只有对话设计师可以查看；发现机器人理解错了，请在案件页的消息旁点“机器人理解错了”。"
+INBOX_ITEM_NOT_FOUND = "没有找到这条消息，请刷新页面。"
+ALREADY_LABELLED = "这条消息已经有同事标注过了，请刷新页面。"
+FLAG_NOT_FOUND = "对话里没有找到这条客户消息，请刷新页面再试。"
+#: Why a label was refused (`bot.nlu_examples.ExampleRefused.why`).
+LABEL_REFUSED: Mapping[str, str] = {
+    "intent": "请从列表里选择一个意图。",
+    "masked": "消息里有打码的个人信息（如 138****5678）：请先改成虚构的示例值（如 13800001234），再把它标成实体。",
+    "malformed": "例句要写成一行文字，不能为空，不能含 [ ] { }，也不能以 / 开头。",
+    "entity": "标出的实体要是例句里的原文，类型请从列表里选择。",
+    "duplicate": "训练数据里已经有一模一样的例句（{file}：{text}，意图 {intent}），不需要再加。",
+    "near_duplicate": "训练数据里已经有很相近的例句（{file}：{text}，意图 {intent}），不需要再加。",
+}
+#: Why a message is in the inbox (`bot.inbox.REASONS`).
+INBOX_REASONS: Mapping[str, str] = {
+    "fallback": "没听懂",
+    "low_confidence": "把握不大",
+    "corrected": "客户纠正",
+    "handoff": "没听懂转人工",
+    "flagged": "客服标记",
+}

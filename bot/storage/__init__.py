@@ -11,6 +11,7 @@ from bot.storage.complaints import (
 from bot.storage.engine import DatabaseError, create_store_engine, missing_sqlite_file, shown_url, tracker_engine
 from bot.storage.evidence import Evidence, EvidenceStore
 from bot.storage.handoffs import Case, CaseConflict, CaseEvent, CaseNotFound, HandoffQueue, Note
+from bot.storage.inbox import InboxItem, InboxStore, TrackerConversations
 from bot.storage.jobs import DEFAULT_LEASE, Job, JobQueue
 from bot.storage.login_attempts import LoginAttempts
 from bot.storage.models import CaseAction, CaseStatus, JobStatus, SurveyKind, SurveyStatus
@@ -32,6 +33,8 @@ __all__ = [
     "Evidence", "EvidenceStore",
     # the agents' queue
     "Case", "CaseConflict", "CaseEvent", "CaseNotFound", "HandoffQueue", "Note",
+    # the designers' inbox of misunderstood messages
+    "InboxItem", "InboxStore", "TrackerConversations",
     # surveys after closure
     "SCORES", "Survey", "SurveyStore",
     # jobs and the messages they send

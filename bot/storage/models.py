@@ -408,3 +408,42 @@ class SurveyRow(Base):
     """Follow-up: the problem stayed solved."""
     comment = sa.Column(sa.Text, nullable=True)
     created_at = sa.Column(UTCDateTime, nullable=False)
+
+
+class InboxItemRow(Base):
+    """A customer message the assistant misunderstood, for conversation designers to label
+    (`bot.storage.inbox`): text and context stored masked."""
+
+    __tablename__ = "inbox_items"
+    __table_args__ = (sa.UniqueConstraint("conversation_id", "message_id"),
+                      sa.Index("ix_inbox_items_status_said_at", "status", "said_at"))
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False)
+    message_id = sa.Column(sa.String(32), nullable=False)
+    """The message's tracker event timestamp (`bot.inbox.message_id`)."""
+    text = sa.Column(sa.Text, nullable=False)
+    intent = sa.Column(sa.String(64), nullable=False)
+    guess = sa.Column(sa.String(64), nullable=True)
+    confidence = sa.Column(sa.Float, nullable=False)
+    reasons = sa.Column(sa.JSON, nullable=False, default=list)
+    context = sa.Column(sa.JSON, nullable=False, default=list)
+    flagged_by = sa.Column(sa.String(128), nullable=True)
+    said_at = sa.Column(UTCDateTime, nullable=False)
+    status = sa.Column(sa.String(16), nullable=False, default="open", server_default="open")
+    """open, or done once labelled."""
+    label = sa.Column(sa.String(64), nullable=True)
+    example_file = sa.Column(sa.String(255), nullable=True)
+    labelled_by = sa.Column(sa.String(128), nullable=True)
+    done_at = sa.Column(UTCDateTime, nullable=True)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+
+
+class InboxHarvestRow(Base):
+    """How far the inbox has read Rasa's tracker store (one row): conversations with events
+    from `until` on (a tracker event timestamp) are read again at the next look."""
+
+    __tablename__ = "inbox_harvests"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    until = sa.Column(sa.Float, nullable=False)

@@ -30,7 +30,7 @@ BATCH_SIZE = 1000
 
 # Rasa's SQL tracker store tables (rasa/core/tracker_store.py; rasa_ext/tracker_store.py adds the
 # snapshots): only the columns read and written here.
-_EVENTS = sa.table("events", sa.column("id", sa.Integer), sa.column("sender_id", sa.String),
+TRACKER_EVENTS = sa.table("events", sa.column("id", sa.Integer), sa.column("sender_id", sa.String),
                    sa.column("timestamp", sa.Float), sa.column("data", sa.Text))
 _SNAPSHOTS = sa.table("tracker_snapshots", sa.column("sender_id", sa.String), sa.column("events", sa.Text))
 
@@ -113,12 +113,12 @@ def _events(engine: Engine, before: datetime, held: Holds, dry_run: bool) -> Tal
     tally = Tally("tracker events")
     if not sa.inspect(engine).has_table("events"):
         return tally
-    query = (sa.select(_EVENTS.c.id, _EVENTS.c.sender_id, _EVENTS.c.data)
-             .where(_EVENTS.c.timestamp < before.timestamp()))
+    query = (sa.select(TRACKER_EVENTS.c.id, TRACKER_EVENTS.c.sender_id, TRACKER_EVENTS.c.data)
+             .where(TRACKER_EVENTS.c.timestamp < before.timestamp()))
     with engine.connect() as connection:
-        return _mask_rows(connection, _EVENTS,
+        return _mask_rows(connection, TRACKER_EVENTS,
                           ([row for row in batch if row.sender_id not in held.conversations]
-                           for batch in _batches(connection, query, _EVENTS.c.id)),
+                           for batch in _batches(connection, query, TRACKER_EVENTS.c.id)),
                           lambda row: _changed_json(row, "data"), tally, dry_run)
 
 

@@ -3,7 +3,8 @@
  * the colleagues' notes (GET /agent/api/cases/<id>, every few seconds), and the live
  * conversation (…/transcript, every 2 seconds). The agent who claimed the case replies, resolves
  * it and hands it back to the assistant here; a supervisor gives it to a colleague. The audit
- * trail lists who did what and when. Customer text is shown as text only.
+ * trail lists who did what and when. "机器人理解错了" beside a customer's message puts it into
+ * the conversation designers' inbox. Customer text is shown as text only.
  */
 "use strict";
 
@@ -104,9 +105,26 @@
     const speaker = message.who === "agent" ? `专员 ${message.agent_name}` : SPEAKERS[message.who];
     const text = message.buttons.length
       ? `${message.text}\n［按钮］${message.buttons.join(" / ")}`.trim() : message.text;
-    return el("li", { className: `message message--${message.who}` },
-      el("div", { className: "message__meta", text: `${speaker} · ${message.time}` }),
-      el("p", { className: "message__text", text }));
+    const meta = el("div", { className: "message__meta", text: `${speaker} · ${message.time}` });
+    if (message.who === "customer" && message.id) {
+      const button = el("button", { className: "button button--quiet button--small", type: "button",
+                                    text: "机器人理解错了", title: "把这条消息交给对话设计师改进机器人" });
+      button.addEventListener("click", () => flag(message, button));
+      meta.append(" ", button);
+    }
+    return el("li", { className: `message message--${message.who}`, "data-message-id": message.id },
+      meta, el("p", { className: "message__text", text }));
+  }
+
+  async function flag(message, button) {
+    button.disabled = true;
+    try {
+      await api("POST", `cases/${caseId}/flag`, { message_id: message.id });
+      notice("已记下，对话设计师会在“待标注消息”里看到这条消息，谢谢！");
+    } catch (error) {
+      notice(error.message, "error");
+      button.disabled = false;
+    }
   }
 
   async function loadTranscript() {

@@ -8,6 +8,7 @@ console also runs alone (`running_console`), against a Rasa server or none.
 from __future__ import annotations
 
 import secrets
+import shutil
 import subprocess
 import time
 from contextlib import contextmanager
@@ -195,14 +196,18 @@ def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None
                   extra_env: Optional[Mapping[str, str]] = None,
                   start_actions: bool = True, start_console: bool = True,
                   action_endpoint: Optional[Mapping[str, Any]] = None) -> Iterator[Stack]:
-    """Start the action server, the Rasa server and the agent console; stop them on exit.
+    """Start the action server, the Rasa server and the agent console; stop them on exit. The
+    console's inbox reads the stack's tracker database and writes examples into a copy of data/nlu
+    (`workdir`/nlu).
 
     With `start_actions=False` the action endpoint points at a port nothing listens on,
     as when the action server is down; `action_endpoint` changes its settings (endpoints.yml).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'complaints.db'}"
+    nlu_dir = shutil.copytree(ROOT / "data" / "nlu", workdir / "nlu")  # the inbox writes examples here
     env = server_env({"DATABASE_URL": database_url, "WEBCHAT_SESSION_SECRET": secrets.token_urlsafe(32),
+                      "TRACKER_DATABASE_URL": f"sqlite:///{workdir / 'tracker.db'}", "NLU_DATA_DIR": str(nlu_dir),
                       **(extra_env or {})})
     subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "migrate"], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)

@@ -1,5 +1,5 @@
 """Who may do what: supervisors read reports, reassign and take the cases reopened for them;
-agents work the queue and their own cases."""
+agents work the queue and their own cases; designers read the inbox and no case."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +7,9 @@ from typing import Optional, Tuple
 
 import pytest
 
-from bot.roles import AGENT, REASSIGN, REPORTS, SUPERVISOR, RoleSettings, load_role_settings, may, require_role
+from bot.roles import (
+    AGENT, CASES, DESIGNER, INBOX, REASSIGN, REPORTS, SUPERVISOR, RoleSettings, load_role_settings, may, require_role,
+)
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,16 @@ def test_only_supervisors_read_reports_and_reassign():
     assert not may("intruder", REPORTS)
 
 
+def test_only_designers_read_the_inbox_and_they_see_no_case():
+    assert may(DESIGNER, INBOX) and not may(AGENT, INBOX) and not may(SUPERVISOR, INBOX)
+    assert not may(DESIGNER, CASES) and not may(DESIGNER, REPORTS)
+    assert not SETTINGS.may_see(DESIGNER, 1, _Case(("threat",)))
+    assert not SETTINGS.may_see(DESIGNER, 1, _Case(("threat",), agent_id=1))
+
+
 def test_an_unknown_role_is_refused_with_the_known_ones():
-    assert require_role(SUPERVISOR) == SUPERVISOR
-    with pytest.raises(ValueError, match="agent, supervisor"):
+    assert require_role(DESIGNER) == DESIGNER
+    with pytest.raises(ValueError, match="agent, supervisor, designer"):
         require_role("boss")
 
 

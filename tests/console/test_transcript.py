@@ -1,4 +1,5 @@
-"""The transcript an agent reads: a pressed button shows as its title."""
+"""The transcript an agent reads: a pressed button shows as its title; what the customer typed can
+be flagged as misunderstood by its id."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -33,3 +34,11 @@ def test_a_pressed_button_shows_as_its_title():
 def test_typed_words_and_payloads_nobody_offered_stay_as_sent():
     events = [_bot("您看这样处理可以吗？", ("可以", "/affirm")), _user("好的，就这样"), _user("/deny")]
     assert _customer_said(events) == ["好的，就这样", "/deny"]
+
+
+def test_typed_messages_carry_the_id_an_agent_flags_them_by_and_pressed_buttons_none():
+    events = [_bot("您看这样处理可以吗？", ("可以", "/affirm")), _user("/affirm"),
+              {"event": "user", "text": "鞋子开胶了", "timestamp": 1764900000.123456}]
+    entries = transcript({"events": events}, TZ)["entries"]
+    assert [(e["text"], e["id"]) for e in entries] == [
+        ("您看这样处理可以吗？", None), ("可以", None), ("鞋子开胶了", "1764900000.123456")]
