@@ -75,6 +75,13 @@ NOT_THREATS = {
     ],
     "a lawyer in a story": [
         "小说讲的是一个律师的故事",
+        "这本书的作者是个律师，写得很专业",
+    ],
+    "a court or a police station on the map, an errand, a job": [
+        "酒店就在市法院旁边，很好找",
+        "没带身份证，前台让我去派出所开证明",
+        "我是律师，经常出差，这家酒店算是住过最差的",
+        "楼下有人吵架，警察来了才散",
     ],
     "read or listed online": [
         "我在网上查了很多帖子，还是装不上驱动",
