@@ -107,6 +107,7 @@ class Decision:
 _SEPARATORS = ",.!?;:~。！？，；：～…\\s"
 _CLAUSE_BREAK = re.compile(f"[{_SEPARATORS}]")
 _GAP = re.compile(r"\{~(\d+)\}")
+_TERM = re.compile(r"\{([a-z_]+)\}")
 _MASK = "\u25a1"   # what a near-miss is blanked to (keeps positions)
 _QUOTE_CHARS = 30
 #: How much of a customer's answer (to the plan, to a survey) an explanation quotes.
@@ -125,8 +126,23 @@ def normalise(text: str) -> str:
     return "".join(chars)
 
 
-def _compile(pattern: str, where: str) -> Pattern[str]:
-    expanded = _GAP.sub(lambda m: f"[^{_SEPARATORS}]{{0,{m.group(1)}}}", pattern)
+def _expand_terms(pattern: str, terms: Mapping[str, str], where: str,
+                  using: Tuple[str, ...] = ()) -> str:
+    """`pattern` with each {name} replaced by that term (expanded in turn)."""
+    def term(m: "re.Match[str]") -> str:
+        name = m.group(1)
+        if name not in terms:
+            raise ValueError(f"{where}: {pattern!r} uses {{{name}}}, which is not one of the "
+                             f"terms ({', '.join(sorted(terms)) or 'none defined'})")
+        if name in using:
+            raise ValueError(f"{where}: the term {name} uses itself ({' -> '.join(using + (name,))})")
+        return f"(?:{_expand_terms(terms[name], terms, where, using + (name,))})"
+    return _TERM.sub(term, pattern)
+
+
+def _compile(pattern: str, where: str, terms: Optional[Mapping[str, str]] = None) -> Pattern[str]:
+    expanded = _GAP.sub(lambda m: f"[^{_SEPARATORS}]{{0,{m.group(1)}}}",
+                        _expand_terms(pattern, terms or {}, where))
     try:
         return re.compile(expanded)
     except re.error as exc:
@@ -134,11 +150,12 @@ def _compile(pattern: str, where: str) -> Pattern[str]:
                          "fix the pattern there") from None
 
 
-def _union(patterns: Optional[Iterable[str]], where: str) -> Optional[Pattern[str]]:
+def _union(patterns: Optional[Iterable[str]], where: str,
+           terms: Optional[Mapping[str, str]] = None) -> Optional[Pattern[str]]:
     patterns = list(patterns or ())
     for pattern in patterns:
-        _compile(pattern, where)   # report the faulty one by itself
-    return _compile("|".join(f"(?:{p})" for p in patterns), where) if patterns else None
+        _compile(pattern, where, terms)   # report the faulty one by itself
+    return _compile("|".join(f"(?:{p})" for p in patterns), where, terms) if patterns else None
 
 
 @dataclass(frozen=True)
@@ -181,12 +198,16 @@ class Lexicon:
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any], where: str) -> "Lexicon":
-        groups = tuple((label, _union(patterns, f"{where}.patterns.{label}"))
+        """From one rule of escalation.yml: `patterns`, `near_misses` and `negation`; a pattern
+        may name one of the rule's `terms` as {name} (a family of words, e.g. whom the customer
+        told; a term may name other terms) and use {~N} (up to N characters in one clause)."""
+        terms = {str(name): str(term) for name, term in (raw.get("terms") or {}).items()}
+        groups = tuple((label, _union(patterns, f"{where}.patterns.{label}", terms))
                        for label, patterns in (raw.get("patterns") or {}).items())
         negation = raw.get("negation") or {}
         return cls(
             groups=tuple((label, pattern) for label, pattern in groups if pattern is not None),
-            near_misses=_union(raw.get("near_misses"), f"{where}.near_misses"),
+            near_misses=_union(raw.get("near_misses"), f"{where}.near_misses", terms),
             negation=_compile(negation["cues"], f"{where}.negation.cues") if negation else None,
             negation_window=int(negation.get("window", 0)),
             negation_lifted_by=(_compile(negation["lifted_by"], f"{where}.negation.lifted_by")

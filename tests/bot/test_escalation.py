@@ -620,10 +620,26 @@ def test_thresholds_and_lexicons_are_read_from_the_file(tmp_path):
     assert reasons("转人工", custom) == set()
 
 
+def test_a_term_names_a_family_of_words_for_several_patterns(tmp_path):
+    def change(raw):
+        raw["rules"]["human_request"]["terms"] = {"someone": "{boss}|老板娘", "boss": "店长|掌柜"}
+        raw["rules"]["human_request"]["patterns"] = {"要求找领导": ["叫{someone}来", "找{~2}{boss}"]}
+
+    custom = load_escalation_config(_write_config(tmp_path, change))
+    assert reasons("叫掌柜来一下", custom) == {"human_request"}
+    assert reasons("叫老板娘来", custom) == {"human_request"}
+    assert reasons("我要找你们店长", custom) == {"human_request"}
+    assert reasons("掌柜的手艺不错", custom) == set()
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda raw: raw["rules"]["threat"].update(priority="P0"), "rules.threat.priority"),
     (lambda raw: raw["rules"]["threat"]["patterns"].update(坏的=["(12315"]), "'(12315'"),
     (lambda raw: raw["rules"].pop("safety"), "missing: ['safety']"),
+    (lambda raw: raw["rules"]["threat"]["patterns"].update(新的=["{媒体}曝光", "{nope}曝光"]),
+     "uses {nope}, which is not one of the terms (none defined)"),
+    (lambda raw: raw["rules"]["threat"].update(terms={"a": "{b}|x", "b": "{a}"}, patterns={"x": ["{a}"]}),
+     "uses itself (a -> b -> a)"),
 ])
 def test_a_broken_configuration_says_what_is_wrong(tmp_path, change, message):
     with pytest.raises(ValueError, match=re.escape(message)):
