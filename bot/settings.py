@@ -19,6 +19,7 @@ DEFAULT_TRACKER_DATABASE_URL = "sqlite:///var/tracker.db"  # as endpoints.yml
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 RASA_TOKEN_FILE = REPO_ROOT / "var" / "rasa_token"
+DEFAULT_FILE_STORE = "var/files"
 DEFAULT_CONSOLE_PORT = 5006
 DEFAULT_AGENT_SESSION_HOURS = 8.0
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
@@ -53,6 +54,9 @@ class Settings:
     """Base URL of the Rasa server's HTTP API, for the agent console and jobs (`RASA_URL`)."""
     rasa_token: Optional[str] = None
     """Token of the Rasa HTTP API (`RASA_TOKEN`, else the file var/rasa_token the run command writes)."""
+    file_store_url: str = str(REPO_ROOT / DEFAULT_FILE_STORE)
+    """The directory of the file store, customers' photos and voice messages (`FILE_STORE_URL`: a
+    path, relative to the repository, or a file:// URL; `bot.files`)."""
     console_port: int = DEFAULT_CONSOLE_PORT
     """Port of the agent console (`CONSOLE_PORT`)."""
     agent_session_hours: float = DEFAULT_AGENT_SESSION_HOURS
@@ -89,11 +93,21 @@ class Settings:
             timezone=timezone,
             rasa_url=(env.get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
             rasa_token=token or None,
+            file_store_url=_file_store(env.get("FILE_STORE_URL") or DEFAULT_FILE_STORE),
             console_port=_number(env, "CONSOLE_PORT", int, DEFAULT_CONSOLE_PORT, "a port like 5006"),
             agent_session_hours=_number(env, "AGENT_SESSION_HOURS", float,
                                         DEFAULT_AGENT_SESSION_HOURS, "a number of hours like 8"),
             console_trusted_proxies=_networks(env, "CONSOLE_TRUSTED_PROXIES"),
         )
+
+
+def _file_store(url: str) -> str:
+    """The absolute directory `FILE_STORE_URL` names (a path or a file:// URL)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme != "file":
+        raise ValueError(f"FILE_STORE_URL={url!r} is not usable: only a directory (a path or file:///path) "
+                         "is supported; README, 'Photos and voice messages'")
+    return str((REPO_ROOT / (rest if sep else url)).resolve())
 
 
 def _networks(env: Mapping[str, str], name: str) -> Tuple[Network, ...]:
