@@ -17,7 +17,9 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 import httpx
 
+from bot.files import Directory, FileStore
 from bot.identity import is_sender_id, sender_id
+from bot.storage import ComplaintStore, EvidenceStore
 from bench.servers import (
     ROOT, VENV_BIN, Servers, assistant_endpoints, free_port, running_servers, server_env, stop,
     trained_model, wait_until_ready)
@@ -87,6 +89,19 @@ class Stack:
     def add_agent(self, username: str, password: str, name: str, role: str = "agent") -> None:
         """Create a console agent (or supervisor), as `python -m bot agent add` does."""
         add_agent(self.database_url, username, password, name, role)
+
+    def evidence_file(self, evidence_id: int, timeout: float = 30) -> bytes:
+        """The bytes of the evidence's file, once the channel has downloaded it into the stack's
+        file store (fails after `timeout` s, saying why the download failed if it did)."""
+        customers = EvidenceStore(ComplaintStore(self.database_url))
+        deadline = time.monotonic() + timeout
+        while True:
+            kept = customers.get(evidence_id)
+            if kept is not None and kept.file is not None:
+                return FileStore(Directory(self.workdir / "files")).get(kept.file.key)
+            assert time.monotonic() < deadline and not (kept and kept.fetch_error), \
+                f"evidence {evidence_id} not downloaded: {kept and kept.fetch_error}"
+            time.sleep(0.2)
 
     @property
     def rasa_log(self) -> Path:
@@ -203,7 +218,7 @@ def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'complaints.db'}"
     env = server_env({"DATABASE_URL": database_url, "WEBCHAT_SESSION_SECRET": secrets.token_urlsafe(32),
-                      **(extra_env or {})})
+                      "FILE_STORE_URL": str(workdir / "files"), **(extra_env or {})})
     subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "migrate"], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
     with running_servers(workdir, model, endpoints=assistant_endpoints(workdir), credentials=credentials,
