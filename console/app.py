@@ -22,6 +22,7 @@ from console.throttle import LoginThrottle, load_throttle_limits
 from console.errors import ConsoleError, LoginRequired
 from console.pages import error_page, login_url, pages
 from console.views import Views
+from bot.files import file_store_from_settings
 from bot.handoff import load_handoff_settings
 from bot.labels import load_labels
 from bot.policies import load_policies
@@ -57,7 +58,8 @@ def create_console_app(settings: Settings, store: ComplaintStore, run_worker: bo
     async def connect(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.rasa = RasaApi(settings.rasa_url, settings.rasa_token, timeout=RASA_TIMEOUT_S)
         surveys = Surveys(store, JobQueue(store), load_survey_settings())
-        app.ctx.desk = AgentDesk(queue, app.ctx.rasa, Views(load_labels(), settings.tz), surveys)
+        app.ctx.desk = AgentDesk(queue, app.ctx.rasa, Views(load_labels(), settings.tz), surveys,
+                                 file_store_from_settings(settings))
         app.ctx.stop_worker = asyncio.Event()
         app.ctx.worker = None
 

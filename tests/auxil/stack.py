@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 import httpx
 
+from bot.clock import utcnow
 from bot.files import Directory, FileStore
 from bot.identity import is_sender_id, sender_id
 from bot.storage import ComplaintStore, EvidenceStore
@@ -39,14 +40,22 @@ def add_agent(database_url: str, username: str, password: str, name: str, role: 
 
 @dataclass
 class Console:
-    """A running agent console: its URL, its complaint database and log file."""
+    """A running agent console: its URL, its complaint database, log file and file store."""
 
     url: str
     database_url: str
     log: Path
+    files: Path
 
     def add_agent(self, username: str, password: str, name: str, role: str = "agent") -> None:
         add_agent(self.database_url, username, password, name, role)
+
+    def attach_file(self, sender_id: str, kind: str, data: bytes, channel: str = "rest") -> int:
+        """Keep `data` as evidence the customer sent, as a channel does once it has the file
+        (refused by the file store unless it is a photo or a voice message); its id."""
+        kept = FileStore(Directory(self.files)).put(data)
+        return EvidenceStore(ComplaintStore(self.database_url)).attach(
+            channel, sender_id, kind, utcnow(), file=kept).id
 
 
 @dataclass
@@ -186,7 +195,7 @@ def _start_console(workdir: Path, env: Mapping[str, str], processes: List[subpro
     logs.append(log)
     url = f"http://127.0.0.1:{port}"
     wait_until_ready(f"{url}/agent/login", processes, logs)
-    return Console(url, env["DATABASE_URL"], log)
+    return Console(url, env["DATABASE_URL"], log, Path(env["FILE_STORE_URL"]))
 
 
 @contextmanager
@@ -197,7 +206,7 @@ def running_console(workdir: Path, rasa_url: str, rasa_token: str = "",
     as when Rasa is down); stop it on exit."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = server_env({"DATABASE_URL": f"sqlite:///{workdir / 'complaints.db'}", "RASA_URL": rasa_url,
-                      "RASA_TOKEN": rasa_token, **(extra_env or {})})
+                      "RASA_TOKEN": rasa_token, "FILE_STORE_URL": str(workdir / "files"), **(extra_env or {})})
     processes: List[subprocess.Popen] = []
     try:
         yield _start_console(workdir, env, processes, [], run_worker)
