@@ -73,6 +73,12 @@ async def keep_evidence(customers: EvidenceStore, channel: str, sender: str, evi
     kept = await asyncio.to_thread(customers.attach, channel, sender, evidence.kind, utcnow(),
                                    evidence.media_id, evidence.url, evidence.details)
     await downloads.schedule(kept)
+    return evidence_response(kept)
+
+
+def evidence_response(kept: Evidence) -> Tuple[str, Dict[str, Any]]:
+    """The response that tells the customer where `kept` went (their complaint, or kept for the
+    next one), with its values."""
     if kept.complaint_id:
         return EVIDENCE_ATTACHED, {"complaint_id": kept.complaint_id}
     return EVIDENCE_KEPT, {}

@@ -5,10 +5,9 @@ from __future__ import annotations
 import secrets
 import time
 from pathlib import Path
-from typing import Iterator, Tuple
+from typing import Tuple
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
 from bot.clock import utcnow
@@ -16,7 +15,6 @@ from bot.handoff import NO_AGENT_JOB, load_handoff_settings
 from bot.storage import Case, ComplaintStore, HandoffQueue
 from bot.storage.models import JobRow
 from tests.auxil.agents import AgentClient, new_customer
-from tests.auxil.browser import PageErrors
 from tests.auxil.channel_responses import response_pattern
 from tests.auxil.stack import Stack, free_port, running_console
 
@@ -119,19 +117,6 @@ def test_resolved_while_rasa_was_unreachable_the_customer_is_told_once_it_is_bac
     assert answer.status_code == 200 and answer.json()["warning"], "the agent is told the customer was not"
     notice = stack.wait_for_bot_event(sender, "status")
     assert case.complaint.public_id in notice["text"] and "已为您换新耳机" in notice["text"]
-
-
-@pytest.fixture
-def customer_and_agent(browser: Browser) -> Iterator[Tuple[Page, Page]]:
-    """Two browser profiles: the customer's web chat and the agent's console."""
-    profiles = [PageErrors(browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}))
-                for _ in range(2)]
-    customer, agent = (profile.new_page() for profile in profiles)
-    yield customer, agent
-    for profile in profiles:
-        profile.context.close()
-    errors = [error for profile in profiles for error in profile.errors]
-    assert not errors, errors
 
 
 def _log_in(stack: Stack, page: Page, name: str) -> None:
