@@ -7,8 +7,9 @@ type its sender declares; only the types listed in config/files.yml are kept, up
 twice is kept once), so a key is 64 hex digits and cannot name anything outside the store.
 
 Where the files are is `FILE_STORE_URL` (`bot.settings`): a local directory, var/files by
-default, each file readable by its owner only. A bucket for several machines slots in as
-another `Backend` (README, "Photos and voice messages").
+default, each file readable by its owner only; or, for several machines, an S3-compatible bucket,
+`s3://bucket/prefix` (boto3, credentials from the usual `AWS_*` variables, `S3_ENDPOINT_URL` for
+a service other than AWS, e.g. MinIO; README, "Photos and voice messages").
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, FrozenSet, Optional, Protocol, Tuple
+from typing import Any, Callable, FrozenSet, Optional, Protocol, Tuple
+from urllib.parse import urlparse
 
 from bot.datafiles import load_yaml, repo_path
 from bot.settings import Settings
@@ -136,6 +138,26 @@ class Directory:
             raise FileMissing(key) from None
 
 
+class Bucket:
+    """Files in an S3-compatible bucket, under `prefix`, written private."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+
+    def write(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self.prefix + key, Body=data,
+                               ContentType="application/octet-stream")
+
+    def read(self, key: str) -> bytes:
+        try:
+            data: bytes = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"].read()
+        except self.client.exceptions.NoSuchKey:
+            raise FileMissing(key) from None
+        return data
+
+
 class FileStore:
     """Keeps files within `limits` in `backend`, under the SHA-256 of their bytes."""
 
@@ -158,5 +180,13 @@ class FileStore:
 
 
 def file_store_from_settings(settings: Settings) -> FileStore:
-    """The store at `settings.file_store_url` (a local directory)."""
+    """The store at `settings.file_store_url`: an s3:// bucket, else a local directory."""
+    url = urlparse(settings.file_store_url)
+    if url.scheme == "s3":
+        import boto3  # only for a bucket
+        from botocore.config import Config
+
+        path_style = Config(s3={"addressing_style": "path"}) if settings.s3_endpoint_url else None
+        client = boto3.client("s3", endpoint_url=settings.s3_endpoint_url, config=path_style)
+        return FileStore(Bucket(client, url.netloc, url.path))
     return FileStore(Directory(Path(settings.file_store_url)))

@@ -55,8 +55,10 @@ class Settings:
     rasa_token: Optional[str] = None
     """Token of the Rasa HTTP API (`RASA_TOKEN`, else the file var/rasa_token the run command writes)."""
     file_store_url: str = str(REPO_ROOT / DEFAULT_FILE_STORE)
-    """The directory of the file store, customers' photos and voice messages (`FILE_STORE_URL`: a
-    path, relative to the repository, or a file:// URL; `bot.files`)."""
+    """Where customers' photos and voice messages are kept (`FILE_STORE_URL`: a directory, as a
+    path relative to the repository or a file:// URL; or s3://bucket/prefix; `bot.files`)."""
+    s3_endpoint_url: Optional[str] = None
+    """The S3-compatible service of an s3:// file store (`S3_ENDPOINT_URL`; default: AWS)."""
     console_port: int = DEFAULT_CONSOLE_PORT
     """Port of the agent console (`CONSOLE_PORT`)."""
     agent_session_hours: float = DEFAULT_AGENT_SESSION_HOURS
@@ -94,6 +96,7 @@ class Settings:
             rasa_url=(env.get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
             rasa_token=token or None,
             file_store_url=_file_store(env.get("FILE_STORE_URL") or DEFAULT_FILE_STORE),
+            s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
             console_port=_number(env, "CONSOLE_PORT", int, DEFAULT_CONSOLE_PORT, "a port like 5006"),
             agent_session_hours=_number(env, "AGENT_SESSION_HOURS", float,
                                         DEFAULT_AGENT_SESSION_HOURS, "a number of hours like 8"),
@@ -102,11 +105,14 @@ class Settings:
 
 
 def _file_store(url: str) -> str:
-    """The absolute directory `FILE_STORE_URL` names (a path or a file:// URL)."""
+    """`FILE_STORE_URL`: an s3://bucket/prefix as it is, else the absolute directory it names (a
+    path or a file:// URL)."""
     scheme, sep, rest = url.partition("://")
+    if scheme == "s3" and rest.split("/")[0]:
+        return url
     if sep and scheme != "file":
-        raise ValueError(f"FILE_STORE_URL={url!r} is not usable: only a directory (a path or file:///path) "
-                         "is supported; README, 'Photos and voice messages'")
+        raise ValueError(f"FILE_STORE_URL={url!r} is not usable: use a directory (a path or file:///path) "
+                         "or s3://bucket/prefix; README, 'Photos and voice messages'")
     return str((REPO_ROOT / (rest if sep else url)).resolve())
 
 

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.files import Directory, FileLimits, FileMissing, FileStore, Refused, load_file_limits, sniff
+from bot.files import (
+    Directory, FileLimits, FileMissing, FileStore, Refused, file_store_from_settings, load_file_limits, sniff,
+)
 from bot.settings import REPO_ROOT, Settings
+from tests.auxil.fake_s3 import fake_s3
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -95,5 +98,25 @@ def test_the_store_is_var_files_unless_configured(tmp_path: Path):
     assert Settings.load({}).file_store_url == str(REPO_ROOT / "var" / "files")
     assert Settings.load({"FILE_STORE_URL": f"file://{tmp_path}"}).file_store_url == str(tmp_path)
     assert Settings.load({"FILE_STORE_URL": "data/x"}).file_store_url == str(REPO_ROOT / "data" / "x")
-    with pytest.raises(ValueError, match="FILE_STORE_URL"):
-        Settings.load({"FILE_STORE_URL": "ftp://host/files"})
+    assert Settings.load({"FILE_STORE_URL": "s3://complaints/photos"}).file_store_url == "s3://complaints/photos"
+    for unusable in ("ftp://host/files", "s3://"):
+        with pytest.raises(ValueError, match="FILE_STORE_URL"):
+            Settings.load({"FILE_STORE_URL": unusable})
+
+
+def test_a_bucket_keeps_the_files_when_file_store_url_names_one(monkeypatch: pytest.MonkeyPatch):
+    """boto3 against an S3-compatible service (a fake one here), with the usual AWS variables."""
+    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test-secret",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    with fake_s3() as s3:
+        settings = Settings.load({"FILE_STORE_URL": "s3://complaints/photos", "S3_ENDPOINT_URL": s3.url})
+        files = file_store_from_settings(settings)
+        kept = files.put(JPEG)
+        assert s3.objects == {f"/complaints/photos/{kept.key}": JPEG}
+        assert files.get(kept.key) == JPEG and kept.content_type == "image/jpeg"
+        with pytest.raises(FileMissing):
+            files.get("0" * 64)
+        with pytest.raises(Refused):
+            files.put(b"<html></html>")
+        assert len(s3.objects) == 1
