@@ -141,7 +141,7 @@ class WeChatServer:
 
 
 class FakeWeChatApi:
-    """WeChat's token and customer-service message API on a local port."""
+    """WeChat's token, customer-service message and temporary media API on a local port."""
 
     def __init__(self, account: OfficialAccount = OfficialAccount(), expires_in: int = 7200) -> None:
         self.account = account
@@ -151,6 +151,9 @@ class FakeWeChatApi:
         """Every customer-service message received (delivered or refused): {touser, text, errcode}."""
         self.refuse: Dict[str, int] = {}
         """OpenID → the WeChat error code messages to that customer get."""
+        self.media: Dict[str, Tuple[bytes, str]] = {}
+        """MediaId → the file (bytes, content type) media/get gives; others get 40007."""
+        self.media_fetches: List[str] = []
         self._valid_tokens: set[str] = set()
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -224,11 +227,24 @@ class FakeWeChatApi:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 url = urlparse(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if url.path == "/cgi-bin/media/get":
+                    return self._media(query)
                 if url.path != "/cgi-bin/token":
                     return self.reply_json(404, {"errcode": 404, "errmsg": "no such API"})
                 if (query.get("appid"), query.get("secret")) != (api.account.app_id, api.account.app_secret):
                     return self.reply_json(200, {"errcode": 40125, "errmsg": "invalid appsecret"})
                 self.reply_json(200, api._issue_token())
+
+            def _media(self, query: Dict[str, str]) -> None:
+                """The file, as WeChat sends it, or its JSON error."""
+                media_id = query.get("media_id", "")
+                api.media_fetches.append(media_id)
+                if query.get("access_token") not in api._valid_tokens:
+                    return self.reply_json(200, {"errcode": 40001, "errmsg": "invalid credential"})
+                if media_id not in api.media:
+                    return self.reply_json(200, {"errcode": 40007, "errmsg": "invalid media_id"})
+                data, content_type = api.media[media_id]
+                self.reply_bytes(data, content_type, Content_disposition=f'attachment; filename="{media_id}.jpg"')
 
             def do_POST(self) -> None:  # noqa: N802
                 url = urlparse(self.path)

@@ -1,4 +1,4 @@
-"""A base for fake HTTP APIs on stdlib `http.server` threads: JSON answers, no request log."""
+"""A base for fake HTTP APIs on stdlib `http.server` threads: JSON (or file) answers, no request log."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,16 @@ class JsonHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def reply_bytes(self, data: bytes, content_type: str, **headers: str) -> None:
+        """200 with `data` as a file of `content_type`."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
         self.end_headers()
         self.wfile.write(data)
 

@@ -28,6 +28,7 @@ from bot.datafiles import ConfigError, load_yaml, shown_path
 from bot.dialogue import dialogue_blocks, step_intents
 from bot.empathy import load_empathy_rules
 from bot.escalation import load_escalation_config
+from bot.files import load_file_limits
 from bot.handoff import load_handoff_settings
 from bot.job_handlers import load_lease
 from bot.labels import load_labels
@@ -45,8 +46,8 @@ UNIT_PREFIXES = {"per_": "attempts", "minutes_": "minutes"}
 #: Keys that read like a quantity but hold something else.
 NOT_QUANTITIES = ("working_hours",)
 #: Files whose numbers are all quantities in `UNITS`.
-NUMBER_FILES = ("config/channels.yml", "config/console.yml", "config/handoff.yml", "config/jobs.yml",
-                "config/surveys.yml")
+NUMBER_FILES = ("config/channels.yml", "config/console.yml", "config/files.yml", "config/handoff.yml",
+                "config/jobs.yml", "config/surveys.yml")
 CATEGORY_SLOT = "complaint_category"
 CATEGORY_QUESTION = "utter_ask_complaint_category"
 REMEDY_SLOT = "desired_remedy"
@@ -73,6 +74,7 @@ def check_config(root: Path = REPO_ROOT) -> List[str]:
         ("config/surveys.yml", load_survey_settings),
         ("config/jobs.yml", load_lease),
         ("config/answers.yml", load_answer_rules),
+        ("config/files.yml", load_file_limits),
     )
     errors = [error for path in _yaml_files(root) for error in _syntax_errors(path)]
     if errors:  # the other checks would only repeat these

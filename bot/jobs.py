@@ -55,7 +55,8 @@ def default_worker_id() -> str:
 class Worker:
     """Runs due jobs with the handler registered for their kind, one at a time under a lease
     renewed while it runs, retrying failures with exponential backoff (`backoff` doubled per
-    attempt) until `max_attempts`."""
+    attempt) until `max_attempts`. It claims only the kinds it has a handler for: a channel runs
+    its own worker for its downloads (`bot.media_jobs`) beside the worker of every other kind."""
 
     def __init__(self, jobs: JobQueue, handlers: Mapping[str, Handler],
                  worker_id: Optional[str] = None, backoff: timedelta = timedelta(seconds=30),
@@ -72,7 +73,8 @@ class Worker:
         (a claimed job waiting behind a slow one would outlive its lease); return how many ran."""
         ran = 0
         while ran < limit:
-            claimed = await asyncio.to_thread(self.jobs.claim_due, self.worker_id, self.clock(), 1, self.lease)
+            claimed = await asyncio.to_thread(self.jobs.claim_due, self.worker_id, self.clock(), 1, self.lease,
+                                              tuple(self.handlers))
             if not claimed:
                 break
             heartbeat = asyncio.ensure_future(self._keep_lease(claimed[0]))
@@ -114,11 +116,8 @@ class Worker:
                     pass
 
     async def _run(self, job: Job) -> None:
-        handler = self.handlers.get(job.kind)
         try:
-            if handler is None:
-                raise PermanentFailure(f"no handler for jobs of kind {job.kind!r}")
-            await handler(job)
+            await self.handlers[job.kind](job)
         except RetryLater as exc:
             if job.postponed >= exc.limit:
                 logger.warning("job %s (%s) put off %s times, giving up: %s", job.id, job.kind,

@@ -19,6 +19,7 @@ DEFAULT_TRACKER_DATABASE_URL = "sqlite:///var/tracker.db"  # as endpoints.yml
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 RASA_TOKEN_FILE = REPO_ROOT / "var" / "rasa_token"
+DEFAULT_FILE_STORE = "var/files"
 DEFAULT_CONSOLE_PORT = 5006
 DEFAULT_AGENT_SESSION_HOURS = 8.0
 DEFAULT_NLU_DATA_DIR = REPO_ROOT / "data" / "nlu"
@@ -55,6 +56,11 @@ class Settings:
     """Base URL of the Rasa server's HTTP API, for the agent console and jobs (`RASA_URL`)."""
     rasa_token: Optional[str] = None
     """Token of the Rasa HTTP API (`RASA_TOKEN`, else the file var/rasa_token the run command writes)."""
+    file_store_url: str = str(REPO_ROOT / DEFAULT_FILE_STORE)
+    """Where customers' photos and voice messages are kept (`FILE_STORE_URL`: a directory, as a
+    path relative to the repository or a file:// URL; or s3://bucket/prefix; `bot.files`)."""
+    s3_endpoint_url: Optional[str] = None
+    """The S3-compatible service of an s3:// file store (`S3_ENDPOINT_URL`; default: AWS)."""
     console_port: int = DEFAULT_CONSOLE_PORT
     """Port of the agent console (`CONSOLE_PORT`)."""
     agent_session_hours: float = DEFAULT_AGENT_SESSION_HOURS
@@ -94,12 +100,26 @@ class Settings:
             timezone=timezone,
             rasa_url=(env.get("RASA_URL") or DEFAULT_RASA_URL).rstrip("/"),
             rasa_token=token or None,
+            file_store_url=_file_store(env.get("FILE_STORE_URL") or DEFAULT_FILE_STORE),
+            s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
             console_port=_number(env, "CONSOLE_PORT", int, DEFAULT_CONSOLE_PORT, "a port like 5006"),
             agent_session_hours=_number(env, "AGENT_SESSION_HOURS", float,
                                         DEFAULT_AGENT_SESSION_HOURS, "a number of hours like 8"),
             console_trusted_proxies=_networks(env, "CONSOLE_TRUSTED_PROXIES"),
             nlu_data_dir=REPO_ROOT / (env.get("NLU_DATA_DIR") or DEFAULT_NLU_DATA_DIR),
         )
+
+
+def _file_store(url: str) -> str:
+    """`FILE_STORE_URL`: an s3://bucket/prefix as it is, else the absolute directory it names (a
+    path or a file:// URL)."""
+    scheme, sep, rest = url.partition("://")
+    if scheme == "s3" and rest.split("/")[0]:
+        return url
+    if sep and scheme != "file":
+        raise ValueError(f"FILE_STORE_URL={url!r} is not usable: use a directory (a path or file:///path) "
+                         "or s3://bucket/prefix; README, 'Photos and voice messages'")
+    return str((REPO_ROOT / (rest if sep else url)).resolve())
 
 
 def _networks(env: Mapping[str, str], name: str) -> Tuple[Network, ...]:

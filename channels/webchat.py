@@ -45,6 +45,7 @@ out when the store cannot be read.
 
 The page's header (company name, subtitle, logo) and the 转人工 button's text come from
 config/channels.yml's `webchat:` section (`channels.webchat_settings`); the logo is at /webchat/logo.
+The page's photo button posts to /webchat/upload (`channels.webchat_upload`).
 """
 from __future__ import annotations
 
@@ -66,10 +67,13 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from bot.identity import platform_id
 from channels.agent_label import agent_label
-from bot.storage import shared_store
+from bot.files import file_store_from_settings
+from bot.settings import Settings
+from bot.storage import EvidenceStore, shared_store
 from channels.guard import guarded
 from channels.webchat_session import SessionTokens
 from channels.webchat_settings import WebChatSettings
+from channels.webchat_upload import PhotoUpload
 
 logger = logging.getLogger(__name__)
 
@@ -115,9 +119,11 @@ class WebChatBlueprint(SocketBlueprint):
     prefix that Rasa gives the blueprint's own routes.
     """
 
-    def __init__(self, sio: AsyncServer, socketio_path: Text, settings: WebChatSettings) -> None:
+    def __init__(self, sio: AsyncServer, socketio_path: Text, settings: WebChatSettings,
+                 upload: PhotoUpload) -> None:
         super().__init__(sio, socketio_path, "webchat_webhook", __name__)
         self.ctx.settings = settings
+        self.ctx.upload = upload
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
         super().register(app, options)
@@ -125,6 +131,7 @@ class WebChatBlueprint(SocketBlueprint):
         app.add_route(self._static, f"{PAGE_PATH}/static/<filename>", methods=["GET"],
                       name="webchat_static")
         app.add_route(self._logo, f"{PAGE_PATH}/logo", methods=["GET"], name="webchat_logo")
+        app.add_route(self.ctx.upload.handle, f"{PAGE_PATH}/upload", methods=["POST"], name="webchat_upload")
 
     async def _page(self, request: Request) -> HTTPResponse:
         """The chat page, told where the Socket.IO endpoint is and what to show of the company."""
@@ -171,7 +178,7 @@ async def complaint_of(sender_id: str) -> Dict[str, Optional[str]]:
 def _page_headers(host: str) -> Dict[str, str]:
     """Security headers for the page: its own scripts and styles only, Socket.IO to its own host."""
     sockets = f" ws://{host} wss://{host}" if _HOST.fullmatch(host or "") else ""
-    policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https: http:; "
+    policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https: http:; "
               f"connect-src 'self'{sockets}; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
     return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
@@ -218,7 +225,9 @@ class WebChatInput(SocketIOInput):
             logger.info("web chat: Socket.IO rooms shared through Redis")
         namespace = self.namespace or "/"
         sessions = SessionTokens.load()
-        webchat = WebChatBlueprint(sio, self.socketio_path, self.settings)
+        upload = PhotoUpload(sessions, file_store_from_settings(Settings.load()), EvidenceStore(shared_store()),
+                             lambda: WebChatOutput(sio, self.bot_message_evt))
+        webchat = WebChatBlueprint(sio, self.socketio_path, self.settings, upload)
 
         @webchat.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

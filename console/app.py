@@ -26,6 +26,7 @@ from console.throttle import LoginThrottle, load_throttle_limits
 from console.errors import ConsoleError, LoginRequired
 from console.pages import error_page, login_url, pages
 from console.views import Views
+from bot.files import file_store_from_settings
 from bot.handoff import load_handoff_settings
 from bot.labels import load_labels
 from bot.policies import load_policies
@@ -62,7 +63,7 @@ def create_console_app(settings: Settings, store: ComplaintStore, run_worker: bo
         app.ctx.rasa = RasaApi(settings.rasa_url, settings.rasa_token, timeout=RASA_TIMEOUT_S)
         surveys = Surveys(store, JobQueue(store), load_survey_settings())
         views = Views(load_labels(), settings.tz)
-        app.ctx.desk = AgentDesk(queue, app.ctx.rasa, views, surveys)
+        app.ctx.desk = AgentDesk(queue, app.ctx.rasa, views, surveys, file_store_from_settings(settings))
         tracker = TrackerConversations(tracker_engine(settings.tracker_database_url))
         app.ctx.inbox = InboxDesk(InboxStore(store), tracker, load_inbox_settings(), settings.nlu_data_dir, views.local)
         app.ctx.stop_worker = asyncio.Event()

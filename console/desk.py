@@ -17,8 +17,11 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVa
 from bot.app import handoffs
 from bot.app.handoffs import Refused, Taken, reassign_refusal, refusal
 from bot.clock import utcnow
+from bot.files import FileMissing, FileStore, sniff
 from bot.roles import CASES, REASSIGN, RoleSettings, load_role_settings, may
-from bot.storage import Agent, AgentAccounts, Case, CaseConflict, CaseNotFound, CaseStatus, HandoffQueue
+from bot.storage import (
+    Agent, AgentAccounts, Case, CaseConflict, CaseNotFound, CaseStatus, EvidenceStore, HandoffQueue,
+)
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
 from bot.responses import load_responses
@@ -87,10 +90,12 @@ def _require_cases(agent: Agent) -> None:
 class AgentDesk:
     """The console's operations on the handoff queue and the customer's conversation."""
 
-    def __init__(self, queue: HandoffQueue, rasa: RasaApi, views: Views, surveys: Surveys,
+    def __init__(self, queue: HandoffQueue, rasa: RasaApi, views: Views, surveys: Surveys, files: FileStore,
                  phrases: Tuple[ForbiddenPhrase, ...] = (), policies: Optional[Policies] = None,
                  clock: Callable[[], datetime] = utcnow, roles: Optional[RoleSettings] = None) -> None:
         self.queue = queue
+        self.files = files
+        self.customers = EvidenceStore(queue.store)
         self.accounts = AgentAccounts(queue.store)
         self.roles = roles or load_role_settings()
         self.surveys = surveys
@@ -109,13 +114,15 @@ class AgentDesk:
                           if self.roles.may_see(agent.role, agent.id, case)]}
 
     async def case(self, case_id: int, agent: Agent) -> View:
-        """The case with its complaint, notes, the customer's earlier complaints, its audit
-        trail, and what `agent` may do with it (a supervisor: also to whom it can be given)."""
+        """The case with its complaint, the photos and other evidence the customer sent, notes,
+        the customer's earlier complaints, its audit trail, and what `agent` may do with it (a
+        supervisor: also to whom it can be given)."""
         case = await self._case(case_id, agent)
         complaint = case.complaint
         store = self.queue.store
         earlier = await asyncio.to_thread(store.for_customer, complaint.channel, complaint.sender_id)
         notes = await asyncio.to_thread(self.queue.notes, case_id)
+        evidence = await asyncio.to_thread(self.customers.for_complaint, complaint.public_id)
         history = await asyncio.to_thread(self.queue.history, case_id)
         supervisor = may(agent.role, REASSIGN)
         colleagues = await asyncio.to_thread(self.accounts.all) if supervisor else []
@@ -123,6 +130,7 @@ class AgentDesk:
             "now": iso(self.clock()),
             "case": self.views.case(case),
             "complaint": self.views.complaint(complaint),
+            "evidence": [self.views.evidence(case_id, kept) for kept in evidence],
             "notes": [self.views.note(note) for note in notes],
             "history": [self.views.event(event) for event in history],
             "colleagues": [self.views.colleague(c) for c in colleagues if c.active and c.id != case.agent_id],
@@ -146,6 +154,20 @@ class AgentDesk:
         case = await self._case(case_id, agent)
         tracker = await self._event(self.rasa.tracker(case.conversation_id), wording.TRANSCRIPT_DOWN)
         return case.conversation_id, tracker
+
+    async def evidence_file(self, case_id: int, evidence_id: int, agent: Agent) -> Tuple[bytes, str]:
+        """The bytes of a photo or voice message of the case's complaint, with the content type
+        its bytes show (`bot.files.sniff`; None for anything else); `NotFound` unless `agent`
+        may see the case and the file belongs to it."""
+        case = await self._case(case_id, agent)
+        kept = await asyncio.to_thread(self.customers.get, evidence_id) if is_row_id(evidence_id) else None
+        if kept is None or kept.file is None or kept.complaint_id != case.complaint.public_id:
+            raise NotFound(wording.FILE_NOT_FOUND)
+        try:
+            data = await asyncio.to_thread(self.files.get, kept.file.key)
+        except FileMissing:
+            raise NotFound(wording.FILE_NOT_FOUND) from None
+        return data, sniff(data) or "application/octet-stream"
 
     async def claim(self, case_id: int, agent: Agent) -> View:
         """Take the case; `Conflict` naming the colleague when someone else was first."""

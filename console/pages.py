@@ -170,6 +170,23 @@ async def inbox_page(request: Request) -> HTTPResponse:
     """The designers' inbox (403 for agents and supervisors)."""
     require_permission(request.ctx.login, INBOX, wording.INBOX_DESIGNERS_ONLY)
     return _shell(request, "待标注消息", render("inbox.html"), page="inbox", case_id="")
+#: Headers of a customer's file: never run as a page, whatever it holds.
+FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600",
+                "Content-Security-Policy": "default-src 'none'; sandbox"}
+
+
+@pages.get("/cases/<case_id:int>/evidence/<evidence_id:int>")
+@login_required
+async def evidence_file(request: Request, case_id: int, evidence_id: int) -> HTTPResponse:
+    """A photo or voice message the customer sent, for an agent who may see the case: shown in
+    the page (inline) only as the image or audio its bytes are, downloaded otherwise."""
+    data, content_type = await request.app.ctx.desk.evidence_file(case_id, evidence_id, request.ctx.login.agent)
+    playable = content_type.startswith(("image/", "audio/"))
+    if not playable:
+        content_type = "application/octet-stream"
+    disposition = "inline" if playable else "attachment"
+    return raw(data, content_type=content_type,
+               headers={**FILE_HEADERS, "Content-Disposition": f'{disposition}; filename="evidence-{evidence_id}"'})
 
 
 @pages.get("/static/<filename>")

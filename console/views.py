@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
 from console import wording
-from bot.storage import Agent, Case, CaseEvent, Complaint, Note
+from bot.storage import Agent, Case, CaseEvent, Complaint, Evidence, Note
 from bot.labels import Labels
 
 View = Dict[str, Any]
@@ -104,6 +104,32 @@ class Views:
                 "action_label": wording.CASE_ACTIONS.get(event.action, event.action),
                 "agent_name": event.agent_name or wording.SYSTEM_ACTOR, "text": text,
                 "at": iso(event.created_at), "at_text": self.local(event.created_at)}
+
+    def evidence(self, case_id: int, evidence: Evidence) -> View:
+        """What the customer sent besides words: a photo or voice message with the console URL
+        of its file (`file_url`, null until downloaded), or what else the platform said."""
+        channel = wording.CHANNELS.get(evidence.channel, evidence.channel)
+        file = evidence.file
+        if file is not None:
+            state = ""
+        elif evidence.fetch_error:
+            state = wording.EVIDENCE_FAILED.format(channel=channel)
+        elif evidence.media_id and evidence.kind in ("image", "voice", "audio"):
+            state = wording.EVIDENCE_PENDING.format(channel=channel)
+        else:
+            state = wording.EVIDENCE_NOT_KEPT if evidence.media_id else ""
+        details = evidence.details
+        return {
+            "id": evidence.id, "kind": evidence.kind,
+            "kind_label": wording.EVIDENCE_KINDS.get(evidence.kind, evidence.kind),
+            "file_url": f"/agent/cases/{case_id}/evidence/{evidence.id}" if file else None,
+            "content_type": file.content_type if file else None,
+            "size": file.size if file else None,
+            "state": state,
+            "caption": details.get("caption") or details.get("title") or details.get("label"),
+            "url": evidence.url if evidence.kind == "link" else None,
+            "at": iso(evidence.created_at), "at_text": self.local(evidence.created_at),
+        }
 
     @staticmethod
     def colleague(agent: Agent) -> View:

@@ -43,6 +43,15 @@ CASE_ACTIONS: Mapping[str, str] = {
     "reassigned": "转派",
     "released": "交还机器人",
 }
+#: The evidence kinds (`bot.storage.evidence.KINDS`) as the case page names them.
+EVIDENCE_KINDS: Mapping[str, str] = {
+    "image": "照片", "video": "视频", "voice": "语音", "audio": "音频", "document": "文件",
+    "sticker": "表情", "location": "位置", "link": "链接",
+}
+EVIDENCE_PENDING = "正在从{channel}下载…"
+EVIDENCE_FAILED = "没能从{channel}下载（平台只保留几天，或文件不符合要求），客户可以再发一次。"
+EVIDENCE_NOT_KEPT = "只记录了这条消息，文件没有保存。"
+FILE_NOT_FOUND = "没有找到这个文件。"
 REASSIGNED_TEXT = "从 {from_name} 转给 {to_name}"
 REFUND_AMOUNT_TEXT = "{amount} 元"
 REMEDY_TEXT = "处理方式：{remedy}"

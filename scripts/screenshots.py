@@ -6,8 +6,9 @@ the console, and writes docs/screenshots/:
 
 - webchat.png: a complaint told in one message, read back, confirmed and filed: the company's
   name and logo, message times, the complaint ID pinned at the top, the 转人工 button;
-- webchat-agent.png: a customer who pressed 转人工, answered by a person from the console;
-- case.png: that case in the agent console.
+- webchat-agent.png: a customer who pressed 转人工 and sent a photo of the problem, answered by a
+  person from the console;
+- case.png: that case in the agent console, with the photo's thumbnail.
 
 Run it with `make screenshots` (it sets up Chromium and the CJK font first).
 """
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.auxil.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.auxil.media import photo  # noqa: E402
 from tests.auxil.stack import Stack, running_stack, trained_model  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -65,6 +67,13 @@ class Customer:
         self.page.get_by_role("button", name=name).last.click()
         expect(self.bot).not_to_have_count(count, timeout=REPLY_TIMEOUT_MS)
         self.wait_done()
+
+    def send_photo(self, data: bytes) -> None:
+        """Send a JPEG photo with the photo button and wait for the assistant's answer."""
+        count = self.bot.count()
+        self.page.locator("#photo-file").set_input_files(
+            {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": data})
+        expect(self.bot).not_to_have_count(count, timeout=REPLY_TIMEOUT_MS)
 
     @property
     def session_id(self) -> str:
@@ -106,6 +115,7 @@ def take(browser: Browser, stack: Stack) -> list[Path]:
     waiting.press("转人工")
     expect(waiting.page.locator("#complaint")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
     complaint_id = waiting.page.locator("#complaint-id").inner_text()
+    waiting.send_photo(photo((480, 360), "#8a8f98"))
 
     console = agent_page(browser, stack)
     console.get_by_role("link", name=complaint_id).click()
@@ -118,6 +128,7 @@ def take(browser: Browser, stack: Stack) -> list[Path]:
     expect(waiting.bot.last).to_contain_text("王芳", timeout=REPLY_TIMEOUT_MS)
     taken.append(waiting.shoot("webchat-agent.png"))
     expect(console.get_by_text(AGENT_REPLY).first).to_be_visible(timeout=30_000)
+    expect(console.get_by_role("img", name="客户发来的照片")).to_be_visible(timeout=30_000)
     console.wait_for_timeout(500)
     path = OUT / "case.png"
     console.screenshot(path=str(path), full_page=True)

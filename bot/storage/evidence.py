@@ -5,6 +5,10 @@ Evidence goes to the customer's newest open complaint (`bot.complaints.OPEN_STAT
 one it is kept for the customer and joins the complaint they file next (`attach_unfiled`). A customer is unreachable
 when the platform refuses to deliver to them (they unfollowed, or have not written for too long);
 their next message makes them reachable again.
+
+A photo or voice message is kept as a file (`bot.files`): at once when the customer uploads it
+(the web chat), else downloaded from the platform afterwards (`bot.media_jobs`), which records
+the file (`stored`) or why it could not be had (`fetch_failed`).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import require_aware
 from bot.complaints import OPEN_STATUSES, normalise_complaint_id
+from bot.files import StoredFile
 from bot.storage.complaints import ComplaintNotFound, ComplaintStore
 from bot.storage.models import ComplaintRow, Customer, EvidenceRow
 
@@ -38,6 +43,10 @@ class Evidence:
     url: Optional[str]
     details: Mapping[str, Any]
     created_at: datetime
+    file: Optional[StoredFile] = None
+    """The photo or voice message in the file store, once there."""
+    fetch_error: Optional[str] = None
+    """Why the file could not be downloaded from the platform (given up)."""
 
 
 class EvidenceStore:
@@ -48,8 +57,9 @@ class EvidenceStore:
 
     def attach(self, channel: str, sender_id: str, kind: str, now: datetime,
                media_id: Optional[str] = None, url: Optional[str] = None,
-               details: Optional[Mapping[str, Any]] = None) -> Evidence:
-        """Keep what the customer sent, attached to their newest open complaint if they have one."""
+               details: Optional[Mapping[str, Any]] = None, file: Optional[StoredFile] = None) -> Evidence:
+        """Keep what the customer sent (with its `file` when it is in the file store already),
+        attached to their newest open complaint if they have one."""
         require_aware("now", now)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
@@ -63,7 +73,9 @@ class EvidenceStore:
             ).first()
             row = EvidenceRow(channel=channel, sender_id=sender_id, kind=kind, media_id=media_id,
                               url=url, details=dict(details or {}), created_at=now,
-                              complaint_id=complaint.id if complaint else None)
+                              complaint_id=complaint.id if complaint else None,
+                              file_key=file and file.key, content_type=file and file.content_type,
+                              size=file and file.size)
             s.add(row)
             s.flush()
             return _evidence(row, complaint.public_id if complaint else None)
@@ -96,6 +108,29 @@ class EvidenceStore:
             ).scalars()
             return [_evidence(row, public_id) for row in rows]
 
+    def get(self, evidence_id: int) -> Optional[Evidence]:
+        """The evidence `evidence_id` (None when there is none)."""
+        with self.store.session() as s:
+            found = s.execute(
+                select(EvidenceRow, ComplaintRow.public_id)
+                .outerjoin(ComplaintRow, EvidenceRow.complaint_id == ComplaintRow.id)
+                .where(EvidenceRow.id == evidence_id)).first()
+            return _evidence(found[0], found[1]) if found else None
+
+    def stored(self, evidence_id: int, file: StoredFile) -> None:
+        """The evidence's file was downloaded into the file store."""
+        self._update(evidence_id, file_key=file.key, content_type=file.content_type, size=file.size,
+                     fetch_error=None)
+
+    def fetch_failed(self, evidence_id: int, error: str) -> None:
+        """The evidence's file could not be downloaded, for good (`error` says why)."""
+        self._update(evidence_id, fetch_error=error[:2000])
+
+    def _update(self, evidence_id: int, **values: Any) -> None:
+        with self.store.session() as s, s.begin():
+            s.execute(update(EvidenceRow).where(EvidenceRow.id == evidence_id).values(**values)
+                      .execution_options(synchronize_session=False))
+
     def mark_unreachable(self, channel: str, sender_id: str, now: datetime) -> None:
         """Nothing can be delivered to the customer for now (recorded even before any complaint)."""
         require_aware("now", now)
@@ -126,5 +161,6 @@ class EvidenceStore:
 
 
 def _evidence(row: EvidenceRow, public_id: Optional[str]) -> Evidence:
+    file = StoredFile(row.file_key, row.content_type, row.size) if row.file_key else None
     return Evidence(row.id, row.channel, row.sender_id, row.kind, public_id, row.media_id, row.url,
-                    dict(row.details or {}), row.created_at)
+                    dict(row.details or {}), row.created_at, file, row.fetch_error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, List, Mapping, Optional
+from typing import Any, Collection, List, Mapping, Optional
 
 import sqlalchemy as sa
 from sqlalchemy import select, update
@@ -92,14 +92,16 @@ class JobQueue:
             return updated == 1
 
     def claim_due(self, worker: str, now: datetime, limit: int = 10,
-                  lease: timedelta = DEFAULT_LEASE) -> List[Job]:
+                  lease: timedelta = DEFAULT_LEASE, kinds: Optional[Collection[str]] = None) -> List[Job]:
         """Claim up to `limit` due jobs for `worker` (pending and due, or running with a lapsed
-        lease). No other worker gets the same job while the lease lasts."""
+        lease), of `kinds` only when given. No other worker gets the same job while the lease lasts."""
         require_aware("now", now)
         claimable = sa.or_(
             sa.and_(JobRow.status == JobStatus.PENDING.value, JobRow.due_at <= now),
             sa.and_(JobRow.status == JobStatus.RUNNING.value, JobRow.locked_until < now),
         )
+        if kinds is not None:
+            claimable = sa.and_(claimable, JobRow.kind.in_(list(kinds)))
         with self.store.session() as s, s.begin():
             candidates = select(JobRow.id).where(claimable).order_by(JobRow.due_at, JobRow.id).limit(limit)
             if self.store.engine.dialect.name == "postgresql":

@@ -361,13 +361,20 @@ class EvidenceRow(Base):
     complaint_id = sa.Column(sa.Integer, sa.ForeignKey("complaints.id"), nullable=True, index=True)
     """The complaint it belongs to; None until the customer has an open one."""
     kind = sa.Column(sa.String(16), nullable=False)
-    """image, video, location or link."""
+    """One of `bot.storage.evidence.KINDS`."""
     media_id = sa.Column(sa.String(255), nullable=True)
     """The platform's id for downloading the file (WeChat keeps it 3 days)."""
     url = sa.Column(sa.Text, nullable=True)
     details = sa.Column(sa.JSON, nullable=False, default=dict)
     """What else the platform said: a link's title, a location's label and coordinates."""
     created_at = sa.Column(UTCDateTime, nullable=False)
+    file_key = sa.Column(sa.String(64), nullable=True)
+    """The photo or voice message in the file store (`bot.files`), once downloaded."""
+    content_type = sa.Column(sa.String(64), nullable=True)
+    """The file's type, as its bytes showed (`bot.files.sniff`)."""
+    size = sa.Column(sa.Integer, nullable=True)
+    fetch_error = sa.Column(sa.Text, nullable=True)
+    """Why the file could not be downloaded (given up); `media_id` stays."""
 
 
 class SurveyKind(str, Enum):

@@ -17,6 +17,8 @@ An update goes through these steps:
    (unless the server processing it died: its claim lapses, and the redelivery is processed).
 3. What the update carries decides what happens (`channels.telegram.inbound`); turns go to Rasa through
    `channels.guard.guarded`, with `input_channel="tg"` so that pushed messages find the channel.
+   A photo or voice message is kept as evidence at once and downloaded afterwards (getFile, then
+   the file; `channels.common.MediaDownloads`).
 4. Telegram gets 200 once the update is handled (the replies sent), whatever happened: the
    customer already got an answer or an apology, and an update that could not be handled is kept
    whole in the store's unanswered messages (by the guard for a turn, else here).
@@ -44,7 +46,9 @@ from bot.clock import utcnow
 from bot.storage import EvidenceStore, shared_store
 from bot.identity import sender_id
 from channels.dedup import Deliveries
-from channels.common import SYSTEM_TROUBLE, keep_evidence, keep_malformed, keep_unanswered, say
+from channels.common import (
+    SYSTEM_TROUBLE, MediaDownloads, keep_evidence, keep_malformed, keep_unanswered, say,
+)
 from channels.guard import guarded
 from channels.instructions import Ignore, KeepEvidence, Say, Turn
 from channels.keyvalue import keyvalue_from_url
@@ -81,6 +85,7 @@ class TelegramInput(InputChannel):
         self.customers = EvidenceStore(shared_store())
         self.output = TelegramOutput(self.bot, ButtonPayloads(state, settings.remember_buttons_seconds),
                                      self.customers, settings)
+        self.downloads = MediaDownloads(CHANNEL, self.bot.download, self.customers)
         #: How each instruction of `channels.telegram.inbound` is carried out.
         self._instructions: Dict[type, Callable[[Any, Update, Agent, MessageHandler], Awaitable[None]]] = {
             Turn: self._turn, Press: self._press, Say: self._say_instruction,
@@ -95,6 +100,7 @@ class TelegramInput(InputChannel):
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         handle = guarded(on_new_message, self.name())
         webhook = Blueprint("tg_webhook", __name__)
+        webhook.listener("after_server_start")(lambda *_: self.downloads.start())
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -190,7 +196,7 @@ class TelegramInput(InputChannel):
         await self._say(update, agent, say.response)
 
     async def _keep_evidence(self, evidence: KeepEvidence, update: Update, agent: Agent, _: MessageHandler) -> None:
-        response, values = await keep_evidence(self.customers, CHANNEL, _sender(update), evidence)
+        response, values = await keep_evidence(self.customers, CHANNEL, _sender(update), evidence, self.downloads)
         await self._say(update, agent, response, **values)
 
     async def _blocked(self, _: Blocked, update: Update, __: Agent, ___: MessageHandler) -> None:

@@ -1,13 +1,17 @@
 """The python-telegram-bot `Bot` of the channel: created and initialised (getMe) on first use,
 inside the running event loop (Sanic's, in the Rasa server), with a connection pool sized for many
-customers at once; the Bot API host is configurable (`TELEGRAM_API_BASE_URL`, tests use a fake)."""
+customers at once; the Bot API host is configurable (`TELEGRAM_API_BASE_URL`, tests use a fake).
+It also downloads the files customers send (getFile, then the file)."""
 from __future__ import annotations
 
 import asyncio
 from typing import Optional
 
 from telegram import Bot
+from telegram.error import BadRequest
 from telegram.request import HTTPXRequest
+
+from bot.media_jobs import MediaGone
 
 from channels.telegram.settings import TelegramSettings
 
@@ -36,3 +40,13 @@ class BotConnection:
                     await bot.initialize()
                     self._bot = bot
         return self._bot
+
+    async def download(self, file_id: str) -> bytes:
+        """The bytes of the file `file_id`; `MediaGone` when Telegram refuses it (an unknown id, or
+        a file over the Bot API's 20 MB), `telegram.error.TelegramError` for other failures."""
+        bot = await self.get()
+        try:
+            file = await bot.get_file(file_id)
+        except BadRequest as exc:
+            raise MediaGone(f"Telegram: {exc.message}") from exc
+        return bytes(await file.download_as_bytearray())

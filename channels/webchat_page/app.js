@@ -11,6 +11,9 @@
  *   server -> page  42["session_confirm","web:….…"]      joined the conversation's room
  *   page -> server  42["user_uttered",{"message":"…"}]   to the confirmed session
  *
+ * A photo goes by HTTP: POST /webchat/upload with the photo as the body and the session token in
+ * X-Webchat-Session (channels/webchat_upload.py); the assistant answers it in the chat.
+ *
  * Sessions come from the server: a signed token, kept in localStorage and sent back on every
  * connection. One the server did not sign is answered with a new session (channels/webchat.py).
  *   server -> page  42["bot_uttered",{"text":"…","quick_replies":[{"title":"…","payload":"…"}]}]
@@ -47,6 +50,8 @@
     complaint: document.getElementById("complaint"),
     complaintId: document.getElementById("complaint-id"),
     human: document.getElementById("human"),
+    photo: document.getElementById("photo"),
+    photoFile: document.getElementById("photo-file"),
   };
 
   // ---- storage: the session token and what the page has shown survive a reload -------------
@@ -423,6 +428,44 @@
     autoGrow();
     sendMessage(text);
     el.input.focus();
+  });
+
+  // ---- photos -----------------------------------------------------------------------------
+
+  /** Show the photo in the customer's bubble and send it; the assistant answers in the chat
+   *  (also when the photo is refused). The page speaks only when nobody answered. */
+  function sendPhoto(file) {
+    if (!sessionId) {
+      showNotice("还没有连接上客服，请稍等几秒再发照片。", "warning", 5000);
+      return;
+    }
+    var entry = { from: "user", text: "[照片]", at: Date.now() };
+    var row = bubble("user", "", entry.at);
+    var photo = document.createElement("img");
+    photo.className = "message__photo";
+    photo.alt = "您发送的照片";
+    photo.src = URL.createObjectURL(file);
+    row.querySelector(".message__bubble").appendChild(photo);
+    transcript.push(entry);
+    saveTranscript();
+    function failed() {
+      row.classList.add("message--failed");
+      showNotice("照片没有发送成功，请检查网络后再试一次。", "warning", 6000);
+    }
+    fetch("/webchat/upload", { method: "POST", body: file, headers: { "X-Webchat-Session": sessionId } })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          if (!response.ok) row.classList.add("message--failed");
+          if (!answer.said) failed();
+        });
+      }, failed);
+  }
+
+  el.photo.addEventListener("click", function () { el.photoFile.click(); });
+  el.photoFile.addEventListener("change", function () {
+    var file = el.photoFile.files && el.photoFile.files[0];
+    el.photoFile.value = "";
+    if (file) sendPhoto(file);
   });
 
   // 转人工: what a customer would type to ask for a person (config/channels.yml, webchat.human_request).

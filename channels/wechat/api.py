@@ -1,5 +1,6 @@
 """WeChat's customer-service message API (客服消息): texts sent to a customer without a pending
-request, e.g. a slow answer, an agent's reply, a survey.
+request, e.g. a slow answer, an agent's reply, a survey; and its temporary media API (获取临时素材),
+for the photos customers send (WeChat deletes them after 3 days).
 
 wechatpy's client is synchronous (`requests`), so every call runs in a worker thread. The
 access_token lives in the shared key-value store (one token for all instances) and is fetched
@@ -11,14 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Dict
+from typing import Any, Callable, Dict, TypeVar
 
 import requests
 from wechatpy import WeChatClient
 from wechatpy.constants import WeChatErrorCode
 from wechatpy.exceptions import WeChatClientException
 
+from bot.media_jobs import MediaGone
 from channels.keyvalue import KeyValue
+
+T = TypeVar("T")
 
 #: Errors that mean the customer cannot be sent anything until they write again, and why.
 UNREACHABLE = {
@@ -32,6 +36,8 @@ _STALE_TOKEN = {
     WeChatErrorCode.INVALID_ACCESS_TOKEN.value,
     WeChatErrorCode.EXPIRED_ACCESS_TOKEN.value,
 }
+#: Errors that mean the media id names no file WeChat still has (expired after 3 days, or unknown).
+MEDIA_GONE = {WeChatErrorCode.INVALID_MEDIA_ID.value}
 #: Fetch a new token this long before the old one expires (WeChat accepts both for 5 minutes).
 REFRESH_BEFORE_EXPIRY_S = 300
 
@@ -90,7 +96,7 @@ class _Client(WeChatClient):
 
 
 class CustomerServiceApi:
-    """Sends texts to customers of one Official Account."""
+    """Sends texts to customers of one Official Account, and downloads what they sent."""
 
     def __init__(self, app_id: str, app_secret: str, api_base_url: str, tokens: KeyValue,
                  timeout: float = 10.0) -> None:
@@ -105,14 +111,37 @@ class CustomerServiceApi:
 
     def _send_text(self, openid: str, text: str) -> None:
         try:
-            try:
-                self._client.message.send_text(openid, text)
-            except WeChatClientException as exc:
-                if exc.errcode not in _STALE_TOKEN:
-                    raise
-                self._client.forget_token()
-                self._client.message.send_text(openid, text)
+            self._with_token(lambda: self._client.message.send_text(openid, text))
         except WeChatClientException as exc:
             if exc.errcode in UNREACHABLE:
                 raise Unreachable(exc.errcode) from exc
             raise
+
+    async def download_media(self, media_id: str) -> bytes:
+        """The bytes of the temporary media `media_id` (GET cgi-bin/media/get).
+
+        Raises `MediaGone` when WeChat has no such media (any more), wechatpy's
+        `WeChatClientException` for other refusals, `requests.RequestException` when WeChat cannot
+        be reached."""
+        return await asyncio.to_thread(self._download_media, media_id)
+
+    def _download_media(self, media_id: str) -> bytes:
+        try:
+            got = self._with_token(lambda: self._client.get("media/get", params={"media_id": media_id}))
+        except WeChatClientException as exc:
+            if exc.errcode in MEDIA_GONE:
+                raise MediaGone(f"WeChat error {exc.errcode}: {exc.errmsg}") from exc
+            raise
+        if not isinstance(got, requests.Response):  # JSON without an error: a video's URL, not a file
+            raise MediaGone(f"WeChat answered {str(got)[:200]} instead of a file")
+        return got.content
+
+    def _with_token(self, call: Callable[[], T]) -> T:
+        """`call()`, once more with a new access_token when WeChat says the old one is stale."""
+        try:
+            return call()
+        except WeChatClientException as exc:
+            if exc.errcode not in _STALE_TOKEN:
+                raise
+            self._client.forget_token()
+            return call()

@@ -18,6 +18,7 @@ A message goes through these steps:
    a retry of a message whose server died mid-turn is processed.
 3. The message type decides what happens (`channels.wechat.inbound`); turns go to Rasa through
    `channels.guard.guarded`, a reply of just a number picks that option (`channels.wechat.choices`).
+   A photo is kept as evidence at once and downloaded afterwards (`channels.common.MediaDownloads`).
 4. The 5-second rule: WeChat waits 5 s from its signed timestamp. What the assistant says by then
    (`passive_reply_seconds`, config/channels.yml) is the passive reply, in one message; later or
    longer answers are sent through the customer-service API and WeChat gets `success`
@@ -45,7 +46,9 @@ from bot.clock import utcnow
 from bot.storage import EvidenceStore, shared_store
 from bot.identity import sender_id
 from channels.dedup import Deliveries
-from channels.common import SYSTEM_TROUBLE, keep_evidence, keep_malformed, keep_unanswered, say
+from channels.common import (
+    SYSTEM_TROUBLE, MediaDownloads, keep_evidence, keep_malformed, keep_unanswered, say,
+)
 from channels.guard import guarded
 from channels.keyvalue import keyvalue_from_url
 from channels.wechat.api import CustomerServiceApi
@@ -90,9 +93,10 @@ class WeChatInput(InputChannel):
         self.deliveries = Deliveries(state, settings.remember_deliveries_seconds,
                                      settings.processing_lease_seconds)
         self.customers = EvidenceStore(shared_store())
-        self.output = WeChatOutput(
-            CustomerServiceApi(settings.app_id, settings.app_secret, settings.api_base_url, state),
-            Choices(state, settings.remember_choices_seconds), self.customers, settings.max_message_bytes)
+        api = CustomerServiceApi(settings.app_id, settings.app_secret, settings.api_base_url, state)
+        self.output = WeChatOutput(api, Choices(state, settings.remember_choices_seconds), self.customers,
+                                   settings.max_message_bytes)
+        self.downloads = MediaDownloads(CHANNEL, api.download_media, self.customers)
         self._background: Set["asyncio.Task[Any]"] = set()
         #: How each instruction of `channels.wechat.inbound` is carried out.
         self._instructions: Dict[type, Callable[[Any, _Delivery], Awaitable[None]]] = {
@@ -109,6 +113,7 @@ class WeChatInput(InputChannel):
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         handle = guarded(on_new_message, self.name())
         webhook = Blueprint("wechat_webhook", __name__)
+        webhook.listener("after_server_start")(lambda *_: self.downloads.start())
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -217,7 +222,8 @@ class WeChatInput(InputChannel):
         await self._say(delivery, say.response)
 
     async def _keep_evidence(self, evidence: KeepEvidence, delivery: _Delivery) -> None:
-        response, values = await keep_evidence(self.customers, CHANNEL, _sender(delivery.message), evidence)
+        response, values = await keep_evidence(self.customers, CHANNEL, _sender(delivery.message), evidence,
+                                                self.downloads)
         await self._say(delivery, response, **values)
 
     async def _unfollow(self, _: Unfollow, delivery: _Delivery) -> None:

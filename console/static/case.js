@@ -1,5 +1,6 @@
 /*
- * The case page: the complaint, why a person is needed, the customer's earlier complaints and
+ * The case page: the complaint, why a person is needed, the photos and voice messages the
+ * customer sent (thumbnails that open full size, playable audio), their earlier complaints and
  * the colleagues' notes (GET /agent/api/cases/<id>, every few seconds), and the live
  * conversation (…/transcript, every 2 seconds). The agent who claimed the case replies, resolves
  * it and hands it back to the assistant here; a supervisor gives it to a colleague. The audit
@@ -40,6 +41,23 @@
       complaint.resolution ? `\n处理结果：${complaint.resolution}` : null);
   }
 
+  function evidenceItem(item) {
+    const when = el("span", { className: "muted", text: `${item.kind_label} · ${item.at_text}` });
+    let shown = null;
+    if (item.file_url && item.content_type.startsWith("image/")) {
+      shown = el("a", { href: item.file_url, target: "_blank", rel: "noopener", className: "evidence__photo",
+                        title: "点击查看原图" },
+        el("img", { src: item.file_url, alt: `客户发来的${item.kind_label}`, loading: "lazy" }));
+    } else if (item.file_url && item.content_type.startsWith("audio/")) {
+      shown = el("audio", { src: item.file_url, controls: true, preload: "metadata" });
+    } else if (item.url) {
+      shown = el("a", { href: item.url, target: "_blank", rel: "noopener noreferrer", text: item.url });
+    }
+    return el("li", { className: "evidence__item" }, shown, when,
+      item.caption ? el("span", { text: item.caption }) : null,
+      item.state ? el("span", { className: "muted", text: item.state }) : null);
+  }
+
   function lockedText(view) {
     if (view.status === "waiting") return "接手这个案件后，就可以在这里回复客户。";
     if (view.status === "released") return "这个案件已经交还机器人。";
@@ -59,6 +77,8 @@
     $("reasons").replaceChildren(...view.decisions.map((decision) => el("li", {},
       el("strong", { text: `${decision.priority} ${decision.reason_label}：` }), decision.explanation)));
     $("summary").replaceChildren(...facts(complaint));
+    $("evidence").replaceChildren(...data.evidence.map(evidenceItem));
+    $("evidence-empty").hidden = data.evidence.length > 0;
     $("earlier").replaceChildren(...data.earlier.map(earlierItem));
     $("earlier-empty").hidden = data.earlier.length > 0;
     $("notes").replaceChildren(...data.notes.map((note) => el("li", {},

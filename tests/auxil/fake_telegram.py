@@ -1,7 +1,8 @@
 """A fake Telegram for tests: the Bot API the channel calls, and the updates Telegram posts to it.
 
 `FakeBotApi` answers the Bot API methods the channel uses (getMe, sendMessage,
-answerCallbackQuery, setWebhook) on a stdlib HTTP server thread with the JSON the real API gives,
+answerCallbackQuery, setWebhook, getFile and the file download) on a stdlib HTTP server thread
+with the JSON the real API gives,
 records every call, and can answer flood control (429 with `retry_after`) or "bot was blocked by
 the user" (403) for a chat. `Customer` builds genuine Update JSON (text, commands, photos, edits,
 button presses, group messages, blocking) and `Webhook` posts it as Telegram does, with the
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 import httpx
 
@@ -64,6 +65,8 @@ class FakeBotApi:
         """Chat id → `retry_after` seconds the next sendMessage calls to it get, one per call."""
         self.blocked: set[str] = set()
         """Chats whose customer blocked the bot: sendMessage gets 403."""
+        self.files: Dict[str, bytes] = {}
+        """file_id → the file getFile and /file/bot<token>/<file_path> give; others get 400."""
         self._changed = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
@@ -112,6 +115,13 @@ class FakeBotApi:
                                                 "supports_inline_queries": False}}
         if call.method in ("answerCallbackQuery", "setWebhook"):
             return 200, {"ok": True, "result": True}
+        if call.method == "getFile":
+            file_id = str(call.params.get("file_id"))
+            if file_id not in self.files:
+                return 400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+            return 200, {"ok": True, "result": {"file_id": file_id, "file_unique_id": file_id[-12:],
+                                                "file_size": len(self.files[file_id]),
+                                                "file_path": f"photos/{_file_path(file_id)}"}}
         if call.method != "sendMessage":
             return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
         if chat_id in self.blocked:
@@ -133,8 +143,20 @@ class FakeBotApi:
         self._server.server_close()
 
 
+def _file_path(file_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", file_id)
+
+
 def _handler(api: FakeBotApi) -> type:
     class Handler(JsonHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            """A file download: /file/bot<token>/<file_path>, as getFile gave it."""
+            paths = {f"/file/bot{TOKEN}/photos/{_file_path(file_id)}": data for file_id, data in api.files.items()}
+            path = unquote(self.path)
+            if path not in paths:
+                return self.reply_json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            self.reply_bytes(paths[path], "application/octet-stream")
+
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             prefix, _, method = self.path.strip("/").rpartition("/")
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
@@ -203,6 +225,12 @@ class Customer:
         sizes = [{"file_id": f"AgACAgUAAxkBAAI{unique}-{w}", "file_unique_id": f"{unique}-{w}",
                   "file_size": w * 40, "width": w, "height": w * 3 // 4} for w in (90, 320, 1280)]
         return self.update(photo=sizes, **({"caption": caption} if caption else {}))
+
+    def voice(self, duration: int = 3) -> Dict[str, Any]:
+        """An update with a voice message (Opus in Ogg, as Telegram's apps record it)."""
+        unique = f"AwADvoice{next(_ids)}"
+        return self.update(voice={"file_id": f"AwACAgUAAxkBAAI{unique}", "file_unique_id": unique,
+                                  "duration": duration, "mime_type": "audio/ogg", "file_size": 4000})
 
     def edited(self, text: str, seconds_later: int) -> Dict[str, Any]:
         """An update: a message sent `seconds_later` s ago, edited now to say `text`."""

@@ -18,7 +18,10 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 import httpx
 
+from bot.clock import utcnow
+from bot.files import Directory, FileStore
 from bot.identity import is_sender_id, sender_id
+from bot.storage import ComplaintStore, EvidenceStore
 from bench.servers import (
     ROOT, VENV_BIN, Servers, assistant_endpoints, free_port, running_servers, server_env, stop,
     trained_model, wait_until_ready)
@@ -38,14 +41,22 @@ def add_agent(database_url: str, username: str, password: str, name: str, role: 
 
 @dataclass
 class Console:
-    """A running agent console: its URL, its complaint database and log file."""
+    """A running agent console: its URL, its complaint database, log file and file store."""
 
     url: str
     database_url: str
     log: Path
+    files: Path
 
     def add_agent(self, username: str, password: str, name: str, role: str = "agent") -> None:
         add_agent(self.database_url, username, password, name, role)
+
+    def attach_file(self, sender_id: str, kind: str, data: bytes, channel: str = "rest") -> int:
+        """Keep `data` as evidence the customer sent, as a channel does once it has the file
+        (refused by the file store unless it is a photo or a voice message); its id."""
+        kept = FileStore(Directory(self.files)).put(data)
+        return EvidenceStore(ComplaintStore(self.database_url)).attach(
+            channel, sender_id, kind, utcnow(), file=kept).id
 
 
 @dataclass
@@ -88,6 +99,19 @@ class Stack:
     def add_agent(self, username: str, password: str, name: str, role: str = "agent") -> None:
         """Create a console agent (or supervisor), as `python -m bot agent add` does."""
         add_agent(self.database_url, username, password, name, role)
+
+    def evidence_file(self, evidence_id: int, timeout: float = 30) -> bytes:
+        """The bytes of the evidence's file, once the channel has downloaded it into the stack's
+        file store (fails after `timeout` s, saying why the download failed if it did)."""
+        customers = EvidenceStore(ComplaintStore(self.database_url))
+        deadline = time.monotonic() + timeout
+        while True:
+            kept = customers.get(evidence_id)
+            if kept is not None and kept.file is not None:
+                return FileStore(Directory(self.workdir / "files")).get(kept.file.key)
+            assert time.monotonic() < deadline and not (kept and kept.fetch_error), \
+                f"evidence {evidence_id} not downloaded: {kept and kept.fetch_error}"
+            time.sleep(0.2)
 
     @property
     def rasa_log(self) -> Path:
@@ -172,7 +196,7 @@ def _start_console(workdir: Path, env: Mapping[str, str], processes: List[subpro
     logs.append(log)
     url = f"http://127.0.0.1:{port}"
     wait_until_ready(f"{url}/agent/login", processes, logs)
-    return Console(url, env["DATABASE_URL"], log)
+    return Console(url, env["DATABASE_URL"], log, Path(env["FILE_STORE_URL"]))
 
 
 @contextmanager
@@ -183,7 +207,7 @@ def running_console(workdir: Path, rasa_url: str, rasa_token: str = "",
     as when Rasa is down); stop it on exit."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = server_env({"DATABASE_URL": f"sqlite:///{workdir / 'complaints.db'}", "RASA_URL": rasa_url,
-                      "RASA_TOKEN": rasa_token, **(extra_env or {})})
+                      "RASA_TOKEN": rasa_token, "FILE_STORE_URL": str(workdir / "files"), **(extra_env or {})})
     processes: List[subprocess.Popen] = []
     try:
         yield _start_console(workdir, env, processes, [], run_worker)
@@ -208,7 +232,7 @@ def running_stack(workdir: Path, model: Path, credentials: Optional[Path] = None
     nlu_dir = shutil.copytree(ROOT / "data" / "nlu", workdir / "nlu")  # the inbox writes examples here
     env = server_env({"DATABASE_URL": database_url, "WEBCHAT_SESSION_SECRET": secrets.token_urlsafe(32),
                       "TRACKER_DATABASE_URL": f"sqlite:///{workdir / 'tracker.db'}", "NLU_DATA_DIR": str(nlu_dir),
-                      **(extra_env or {})})
+                      "FILE_STORE_URL": str(workdir / "files"), **(extra_env or {})})
     subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "migrate"], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
     with running_servers(workdir, model, endpoints=assistant_endpoints(workdir), credentials=credentials,

@@ -214,3 +214,18 @@ async def test_a_failed_send_is_sent_by_the_retry(store):
         await outbox.send_once("job:9:apology", refused)
     assert outbox.status("job:9:apology") is None
     assert await outbox.send_once("job:9:apology", send) is True and sent == ["道歉"]
+
+
+async def test_a_worker_leaves_the_kinds_it_has_no_handler_for_to_the_worker_that_has(store):
+    jobs = JobQueue(store)
+    download = jobs.schedule("fetch_media:tg", T0, {"evidence_id": 1}, T0)
+    survey = jobs.schedule("survey", T0, {}, T0)
+    ran: List[str] = []
+
+    async def handler(job: Job) -> None:
+        ran.append(job.kind)
+
+    assert await Worker(jobs, {"survey": handler}, "main", clock=Clock(T0)).run_once() == 1
+    assert jobs.get(download).status == "pending" and jobs.get(survey).status == "done"
+    assert await Worker(jobs, {"fetch_media:tg": handler}, "tg", clock=Clock(T0)).run_once() == 1
+    assert ran == ["survey", "fetch_media:tg"] and jobs.get(download).status == "done"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from typing import Any, Dict, Iterator, List, Optional
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from bot.storage import ComplaintStore, EvidenceStore, HandoffQueue
+from bot.storage.models import EvidenceRow
 from bot.handoff import load_handoff_settings
 from tests.auxil.agent_reply import agent_says
 from tests.auxil.channel_responses import response_name, said_or_requested
@@ -18,6 +21,7 @@ from bot.responses import load_responses
 from tests.auxil.fake_telegram import (
     Customer, FakeBotApi, Webhook, credentials_with_telegram, fake_bot_api, malformed_updates, telegram_env,
 )
+from tests.auxil.media import PHOTO, VOICE
 from tests.auxil.stack import Stack, running_stack, trained_model
 from tests.auxil.store_faults import evidence_refused
 
@@ -101,11 +105,48 @@ def test_a_whole_complaint_with_buttons_then_a_photo(stack: Stack, webhook: Webh
     assert (stored.channel, stored.sender_id) == ("tg", chat.customer.sender_id)
     assert stored.desired_remedy == "exchange" and stored.customer_accepted is True
 
-    photo = "\n".join(m["text"] for m in chat.send(chat.customer.photo()))
+    update = chat.customer.photo()
+    api.files[update["message"]["photo"][-1]["file_id"]] = PHOTO
+    photo = "\n".join(m["text"] for m in chat.send(update))
     [kept] = EvidenceStore(ComplaintStore(stack.database_url)).for_complaint(complaint_id)
     assert kept.kind == "image" and kept.media_id.endswith("-1280")
     said_or_requested(stack.rasa_log, "utter_evidence_attached", photo, complaint_id)
     assert complaint_id in chat.say("/status")
+    assert stack.evidence_file(kept.id) == PHOTO, "the largest size was downloaded (getFile, then the file)"
+    assert EvidenceStore(ComplaintStore(stack.database_url)).get(kept.id).file.content_type == "image/jpeg"
+
+
+def test_a_voice_message_is_kept_as_a_playable_file(stack: Stack, webhook: Webhook, api: FakeBotApi):
+    chat = Chat(webhook, api)
+    update = chat.customer.voice()
+    api.files[update["message"]["voice"]["file_id"]] = VOICE
+    assert chat.send(update), "the customer hears the voice message was kept"
+    [kept] = _evidence(stack, chat)
+    assert kept.kind == "voice"
+    assert stack.evidence_file(kept.id) == VOICE
+    assert EvidenceStore(ComplaintStore(stack.database_url)).get(kept.id).file.content_type == "audio/ogg"
+
+
+def test_a_file_telegram_no_longer_has_stays_with_its_file_id_and_says_why(stack: Stack, webhook: Webhook,
+                                                                          api: FakeBotApi):
+    chat = Chat(webhook, api)
+    assert chat.send(chat.customer.photo())
+    [kept] = _evidence(stack, chat)
+    customers = EvidenceStore(ComplaintStore(stack.database_url))
+    deadline = time.monotonic() + 30
+    while not customers.get(kept.id).fetch_error and time.monotonic() < deadline:
+        time.sleep(0.2)
+    failed = customers.get(kept.id)
+    assert failed.file is None and failed.media_id == kept.media_id
+    assert "Invalid file_id" in failed.fetch_error
+
+
+def _evidence(stack: Stack, chat: Chat) -> list:
+    """The evidence the chat's customer sent that has no complaint yet."""
+    with ComplaintStore(stack.database_url).session() as s:
+        ids = s.execute(select(EvidenceRow.id).where(EvidenceRow.sender_id == chat.customer.sender_id)).scalars().all()
+    customers = EvidenceStore(ComplaintStore(stack.database_url))
+    return [customers.get(i) for i in ids]
 
 
 def test_an_agents_reply_after_handoff_reaches_the_customer(stack: Stack, webhook: Webhook, api: FakeBotApi):

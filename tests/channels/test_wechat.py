@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot.storage import ComplaintStore, EvidenceStore, HandoffQueue
+from bot.storage.models import EvidenceRow
 from bot.handoff import load_handoff_settings
 from bot.identity import sender_id
 from bot.responses import load_responses
@@ -22,6 +24,7 @@ from bench.fake_wechat import (
 )
 from tests.auxil.agent_reply import agent_says
 from tests.auxil.channel_responses import response_name
+from tests.auxil.media import PHOTO
 from tests.auxil.stack import Stack, running_stack, trained_model
 from tests.auxil.store_faults import evidence_refused
 
@@ -86,7 +89,8 @@ def test_url_verification_echoes_only_for_the_token(stack: Stack):
     assert httpx.get(url, params={**params, "signature": "f" * 40}).status_code == 403
 
 
-def test_a_whole_complaint_in_safe_mode_with_numbered_options(stack: Stack, wechat: WeChatServer):
+def test_a_whole_complaint_in_safe_mode_with_numbered_options(stack: Stack, wechat: WeChatServer,
+                                                              api: FakeWeChatApi):
     sender = openid()
     assert wechat.send(sender, Content="你好") and "utter_greet" in _responses(stack, sender)
     assert wechat.send(sender, Content="我买的蓝牙耳机才用了三天左耳就没声音了")
@@ -110,10 +114,30 @@ def test_a_whole_complaint_in_safe_mode_with_numbered_options(stack: Stack, wech
     assert (stored.channel, stored.sender_id) == ("wechat", _customer(sender))
     assert stored.desired_remedy == "exchange" and stored.customer_accepted is True
 
-    photo = wechat.send(sender, "image", PicUrl="http://mmbiz.qpic.cn/1.jpg", MediaId="media-photo-1")
+    api.media[f"media-photo-{sender}"] = (PHOTO, "image/jpeg")
+    photo = wechat.send(sender, "image", PicUrl="http://mmbiz.qpic.cn/1.jpg", MediaId=f"media-photo-{sender}")
     [kept] = EvidenceStore(ComplaintStore(stack.database_url)).for_complaint(complaint_id)
-    assert (kept.kind, kept.media_id, kept.url) == ("image", "media-photo-1", "http://mmbiz.qpic.cn/1.jpg")
+    assert (kept.kind, kept.media_id, kept.url) == ("image", f"media-photo-{sender}", "http://mmbiz.qpic.cn/1.jpg")
     _requested(stack, "utter_evidence_attached", photo, complaint_id)
+    assert stack.evidence_file(kept.id) == PHOTO, "downloaded with the temporary media API"
+    assert EvidenceStore(ComplaintStore(stack.database_url)).get(kept.id).file.content_type == "image/jpeg"
+
+
+def test_a_photo_wechat_no_longer_has_keeps_its_media_id_and_says_why(stack: Stack, wechat: WeChatServer,
+                                                                     api: FakeWeChatApi):
+    sender = openid()
+    assert wechat.send(sender, "image", PicUrl="http://mmbiz.qpic.cn/2.jpg", MediaId=f"expired-{sender}")
+    customers = EvidenceStore(ComplaintStore(stack.database_url))
+    deadline = time.monotonic() + 30
+    while f"expired-{sender}" not in api.media_fetches and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    with ComplaintStore(stack.database_url).session() as s:
+        [evidence_id] = s.execute(select(EvidenceRow.id).where(EvidenceRow.media_id == f"expired-{sender}")).scalars()
+    kept = customers.get(evidence_id)
+    assert kept.file is None and kept.media_id == f"expired-{sender}"
+    assert kept.fetch_error == "WeChat error 40007: invalid media_id"
+    assert api.media_fetches.count(f"expired-{sender}") == 1, "WeChat said it is gone: not asked again"
 
 
 def test_in_safe_mode_a_plaintext_message_is_refused_before_rasa(stack: Stack):

@@ -185,6 +185,39 @@ def test_the_web_chat_survives_hostile_events_and_paths(stack: Stack) -> None:
     assert asyncio.run(_webchat_replies(stack.rasa_url)), "the web chat no longer replies after the fuzz cases"
 
 
+async def _webchat_token(url: str) -> str:
+    """A session token as the page gets it."""
+    async with SocketIOClient(url) as client:
+        await client.emit("session_request", {})
+        return await client.next("session_confirm", 30)
+
+
+upload_bodies = st.one_of(raw_bodies, st.binary(max_size=600).map(lambda tail: b"\x89PNG\r\n\x1a\n" + tail),
+                          st.binary(max_size=600).map(lambda tail: b"\xff\xd8\xff" + tail),
+                          st.sampled_from([b"GIF89a", b"RIFF\x00\x00\x00\x00WEBP", b"<svg onload=alert(1)>",
+                                           b"\x00" * 200_000]))
+
+
+def test_the_web_chat_photo_upload_survives_hostile_bodies(stack: Stack) -> None:
+    url = f"{stack.rasa_url}/webchat/upload"
+    token = asyncio.run(_webchat_token(stack.rasa_url))
+    with httpx.Client(timeout=60) as http:
+
+        @fuzz
+        @given(upload_bodies, st.one_of(st.just(token), hostile_text), hostile_text)
+        def case(body: bytes, session: str, content_type: str) -> None:
+            headers = {"X-Webchat-Session": session.encode("utf-8", "surrogatepass")[:300],
+                       "Content-Type": content_type.encode("utf-8", "surrogatepass")[:200]}
+            try:
+                response = http.post(url, content=body, headers=headers)
+            except httpx.LocalProtocolError:  # a header no HTTP client can send
+                return
+            _assert_not_server_error(response, "web chat upload")
+
+        case()
+    assert asyncio.run(_webchat_replies(stack.rasa_url)), "the web chat no longer replies after the fuzz cases"
+
+
 # --- WeChat ---------------------------------------------------------------------------------
 
 _FIELDS = ["ToUserName", "FromUserName", "CreateTime", "MsgType", "Content", "MsgId", "Event",
@@ -316,7 +349,7 @@ def test_telegram_survives_hostile_updates(stack: Stack, bot_api: FakeBotApi) ->
 _ROUTES = [("GET", "queue"), ("GET", "cases/{id}"), ("GET", "cases/{id}/transcript"), ("POST", "cases/{id}/claim"),
            ("POST", "cases/{id}/reply"), ("POST", "cases/{id}/notes"), ("POST", "cases/{id}/refund"),
            ("POST", "cases/{id}/resolve"), ("POST", "cases/{id}/release"), ("POST", "cases/{id}/reassign"),
-           ("POST", "tone"), ("GET", "reports"),
+           ("POST", "tone"), ("GET", "reports"), ("GET", "cases/{id}/evidence/{id}"),
            ("POST", "login"), ("POST", "logout")]
 case_ids = st.one_of(st.integers(min_value=-5, max_value=50), st.integers(min_value=10**18).map(str),
                      st.sampled_from(["0x1", "1e9", "-0", "１", "%00", "..%2F..%2Fetc"]))

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.files import StoredFile
 from bot.storage import ComplaintNotFound, ComplaintStore, EvidenceStore
 from tests.bot.storage.test_complaints import NOW, draft
 
@@ -67,3 +68,18 @@ def test_a_customer_is_unreachable_until_they_write_again(store: ComplaintStore,
     evidence.mark_unreachable("wechat", "oUser123", NOW)
     assert evidence.is_unreachable("wechat", "oUser123")
     assert store.latest_for_customer("wechat", "oUser123") is not None
+
+
+def test_a_photo_keeps_its_file_or_why_it_could_not_be_downloaded(store: ComplaintStore, evidence: EvidenceStore):
+    complaint = store.create(draft(), NOW)
+    uploaded = evidence.attach("web", "web:abc", "image", NOW, file=StoredFile("a" * 64, "image/png", 120))
+    fetched = evidence.attach("wechat", "oUser123", "image", NOW, media_id="img-1")
+    lost = evidence.attach("wechat", "oUser123", "voice", NOW, media_id="voice-1")
+    evidence.stored(fetched.id, StoredFile("b" * 64, "image/jpeg", 3000))
+    evidence.fetch_failed(lost.id, "WeChat error 40007: invalid media_id")
+
+    assert evidence.get(uploaded.id).file == StoredFile("a" * 64, "image/png", 120)
+    [photo, voice] = evidence.for_complaint(complaint.public_id)
+    assert (photo.media_id, photo.file, photo.fetch_error) == ("img-1", StoredFile("b" * 64, "image/jpeg", 3000), None)
+    assert (voice.media_id, voice.file, voice.fetch_error) == ("voice-1", None, "WeChat error 40007: invalid media_id")
+    assert evidence.get(voice.id).complaint_id == complaint.public_id and evidence.get(10 ** 9) is None

@@ -36,7 +36,11 @@ def test_revision_0007_moves_complaints_evidence_and_unanswered_messages(databas
         filed = {(channel, sender): _file(store, channel, sender)
                  for channel, sender in [("tg", "123456"), ("wechat", "oUser123"), ("webchat", "a1b2c3d4e5f6"),
                                          ("rest", "tg:123456"), ("cmdline", "default")]}
-        EvidenceStore(store).attach("wechat", "oUser123", "image", NOW, media_id="m1")
+        with store.engine.begin() as db:  # the columns evidence had then (later ones are unknown to 0006)
+            db.execute(sa.text(
+                "INSERT INTO evidence (channel, sender_id, complaint_id, kind, media_id, details, created_at) "
+                "SELECT 'wechat', 'oUser123', id, 'image', 'm1', '{}', :now FROM complaints WHERE public_id = :filed"),
+                {"now": NOW, "filed": filed[("wechat", "oUser123")]})
         EvidenceStore(store).mark_unreachable("tg", "123456", NOW)
         store.record_unanswered("tg", "123456", "人呢", "action_failed", NOW)
         store.record_unanswered("tg", "unknown", "{broken", "malformed", NOW)
