@@ -51,6 +51,7 @@ WIDTH = 30
 
 
 def step(text: str) -> None:
+    """A stage of the check, with the time: training and evaluating take minutes."""
     print(f"\n== {time.strftime('%H:%M:%S')} {text}", flush=True)
 
 
@@ -76,6 +77,7 @@ class Evaluation:
     outcomes: Dict[str, Outcome]
 
     def figures(self, groups: Dict[str, List[Message]]) -> Dict[str, Figures]:
+        """Issue 14's figures for each group (scripts/devset_eval.py)."""
         return {name: devset_eval.figures(group, self.outcomes) for name, group in groups.items()}
 
 
@@ -149,6 +151,7 @@ def print_figures(before: Dict[str, Figures], after: Dict[str, Figures]) -> None
 
 
 def turn_time(evaluation: Evaluation) -> str:
+    """The median and 90th percentile of the model's turn times."""
     times = sorted(o.turn_ms for o in evaluation.outcomes.values())
     if not times:
         return "—"
@@ -200,7 +203,8 @@ def baseline(ref: str) -> Optional[Path]:
         if model.exists():
             print(f"{ref}'s model is in models/: {model.name}", flush=True)
             return model
-        print(f"training {ref}'s model {model.name} (2-4 minutes; kept in models/ for the next check)", flush=True)
+        print(f"training {ref}'s model {model.name} (2-4 minutes, more on a busy machine; "
+              "kept in models/ for the next check)", flush=True)
         return train_if_changed.train(MODELS, Path(tmp))
 
 
@@ -243,7 +247,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"the working tree's model is in models/: {kept.name}", flush=True)
         return compare(before, kept)
     with tempfile.TemporaryDirectory(prefix="check-nlu-") as tmp:
-        print("training it into a temporary directory (2-4 minutes)", flush=True)
+        print("training it into a temporary directory (2-4 minutes, more on a busy machine)", flush=True)
         after = train_if_changed.train(Path(tmp))
         if after is None:
             return 2

@@ -268,10 +268,11 @@ def print_table(columns: Dict[str, Figures]) -> None:
 
 
 def mistakes(m: Message, o: Outcome) -> Dict[str, str]:
-    """What the assistant got wrong with a message: the kind of mistake, and how."""
+    """What the assistant got wrong with a message: the kind of mistake, and how. A message
+    labelled with an intent (a designer's reviewed example) is judged by its intent alone."""
+    if m.intent:
+        return {"intent": f"intent {o.intent} for {m.intent}"} if o.intent != m.intent else {}
     wrong = {}
-    if m.intent and o.intent != m.intent:
-        wrong["intent"] = f"intent {o.intent} for {m.intent}"
     if m.kind == "complaint" and not o.taken_up:
         wrong["not taken up"] = f"not taken up ({' + '.join(o.responses)})"
     if m.kind == "complaint" and o.category != m.category:
