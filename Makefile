@@ -1,5 +1,5 @@
 # Designer and developer shortcuts. `make run` and `make test` are all most people need.
-.PHONY: help fuzz run test unit lint types setup train validate nlu-eval devset-eval test-stories bench shell screenshots lock clean
+.PHONY: help fuzz run test unit lint types setup train validate nlu-eval devset-eval check-nlu test-stories bench shell screenshots lock clean
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 ENV = . scripts/env.sh &&
@@ -41,6 +41,9 @@ nlu-eval:       ## cross-validated intent macro-F1: 2 folds, under a minute (FOL
 
 devset-eval:    ## issue 14's figures on the real-text dev set and our own examples (docs/devset.md; fetches the source once)
 	$(ENV) python scripts/devset_eval.py
+
+check-nlu:      ## prove a data change: train it, compare with the last commit's model (BASE=main), fail if threat or safety recall falls
+	$(ENV) python scripts/check_nlu.py $(if $(BASE),--base $(BASE))
 
 test-stories:   ## the end-to-end test stories in tests/stories
 	$(ENV) python -m rasa_ext.colour test core --model "$$(python scripts/train_if_changed.py)" --stories tests/stories --fail-on-prediction-errors

@@ -25,10 +25,12 @@ var/devset/results-<date>.json.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -56,13 +58,14 @@ TIMEOUT_S = 120
 
 @dataclass
 class Message:
-    """A labelled message: kind and category only where the set labels them."""
+    """A labelled message: kind, category and intent only where the set labels them."""
 
     key: str
     text: str
     reasons: Set[str]
     kind: Optional[str] = None
     category: Optional[str] = None
+    intent: Optional[str] = None
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Outcome:
     responses: List[str]
     category: Optional[str]
     handoff_reasons: List[str] = field(default_factory=list)
+    turn_ms: float = 0.0  # the webhook's answer time: one turn, NLU, policies and actions
 
     @property
     def handed_off(self) -> bool:
@@ -138,17 +142,19 @@ def heard_category(user: dict, latest: List[dict], slots: dict) -> Optional[str]
 
 def ask(client: httpx.Client, rasa_url: str, token: str, sender: str, text: str) -> Outcome:
     """Send `text` as the first message of `sender`'s conversation; what the assistant did."""
+    started = time.perf_counter()
     client.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
                 timeout=TIMEOUT_S).raise_for_status()
+    turn_ms = (time.perf_counter() - started) * 1000
     response = client.get(f"{rasa_url}/conversations/rest:{sender}/tracker", params={"token": token},
                           timeout=TIMEOUT_S)
     response.raise_for_status()
-    return outcome_of(response.json())
+    return dataclasses.replace(outcome_of(response.json()), turn_ms=turn_ms)
 
 
-def run_all(groups: Dict[str, List[Message]], model: Path) -> Dict[str, Outcome]:
-    """Every message of every group through a fresh stack; outcomes by message key."""
-    workdir = devset.VAR / "run"
+def run_all(groups: Dict[str, List[Message]], model: Path, workdir: Path = devset.VAR / "run") -> Dict[str, Outcome]:
+    """Every message of every group through a fresh stack (its databases and logs in `workdir`);
+    outcomes by message key."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     env = server_env({"DATABASE_URL": f"sqlite:///{workdir / 'complaints.db'}"})
@@ -156,7 +162,8 @@ def run_all(groups: Dict[str, List[Message]], model: Path) -> Dict[str, Outcome]
                    stdout=subprocess.DEVNULL)
     messages = [m for group in groups.values() for m in group]
     unique = list({m.key: m for m in messages}.values())
-    print(f"starting the assistant on {model.name} (logs in {workdir.relative_to(ROOT)}/) ...", flush=True)
+    shown = workdir.relative_to(ROOT) if workdir.is_relative_to(ROOT) else workdir
+    print(f"starting the assistant on {model.name} (logs in {shown}/) ...", flush=True)
     outcomes: Dict[str, Outcome] = {}
     with running_servers(workdir, model, endpoints=assistant_endpoints(workdir), env=env) as servers, \
             httpx.Client() as client:
@@ -260,21 +267,34 @@ def print_table(columns: Dict[str, Figures]) -> None:
                 print(f"  {n:>4}  {responses}")
 
 
+def mistakes(m: Message, o: Outcome) -> Dict[str, str]:
+    """What the assistant got wrong with a message: the kind of mistake, and how. A message
+    labelled with an intent (a designer's reviewed example) is judged by its intent alone."""
+    if m.intent:
+        return {"intent": f"intent {o.intent} for {m.intent}"} if o.intent != m.intent else {}
+    wrong = {}
+    if m.kind == "complaint" and not o.taken_up:
+        wrong["not taken up"] = f"not taken up ({' + '.join(o.responses)})"
+    if m.kind == "complaint" and o.category != m.category:
+        wrong["category"] = f"category {o.category} for {m.category}"
+    must = sorted(m.reasons & set(devset.MUST_REASONS))
+    if must and not o.handed_off:
+        wrong["not handed off"] = f"not handed off ({sorted(m.reasons)})"
+    for reason in must:
+        if o.handed_off and reason not in o.handoff_reasons:
+            wrong[f"no {reason} handoff"] = f"handed off for {o.handoff_reasons}, not {reason}"
+    if o.handed_off and not m.reasons:
+        wrong["handed off"] = f"handed off for {o.handoff_reasons}"
+    return wrong
+
+
 def print_errors(group: Iterable[Message], outcomes: Dict[str, Outcome]) -> None:
     print("\ntune split, messages the assistant got wrong (texts shown here only, never stored):")
     for m in group:
         o = outcomes[m.key]
-        wrong = []
-        if m.kind == "complaint" and not o.taken_up:
-            wrong.append(f"not taken up ({' + '.join(o.responses)})")
-        if m.kind == "complaint" and o.category != m.category:
-            wrong.append(f"category {o.category} for {m.category}")
-        if (m.reasons & set(devset.MUST_REASONS)) and not o.handed_off:
-            wrong.append(f"not handed off ({sorted(m.reasons)})")
-        if o.handed_off and not m.reasons:
-            wrong.append(f"handed off for {o.handoff_reasons}")
+        wrong = mistakes(m, o)
         if wrong:
-            print(f"  {m.key[:10]} {o.intent}: {'; '.join(wrong)}\n      {m.text[:300]}")
+            print(f"  {m.key[:10]} {o.intent}: {'; '.join(wrong.values())}\n      {m.text[:300]}")
 
 
 def main() -> int:

@@ -64,10 +64,11 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", normalise(text))
 
 
-def training_examples() -> List[Tuple[str, str]]:
-    """(intent, text) of every example in data/nlu, entity markup removed."""
+def training_examples(pattern: str = NLU_GLOB) -> List[Tuple[str, str]]:
+    """(intent, text) of every example in the files matching `pattern` (default: data/nlu/*.yml),
+    entity markup removed."""
     examples = []
-    for path in sorted(glob.glob(NLU_GLOB)):
+    for path in sorted(glob.glob(pattern)):
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         for block in data.get("nlu") or []:
             if "intent" not in block:
