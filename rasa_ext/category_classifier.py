@@ -7,7 +7,12 @@ the categories from the examples of the intents `complain_<category>` (the categ
 data/labels.yml) and names the category of every other complaint message — a general one, a
 vent, a threat, a safety report, an answer to the category question — as the entity
 `complaint_category` when it is sure enough (`threshold`). The slot mapping in domain.yml takes
-it. A message whose intent already names its category keeps the intent's.
+it. It also decides for the intents that name a category (`decide_for`): when it is sure of
+another category than such an intent's, the intent is renamed to that category's
+(complain_quality → complain_price_billing for a hotel's extra charges told with the front desk
+in it), so the slot, the empathy and the handoff all follow the category layer. The intent
+classifier weighs a complaint's kind against every other intent; this layer learns only which
+kind, and on the dev set's tune split (docs/devset.md) it was right more often.
 
 Same features and estimator as the intent classifier (binary, unit-length, weakly regularised
 logistic regression).
@@ -48,6 +53,8 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
             "threshold": 0.6,
             # The intents whose messages get a category (those that do not name one).
             "apply_to": [],
+            # `complain_<category>` intents renamed when this layer is sure of another category.
+            "decide_for": [],
             # Intents whose examples name no category ("我要投诉"): learnt as "no category", so
             # that a message saying nothing of what went wrong is not given one.
             "unsaid": ["complain_general"],
@@ -67,10 +74,11 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Adds the entity `complaint_category` to each complaint message of `apply_to` whose
-        category is at least `threshold` sure; other messages are left as they are."""
-        chosen = [m for m in messages
-                  if (m.get(INTENT) or {}).get("name") in self.config["apply_to"] and m.get(TEXT)]
+        """Adds the entity `complaint_category` to each complaint message of `apply_to`, and
+        renames the intent of each message of `decide_for`, whose category is at least
+        `threshold` sure; other messages are left as they are."""
+        intents = {*self.config["apply_to"], *self.config["decide_for"]}
+        chosen = [m for m in messages if (m.get(INTENT) or {}).get("name") in intents and m.get(TEXT)]
         if not chosen or not hasattr(self.clf, "classes_"):
             return messages
         X = self._create_X(chosen)
@@ -80,19 +88,26 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
             best = int(np.argmax(row))
             if no_features or row[best] < self.config["threshold"] or self.clf.classes_[best] == UNSAID:
                 continue
+            category, intent = str(self.clf.classes_[best]), message.get(INTENT)
+            if intent["name"] in self.config["decide_for"]:
+                message.set(INTENT, {**intent, "name": INTENT_PREFIX + category}, add_to_output=True)
+                continue
             text = message.get(TEXT)
-            entity = {"entity": ENTITY, "value": str(self.clf.classes_[best]),
-                      "confidence": float(row[best]), "start": 0, "end": len(text),
-                      "extractor": self.__class__.__name__}
+            entity = {"entity": ENTITY, "value": category, "confidence": float(row[best]),
+                      "start": 0, "end": len(text), "extractor": self.__class__.__name__}
             message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
         return messages
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        """The intent classifier's checks, and a threshold between 0 and 1."""
+        """The intent classifier's checks, a threshold between 0 and 1, and `decide_for` naming
+        only `complain_<category>` intents (the renamed intent is one too)."""
         super().validate_config(config)
         if not 0 < float(config.get("threshold", 0.6)) <= 1:
             raise ValueError(f"{cls.__name__}: threshold is between 0 and 1, got {config.get('threshold')}")
+        odd = [i for i in config.get("decide_for") or () if not str(i).startswith(INTENT_PREFIX)]
+        if odd:
+            raise ValueError(f"{cls.__name__}: decide_for names {INTENT_PREFIX}<category> intents, got {odd}")
 
 
 def _category_of(intent: Any, categories: Set[str], unsaid: Sequence[str]) -> Optional[str]:

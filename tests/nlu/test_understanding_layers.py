@@ -136,6 +136,25 @@ def test_no_category_for_other_intents_unsure_messages_or_unknown_features(tmp_p
     assert all(not m.get("entities") for m in (greeting, named, unsure, unknown))
 
 
+def test_the_category_layer_decides_for_a_complaint_intent_that_names_another_kind(tmp_path: Path) -> None:
+    """A hotel's extra charge told with the front desk in it: the intent said one kind, the
+    category layer is sure of another; the intent follows the layer (and so the slot)."""
+    classifier = _category_classifier(tmp_path, decide_for=["complain_quality", "complain_delivery"])
+    classifier.train(_category_data())
+    misread = _with_intent([2, 1, 0, 0, 0, 0], "complain_delivery")
+    agreed = _with_intent([0, 0, 2, 1, 0, 0], "complain_delivery")
+    unsure = _with_intent([1, 1, 1, 1, 0, 0], "complain_delivery")
+    classifier.process([misread, agreed, unsure])
+    assert misread.get("intent") == {"name": "complain_quality", "confidence": 0.8}
+    assert agreed.get("intent")["name"] == "complain_delivery"
+    assert all(not m.get("entities") for m in (misread, agreed, unsure))
+
+    sure_only = _category_classifier(tmp_path, decide_for=["complain_delivery"], threshold=0.95)
+    sure_only.train(_category_data())
+    sure_only.process([unsure])
+    assert unsure.get("intent")["name"] == "complain_delivery"
+
+
 @pytest.mark.parametrize("threshold", [0, 1.5])
 def test_a_wrong_threshold_is_rejected(threshold: float) -> None:
     with pytest.raises(ValueError, match="threshold"):
