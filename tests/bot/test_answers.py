@@ -98,7 +98,7 @@ def test_giving_up_is_no_answer(text, requested):
     assert _read(text, requested).kind == Kind.WITHDRAW
 
 
-@pytest.mark.parametrize("text", ["嗯", "哦", "好吧", "嗯嗯～", "好的！", "😂"])
+@pytest.mark.parametrize("text", ["嗯", "哦", "好吧", "嗯嗯～", "好的！", "😂", "哈哈好吧", "哦好的"])
 def test_chit_chat_is_no_answer(text):
     reading = _read(text, "desired_remedy")
     assert reading.kind == Kind.CHITCHAT and not reading.answers
@@ -127,6 +127,17 @@ def test_a_correction_names_its_field_and_gives_its_value():
     assert reading.corrected == "contact_phone" and reading.answers["contact_phone"] == "13912345678"
     assert _read("订单号不对", "desired_remedy").corrected == "order_number"
     assert _read("颜色不对，想换货", "desired_remedy").kind == Kind.ANSWER  # a complaint, not a correction
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("不对，不是昨天，是前天", "incident_time", TimeAnswer("前天", date(2026, 12, 3))),
+    ("不是昨天是前天", "incident_time", TimeAnswer("前天", date(2026, 12, 3))),
+    ("订单号不是DD20261120031，是DD20261120099", "order_number", "DD20261120099"),
+])
+def test_a_value_taken_back_corrects_with_the_one_that_follows(text, field, value):
+    reading = _read(text, "order_number" if field != "order_number" else "contact_phone")
+    assert (reading.kind, reading.corrected, dict(reading.answers)) == (Kind.CORRECTION, field, {field: value})
+    assert _read("不是我买的，是我老婆买的", "order_number").kind == Kind.ANSWER  # no value taken back
 
 
 def test_questions_are_no_answers():
