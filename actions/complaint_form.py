@@ -109,7 +109,10 @@ class ValidateComplaintForm(FormValidationAction):
             return ask_again
         complaint = intent in {f"complain_{code}" for code in services().labels.categories}
         telling = complaint and requested in (None, "complaint_details")  # "快递怎么还没到？"
-        if reading.kind == Kind.QUESTION and not telling and not (intent or "").startswith("ask_"):
+        # A question a rule answers goes to it (a policy question, "你们是不是有病啊" to the venting
+        # rule); one about something else ("你是机器人吗", out of scope) is noted for later.
+        by_rule = intent in RULE_ANSWERED and intent != "out_of_scope"
+        if reading.kind == Kind.QUESTION and not telling and not by_rule:
             dispatcher.utter_message(
                 response=WHY.get(requested or "", "utter_question_noted") if reading.asks_why
                 else "utter_question_noted")
@@ -120,7 +123,10 @@ class ValidateComplaintForm(FormValidationAction):
         events = self.answers(reading, text, requested, intent, tracker, day)
         if requested and requested not in {e["name"] for e in events if e.get("event") == "slot"}:
             if reading.invalid or not any(e.get("name") in FIELDS for e in events):
-                dispatcher.utter_message(response=NOT_AN_ANSWER.get(requested, "utter_answer_unclear"))
+                # "这个号码看起来不太像订单号" only about a number given, or nothing at all.
+                fitting = reading.invalid or not reading.answers
+                dispatcher.utter_message(response=NOT_AN_ANSWER.get(requested, "utter_answer_unclear")
+                                         if fitting else "utter_answer_unclear")
             events += ask_again
         return events
 
