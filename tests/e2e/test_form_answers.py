@@ -159,3 +159,17 @@ def test_two_problems_in_one_message_and_a_rude_question_mid_form(stack: Stack):
     stack.say(sender, "退款")
     read_back = _text(stack.say(sender, "13812345678"))
     assert "迟到了一个多小时" in read_back and "杯子碎了" in read_back, "both problems are kept"
+
+
+def test_a_whole_complaint_taken_for_details_gets_empathy_and_a_typed_button_title_works(stack: Stack):
+    sender = _sender()
+    stack.say(sender, "上周六在你们网店买的电饭煲，订单号DD20261128456，煮饭锅底糊得厉害，想换一个，电话 139-1234-5678")
+    names = stack.responses(sender)
+    assert names[0].startswith("utter_empathy_"), names
+    if names[-1] == "utter_ask_complaint_category":  # the category is the one thing not said
+        stack.say(sender, "商品质量")
+    assert stack.responses(sender)[-1] == "utter_read_back"
+    slots = stack.tracker(sender)["slots"]
+    assert (slots["order_number"], slots["desired_remedy"], slots["contact_phone"]) == (
+        "DD20261128456", "exchange", "13912345678")
+    assert stack.responses_to(sender, "有地方要改") == ["utter_ask_correction"], "the button's title, typed"
