@@ -25,7 +25,8 @@ class ActionEmpathize(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         svc = services()
         text = latest_text(tracker)
-        if latest_intent(tracker) == "give_details" and not read_message(text, None, today()).tells_story:
+        if latest_intent(tracker) == "give_details" and not (
+                read_message(text, None, today()).tells_story or svc.empathy.situation_of(text)):
             return []  # details alone ("订单号DD…"): nothing told yet to be sorry about
         score = svc.anger.score(text, latest_intent(tracker))
         dispatcher.utter_message(response=svc.empathy.empathy_response(text, score.level.value))

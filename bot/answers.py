@@ -236,7 +236,8 @@ def read_message(text: str, requested: Optional[str], today: date,
     simple = _simple(said)
     meant, taken_back = _TAKEN_BACK.subn("", simple)
     answers, spans = _answers(meant, requested, today, rules)
-    tells_story = _story_left(simple, spans, rules.filler) >= _STORY_MIN_CHARS
+    story_left = _story_left(simple, spans, rules.filler)
+    tells_story = story_left >= _STORY_MIN_CHARS
     question = _is_question(simple, rules)
 
     if _has(simple, rules.withdraw):
@@ -264,7 +265,8 @@ def read_message(text: str, requested: Optional[str], today: date,
             _has(simple, rules.no_order) or (not _digits(simple) and len(bare) >= 2)):
         answers["order_number"] = said
         return Reading(Kind.ANSWER, answers)
-    if requested in (None, "complaint_details") and (tells_story or (requested and len(bare) >= 2)):
+    # Asked what happened, a few words are the story; a bare answer ("昨天") is not.
+    if requested in (None, "complaint_details") and (tells_story or (requested and story_left >= 2)):
         return Reading(Kind.ANSWER, answers, tells_story=True)
     if answers:
         return Reading(Kind.ANSWER, answers, tells_story=tells_story, invalid=_invalid(simple, requested))

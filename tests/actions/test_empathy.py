@@ -32,6 +32,8 @@ async def test_a_whole_complaint_taken_for_details_gets_empathy_and_details_alon
     told = make_tracker([("上周六买的电饭煲，订单号DD20261128456，煮饭锅底糊得厉害，想换一个", "give_details", {})])
     _, replies = await run_action(ActionEmpathize(), told)
     assert [r["utter_action"][:14] for r in replies] == ["utter_empathy_"]
+    named = make_tracker([("我买的台灯不亮", "give_details", {})])  # short, but it names a defect
+    assert [r["utter_action"] for r in (await run_action(ActionEmpathize(), named))[1]] == ["utter_empathy_defect"]
     details = make_tracker([("订单号DD20261128456", "give_details", {})])
     assert await run_action(ActionEmpathize(), details) == ([], [])
 

@@ -158,6 +158,9 @@ def test_a_whole_complaint_in_one_message():
 
 def test_details_alone_tell_no_story():
     assert not _read("订单号DD20261120031", None).tells_story
+    reading = _read("昨天", "complaint_details")  # asked what happened: a time is no story
+    assert not reading.tells_story and reading.answers["incident_time"].words == "昨天"
+    assert _read("质量问题", "complaint_details").tells_story
     assert _read("我要投诉", None).kind == Kind.NOTHING
 
 
