@@ -173,3 +173,12 @@ def test_a_whole_complaint_taken_for_details_gets_empathy_and_a_typed_button_tit
     assert (slots["order_number"], slots["desired_remedy"], slots["contact_phone"]) == (
         "DD20261128456", "exchange", "13912345678")
     assert stack.responses_to(sender, "有地方要改") == ["utter_ask_correction"], "the button's title, typed"
+
+
+def test_a_short_opener_that_names_the_problem_is_its_story(stack: Stack):
+    for opener, story in (("我買的檯燈不亮", "台灯不亮"), ("衣服收到就是破的", "收到就是破的")):
+        sender = _sender()
+        stack.say(sender, opener)
+        names = stack.responses(sender)
+        assert names[0].startswith("utter_empathy_") and "utter_ask_complaint_details" not in names, names
+        assert story in stack.tracker(sender)["slots"]["complaint_details"].replace("檯燈", "台灯")
