@@ -28,6 +28,7 @@ from bot.answers import Kind, Reading, answer_rules, read_message, read_order_nu
 from bot.complaints import CONTACT_HERE, clean_answer, merge_description, says_something
 from bot.dates import TimeAnswer, read_time
 from bot.dialogue import FORM, intents_answered_mid_form
+from bot.script import to_simplified
 
 #: The fields the form asks for, in the order it asks.
 FIELDS = ("complaint_details", "complaint_category", "incident_time", "order_number",
@@ -83,6 +84,9 @@ class ValidateComplaintForm(FormValidationAction):
         if _just_corrected(tracker):  # action_reset_field took this message already
             return events
         requested = tracker.get_slot("requested_slot")
+        typed = typed_category(domain, text) if requested == "complaint_category" else None
+        if typed:  # a button's title typed ("商品质量") is the button pressed
+            return events + [SlotSet("complaint_category", typed)]
         reading = read_message(text, requested, today())
         return events + await self.route(reading, text, requested, dispatcher, tracker)
 
@@ -109,7 +113,10 @@ class ValidateComplaintForm(FormValidationAction):
             return ask_again
         complaint = intent in {f"complain_{code}" for code in services().labels.categories}
         telling = complaint and requested in (None, "complaint_details")  # "快递怎么还没到？"
-        if reading.kind == Kind.QUESTION and not telling and not (intent or "").startswith("ask_"):
+        # A question a rule answers goes to it (a policy question, "你们是不是有病啊" to the venting
+        # rule); one about something else ("你是机器人吗", out of scope) is noted for later.
+        by_rule = intent in RULE_ANSWERED and intent != "out_of_scope"
+        if reading.kind == Kind.QUESTION and not telling and not by_rule:
             dispatcher.utter_message(
                 response=WHY.get(requested or "", "utter_question_noted") if reading.asks_why
                 else "utter_question_noted")
@@ -120,7 +127,10 @@ class ValidateComplaintForm(FormValidationAction):
         events = self.answers(reading, text, requested, intent, tracker, day)
         if requested and requested not in {e["name"] for e in events if e.get("event") == "slot"}:
             if reading.invalid or not any(e.get("name") in FIELDS for e in events):
-                dispatcher.utter_message(response=NOT_AN_ANSWER.get(requested, "utter_answer_unclear"))
+                # "这个号码看起来不太像订单号" only about a number given, or nothing at all.
+                fitting = reading.invalid or not reading.answers
+                dispatcher.utter_message(response=NOT_AN_ANSWER.get(requested, "utter_answer_unclear")
+                                         if fitting else "utter_answer_unclear")
             events += ask_again
         return events
 
@@ -137,7 +147,9 @@ class ValidateComplaintForm(FormValidationAction):
                 if name == "desired_remedy" and value == "other":
                     events.append(SlotSet("remedy_note", reading.answers.get("remedy_note")))
         complaint = intent in {f"complain_{code}" for code in services().labels.categories}
-        story = reading.tells_story or (requested in (None, "complaint_details") and complaint)
+        # A message naming what went wrong (data/empathy.yml: "台灯不亮") tells it, whatever its intent.
+        names_problem = services().empathy.situation_of(text) is not None
+        story = reading.tells_story or (requested in (None, "complaint_details") and (complaint or names_problem))
         # The message that opens the form with a complaint intent tells what happened; a later
         # complaint message ("而且客服态度也很差") adds to the story.
         more = complaint and reading.tells_story
@@ -164,6 +176,17 @@ class ValidateComplaintForm(FormValidationAction):
             dispatcher.utter_message(response="utter_complaint_withdrawn_empty")
         return [*events, *(SlotSet(name, None) for name in PER_COMPLAINT_SLOTS),
                 SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("action_listen")]
+
+
+def typed_category(domain: DomainDict, text: str) -> Optional[str]:
+    """The category whose button title (utter_ask_complaint_category) the customer typed."""
+    said = to_simplified(text).strip(" 。.！!")
+    for variant in domain.get("responses", {}).get("utter_ask_complaint_category", []):
+        for button in variant.get("buttons") or ():
+            intent = str(button.get("payload", "")).lstrip("/").split("{")[0]
+            if to_simplified(str(button.get("title", ""))) == said and intent.startswith("complain_"):
+                return intent[len("complain_"):]
+    return None
 
 
 def _just_corrected(tracker: Tracker) -> bool:

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import services
 from actions.tracker_view import customer_channel, latest_entity
 from bot.complaints import is_open, normalise_complaint_id
+from bot.dialogue import FORM
 
 
 class ActionCheckProgress(Action):
@@ -32,7 +33,10 @@ class ActionCheckProgress(Action):
             complaint = await asyncio.to_thread(
                 svc.store.latest_for_customer, customer_channel(tracker), tracker.sender_id)
             if complaint is None:
-                dispatcher.utter_message(response="utter_progress_none")
+                # Asked mid-form ("要多久才能处理好？"), the answer comes once it is recorded.
+                telling = tracker.active_loop_name == FORM
+                dispatcher.utter_message(response="utter_progress_while_telling" if telling
+                                         else "utter_progress_none")
                 return []
         labels = svc.labels
         common = dict(complaint_id=complaint.public_id,

@@ -197,6 +197,9 @@ class Reading:
 
 _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
 _STORY_MIN_CHARS = 6
+#: A value the customer takes back ("不是昨天，是前天"): the words after 不是, up to the 是 that
+#: gives the right one. Read without them, the message answers with the right value only.
+_TAKEN_BACK = re.compile(r"不是([^，,。；;！!？?]{1,20}?)[，,；;\s]*(?=(?:而|应该|其实)?是)")
 
 
 def _simple(text: str) -> str:
@@ -231,17 +234,19 @@ def read_message(text: str, requested: Optional[str], today: date,
     rules = rules or answer_rules()
     said = (text or "").strip()
     simple = _simple(said)
-    answers, spans = _answers(simple, requested, today, rules)
-    tells_story = _story_left(simple, spans, rules.filler) >= _STORY_MIN_CHARS
+    meant, taken_back = _TAKEN_BACK.subn("", simple)
+    answers, spans = _answers(meant, requested, today, rules)
+    story_left = _story_left(simple, spans, rules.filler)
+    tells_story = story_left >= _STORY_MIN_CHARS
     question = _is_question(simple, rules)
 
     if _has(simple, rules.withdraw):
         return Reading(Kind.WITHDRAW, answers, tells_story=tells_story)
-    corrected = _corrected_field(simple, answers, rules)
+    corrected = _corrected_field(simple, answers, rules, bool(taken_back))
     if corrected:
         return Reading(Kind.CORRECTION, answers, corrected=corrected)
     bare = _bare(simple)
-    if bare in rules.chitchat or not bare:
+    if not bare or _only_chitchat(bare, rules):
         return Reading(Kind.CHITCHAT)
     if requested == "contact_phone" and "contact_phone" not in answers and _has(simple, rules.no_phone):
         answers["contact_phone"] = CONTACT_HERE
@@ -260,7 +265,8 @@ def read_message(text: str, requested: Optional[str], today: date,
             _has(simple, rules.no_order) or (not _digits(simple) and len(bare) >= 2)):
         answers["order_number"] = said
         return Reading(Kind.ANSWER, answers)
-    if requested in (None, "complaint_details") and (tells_story or (requested and len(bare) >= 2)):
+    # Asked what happened, a few words are the story; a bare answer ("昨天") is not.
+    if requested in (None, "complaint_details") and (tells_story or (requested and story_left >= 2)):
         return Reading(Kind.ANSWER, answers, tells_story=True)
     if answers:
         return Reading(Kind.ANSWER, answers, tells_story=tells_story, invalid=_invalid(simple, requested))
@@ -307,16 +313,23 @@ def _answers(text: str, requested: Optional[str], today: date,
     return answers, spans
 
 
-def _corrected_field(text: str, answers: Mapping[str, Any], rules: AnswerRules) -> Optional[str]:
-    """The field a correction changes: the one it names, else the one whose value it gives."""
-    marker = _has(text, rules.correction_markers)
-    if not marker:
+def _only_chitchat(bare: str, rules: AnswerRules) -> bool:
+    """Whether the words are chit-chat words alone, one or several (嗯, 哈哈好, 哦好的)."""
+    words = sorted(rules.chitchat, key=len, reverse=True)
+    return re.fullmatch("(?:" + "|".join(map(re.escape, words)) + ")+", bare) is not None
+
+
+def _corrected_field(text: str, answers: Mapping[str, Any], rules: AnswerRules,
+                     taken_back: bool = False) -> Optional[str]:
+    """The field a correction changes: the one it names, else the one whose value it gives
+    (a value taken back, "不是昨天，是前天", says a correction as a strong marker does)."""
+    if not (taken_back or _has(text, rules.correction_markers)):
         return None
     named = [(text.find(word), name) for name, words in rules.fields.items() for word in words
              if word in text]
     if named:
         return min(named)[1]
-    if _has(text, rules.strong_correction_markers):
+    if taken_back or _has(text, rules.strong_correction_markers):
         given = [name for name in ("order_number", "contact_phone", "incident_time", "desired_remedy")
                  if name in answers]
         if len(given) == 1:

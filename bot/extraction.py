@@ -44,20 +44,27 @@ def parse_amount(text: str) -> Optional[Decimal]:
     found = [m for m in (p.search(text) for p in _AMOUNT_PATTERNS) if m]
     if not found:
         return None
-    raw = min(found, key=lambda m: m.start("n")).group("n")
-    raw = re.sub(r"[,\s]", "", raw)
+    return _number(min(found, key=lambda m: m.start("n")).group("n"))
+
+
+def _number(raw: str) -> Optional[Decimal]:
+    """A positive number written as customers write sums (1,299.5, 1.2万, 两万八), read by cn2an."""
     try:
-        value = Decimal(str(cn2an.cn2an(raw, "smart")))
+        value = Decimal(str(cn2an.cn2an(re.sub(r"[,\s]", "", raw), "smart")))
     except (ValueError, KeyError, IndexError, InvalidOperation):
         return None
     return value if value > 0 else None
 
 
 def amount_value(text: Optional[str]) -> Optional[Decimal]:
-    """A sum kept as a plain number ("28000", what the form stores) or said in words (299元)."""
-    if text and re.fullmatch(r"\d+(?:\.\d+)?", text.strip()):
-        return Decimal(text.strip())
-    return parse_amount(text or "")
+    """A sum kept as a plain number ("28000", what the form stores), a number alone as the NLU's
+    amount entity holds it ("1.2万"), or said in words (299元)."""
+    stripped = to_simplified(text or "").strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", stripped):
+        return Decimal(stripped)
+    if re.fullmatch(_NUMBER, stripped):
+        return _number(stripped)
+    return parse_amount(stripped)
 
 
 @lru_cache(maxsize=None)

@@ -30,6 +30,13 @@ async def test_a_category_button_does_not_overwrite_the_story():
     assert slots_set(events)["complaint_category"] == "quality"
 
 
+async def test_a_category_buttons_title_typed_is_the_button_pressed():
+    tracker = _form_turn("物流配送", "nlu_fallback", "complaint_category",
+                         before={"complaint_details": "快递一周了还没到"})
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["complaint_category"] == "delivery"
+
+
 async def test_a_remedy_in_the_customers_own_words_is_other_with_a_note():
     tracker = _form_turn("你们看着办吧，给个满意的处理", "give_details", "desired_remedy")
     events, _ = await run_action(ValidateComplaintForm(), tracker)

@@ -28,6 +28,16 @@ async def test_spilled_soup_is_not_answered_as_a_late_parcel():
     assert "等不到" not in reply["text"]
 
 
+async def test_a_whole_complaint_taken_for_details_gets_empathy_and_details_alone_none():
+    told = make_tracker([("上周六买的电饭煲，订单号DD20261128456，煮饭锅底糊得厉害，想换一个", "give_details", {})])
+    _, replies = await run_action(ActionEmpathize(), told)
+    assert [r["utter_action"][:14] for r in replies] == ["utter_empathy_"]
+    named = make_tracker([("我买的台灯不亮", "give_details", {})])  # short, but it names a defect
+    assert [r["utter_action"] for r in (await run_action(ActionEmpathize(), named))[1]] == ["utter_empathy_defect"]
+    details = make_tracker([("订单号DD20261128456", "give_details", {})])
+    assert await run_action(ActionEmpathize(), details) == ([], [])
+
+
 async def test_words_that_fit_no_situation_get_the_categorys_wording():
     tracker = make_tracker([("我要投诉你们的配送", "complain_delivery", {})],
                            slots={"complaint_category": "delivery"})

@@ -98,7 +98,7 @@ def test_giving_up_is_no_answer(text, requested):
     assert _read(text, requested).kind == Kind.WITHDRAW
 
 
-@pytest.mark.parametrize("text", ["嗯", "哦", "好吧", "嗯嗯～", "好的！", "😂"])
+@pytest.mark.parametrize("text", ["嗯", "哦", "好吧", "嗯嗯～", "好的！", "😂", "哈哈好吧", "哦好的"])
 def test_chit_chat_is_no_answer(text):
     reading = _read(text, "desired_remedy")
     assert reading.kind == Kind.CHITCHAT and not reading.answers
@@ -129,6 +129,17 @@ def test_a_correction_names_its_field_and_gives_its_value():
     assert _read("颜色不对，想换货", "desired_remedy").kind == Kind.ANSWER  # a complaint, not a correction
 
 
+@pytest.mark.parametrize("text, field, value", [
+    ("不对，不是昨天，是前天", "incident_time", TimeAnswer("前天", date(2026, 12, 3))),
+    ("不是昨天是前天", "incident_time", TimeAnswer("前天", date(2026, 12, 3))),
+    ("订单号不是DD20261120031，是DD20261120099", "order_number", "DD20261120099"),
+])
+def test_a_value_taken_back_corrects_with_the_one_that_follows(text, field, value):
+    reading = _read(text, "order_number" if field != "order_number" else "contact_phone")
+    assert (reading.kind, reading.corrected, dict(reading.answers)) == (Kind.CORRECTION, field, {field: value})
+    assert _read("不是我买的，是我老婆买的", "order_number").kind == Kind.ANSWER  # no value taken back
+
+
 def test_questions_are_no_answers():
     reading = _read("为什么要留电话？", "contact_phone")
     assert reading.kind == Kind.QUESTION and reading.asks_why
@@ -147,6 +158,9 @@ def test_a_whole_complaint_in_one_message():
 
 def test_details_alone_tell_no_story():
     assert not _read("订单号DD20261120031", None).tells_story
+    reading = _read("昨天", "complaint_details")  # asked what happened: a time is no story
+    assert not reading.tells_story and reading.answers["incident_time"].words == "昨天"
+    assert _read("质量问题", "complaint_details").tells_story
     assert _read("我要投诉", None).kind == Kind.NOTHING
 
 

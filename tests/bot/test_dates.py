@@ -24,6 +24,8 @@ SATURDAY = date(2026, 12, 5)
     ("今天中午", "今天中午", SATURDAY),
     ("今天中午12点左右", "今天中午12点左右", SATURDAY),
     ("琴日", "琴日", date(2026, 12, 4)),                 # Cantonese: yesterday
+    ("寻晚送到嘅", "寻晚", date(2026, 12, 4)),           # Cantonese: last night
+    ("头先", "头先", SATURDAY),                           # Cantonese: just now
     ("两个星期前", "两个星期前", date(2026, 11, 21)),
     ("12月1号", "12月1号", date(2026, 12, 1)),
     ("12月8号", "12月8号", date(2025, 12, 8)),           # still to come this year: last year's
@@ -33,7 +35,7 @@ def test_time_expressions_resolve_to_the_day_they_mean(text, words, day):
     assert read_time(text, SATURDAY) == TimeAnswer(words, day)
 
 
-@pytest.mark.parametrize("text", ["上个月", "前几天", "最近", "11月"])
+@pytest.mark.parametrize("text", ["上个月", "前几天", "前两天", "前两日", "前些日子", "最近", "11月"])
 def test_vague_times_are_times_without_a_day(text):
     answer = read_time(text, SATURDAY)
     assert answer is not None and answer.day is None and answer.words == text

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from bot.dates import number, parse_date
-from bot.extraction import find_entity, normalise_phone, parse_amount
+from bot.extraction import amount_value, find_entity, normalise_phone, parse_amount
 
 MONDAY = date(2026, 11, 23)
 
@@ -43,6 +43,14 @@ def test_vague_or_impossible_dates_are_none(text):
 ])
 def test_amounts(text, expected):
     assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize("kept, expected", [
+    ("28000", Decimal(28000)), ("1.2万", Decimal(12000)), ("两万八", Decimal(28000)), ("299元", Decimal(299))])
+def test_a_sum_as_the_amount_entity_or_the_form_keeps_it(kept, expected):
+    """The NLU's amount entity holds the number alone ("1.2万"): a large sum for the escalation
+    rules all the same."""
+    assert amount_value(kept) == expected
 
 
 def test_no_amount():

@@ -3,7 +3,10 @@ channel with the real Rasa and action servers: what is not an answer is routed, 
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from bot.dates import read_time
 from bot.storage import ComplaintStore
 from tests.auxil.stack import Stack
 
@@ -16,6 +19,10 @@ def _sender() -> str:
 
 def _text(replies) -> str:
     return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def _to_remedy_question(stack: Stack, sender: str) -> None:
@@ -104,3 +111,74 @@ def test_a_remedy_in_english_beside_an_order_number_that_is_none(stack: Stack):
         "utter_order_number_invalid", "utter_ask_order_number"]
     slots = stack.tracker(sender)["slots"]
     assert slots["desired_remedy"] == "refund" and slots["order_number"] is None
+
+
+def test_a_date_taken_back_a_question_and_chit_chat_mid_form(stack: Stack):
+    """上个月15号 is kept as said, "不是…，是双十一那天" corrects it, "要多久" is answered and "哈哈好吧"
+    is chit-chat; the read-back shows the festival with its day, and a Taiwan mobile with spaces."""
+    sender = _sender()
+    stack.say(sender, OPENING)
+    assert stack.responses_to(sender, "上个月15号")[-1] == "utter_ask_order_number"
+    assert stack.tracker(sender)["slots"]["incident_time"] == "上个月15号"
+    assert stack.responses_to(sender, "不对，不是上个月15号，是双十一那天") == [
+        "utter_noted_correction", "utter_ask_order_number"]
+    assert stack.responses_to(sender, "要多久才能处理好？") == [
+        "utter_progress_while_telling", "utter_ask_order_number"]
+    assert stack.responses_to(sender, "哈哈好吧") == ["utter_chitchat_ack", "utter_ask_order_number"]
+    stack.say(sender, "订单号DD20261111023")
+    stack.say(sender, "退款")
+    read_back = _text(stack.say(sender, "0912 345 678"))
+    assert stack.responses(sender) == ["utter_read_back"]
+    today = _today()
+    assert read_time("双十一那天", today).describe(today) in read_back
+    assert "0912345678" in read_back and "上个月15号" not in read_back
+
+
+def test_a_cantonese_customer_is_understood(stack: Stack):
+    sender = _sender()
+    replies = _text(stack.say(sender, "部機用咗兩日就壞咗"))
+    assert stack.responses(sender)[0].startswith("utter_empathy_") and "發生" in replies
+    assert stack.responses_to(sender, "琴日先發現")[-1] == "utter_ask_order_number"
+    assert stack.tracker(sender)["slots"]["incident_date"] == read_time("琴日", _today()).day.isoformat()
+    assert stack.responses_to(sender, "冇單號，喺門市買嘅")[-1] == "utter_ask_desired_remedy"
+    assert stack.responses_to(sender, "想換過個新嘅")[-1] == "utter_ask_contact_phone"
+    read_back = _text(stack.say(sender, "9123 4567"))
+    assert stack.responses(sender) == ["utter_read_back"] and "+852 91234567" in read_back
+    assert "換貨" in read_back
+    assert stack.responses_to(sender, "啱")[0] == "utter_complaint_recorded"
+
+
+def test_two_problems_in_one_message_and_a_rude_question_mid_form(stack: Stack):
+    sender = _sender()
+    stack.say(sender, "外卖迟到了一个多小时，而且杯子碎了，奶茶洒了一袋子")
+    assert stack.responses(sender)[-1] == "utter_ask_incident_time"
+    stack.say(sender, "今天中午")
+    names = stack.responses_to(sender, "你们是不是有病啊，送这么慢")
+    assert names[0].startswith("utter_empathy_") and names[-1] == "utter_ask_order_number", names
+    stack.say(sender, "美团订单123456789012")
+    stack.say(sender, "退款")
+    read_back = _text(stack.say(sender, "13812345678"))
+    assert "迟到了一个多小时" in read_back and "杯子碎了" in read_back, "both problems are kept"
+
+
+def test_a_whole_complaint_taken_for_details_gets_empathy_and_a_typed_button_title_works(stack: Stack):
+    sender = _sender()
+    stack.say(sender, "上周六在你们网店买的电饭煲，订单号DD20261128456，煮饭锅底糊得厉害，想换一个，电话 139-1234-5678")
+    names = stack.responses(sender)
+    assert names[0].startswith("utter_empathy_"), names
+    if names[-1] == "utter_ask_complaint_category":  # the category is the one thing not said
+        stack.say(sender, "商品质量")
+    assert stack.responses(sender)[-1] == "utter_read_back"
+    slots = stack.tracker(sender)["slots"]
+    assert (slots["order_number"], slots["desired_remedy"], slots["contact_phone"]) == (
+        "DD20261128456", "exchange", "13912345678")
+    assert stack.responses_to(sender, "有地方要改") == ["utter_ask_correction"], "the button's title, typed"
+
+
+def test_a_short_opener_that_names_the_problem_is_its_story(stack: Stack):
+    for opener, story in (("我買的檯燈不亮", "台灯不亮"), ("衣服收到就是破的", "收到就是破的")):
+        sender = _sender()
+        stack.say(sender, opener)
+        names = stack.responses(sender)
+        assert names[0].startswith("utter_empathy_") and "utter_ask_complaint_details" not in names, names
+        assert story in stack.tracker(sender)["slots"]["complaint_details"].replace("檯燈", "台灯")

@@ -3,7 +3,10 @@ the customer is told, the conversation pauses, and the case waits in the queue."
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.handoff import load_handoff_settings
 from bot.labels import load_labels
@@ -82,6 +85,17 @@ def test_a_second_complaint_on_the_same_order_goes_to_a_person_as_repeated(stack
     assert case.reason == "repeated" and "DD20261101777" in case.explanation
     assert stack.tracker(sender)["paused"] is True
 
+
+@pytest.mark.parametrize("message, amount", [
+    ("这台电脑两万八买的，才用三天就黑屏了", Decimal(28000)),
+    ("我花了1.2万买的笔记本，开机就蓝屏，根本用不了", Decimal(12000)),
+])
+def test_a_large_sum_in_chinese_numerals_goes_to_a_person(stack: Stack, message: str, amount: Decimal):
+    sender = _sender()
+    stack.say(sender, message)
+    assert stack.responses(sender)[0] == "utter_handoff_high_value"
+    case = _case_of(stack, sender)
+    assert case.reason == "high_value" and case.complaint.amount == amount
 
 
 def test_a_handoff_on_the_first_message_keeps_what_went_wrong(stack: Stack):
