@@ -166,6 +166,17 @@ def details_to_add(filed: Mapping[str, Any], told: Mapping[str, Any]) -> Dict[st
             if value not in (None, "") and filed.get(name) in (None, "")}
 
 
+#: Suffix of the variant of a response that names no complaint ID (`case_response`).
+NO_COMPLAINT_SUFFIX = "_no_complaint"
+
+
+def case_response(name: str, complaint_id: Optional[str]) -> str:
+    """The response `name` of domain.yml for a case, or, for a case without a complaint
+    (`complaint_id` None: the customer asked for a person before telling any problem), its
+    variant that names no complaint ID (`name` + `NO_COMPLAINT_SUFFIX`)."""
+    return name if complaint_id else name + NO_COMPLAINT_SUFFIX
+
+
 #: Intents that say nothing about a problem: a conversation made only of these has no complaint
 #: to record when it goes to a person (e.g. "转人工" as the first message).
 NOT_A_PROBLEM_INTENTS = frozenset({"greet", "request_human", "thank", "goodbye", "affirm", "deny"})

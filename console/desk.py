@@ -102,12 +102,13 @@ class AgentDesk:
                           if self.roles.may_see(agent.role, agent.id, case)]}
 
     async def case(self, case_id: int, agent: Agent) -> View:
-        """The case with its complaint, notes, the customer's earlier complaints, its audit
-        trail, and what `agent` may do with it (a supervisor: also to whom it can be given)."""
+        """The case with its complaint (None, and a word on it, for a case without one), notes,
+        the customer's earlier complaints, its audit trail, and what `agent` may do with it (a
+        supervisor: also to whom it can be given)."""
         case = await self._case(case_id, agent)
         complaint = case.complaint
         store = self.queue.store
-        earlier = await asyncio.to_thread(store.for_customer, complaint.channel, complaint.sender_id)
+        earlier = await asyncio.to_thread(store.for_customer, case.channel, case.sender_id)
         notes = await asyncio.to_thread(self.queue.notes, case_id)
         history = await asyncio.to_thread(self.queue.history, case_id)
         supervisor = may(agent.role, REASSIGN)
@@ -115,11 +116,12 @@ class AgentDesk:
         return {
             "now": iso(self.clock()),
             "case": self.views.case(case),
-            "complaint": self.views.complaint(complaint),
+            "complaint": self.views.complaint(complaint) if complaint else None,
+            "no_complaint": None if complaint else wording.NO_COMPLAINT_SUMMARY,
             "notes": [self.views.note(note) for note in notes],
             "history": [self.views.event(event) for event in history],
             "colleagues": [self.views.colleague(c) for c in colleagues if c.active and c.id != case.agent_id],
-            "earlier": [self.views.complaint(c) for c in earlier if c.public_id != complaint.public_id],
+            "earlier": [self.views.complaint(c) for c in earlier if c.public_id != case.complaint_id],
             "remedies": self.views.remedy_options(),
             "you": {"id": agent.id, "name": agent.display_name, "role": agent.role},
             "can": {

@@ -259,7 +259,7 @@ class ComplaintStore:
         with self.session() as s, s.begin():
             # First statement, and a write: holds the sequence lock until commit (see _NEXT_NUMBER).
             number = self._next_number(s, local_day)
-            customer_id = self._upsert_customer(s, draft, now)
+            customer_id = self.upsert_customer(s, draft.channel, draft.sender_id, draft.display_name, now)
             row = ComplaintRow(
                 public_id=f"TS-{local_day:%Y%m%d}-{number:04d}",
                 customer_id=customer_id,
@@ -420,15 +420,17 @@ class ComplaintStore:
             return 1
         return int(s.execute(select(table.c.last_value).where(table.c.day == day)).scalar_one())
 
-    def _upsert_customer(self, s: Session, draft: ComplaintDraft, now: datetime) -> int:
-        """Insert the customer if new (keeping a newly given display name); return its id."""
+    def upsert_customer(self, s: Session, channel: str, sender_id: str, display_name: Optional[str],
+                        now: datetime) -> int:
+        """Insert the customer if new (keeping a newly given display name) within the session `s`
+        (for the repositories of `bot.storage`); return its id."""
         table = Customer.__table__
         insert = (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(table)
         s.execute(
             insert.values(
-                channel=draft.channel,
-                sender_id=draft.sender_id,
-                display_name=draft.display_name,
+                channel=channel,
+                sender_id=sender_id,
+                display_name=display_name,
                 unreachable=False,
                 created_at=now,
             ).on_conflict_do_update(
@@ -437,7 +439,7 @@ class ComplaintStore:
             )
         )
         return int(s.execute(
-            select(table.c.id).where(table.c.channel == draft.channel, table.c.sender_id == draft.sender_id)
+            select(table.c.id).where(table.c.channel == channel, table.c.sender_id == sender_id)
         ).scalar_one())
 
 
