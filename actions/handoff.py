@@ -23,7 +23,7 @@ from bot.app.handoffs import HandoffResult, escalate_filed, hand_off, hand_off_w
 from bot.handoff import ProblemKeys, case_response, is_new_problem, nothing_told
 from bot.answers import details_told
 from bot.situation import (RECORDED_SLOT, current_stretch, customer_turns, heard_details, prior_complaint_values,
-                           said_since_recorded, story_so_far)
+                           said_since_recorded, story_since_recorded, story_so_far)
 from bot.storage import Complaint
 
 
@@ -54,7 +54,9 @@ def told_nothing(tracker: Tracker) -> bool:
     """The customer asked for a person before telling any problem (e.g. "转人工" first)."""
     details: Dict[str, Any] = {name: tracker.get_slot(name) for name in PER_COMPLAINT_SLOTS
                                if name not in ("anger_level", DECISIONS_SLOT)}
-    details.update(heard_details(tracker.events))
+    heard = heard_details(tracker.events)
+    heard.pop("complaint_category", None)  # the category classifier labels every message, "转人工" too
+    details.update(heard)
     intents = [turn.intent for turn in customer_turns(current_stretch(tracker.events))]
     return nothing_told(intents, details)
 
@@ -72,9 +74,9 @@ class ActionHandOff(Action):
         result: HandoffResult
         events: List[Dict[Text, Any]] = []
         if filed:
-            told = details_told(said_since_recorded(tracker.events))
-            result = await asyncio.to_thread(escalate_filed, svc.queue, svc.jobs, filed,
-                                             decisions, svc.now(), told)
+            told = details_told(said_since_recorded(tracker.events), svc.now().astimezone(svc.tz).date())
+            result = await asyncio.to_thread(escalate_filed, svc.queue, svc.jobs, filed, decisions,
+                                             svc.now(), told, story_since_recorded(tracker.events))
             assert result.complaint is not None
             events = [SlotSet(name, None) for name in PER_COMPLAINT_SLOTS]
             events.append(SlotSet("prior_complaints", updated_prior(tracker, result.complaint)))

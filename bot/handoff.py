@@ -161,9 +161,16 @@ def details_to_add(filed: Mapping[str, Any], told: Mapping[str, Any]) -> Dict[st
     """What the customer told after filing (`told`, complaint field -> value) that the filed
     complaint (`filed`, its fields) lacks: escalating the same complaint adds those, and a field
     the customer already gave keeps its value (another order number is another problem:
-    `is_new_problem`)."""
-    return {name: value for name, value in told.items()
-            if value not in (None, "") and filed.get(name) in (None, "")}
+    `is_new_problem`). The time is one detail: its words (incident_time_text) and the day they
+    mean (incident_date) are added together, or not at all."""
+    missing = {name: value for name, value in told.items()
+               if value not in (None, "") and filed.get(name) in (None, "")}
+    if any(filed.get(name) not in (None, "") for name in _TIME_FIELDS):
+        missing = {name: value for name, value in missing.items() if name not in _TIME_FIELDS}
+    return missing
+
+
+_TIME_FIELDS = ("incident_time_text", "incident_date")
 
 
 #: Suffix of the variant of a response that names no complaint ID (`case_response`).

@@ -96,12 +96,14 @@ def hand_off(store: ComplaintStore, policies: Policies, queue: HandoffQueue, job
 
 def escalate_filed(queue: HandoffQueue, jobs: JobQueue, complaint_id: str,
                    decisions: Sequence[Decision], now: datetime,
-                   told: Optional[Mapping[str, Any]] = None) -> HandoffResult:
+                   told: Optional[Mapping[str, Any]] = None, story: str = "") -> HandoffResult:
     """Carry out the escalation decisions for a complaint the conversation has already filed
     (`bot.handoff.is_new_problem` said the customer is still on it): that complaint, with every
     field it has and those it lacked that the customer told since (`told`, complaint field ->
-    value: `bot.answers.details_told`; `bot.handoff.details_to_add`), gets the reasons and goes
-    to an agent; no second complaint is made. A complaint with an open case keeps it
+    value: `bot.answers.details_told`; `bot.handoff.details_to_add`), and what they told of the
+    problem since (`story`: `bot.situation.story_since_recorded`) added to its description,
+    gets the reasons and goes to an agent; no second complaint is made, and nothing the
+    customer confirmed is overwritten. A complaint with an open case keeps it
     (`HandoffQueue.open_case`). Raises `ComplaintNotFound`."""
     if not decisions:
         raise ValueError("a handoff carries out escalation decisions, and none were given")
@@ -113,6 +115,8 @@ def escalate_filed(queue: HandoffQueue, jobs: JobQueue, complaint_id: str,
     missing = details_to_add({name: getattr(filed, name) for name in FILLABLE}, told)
     if missing:
         store.add_missing(complaint_id, missing, now)
+    if story:
+        store.add_to_description(complaint_id, story, now)
     complaint = store.add_escalation(complaint_id, [d.reason for d in decisions], now)
     return queue_for_agent(queue, jobs, complaint, decisions, now)
 

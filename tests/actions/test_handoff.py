@@ -97,6 +97,17 @@ async def test_after_hours_the_customer_is_told_when_someone_will_call(fresh_ser
     assert "11月28日" in later and "10:00" in later and "编号" not in later
 
 
+async def test_a_request_for_a_person_the_category_classifier_labelled_records_no_complaint(fresh_services, clock):
+    # The classifier gives every message a category ("客服" reads as service); no problem was told.
+    tracker = make_tracker([("我要找人工客服", "request_human", {"complaint_category": "service_attitude"})],
+                           slots={"handoff_decisions": [{"reason": "human_request", "priority": "P3",
+                                                         "explanation": "客户要求转人工"}]}, sender_id="erin")
+    events, replies = await run_action(ActionHandOff(), tracker)
+    assert fresh_services.store.for_customer("rest", "erin") == [] and "complaint_id" not in slots_set(events)
+    assert responses(replies) == ["utter_handoff_human_request_first", "utter_handoff_wait_no_complaint"]
+    assert fresh_services.queue.open_case_for("rest", "erin").complaint is None
+
+
 async def test_the_session_start_loads_the_customers_earlier_complaints(fresh_services):
     svc = fresh_services
     earlier = record_complaint(svc.store, svc.policies, CollectedComplaint(
