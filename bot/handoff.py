@@ -173,15 +173,23 @@ def details_to_add(filed: Mapping[str, Any], told: Mapping[str, Any]) -> Dict[st
 _TIME_FIELDS = ("incident_time_text", "incident_date")
 
 
-#: Suffix of the variant of a response that names no complaint ID (`case_response`).
-NO_COMPLAINT_SUFFIX = "_no_complaint"
+#: The responses that name the case's complaint ID, and their variants for a case without a
+#: complaint (`case_response`).
+NO_COMPLAINT_RESPONSES = {
+    "utter_handoff_wait": "utter_handoff_wait_no_complaint",
+    "utter_handoff_after_hours": "utter_handoff_after_hours_no_complaint",
+    "utter_handoff_on_call": "utter_handoff_on_call_no_complaint",
+    "utter_no_agent_apology": "utter_no_agent_apology_no_complaint",
+    "utter_status_resolved": "utter_status_resolved_no_complaint",
+    "utter_status_refund_issued": "utter_status_refund_issued_no_complaint",
+}
 
 
 def case_response(name: str, complaint_id: Optional[str]) -> str:
     """The response `name` of domain.yml for a case, or, for a case without a complaint
     (`complaint_id` None: the customer asked for a person before telling any problem), its
-    variant that names no complaint ID (`name` + `NO_COMPLAINT_SUFFIX`)."""
-    return name if complaint_id else name + NO_COMPLAINT_SUFFIX
+    variant that names no complaint ID (`NO_COMPLAINT_RESPONSES`)."""
+    return name if complaint_id else NO_COMPLAINT_RESPONSES[name]
 
 
 #: Intents that say nothing about a problem: a conversation made only of these has no complaint
