@@ -346,13 +346,14 @@ class HandoffQueue:
 
     @staticmethod
     def _attach(s: Any, complaint: ComplaintRow, now: datetime) -> Optional[int]:
-        """`attach` within the session `s`: the id of the case given the complaint, or None."""
+        """`attach` within the session `s`: the id of the case given the complaint, or None (a
+        complaint recorded before the case opened is not the one it waits for)."""
         latest = s.execute(
             select(CaseRow).where(CaseRow.conversation_id == complaint.conversation_id,
                                   CaseRow.customer_id == complaint.customer_id)
             .order_by(CaseRow.created_at.desc(), CaseRow.id.desc()).limit(1)
             .with_for_update()).scalar()
-        if latest is None or latest.complaint_id is not None or s.execute(
+        if latest is None or latest.complaint_id is not None or latest.created_at > complaint.created_at or s.execute(
                 select(CaseEventRow.id).where(CaseEventRow.case_id == latest.id,
                                               CaseEventRow.action == CaseAction.RESOLVED.value)).first():
             return None

@@ -94,6 +94,8 @@ async def test_the_agent_works_a_case_without_a_complaint_to_the_end(store, queu
 def test_a_complaint_recorded_while_the_case_is_open_joins_it(store, queue, jobs):
     case = _ask_for_a_person(queue, jobs).case
     assert queue.claim(case.id, _agent(store, "li").id, FRIDAY_10AM)
+    older = a_complaint(store, sender="dora", order="DD20261101009", at=FRIDAY_10AM - timedelta(days=1))
+    assert queue.attach(older.public_id, LATER) is None, "recorded before the case: not the one it waits for"
     complaint = a_complaint(store, sender="dora", at=LATER)
     attached = queue.attach(complaint.public_id, LATER)
     assert attached.id == case.id and attached.complaint_id == complaint.public_id
