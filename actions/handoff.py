@@ -23,7 +23,7 @@ from bot.app.handoffs import HandoffResult, escalate_filed, hand_off, hand_off_w
 from bot.handoff import ProblemKeys, case_response, is_new_problem, nothing_told
 from bot.answers import details_told
 from bot.situation import (RECORDED_SLOT, current_stretch, customer_turns, heard_details, prior_complaint_values,
-                           said_since_recorded, story_since_recorded, story_so_far)
+                           said_since_recorded, story_since_recorded, story_so_far, tells_a_story)
 from bot.storage import Complaint
 
 
@@ -58,7 +58,7 @@ def told_nothing(tracker: Tracker) -> bool:
     heard.pop("complaint_category", None)  # the category classifier labels every message, "转人工" too
     details.update(heard)
     intents = [turn.intent for turn in customer_turns(current_stretch(tracker.events))]
-    return nothing_told(intents, details)
+    return nothing_told(intents, details) and not tells_a_story(tracker.events)
 
 
 class ActionHandOff(Action):

@@ -113,6 +113,12 @@ def story_so_far(events: Sequence[Mapping[str, Any]]) -> str:
     return _story(current_stretch(events)) or "（客户要求人工处理，尚未描述问题）"
 
 
+def tells_a_story(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a message of the current stretch tells something of a problem (`_story`): a
+    long "快递员把我的包裹摔坏了，我要找你们经理" does, a short "我要找人工客服" does not."""
+    return bool(_story(current_stretch(events)))
+
+
 def story_since_recorded(events: Iterable[Mapping[str, Any]]) -> str:
     """What the customer said of the problem since the latest complaint was recorded, told the
     way `story_so_far` tells it ("" when nothing): what escalating that complaint adds to its

@@ -106,6 +106,12 @@ async def test_a_request_for_a_person_the_category_classifier_labelled_records_n
     assert fresh_services.store.for_customer("rest", "erin") == [] and "complaint_id" not in slots_set(events)
     assert responses(replies) == ["utter_handoff_human_request_first", "utter_handoff_wait_no_complaint"]
     assert fresh_services.queue.open_case_for("rest", "erin").complaint is None
+    # A request for a person that tells the problem too records it.
+    told = make_tracker([("你们的快递员把我的包裹摔坏了，我要找你们经理", "request_human", {})],
+                        slots={"handoff_decisions": tracker.get_slot("handoff_decisions")}, sender_id="finn")
+    events, replies = await run_action(ActionHandOff(), told)
+    [complaint] = fresh_services.store.for_customer("rest", "finn")
+    assert "摔坏" in complaint.description and slots_set(events)["complaint_id"] == complaint.public_id
 
 
 async def test_the_session_start_loads_the_customers_earlier_complaints(fresh_services):
