@@ -1,6 +1,7 @@
 """Handing the conversation to a person: store the complaint with what is known (or escalate the
-one this conversation already filed), queue it for an agent, tell the customer who takes over and
-when, and pause the assistant.
+one this conversation already filed; or, when the customer asked for a person before telling any
+problem, queue the conversation without a complaint), queue it for an agent, tell the customer
+who takes over and when, and pause the assistant.
 
 Predicted only by `rasa_ext.escalation_policy.EscalationPolicy`, which decides (`bot.app.escalation`)
 and leaves its decisions in the slot `handoff_decisions`; this action carries out exactly those.
@@ -16,12 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
 from actions.submission import PER_COMPLAINT_SLOTS, after_recording, collected_complaint
+from actions.tracker_view import customer_channel, customer_script
 from bot.app.escalation import DECISIONS_SLOT, decisions_from_slot
-from bot.app.handoffs import HandoffResult, escalate_filed, hand_off
-from bot.handoff import ProblemKeys, is_new_problem, nothing_told
+from bot.app.handoffs import HandoffResult, escalate_filed, hand_off, hand_off_without_complaint
+from bot.handoff import ProblemKeys, case_response, is_new_problem, nothing_told
 from bot.answers import details_told
 from bot.situation import (RECORDED_SLOT, current_stretch, customer_turns, heard_details, prior_complaint_values,
-                           said_since_recorded, story_so_far)
+                           said_since_recorded, story_since_recorded, story_so_far, tells_a_story)
 from bot.storage import Complaint
 
 #: What the customer is told about the wait, for each wording of the promise
@@ -56,9 +58,11 @@ def told_nothing(tracker: Tracker) -> bool:
     """The customer asked for a person before telling any problem (e.g. "转人工" first)."""
     details: Dict[str, Any] = {name: tracker.get_slot(name) for name in PER_COMPLAINT_SLOTS
                                if name not in ("anger_level", DECISIONS_SLOT)}
-    details.update(heard_details(tracker.events))
+    heard = heard_details(tracker.events)
+    heard.pop("complaint_category", None)  # the category classifier labels every message, "转人工" too
+    details.update(heard)
     intents = [turn.intent for turn in customer_turns(current_stretch(tracker.events))]
-    return nothing_told(intents, details)
+    return nothing_told(intents, details) and not tells_a_story(tracker.events)
 
 
 class ActionHandOff(Action):
@@ -72,25 +76,33 @@ class ActionHandOff(Action):
         filed = filed_complaint_to_escalate(tracker)
         story = story_so_far(tracker.events)
         result: HandoffResult
+        events: List[Dict[Text, Any]] = []
         if filed:
-            told = details_told(said_since_recorded(tracker.events))
-            result = await asyncio.to_thread(escalate_filed, svc.queue, svc.jobs, filed,
-                                             decisions, svc.now(), told)
-            events: List[Dict[Text, Any]] = [SlotSet(name, None) for name in PER_COMPLAINT_SLOTS]
+            told = details_told(said_since_recorded(tracker.events), svc.now().astimezone(svc.tz).date())
+            result = await asyncio.to_thread(escalate_filed, svc.queue, svc.jobs, filed, decisions,
+                                             svc.now(), told, story_since_recorded(tracker.events))
+            assert result.complaint is not None
+            events = [SlotSet(name, None) for name in PER_COMPLAINT_SLOTS]
             events.append(SlotSet("prior_complaints", updated_prior(tracker, result.complaint)))
+        elif told_nothing(tracker):  # nothing to record: no complaint is invented
+            result = await asyncio.to_thread(
+                hand_off_without_complaint, svc.queue, svc.jobs, customer_channel(tracker),
+                tracker.sender_id, customer_script(tracker).value, decisions, svc.now())
         else:
             result = await asyncio.to_thread(
                 hand_off, svc.store, svc.policies, svc.queue, svc.jobs,
                 collected_complaint(tracker, description=story,
                                     heard=heard_details(tracker.events)), decisions, svc.now(), svc.tz)
+            assert result.complaint is not None
             events = after_recording(tracker, result.complaint)
         case, promise = result.case, result.promise
         opening = svc.empathy.handoff_response(case.reason, story)
-        if case.reason == "human_request" and not filed and told_nothing(tracker):
+        if case.reason == "human_request" and result.complaint is None:
             opening = "utter_handoff_human_request_first"  # nothing was said to pass on
         dispatcher.utter_message(response=opening)
-        complaint_id = case.complaint.public_id
-        dispatcher.utter_message(response=PROMISE_RESPONSES[promise.wording], minutes=promise.minutes,
+        complaint_id = case.complaint_id
+        dispatcher.utter_message(response=case_response(PROMISE_RESPONSES[promise.wording], complaint_id),
+                                 minutes=promise.minutes,
                                  contact_time=svc.format_due(promise.at, whole_days=False),
                                  complaint_id=complaint_id)
         events += [SlotSet("handoff_reason", case.reason), SlotSet("requested_slot", None)]

@@ -72,6 +72,8 @@ class ActionSubmitComplaint(Action):
         collected = collected_complaint(tracker)
         recorded = await asyncio.to_thread(
             record_complaint, svc.store, svc.policies, collected, svc.now(), svc.tz, svc.queue.settings.hours)
+        # A case opened before any problem was told (e.g. "转人工" first) gets this complaint.
+        await asyncio.to_thread(svc.queue.attach, recorded.complaint.public_id, svc.now())
         dispatcher.utter_message(response="utter_complaint_recorded",
                                  complaint_id=recorded.complaint.public_id)
         state_plan(dispatcher, svc, recorded)

@@ -161,15 +161,19 @@ def read_amount(text: str) -> Optional[str]:
 
 
 # ---- details told later ----------------------------------------------------------------------
-def details_told(texts: Sequence[str], rules: Optional[AnswerRules] = None) -> Dict[str, Any]:
-    """The order number, phone and sum of money (complaint fields: order_number, contact_phone,
-    amount as a `Decimal`) the customer's messages `texts` (oldest first) name, each read as
-    the form reads it; the latest mention wins."""
+def details_told(texts: Sequence[str], today: date, rules: Optional[AnswerRules] = None) -> Dict[str, Any]:
+    """The order number, phone, sum of money, time and remedy (complaint fields: order_number,
+    contact_phone, amount as a `Decimal`, incident_time_text with incident_date, the day it
+    means or None, and desired_remedy) the customer's messages `texts` (oldest first) name, each
+    read as the form reads it (a time relative to `today`); the latest mention wins."""
     rules = rules or answer_rules()
     told: Dict[str, Any] = {}
     for text in texts:
-        order, phone, amount = read_order_number(text, rules), read_phone(text), parse_amount(_simple(text))
-        for name, value in (("order_number", order), ("contact_phone", phone), ("amount", amount)):
+        time = read_time(text, today)
+        if time is not None:
+            told.update(incident_time_text=time.words, incident_date=time.day)
+        for name, value in (("order_number", read_order_number(text, rules)), ("contact_phone", read_phone(text)),
+                            ("amount", parse_amount(_simple(text))), ("desired_remedy", read_remedy(text, rules))):
             if value is not None:
                 told[name] = value
     return told

@@ -163,9 +163,36 @@ def details_to_add(filed: Mapping[str, Any], told: Mapping[str, Any]) -> Dict[st
     """What the customer told after filing (`told`, complaint field -> value) that the filed
     complaint (`filed`, its fields) lacks: escalating the same complaint adds those, and a field
     the customer already gave keeps its value (another order number is another problem:
-    `is_new_problem`)."""
-    return {name: value for name, value in told.items()
-            if value not in (None, "") and filed.get(name) in (None, "")}
+    `is_new_problem`). The time is one detail: its words (incident_time_text) and the day they
+    mean (incident_date) are added together, or not at all."""
+    missing = {name: value for name, value in told.items()
+               if value not in (None, "") and filed.get(name) in (None, "")}
+    if any(filed.get(name) not in (None, "") for name in _TIME_FIELDS):
+        missing = {name: value for name, value in missing.items() if name not in _TIME_FIELDS}
+    return missing
+
+
+_TIME_FIELDS = ("incident_time_text", "incident_date")
+
+
+#: The responses that name the case's complaint ID, and their variants for a case without a
+#: complaint (`case_response`).
+NO_COMPLAINT_RESPONSES = {
+    "utter_handoff_wait": "utter_handoff_wait_no_complaint",
+    "utter_handoff_by_time": "utter_handoff_by_time_no_complaint",
+    "utter_handoff_after_hours": "utter_handoff_after_hours_no_complaint",
+    "utter_handoff_on_call": "utter_handoff_on_call_no_complaint",
+    "utter_no_agent_apology": "utter_no_agent_apology_no_complaint",
+    "utter_status_resolved": "utter_status_resolved_no_complaint",
+    "utter_status_refund_issued": "utter_status_refund_issued_no_complaint",
+}
+
+
+def case_response(name: str, complaint_id: Optional[str]) -> str:
+    """The response `name` of domain.yml for a case, or, for a case without a complaint
+    (`complaint_id` None: the customer asked for a person before telling any problem), its
+    variant that names no complaint ID (`NO_COMPLAINT_RESPONSES`)."""
+    return name if complaint_id else NO_COMPLAINT_RESPONSES[name]
 
 
 #: Intents that say nothing about a problem: a conversation made only of these has no complaint

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping, Optional, Protocol
 
 from bot.app.customers import known_complaints
 from bot.clock import utcnow
-from bot.handoff import NO_AGENT_JOB
+from bot.handoff import NO_AGENT_JOB, case_response
 from bot.storage import Case, CaseStatus, ComplaintStore, HandoffQueue, Job, JobQueue, Outbox
 from bot.jobs import Handler, PermanentFailure
 from bot.labels import Labels
@@ -55,9 +55,9 @@ class NoAgentApology:
         now = self.clock()
         callback = case.callback_due or self.queue.settings.callback_due(now, case.priority)
         local = callback.astimezone(self.queue.settings.hours.tz)
-        text = self.responses.render("utter_no_agent_apology", case.complaint.script,
+        text = self.responses.render(case_response("utter_no_agent_apology", case.complaint_id), case.script,
                                      callback_time=self.labels.format_datetime(local),
-                                     complaint_id=case.complaint.public_id)
+                                     complaint_id=case.complaint_id)
         # Promise first (so a retry promises the same time), then tell the customer.
         if await asyncio.to_thread(self.queue.mark_overdue, case.id, callback, now):
             key = job.message_key("apology")
@@ -101,8 +101,7 @@ async def hand_back_resolved(rasa: Messenger, store: ComplaintStore, outbox: Out
     key = f"{HAND_BACK_JOB}:{case.id}"
     await outbox.send_once(f"{key}:notice", lambda: rasa.send_text(
         case.conversation_id, notice, {"kind": "status", "idempotency_key": f"{key}:notice"}))
-    complaint = case.complaint
-    prior = await asyncio.to_thread(known_complaints, store, complaint.channel, complaint.sender_id)
+    prior = await asyncio.to_thread(known_complaints, store, case.channel, case.sender_id)
     await rasa.resume(case.conversation_id, slots={"prior_complaints": prior})
     await outbox.send_once(f"{key}:closing", lambda: rasa.trigger_intent(case.conversation_id, RESOLVED_INTENT))
 

@@ -90,12 +90,12 @@ def _bare_answer(event: Mapping[str, Any], intent: Optional[str]) -> bool:
     return answering and len(_NOT_WORDS.sub("", "".join(rest))) <= _BARE_ANSWER_CHARS
 
 
-def story_so_far(events: Sequence[Mapping[str, Any]]) -> str:
-    """What the customer said of the problem in the current stretch, as the story of a complaint
-    a person takes over before the form asked for it: button presses, greetings, thanks, yes and
-    no, the request for a person and bare answers (an order number, a phone) left out."""
+def _story(events: Iterable[Mapping[str, Any]]) -> str:
+    """The customer's messages among `events` that tell the problem, merged (`merge_description`):
+    button presses, greetings, thanks, yes and no, the request for a person and bare answers
+    (an order number, a phone) left out; "" when none does."""
     story = ""
-    for event in current_stretch(events):
+    for event in events:
         if event.get("event") != "user":
             continue
         text = (event.get("text") or "").strip()
@@ -104,7 +104,26 @@ def story_so_far(events: Sequence[Mapping[str, Any]]) -> str:
         if not text or text.startswith("/") or is_external(intent) or aside or _bare_answer(event, intent):
             continue
         story = merge_description(story, text)
-    return story or "（客户要求人工处理，尚未描述问题）"
+    return story
+
+
+def story_so_far(events: Sequence[Mapping[str, Any]]) -> str:
+    """What the customer said of the problem in the current stretch, as the story of a complaint
+    a person takes over before the form asked for it (`_story`)."""
+    return _story(current_stretch(events)) or "（客户要求人工处理，尚未描述问题）"
+
+
+def tells_a_story(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a message of the current stretch tells something of a problem (`_story`): a
+    long "快递员把我的包裹摔坏了，我要找你们经理" does, a short "我要找人工客服" does not."""
+    return bool(_story(current_stretch(events)))
+
+
+def story_since_recorded(events: Iterable[Mapping[str, Any]]) -> str:
+    """What the customer said of the problem since the latest complaint was recorded, told the
+    way `story_so_far` tells it ("" when nothing): what escalating that complaint adds to its
+    description."""
+    return _story(_since_recorded(events))
 
 
 def _since_recorded(events: Iterable[Mapping[str, Any]]) -> List[Mapping[str, Any]]:

@@ -20,7 +20,7 @@ from bot.clock import utcnow
 from bot.files import FileMissing, FileStore, sniff
 from bot.roles import CASES, REASSIGN, RoleSettings, load_role_settings, may
 from bot.storage import (
-    Agent, AgentAccounts, Case, CaseConflict, CaseNotFound, CaseStatus, EvidenceStore, HandoffQueue,
+    Agent, AgentAccounts, Case, CaseConflict, CaseNotFound, CaseStatus, Evidence, EvidenceStore, HandoffQueue,
 )
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
@@ -114,27 +114,29 @@ class AgentDesk:
                           if self.roles.may_see(agent.role, agent.id, case)]}
 
     async def case(self, case_id: int, agent: Agent) -> View:
-        """The case with its complaint, the photos and other evidence the customer sent, notes,
+        """The case with its complaint (None, and a word on it, for a case without one), the photos
+        and other evidence the customer sent, notes,
         the customer's earlier complaints, its audit trail, and what `agent` may do with it (a
         supervisor: also to whom it can be given)."""
         case = await self._case(case_id, agent)
         complaint = case.complaint
         store = self.queue.store
-        earlier = await asyncio.to_thread(store.for_customer, complaint.channel, complaint.sender_id)
+        earlier = await asyncio.to_thread(store.for_customer, case.channel, case.sender_id)
         notes = await asyncio.to_thread(self.queue.notes, case_id)
-        evidence = await asyncio.to_thread(self.customers.for_complaint, complaint.public_id)
+        evidence = await asyncio.to_thread(self._evidence, case)
         history = await asyncio.to_thread(self.queue.history, case_id)
         supervisor = may(agent.role, REASSIGN)
         colleagues = await asyncio.to_thread(self.accounts.all) if supervisor else []
         return {
             "now": iso(self.clock()),
             "case": self.views.case(case),
-            "complaint": self.views.complaint(complaint),
+            "complaint": self.views.complaint(complaint) if complaint else None,
+            "no_complaint": None if complaint else wording.NO_COMPLAINT_SUMMARY,
             "evidence": [self.views.evidence(case_id, kept) for kept in evidence],
             "notes": [self.views.note(note) for note in notes],
             "history": [self.views.event(event) for event in history],
             "colleagues": [self.views.colleague(c) for c in colleagues if c.active and c.id != case.agent_id],
-            "earlier": [self.views.complaint(c) for c in earlier if c.public_id != complaint.public_id],
+            "earlier": [self.views.complaint(c) for c in earlier if c.public_id != case.complaint_id],
             "remedies": self.views.remedy_options(),
             "you": {"id": agent.id, "name": agent.display_name, "role": agent.role},
             "can": {
@@ -160,8 +162,9 @@ class AgentDesk:
         its bytes show (`bot.files.sniff`; None for anything else); `NotFound` unless `agent`
         may see the case and the file belongs to it."""
         case = await self._case(case_id, agent)
-        kept = await asyncio.to_thread(self.customers.get, evidence_id) if is_row_id(evidence_id) else None
-        if kept is None or kept.file is None or kept.complaint_id != case.complaint.public_id:
+        sent = await asyncio.to_thread(self._evidence, case)
+        kept = next((evidence for evidence in sent if evidence.id == evidence_id), None)
+        if kept is None or kept.file is None:
             raise NotFound(wording.FILE_NOT_FOUND)
         try:
             data = await asyncio.to_thread(self.files.get, kept.file.key)
@@ -258,6 +261,13 @@ class AgentDesk:
         return {"case": self.views.case(case)}
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _evidence(self, case: Case) -> list[Evidence]:
+        """What the customer sent for the case: its complaint's evidence or, for a case without a
+        complaint, the customer's evidence that joins no complaint yet."""
+        if case.complaint_id:
+            return self.customers.for_complaint(case.complaint_id)
+        return self.customers.unfiled(case.channel, case.sender_id)
 
     async def _case(self, case_id: int, agent: Agent) -> Case:
         """The case, if `agent` may see it: `NotFound`, or `Forbidden` for a designer, and for an

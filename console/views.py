@@ -44,10 +44,12 @@ class Views:
                           for d in case.decisions],
             "status": case.status,
             "status_label": wording.CASE_STATUSES.get(case.status, case.status),
-            "complaint_id": complaint.public_id,
-            "category_label": self.labels.category(complaint.category),
-            "channel": complaint.channel,
-            "channel_label": wording.CHANNELS.get(complaint.channel, complaint.channel),
+            "complaint_id": case.complaint_id,
+            "title": case.complaint_id or wording.NO_COMPLAINT_TITLE,
+            "category_label": (self.labels.category(complaint.category) if complaint
+                               else wording.NO_COMPLAINT_CATEGORY),
+            "channel": case.channel,
+            "channel_label": wording.CHANNELS.get(case.channel, case.channel),
             "conversation_id": case.conversation_id,
             "agent_id": case.agent_id,
             "agent_name": case.agent_name,
@@ -98,6 +100,10 @@ class Views:
             text = wording.REFUND_AMOUNT_TEXT.format(amount=details["amount"])
         elif event.action == "resolved" and details.get("remedy"):
             text = wording.REMEDY_TEXT.format(remedy=self.labels.remedy(details["remedy"]))
+            if details.get("resolution"):  # a case without a complaint keeps it here
+                text += "；" + wording.RESOLUTION_TEXT.format(resolution=details["resolution"])
+        elif event.action == "complaint_added":
+            text = wording.COMPLAINT_ADDED_TEXT.format(complaint_id=details.get("complaint_id"))
         else:
             text = ""
         return {"id": event.id, "action": event.action,

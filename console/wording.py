@@ -42,6 +42,7 @@ CASE_ACTIONS: Mapping[str, str] = {
     "resolved": "标记为已解决",
     "reassigned": "转派",
     "released": "交还机器人",
+    "complaint_added": "登记了投诉",
 }
 #: The evidence kinds (`bot.storage.evidence.KINDS`) as the case page names them.
 EVIDENCE_KINDS: Mapping[str, str] = {
@@ -52,6 +53,13 @@ EVIDENCE_PENDING = "正在从{channel}下载…"
 EVIDENCE_FAILED = "没能从{channel}下载（平台只保留几天，或文件不符合要求），客户可以再发一次。"
 EVIDENCE_NOT_KEPT = "只记录了这条消息，文件没有保存。"
 FILE_NOT_FOUND = "没有找到这个文件。"
+COMPLAINT_ADDED_TEXT = "投诉编号 {complaint_id}"
+RESOLUTION_TEXT = "处理结果：{resolution}"
+#: A case without a complaint (the customer asked for a person before telling any problem).
+NO_COMPLAINT_TITLE = "尚未登记投诉"
+NO_COMPLAINT_CATEGORY = "还没说明遇到的问题"
+NO_COMPLAINT_SUMMARY = ("客户一开始就请人工帮忙，还没说遇到了什么问题，所以暂时没有登记投诉。"
+                        "接手后可以先在对话里问问客户的情况；交还机器人后，客户再说的投诉会登记进这个案件。")
 REASSIGNED_TEXT = "从 {from_name} 转给 {to_name}"
 REFUND_AMOUNT_TEXT = "{amount} 元"
 REMEDY_TEXT = "处理方式：{remedy}"

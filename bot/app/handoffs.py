@@ -23,7 +23,7 @@ from bot.app.customers import known_complaints
 from bot.clock import utcnow
 from bot.escalation import Decision
 from bot.handoff import (NO_AGENT_JOB, ContactPromise, PausedAcknowledgement, acknowledge_paused,
-                         details_to_add, first_message_while_paused, promise_contact)
+                         case_response, details_to_add, first_message_while_paused, promise_contact)
 from bot.handoff_jobs import Messenger, hand_back_resolved, schedule_hand_back
 from bot.labels import Labels
 from bot.policies import Policies
@@ -45,9 +45,10 @@ HANDED_BACK_INTENT = "EXTERNAL_handed_back"
 
 @dataclass(frozen=True)
 class HandoffResult:
-    """The stored complaint, its case, and what to tell the customer about the wait."""
+    """The stored complaint (None: a case without one), its case, and what to tell the customer
+    about the wait."""
 
-    complaint: Complaint
+    complaint: Optional[Complaint]
     case: Case
     promise: ContactPromise
 
@@ -57,12 +58,27 @@ def queue_for_agent(queue: HandoffQueue, jobs: JobQueue, complaint: Complaint,
     """Queue a stored complaint for an agent and schedule the no-agent apology for when the
     claim deadline passes unclaimed; return the promise to tell the customer: that same claim
     deadline (`bot.handoff.promise_contact`)."""
-    case = queue.open_case(complaint.public_id, decisions, now)
+    return _waiting(queue, jobs, queue.open_case(complaint.public_id, decisions, now), now)
+
+
+def hand_off_without_complaint(queue: HandoffQueue, jobs: JobQueue, channel: str, sender_id: str,
+                               script: str, decisions: Sequence[Decision], now: datetime) -> HandoffResult:
+    """Carry out the escalation decisions for a conversation whose customer asked for a person
+    before telling any problem (`bot.handoff.nothing_told`): a case without a complaint is
+    queued like `queue_for_agent` does, and no complaint is invented. The complaint the
+    assistant records in this conversation later joins the case (`HandoffQueue.attach`)."""
+    if not decisions:
+        raise ValueError("a handoff carries out escalation decisions, and none were given")
+    case = queue.open_case_without_complaint(channel, sender_id, sender_id, script, decisions, now)
+    return _waiting(queue, jobs, case, now)
+
+
+def _waiting(queue: HandoffQueue, jobs: JobQueue, case: Case, now: datetime) -> HandoffResult:
+    """The no-agent apology scheduled for the queued `case`, and the promise to the customer."""
     jobs.schedule(NO_AGENT_JOB, case.claim_due, {"case_id": case.id}, now, key=f"{NO_AGENT_JOB}:{case.id}")
     # A case that was open already and missed its claim deadline has promised a callback since.
     due = case.callback_due if case.overdue and case.callback_due else case.claim_due
-    promise = promise_contact(queue.settings, now, due, case.priority)
-    return HandoffResult(case.complaint, case, promise)
+    return HandoffResult(case.complaint, case, promise_contact(queue.settings, now, due, case.priority))
 
 
 def hand_off(store: ComplaintStore, policies: Policies, queue: HandoffQueue, jobs: JobQueue,
@@ -80,12 +96,14 @@ def hand_off(store: ComplaintStore, policies: Policies, queue: HandoffQueue, job
 
 def escalate_filed(queue: HandoffQueue, jobs: JobQueue, complaint_id: str,
                    decisions: Sequence[Decision], now: datetime,
-                   told: Optional[Mapping[str, Any]] = None) -> HandoffResult:
+                   told: Optional[Mapping[str, Any]] = None, story: str = "") -> HandoffResult:
     """Carry out the escalation decisions for a complaint the conversation has already filed
     (`bot.handoff.is_new_problem` said the customer is still on it): that complaint, with every
     field it has and those it lacked that the customer told since (`told`, complaint field ->
-    value: `bot.answers.details_told`; `bot.handoff.details_to_add`), gets the reasons and goes
-    to an agent; no second complaint is made. A complaint with an open case keeps it
+    value: `bot.answers.details_told`; `bot.handoff.details_to_add`), and what they told of the
+    problem since (`story`: `bot.situation.story_since_recorded`) added to its description,
+    gets the reasons and goes to an agent; no second complaint is made, and nothing the
+    customer confirmed is overwritten. A complaint with an open case keeps it
     (`HandoffQueue.open_case`). Raises `ComplaintNotFound`."""
     if not decisions:
         raise ValueError("a handoff carries out escalation decisions, and none were given")
@@ -97,6 +115,8 @@ def escalate_filed(queue: HandoffQueue, jobs: JobQueue, complaint_id: str,
     missing = details_to_add({name: getattr(filed, name) for name in FILLABLE}, told)
     if missing:
         store.add_missing(complaint_id, missing, now)
+    if story:
+        store.add_to_description(complaint_id, story, now)
     complaint = store.add_escalation(complaint_id, [d.reason for d in decisions], now)
     return queue_for_agent(queue, jobs, complaint, decisions, now)
 
@@ -216,13 +236,12 @@ async def refund_issued(queue: HandoffQueue, messenger: Messenger, responses: Re
     (`refund_arrival` in data/policies.yml, Chinese working days), then keep a note of it:
     `note_template` with {amount} and {deadline}. Nothing is noted if the customer was not told."""
     case = await _own(queue, case_id, agent_id, "refund")
-    complaint = case.complaint
     deadline = policies.refund_arrival
     due_at = deadline.due(now, tz).astimezone(tz)
     due = labels.format_date(due_at.date()) if deadline.is_whole_days else labels.format_datetime(due_at)
     amount_text = f" {amount} 元" if amount is not None else ""
-    notice = responses.render("utter_status_refund_issued", complaint.script,
-                              complaint_id=complaint.public_id, amount=amount_text, deadline=due)
+    notice = responses.render(case_response("utter_status_refund_issued", case.complaint_id), case.script,
+                              complaint_id=case.complaint_id, amount=amount_text, deadline=due)
     await messenger.send_text(case.conversation_id, notice, {"kind": "status"})
     await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.REFUNDED, now,
                             {"amount": str(amount)} if amount is not None else {})
@@ -243,17 +262,19 @@ async def resolve(queue: HandoffQueue, surveys: Surveys, messenger: Messenger,
                   resolution: str, now: datetime) -> Outcome:
     """Resolve the complaint with the remedy and what was done; schedule the satisfaction check
     and the follow-up; tell the customer on their channel and hand the conversation back to the
-    assistant, which closes warmly (`bot.handoff_jobs.hand_back_resolved`): the customer's next
+    assistant, which closes warmly. A case without a complaint keeps the resolution in its audit
+    trail and has no surveys (they ask about a complaint) (`bot.handoff_jobs.hand_back_resolved`): the customer's next
     message is answered, and the survey is not held back by a paused conversation. When the
     Rasa server is down the resolution stands and the job worker finishes the hand-back once it
     is back (`told` False)."""
     await _own(queue, case_id, agent_id, "resolve")
     case = await asyncio.to_thread(queue.resolve, case_id, agent_id, resolution, now, remedy)
-    await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.RESOLVED, now, {"remedy": remedy})
-    complaint = case.complaint
-    await asyncio.to_thread(surveys.schedule_after_closure, complaint.public_id, now, True)
-    notice = responses.render("utter_status_resolved", complaint.script,
-                              complaint_id=complaint.public_id, resolution=resolution)
+    details = {"remedy": remedy} if case.complaint else {"remedy": remedy, "resolution": resolution}
+    await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.RESOLVED, now, details)
+    if case.complaint_id:
+        await asyncio.to_thread(surveys.schedule_after_closure, case.complaint_id, now, True)
+    notice = responses.render(case_response("utter_status_resolved", case.complaint_id), case.script,
+                              complaint_id=case.complaint_id, resolution=resolution)
     try:
         await hand_back_resolved(messenger, queue.store, Outbox(queue.store), case, notice)
     except RasaError as exc:
@@ -273,9 +294,7 @@ async def release(queue: HandoffQueue, messenger: Messenger, case_id: int, agent
     stands). The conversation is resumed first, so when the Rasa server is down nothing
     changes and the agent can simply try again."""
     case = await _own(queue, case_id, agent_id, "release")
-    complaint = case.complaint
-    prior = await asyncio.to_thread(known_complaints, queue.store, complaint.channel,
-                                    complaint.sender_id)
+    prior = await asyncio.to_thread(known_complaints, queue.store, case.channel, case.sender_id)
     await messenger.resume(case.conversation_id, slots={"prior_complaints": prior})
     case = await asyncio.to_thread(queue.release, case_id, agent_id, now)
     await asyncio.to_thread(queue.record, case_id, agent_id, CaseAction.RELEASED, now)

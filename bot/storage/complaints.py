@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import require_aware
-from bot.complaints import OPEN_STATUSES, Status, normalise_complaint_id
+from bot.complaints import OPEN_STATUSES, Status, merge_description, normalise_complaint_id
 from bot.labels import load_labels
 from bot.script import Script
 from bot.settings import DEFAULT_TIMEZONE, Settings
@@ -68,7 +68,7 @@ def require_remedy(remedy: Any) -> str:
 
 #: Fields a filed complaint may be given later, when the customer tells them after filing
 #: (`ComplaintStore.add_missing`).
-FILLABLE = ("order_number", "contact_phone", "amount")
+FILLABLE = ("order_number", "contact_phone", "amount", "incident_time_text", "incident_date", "desired_remedy")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -259,7 +259,7 @@ class ComplaintStore:
         with self.session() as s, s.begin():
             # First statement, and a write: holds the sequence lock until commit (see _NEXT_NUMBER).
             number = self._next_number(s, local_day)
-            customer_id = self._upsert_customer(s, draft, now)
+            customer_id = self.upsert_customer(s, draft.channel, draft.sender_id, draft.display_name, now)
             row = ComplaintRow(
                 public_id=f"TS-{local_day:%Y%m%d}-{number:04d}",
                 customer_id=customer_id,
@@ -336,6 +336,11 @@ class ComplaintStore:
                 continue
             if name == "amount" and not isinstance(value, Decimal):
                 value = Decimal(str(value))
+            elif name == "desired_remedy":
+                value = require_remedy(value)
+            elif name == "incident_date":
+                if not isinstance(value, date):
+                    raise ValueError(f"incident_date must be a date; got {value!r}")
             elif name != "amount":
                 _error_if_too_long(name, value, complaints)
             column = complaints.c[name]
@@ -346,6 +351,18 @@ class ComplaintStore:
                 raise ComplaintNotFound(public_id)
             return found
         return self._update(public_id, now, **values)
+
+    def add_to_description(self, public_id: str, told: str, now: datetime) -> Complaint:
+        """Add what the customer told of the problem after filing (`told`) to the complaint's
+        description, unless it is there already (`bot.complaints.merge_description`); what the
+        customer confirmed stays as it was. Raises `ComplaintNotFound`."""
+        complaint = self.get(public_id)
+        if complaint is None:
+            raise ComplaintNotFound(public_id)
+        description = merge_description(complaint.description, told)
+        if not told.strip() or description == complaint.description:
+            return complaint
+        return self._update(public_id, now, description=description)
 
     def change_remedy(self, public_id: str, remedy: str, remedy_due: date, now: datetime) -> Complaint:
         """The customer chose another remedy (and so another deadline); raises `ComplaintNotFound`."""
@@ -420,15 +437,17 @@ class ComplaintStore:
             return 1
         return int(s.execute(select(table.c.last_value).where(table.c.day == day)).scalar_one())
 
-    def _upsert_customer(self, s: Session, draft: ComplaintDraft, now: datetime) -> int:
-        """Insert the customer if new (keeping a newly given display name); return its id."""
+    def upsert_customer(self, s: Session, channel: str, sender_id: str, display_name: Optional[str],
+                        now: datetime) -> int:
+        """Insert the customer if new (keeping a newly given display name) within the session `s`
+        (for the repositories of `bot.storage`); return its id."""
         table = Customer.__table__
         insert = (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(table)
         s.execute(
             insert.values(
-                channel=draft.channel,
-                sender_id=draft.sender_id,
-                display_name=draft.display_name,
+                channel=channel,
+                sender_id=sender_id,
+                display_name=display_name,
                 unreachable=False,
                 created_at=now,
             ).on_conflict_do_update(
@@ -437,7 +456,7 @@ class ComplaintStore:
             )
         )
         return int(s.execute(
-            select(table.c.id).where(table.c.channel == draft.channel, table.c.sender_id == draft.sender_id)
+            select(table.c.id).where(table.c.channel == channel, table.c.sender_id == sender_id)
         ).scalar_one())
 
 

@@ -108,6 +108,17 @@ class EvidenceStore:
             ).scalars()
             return [_evidence(row, public_id) for row in rows]
 
+    def unfiled(self, channel: str, sender_id: str) -> list[Evidence]:
+        """The customer's evidence that joins no complaint yet, oldest first."""
+        with self.store.session() as s:
+            rows = s.execute(
+                select(EvidenceRow)
+                .where(EvidenceRow.channel == channel, EvidenceRow.sender_id == sender_id,
+                       EvidenceRow.complaint_id.is_(None))
+                .order_by(EvidenceRow.created_at, EvidenceRow.id)
+            ).scalars()
+            return [_evidence(row, None) for row in rows]
+
     def get(self, evidence_id: int) -> Optional[Evidence]:
         """The evidence `evidence_id` (None when there is none)."""
         with self.store.session() as s:

@@ -1,6 +1,8 @@
 """The queue of cases agents take (`handoff_cases`, `case_notes`, `case_events`): a conversation
 handed to a person, why, how urgent, who has it, and what was done with it (the audit trail).
-Claiming and resolving move the complaint along too."""
+Claiming and resolving move the complaint along too. A case may have no complaint (the customer
+asked for a person before telling any problem); the complaint the assistant records in that
+conversation later is attached to it (`HandoffQueue.attach`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,10 +30,16 @@ OPEN_STATUSES = (CaseStatus.WAITING.value, CaseStatus.CLAIMED.value)
 
 @dataclass(frozen=True)
 class Case:
-    """A conversation handed to a person, with the complaint it is about."""
+    """A conversation handed to a person, with the complaint it is about (None: none told yet)."""
 
     id: int
-    complaint: Complaint
+    complaint: Optional[Complaint]
+    channel: str
+    sender_id: str
+    conversation_id: str
+    """The Rasa conversation (sender id) to read and write."""
+    script: str
+    """The customer's script (`bot.complaints.Script`)."""
     reason: str
     """The most urgent reason code, e.g. "threat"."""
     priority: str
@@ -51,9 +59,9 @@ class Case:
     closed_at: Optional[datetime]
 
     @property
-    def conversation_id(self) -> str:
-        """The Rasa conversation (sender id) to read and write."""
-        return self.complaint.conversation_id
+    def complaint_id(self) -> Optional[str]:
+        """The public ID of the case's complaint, None while it has none."""
+        return self.complaint.public_id if self.complaint else None
 
     @property
     def is_open(self) -> bool:
@@ -110,40 +118,51 @@ class HandoffQueue:
     def open_case(self, complaint_id: str, decisions: Sequence[Decision], now: datetime) -> Case:
         """Queue the complaint `complaint_id` for an agent because of `decisions` (most urgent first).
 
-        A complaint with an open case keeps that case (its reasons are merged in)."""
+        A complaint with an open case keeps that case, and so does a conversation whose open case
+        has no complaint yet (the complaint is attached to it: `attach`); their reasons are merged in."""
         require_aware("now", now)
-        if not decisions:
-            raise ValueError("a case needs at least one escalation decision")
-        decisions = sorted(decisions, key=lambda d: PRIORITIES.index(d.priority))
-        top = decisions[0]
         with self.store.session() as s, s.begin():
-            complaint_row_id = s.execute(
-                select(ComplaintRow.id).where(ComplaintRow.public_id == complaint_id)).scalar()
-            if complaint_row_id is None:
+            complaint = s.execute(select(ComplaintRow).where(ComplaintRow.public_id == complaint_id)).scalar()
+            if complaint is None:
                 raise ComplaintNotFound(complaint_id)
+            self._attach(s, complaint, now)
             existing = s.execute(
-                select(CaseRow).where(CaseRow.complaint_id == complaint_row_id,
+                select(CaseRow).where(CaseRow.complaint_id == complaint.id,
                                       CaseRow.status.in_(OPEN_STATUSES))).scalar()
-            if existing is not None:
-                known = {d["reason"] for d in existing.decisions}
-                existing.decisions = [*existing.decisions,
-                                      *(_decision_dict(d) for d in decisions if d.reason not in known)]
-                if PRIORITIES.index(top.priority) < PRIORITIES.index(existing.priority):
-                    existing.reason, existing.priority = top.reason, top.priority
-                    existing.explanation = top.explanation
-                case_id = existing.id
-            else:
-                row = CaseRow(
-                    complaint_id=complaint_row_id, reason=top.reason, priority=top.priority,
-                    explanation=top.explanation, decisions=[_decision_dict(d) for d in decisions],
-                    status=CaseStatus.WAITING.value,
-                    claim_due=self.settings.claim_due(top.priority, now), overdue=False,
-                    created_at=now,
-                )
-                s.add(row)
-                s.flush()
-                case_id = row.id
+            case_id = self._queue(s, existing, decisions, now, complaint_id=complaint.id,
+                                  customer_id=complaint.customer_id,
+                                  conversation_id=complaint.conversation_id, script=complaint.script)
         return self._get(case_id)
+
+    def open_case_without_complaint(self, channel: str, sender_id: str, conversation_id: str,
+                                    script: str, decisions: Sequence[Decision], now: datetime) -> Case:
+        """Queue the conversation for an agent because of `decisions` before the customer told
+        any problem (e.g. "转人工" as the first message): a case without a complaint. A
+        conversation with an open case keeps it (its reasons are merged in)."""
+        require_aware("now", now)
+        with self.store.session() as s, s.begin():
+            customer_id = self.store.upsert_customer(s, channel, sender_id, None, now)
+            existing = s.execute(
+                select(CaseRow).where(CaseRow.conversation_id == conversation_id,
+                                      CaseRow.customer_id == customer_id,
+                                      CaseRow.status.in_(OPEN_STATUSES))
+                .order_by(CaseRow.created_at.desc(), CaseRow.id.desc())).scalars().first()
+            case_id = self._queue(s, existing, decisions, now, complaint_id=None, customer_id=customer_id,
+                                  conversation_id=conversation_id, script=script)
+        return self._get(case_id)
+
+    def attach(self, complaint_id: str, now: datetime) -> Optional[Case]:
+        """Give the complaint `complaint_id`, just recorded by the assistant, to its conversation's
+        latest case when that case has no complaint and the agent did not resolve it (it waits,
+        is being worked, or was handed back to the assistant to take the complaint down). A
+        claimed case's complaint is in progress at once. Returns that case, or None."""
+        require_aware("now", now)
+        with self.store.session() as s, s.begin():
+            complaint = s.execute(select(ComplaintRow).where(ComplaintRow.public_id == complaint_id)).scalar()
+            if complaint is None:
+                raise ComplaintNotFound(complaint_id)
+            case_id = self._attach(s, complaint, now)
+        return self._get(case_id) if case_id is not None else None
 
     def queue(self) -> List[Case]:
         """Open cases (waiting or claimed), most urgent first, then longest waiting."""
@@ -300,6 +319,51 @@ class HandoffQueue:
 
     # -- internals ---------------------------------------------------------------------------
 
+    def _queue(self, s: Any, existing: Optional[CaseRow], decisions: Sequence[Decision], now: datetime,
+               **new: Any) -> int:
+        """Merge `decisions` into the open case `existing`, or open a new case with the columns
+        `new`; the case's id."""
+        if not decisions:
+            raise ValueError("a case needs at least one escalation decision")
+        decisions = sorted(decisions, key=lambda d: PRIORITIES.index(d.priority))
+        top = decisions[0]
+        if existing is not None:
+            known = {d["reason"] for d in existing.decisions}
+            existing.decisions = [*existing.decisions,
+                                  *(_decision_dict(d) for d in decisions if d.reason not in known)]
+            if PRIORITIES.index(top.priority) < PRIORITIES.index(existing.priority):
+                existing.reason, existing.priority = top.reason, top.priority
+                existing.explanation = top.explanation
+            return int(existing.id)
+        row = CaseRow(
+            reason=top.reason, priority=top.priority, explanation=top.explanation,
+            decisions=[_decision_dict(d) for d in decisions], status=CaseStatus.WAITING.value,
+            claim_due=self.settings.claim_due(top.priority, now), overdue=False, created_at=now, **new)
+        s.add(row)
+        s.flush()
+        return int(row.id)
+
+    @staticmethod
+    def _attach(s: Any, complaint: ComplaintRow, now: datetime) -> Optional[int]:
+        """`attach` within the session `s`: the id of the case given the complaint, or None (a
+        complaint recorded before the case opened is not the one it waits for)."""
+        latest = s.execute(
+            select(CaseRow).where(CaseRow.conversation_id == complaint.conversation_id,
+                                  CaseRow.customer_id == complaint.customer_id)
+            .order_by(CaseRow.created_at.desc(), CaseRow.id.desc()).limit(1)
+            .with_for_update()).scalar()
+        if latest is None or latest.complaint_id is not None or latest.created_at > complaint.created_at or s.execute(
+                select(CaseEventRow.id).where(CaseEventRow.case_id == latest.id,
+                                              CaseEventRow.action == CaseAction.RESOLVED.value)).first():
+            return None
+        latest.complaint_id = complaint.id
+        if latest.status == CaseStatus.CLAIMED.value:
+            complaint.status, complaint.updated_at = Status.IN_PROGRESS.value, now
+            complaint.first_response_at = complaint.first_response_at or latest.claimed_at
+        s.add(CaseEventRow(case_id=latest.id, agent_id=None, action=CaseAction.COMPLAINT_ADDED.value,
+                           details={"complaint_id": complaint.public_id}, created_at=now))
+        return int(latest.id)
+
     def _get(self, case_id: int) -> Case:
         case = self.get(case_id)
         if case is None:
@@ -318,16 +382,18 @@ class HandoffQueue:
 
     def _select_cases(self, *where: Any, order: Sequence[Any] = ()) -> List[Case]:
         query = (
-            select(CaseRow, ComplaintRow, Customer.sender_id, AgentRow.display_name)
-            .join(ComplaintRow, CaseRow.complaint_id == ComplaintRow.id)
-            .join(Customer, ComplaintRow.customer_id == Customer.id)
+            select(CaseRow, ComplaintRow, Customer.channel, Customer.sender_id, AgentRow.display_name)
+            .outerjoin(ComplaintRow, CaseRow.complaint_id == ComplaintRow.id)
+            .join(Customer, CaseRow.customer_id == Customer.id)
             .outerjoin(AgentRow, CaseRow.agent_id == AgentRow.id)
             .where(*where).order_by(*order)
         )
         with self.store.session() as s:
             return [
                 Case(
-                    id=case.id, complaint=Complaint.from_row(complaint, sender_id),
+                    id=case.id, complaint=Complaint.from_row(complaint, sender_id) if complaint else None,
+                    channel=channel, sender_id=sender_id, conversation_id=case.conversation_id,
+                    script=case.script,
                     reason=case.reason, priority=case.priority, explanation=case.explanation,
                     decisions=tuple(case.decisions or ()), status=case.status,
                     agent_id=case.agent_id, agent_name=agent_name, claim_due=case.claim_due,
@@ -335,5 +401,5 @@ class HandoffQueue:
                     created_at=case.created_at, claimed_at=case.claimed_at,
                     closed_at=case.closed_at,
                 )
-                for case, complaint, sender_id, agent_name in s.execute(query)
+                for case, complaint, channel, sender_id, agent_name in s.execute(query)
             ]

@@ -199,6 +199,8 @@ class CaseAction(str, Enum):
     REASSIGNED = "reassigned"
     """A supervisor gave the claimed case to another colleague."""
     RELEASED = "released"
+    COMPLAINT_ADDED = "complaint_added"
+    """The assistant recorded the complaint of a case opened without one."""
 
 
 class AgentRow(Base):
@@ -248,7 +250,13 @@ class CaseRow(Base):
     __tablename__ = "handoff_cases"
 
     id = sa.Column(sa.Integer, primary_key=True)
-    complaint_id = sa.Column(sa.Integer, sa.ForeignKey("complaints.id"), nullable=False, index=True)
+    complaint_id = sa.Column(sa.Integer, sa.ForeignKey("complaints.id"), nullable=True, index=True)
+    """The complaint it is about; None while the customer has told none (e.g. "转人工" first)."""
+    customer_id = sa.Column(sa.Integer, sa.ForeignKey("customers.id"), nullable=False, index=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
+    """The Rasa conversation (sender id) the agent reads and writes."""
+    script = sa.Column(sa.String(16), nullable=False, default="simplified", server_default="simplified")
+    """The customer's script (`bot.complaints.Script`): what they are told is converted to it."""
     reason = sa.Column(sa.String(32), nullable=False)
     """The most urgent reason code (bot.escalation.REASONS)."""
     priority = sa.Column(sa.String(2), nullable=False)

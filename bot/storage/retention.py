@@ -5,7 +5,8 @@
 and snapshots (what customers said, the slots, entities and metadata), the unanswered messages,
 and finished complaints' contact phone and description. A conversation or customer is held,
 nothing of it masked, while one of its complaints is open or in progress or has changed since
-the cut-off: the agents may still need it. Conversations without a complaint are not held.
+the cut-off: the agents may still need it; so is one whose case without a complaint is open or
+newer than the cut-off. Other conversations without a complaint are not held.
 
 Masking masked text changes nothing, so a purge can run again at any time (e.g. daily from cron)
 and only rows it changes are written.
@@ -24,7 +25,8 @@ from bot.clock import require_aware
 from bot.complaints import FINISHED_STATUSES
 from bot.privacy import mask_value
 from bot.storage.complaints import ComplaintStore
-from bot.storage.models import ComplaintRow, Customer, UnansweredMessage
+from bot.storage.handoffs import OPEN_STATUSES
+from bot.storage.models import CaseRow, ComplaintRow, Customer, UnansweredMessage
 
 BATCH_SIZE = 1000
 
@@ -59,12 +61,17 @@ class Holds:
 
 
 def holds(store: ComplaintStore, before: datetime) -> Holds:
-    """The conversations and customers whose complaints still need their data."""
+    """The conversations and customers whose complaints still need their data, and those of the
+    cases without a complaint that are open or newer than the cut-off."""
     query = (sa.select(ComplaintRow.conversation_id, Customer.channel, Customer.sender_id)
              .join(Customer, ComplaintRow.customer_id == Customer.id)
              .where(sa.or_(ComplaintRow.status.not_in(FINISHED_STATUSES), ComplaintRow.updated_at >= before)))
+    cases = (sa.select(CaseRow.conversation_id, Customer.channel, Customer.sender_id)
+             .join(Customer, CaseRow.customer_id == Customer.id)
+             .where(CaseRow.complaint_id.is_(None),
+                    sa.or_(CaseRow.status.in_(OPEN_STATUSES), CaseRow.created_at >= before)))
     with store.session() as s:
-        rows = s.execute(query).all()
+        rows = s.execute(query.union(cases)).all()
     return Holds(frozenset(row.conversation_id for row in rows),
                  frozenset((row.channel, row.sender_id) for row in rows))
 

@@ -68,15 +68,16 @@
   function renderCase() {
     const view = data.case;
     const complaint = data.complaint;
-    document.title = `${complaint.id} · 投诉处理台`;
+    document.title = `${view.title} · 投诉处理台`;
     $("badge").className = `badge badge--${view.priority}`;
     $("badge").textContent = `${view.priority} ${view.priority_label}`;
     $("reason").textContent = view.reason_label;
-    $("case-title").textContent = `投诉 ${complaint.id}`;
+    $("case-title").textContent = complaint ? `投诉 ${complaint.id}` : view.title;
     $("case-status").textContent = `${view.status_label} · ${view.channel_label} · ${view.created_at_text} 转人工`;
     $("reasons").replaceChildren(...view.decisions.map((decision) => el("li", {},
       el("strong", { text: `${decision.priority} ${decision.reason_label}：` }), decision.explanation)));
-    $("summary").replaceChildren(...facts(complaint));
+    $("summary").replaceChildren(...(complaint ? facts(complaint)
+      : [el("dt", { text: "投诉" }), el("dd", { text: data.no_complaint })]));
     $("evidence").replaceChildren(...data.evidence.map(evidenceItem));
     $("evidence-empty").hidden = data.evidence.length > 0;
     $("earlier").replaceChildren(...data.earlier.map(earlierItem));
@@ -102,7 +103,7 @@
     $("release-box").hidden = !data.can.release;
     if (!$("remedy").options.length) {
       $("remedy").replaceChildren(...data.remedies.map((remedy) => el("option", {
-        value: remedy.code, text: remedy.label, selected: remedy.code === complaint.remedy })));
+        value: remedy.code, text: remedy.label, selected: complaint !== null && remedy.code === complaint.remedy })));
     }
   }
 

@@ -31,7 +31,7 @@
     }
     return el("li", { className: `card queue-item queue-item--${view.priority}`, "data-case-id": view.id },
       el("p", {}, badge(view), " ", el("span", { className: "reason", text: view.reason_label }), " · ",
-        el("a", { href: `/agent/cases/${view.id}`, text: view.complaint_id })),
+        el("a", { href: `/agent/cases/${view.id}`, text: view.title })),
       el("p", { className: "queue-item__explanation", text: view.explanation }),
       el("p", { className: "queue-item__facts" }, `${view.category_label} · ${view.channel_label} · `,
         el("span", { "data-role": "waiting" })),

@@ -84,15 +84,34 @@ async def test_after_hours_the_customer_is_told_when_someone_will_call(fresh_ser
                            slots={"handoff_decisions": [{"reason": "human_request", "priority": "P3",
                                                          "explanation": "客户要求转人工"}]})
     events, replies = await run_action(ActionHandOff(), tracker)
-    complaint = fresh_services.store.get(slots_set(events)["complaint_id"])
-    assert complaint.description == "（客户要求人工处理，尚未描述问题）" and complaint.category == "other"
-    assert responses(replies) == ["utter_handoff_human_request_first", "utter_handoff_after_hours"]
+    # Nothing was told: no complaint is invented, and none is named to the customer.
+    assert "complaint_id" not in slots_set(events)
+    assert fresh_services.store.for_customer("rest", tracker.sender_id) == []
+    assert responses(replies) == ["utter_handoff_human_request_first", "utter_handoff_after_hours_no_complaint"]
     acknowledgement, later = (r["text"] for r in replies)
     assert detect_script(acknowledgement) == Script.TRADITIONAL  # in the customer's script
     # The claim deadline of a P3 case: the morning opening plus its hour, as the console shows it.
-    case = fresh_services.queue.open_case_for("rest", complaint.sender_id)
+    case = fresh_services.queue.open_case_for("rest", tracker.sender_id)
+    assert case.complaint is None and case.conversation_id == tracker.sender_id
     assert case.claim_due.astimezone(fresh_services.tz).strftime("%H:%M") == "10:00"
-    assert "11月28日" in later and "10:00" in later
+    assert "11月28日" in later and "10:00" in later and "编号" not in later
+
+
+async def test_a_request_for_a_person_the_category_classifier_labelled_records_no_complaint(fresh_services, clock):
+    # The classifier gives every message a category ("客服" reads as service); no problem was told.
+    tracker = make_tracker([("我要找人工客服", "request_human", {"complaint_category": "service_attitude"})],
+                           slots={"handoff_decisions": [{"reason": "human_request", "priority": "P3",
+                                                         "explanation": "客户要求转人工"}]}, sender_id="erin")
+    events, replies = await run_action(ActionHandOff(), tracker)
+    assert fresh_services.store.for_customer("rest", "erin") == [] and "complaint_id" not in slots_set(events)
+    assert responses(replies) == ["utter_handoff_human_request_first", "utter_handoff_wait_no_complaint"]
+    assert fresh_services.queue.open_case_for("rest", "erin").complaint is None
+    # A request for a person that tells the problem too records it.
+    told = make_tracker([("你们的快递员把我的包裹摔坏了，我要找你们经理", "request_human", {})],
+                        slots={"handoff_decisions": tracker.get_slot("handoff_decisions")}, sender_id="finn")
+    events, replies = await run_action(ActionHandOff(), told)
+    [complaint] = fresh_services.store.for_customer("rest", "finn")
+    assert "摔坏" in complaint.description and slots_set(events)["complaint_id"] == complaint.public_id
 
 
 async def test_in_hours_a_deadline_after_closing_is_worded_as_a_time_not_as_after_hours(fresh_services, clock):

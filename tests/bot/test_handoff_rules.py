@@ -3,7 +3,7 @@ P1 cases get the on-call promise, one complaint per problem, and what a paused c
 answers."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from bot.working_hours import WorkingHours
 TZ = ZoneInfo("Asia/Shanghai")
 #: As shipped: 09:00-21:00 every day, P1 answered on call within 30 minutes.
 SHIPPED = load_handoff_settings(TZ)
+TODAY = date(2026, 12, 2)  # a Wednesday
 SATURDAY_0234 = datetime(2026, 12, 5, 2, 34, tzinfo=TZ)
 HOURS = WorkingHours.from_config({"start": "09:00", "end": "21:00", "days": "every_day"}, TZ)
 
@@ -130,12 +131,27 @@ def test_details_told_after_filing_fill_only_what_the_filed_complaint_lacks():
     assert details_to_add({"order_number": ""}, {"order_number": None, "amount": ""}) == {}
 
 
+def test_a_time_told_after_filing_is_added_with_its_day_or_not_at_all():
+    told = {"incident_time_text": "上周三", "incident_date": date(2026, 11, 25), "desired_remedy": "refund"}
+    assert details_to_add({"incident_time_text": None, "incident_date": None, "desired_remedy": None},
+                          told) == told
+    # The filed complaint has the words (too vague for a day): another day is not added to them.
+    assert details_to_add({"incident_time_text": "前几天", "incident_date": None, "desired_remedy": "exchange"},
+                          told) == {}
+
+
 def test_the_details_told_are_read_as_the_form_reads_them_the_latest_winning():
     said = ["订单号是DD20261120777，再不处理我就去12315投诉", "我找不到人，电话 139-0000-1111",
             "两千八买的，订单号应该是DD20261120778"]
-    assert details_told(said) == {"order_number": "DD20261120778", "contact_phone": "13900001111",
-                                  "amount": Decimal("2800")}
-    assert details_told(["我要找人工客服", "你们太过分了", "12315"]) == {}
+    assert details_told(said, TODAY) == {"order_number": "DD20261120778", "contact_phone": "13900001111",
+                                         "amount": Decimal("2800")}
+    assert details_told(["我要找人工客服", "你们太过分了", "12315"], TODAY) == {}
+
+
+def test_the_time_and_the_wish_told_after_filing_are_read_as_the_form_reads_them():
+    told = details_told(["我要去12315投诉你们，东西是上周三到的，我要退款"], TODAY)
+    assert told == {"incident_time_text": "上周三", "incident_date": date(2026, 11, 25), "desired_remedy": "refund"}
+    assert details_told(["我不要退款，就是想要个说法"], TODAY)["desired_remedy"] == "explanation"
 
 
 def test_asking_for_a_person_first_tells_nothing():

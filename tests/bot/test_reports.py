@@ -66,7 +66,8 @@ def _file(store: ComplaintStore, created_at: datetime, channel: str, category: s
         row = s.get(ComplaintRow, complaint.id)
         row.status, row.first_response_at, row.resolved_at = status, hours(first_response_h), hours(resolution_h)
         for reasons in cases:
-            s.add(CaseRow(complaint_id=complaint.id, reason=reasons[0], priority="P2", explanation="测试",
+            s.add(CaseRow(complaint_id=complaint.id, customer_id=row.customer_id,
+                          conversation_id=row.conversation_id, reason=reasons[0], priority="P2", explanation="测试",
                           decisions=[{"reason": r, "priority": "P2", "explanation": "测试"} for r in reasons],
                           status="released", claim_due=created_at, created_at=created_at))
         if score is not None:

@@ -139,3 +139,28 @@ def test_on_the_case_page_an_agent_claims_notes_resolves_and_hears_rasa_is_down(
     for gone in ("交还机器人", "发送给客户"):
         expect(page.get_by_role("button", name=gone)).to_be_hidden()
     expect(page.locator("#reply-locked")).to_have_text("这个案件已经解决，对话已交还机器人，客户的新消息由机器人回复。")
+
+
+def test_a_case_without_a_complaint_says_so_warmly_and_can_be_worked(
+        console: Console, store: ComplaintStore, agent_page: AgentPage) -> None:
+    queue = HandoffQueue(store, load_handoff_settings(store.tz))
+    customer = new_customer()
+    case = queue.open_case_without_complaint("rest", customer, customer, "simplified", [HUMAN], utcnow())
+    page = agent_page("王芳")
+
+    row = _row(page, case.id)
+    expect(row.locator(".queue-item__facts")).to_contain_text("还没说明遇到的问题")
+    row.get_by_role("link", name="尚未登记投诉").click()
+    expect(page.locator("#case-title")).to_have_text("尚未登记投诉")
+    expect(page.locator("#summary dd")).to_have_text(
+        re.compile("^客户一开始就请人工帮忙，还没说遇到了什么问题，所以暂时没有登记投诉。"))
+    expect(page).to_have_title(re.compile("^尚未登记投诉"))
+
+    page.get_by_role("button", name="接手这个案件").click()
+    expect(page.locator("#notice")).to_have_text("您已接手这个案件，可以回复客户了。")
+    page.get_by_label("处理方式").select_option(label="退款")
+    page.get_by_label("处理结果").fill("运费已原路退回")
+    page.get_by_role("button", name="标记为已解决").click()
+    expect(page.locator("#case-status")).to_contain_text("已解决")
+    expect(page.locator("#history li").last).to_contain_text("处理结果：运费已原路退回")
+    assert queue.get(case.id).complaint is None and store.for_customer("rest", customer) == []

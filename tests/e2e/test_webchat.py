@@ -289,7 +289,7 @@ def test_the_complaint_id_is_pinned_once_there_is_one_for_this_customer_only(
     chat.say_and_wait("你好")
     expect(pinned).to_be_hidden()
 
-    chat.say_and_wait("我要投诉，请帮我转人工")  # the handoff files the complaint
+    chat.say_and_wait("我买的耳机左耳没声音了，请帮我转人工")  # the handoff files the complaint
 
     expect(pinned).to_be_visible(timeout=REPLY_TIMEOUT_MS)
     filed = chat.stack.tracker(chat.session_id)["slots"]["complaint_id"]

@@ -3,7 +3,7 @@ given; an agent claims, replies, notes, announces a refund, resolves and hands b
 customer hears of it through the messenger (or later, when the Rasa server is down)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -224,6 +224,24 @@ def test_escalating_a_filed_complaint_adds_the_details_it_lacked_and_keeps_those
     assert stored.contact_phone == "13812345678", "what the customer gave is never overwritten"
     assert stored.desired_remedy is None and "threat" in stored.escalation_reasons
     assert again.case.complaint.order_number == "DD20261120777"
+
+
+def test_escalating_adds_the_time_wish_and_story_told_since_and_keeps_what_was_confirmed(store, queue, jobs):
+    filed = handoffs.hand_off(
+        store, load_policies(), queue, jobs,
+        CollectedComplaint(channel="rest", sender_id="gus", category="delivery", description="快递一直没到",
+                           desired_remedy="explanation"), [HUMAN], FRIDAY_10AM, TZ).complaint
+    told = {"incident_time_text": "上周三", "incident_date": date(2026, 11, 18), "desired_remedy": "refund"}
+    story = "我要去12315投诉你们，东西是上周三到的，我要退款"
+    handoffs.escalate_filed(queue, jobs, filed.public_id, [THREAT], FRIDAY_10AM, told, story)
+    stored = store.get(filed.public_id)
+    assert (stored.incident_time_text, stored.incident_date) == ("上周三", date(2026, 11, 18))
+    assert stored.desired_remedy == "explanation", "the wish the customer confirmed stays"
+    assert stored.description == "快递一直没到；" + story
+    handoffs.escalate_filed(queue, jobs, filed.public_id, [THREAT], FRIDAY_10AM,
+                            {"incident_time_text": "昨天", "incident_date": date(2026, 11, 26)}, story)
+    again = store.get(filed.public_id)
+    assert (again.incident_time_text, again.description) == ("上周三", stored.description), "told once, kept once"
 
 
 def test_the_store_adds_missing_details_only(store, queue, jobs):
