@@ -43,6 +43,13 @@ def test_compose_runs_every_role_and_fills_every_endpoint_variable():
     assert not (DEPLOY / ".env").exists(), "secrets stay out of the repository"
 
 
+def test_the_rasa_servers_and_the_console_share_the_customers_photos():
+    services = _yaml(DEPLOY / "docker-compose.yml")["services"]
+    for name in ("rasa1", "rasa2", "console"):
+        assert services[name]["environment"]["FILE_STORE_URL"].endswith("/app/var/files}"), name
+        assert "customer-files:/app/var/files" in services[name]["volumes"], name
+
+
 def test_the_action_servers_are_reachable_only_inside_the_compose_network():
     services = _yaml(DEPLOY / "docker-compose.yml")["services"]
     for name in ("actions1", "actions2"):
