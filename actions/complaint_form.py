@@ -113,8 +113,8 @@ class ValidateComplaintForm(FormValidationAction):
             return ask_again
         complaint = intent in {f"complain_{code}" for code in services().labels.categories}
         telling = complaint and requested in (None, "complaint_details")  # "快递怎么还没到？"
-        # A question a rule answers goes to it (a policy question, "你们是不是有病啊" to the venting
-        # rule); one about something else ("你是机器人吗", out of scope) is noted for later.
+        # A question a rule answers goes to it (a policy question, "你是机器人吗", "你们是不是有病啊"
+        # to the venting rule); one about something else (out of scope) is noted for later.
         by_rule = intent in RULE_ANSWERED and intent != "out_of_scope"
         if reading.kind == Kind.QUESTION and not telling and not by_rule:
             dispatcher.utter_message(

@@ -197,7 +197,7 @@ def case_response(name: str, complaint_id: Optional[str]) -> str:
 
 #: Intents that say nothing about a problem: a conversation made only of these has no complaint
 #: to record when it goes to a person (e.g. "转人工" as the first message).
-NOT_A_PROBLEM_INTENTS = frozenset({"greet", "request_human", "thank", "goodbye", "affirm", "deny"})
+NOT_A_PROBLEM_INTENTS = frozenset({"greet", "request_human", "thank", "goodbye", "affirm", "deny", "ask_if_bot"})
 
 
 def nothing_told(intents: Sequence[Optional[str]], details: Mapping[str, Any]) -> bool:

@@ -68,6 +68,8 @@ CATEGORY_HEARD = {
 #: Cantonese requests: the intent that takes them up.
 CANTONESE_REQUESTS = {"我想退錢": "request_remedy", "搵個真人同我傾": "request_human",
                       "有冇真人可以同我講下": "request_human"}
+#: "Is this a bot?" gets an honest answer (ask_if_bot), not "out of scope".
+ASKED_IF_A_BOT = ["你是真人还是机器人啊", "我现在是在跟程序聊天吗", "你係咪真人嚟㗎"]
 REAL_REPEATS = ["这个问题我已经反映三次了，每次都说会处理，然后就没下文了",
                 "上周投诉过一次了，到现在都没人联系我"]
 
@@ -77,7 +79,7 @@ def parsed() -> Dict[str, Dict[str, Any]]:
     """Every message above: what the NLU made of it."""
     agent = Agent.load(str(trained_model()))
     texts = (TAKEN_UP_AS_COMPLAINTS + SAFETY + NOT_SAFETY + list(NOT_A_REPEAT) + REAL_REPEATS
-             + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS))
+             + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS) + ASKED_IF_A_BOT)
 
     async def parse_all() -> Dict[str, Dict[str, Any]]:
         return {text: await agent.parse_message(text) for text in texts}
@@ -138,3 +140,8 @@ def test_a_complaint_is_heard_in_the_category_it_dwells_on(parsed, text, categor
 @pytest.mark.parametrize("text, intent", CANTONESE_REQUESTS.items())
 def test_a_cantonese_request_is_understood(judged, text, intent):
     assert judged[text][0] == intent, judged[text]
+
+
+@pytest.mark.parametrize("text", ASKED_IF_A_BOT)
+def test_asking_whether_a_person_answers_is_understood(judged, text):
+    assert judged[text] == ("ask_if_bot", set())
