@@ -180,11 +180,15 @@ class ComplaintLayer:
     """Only a top intent less sure than this is reconsidered (the fallback threshold)."""
     at_least: float
     """The complaint intents together must be at least this sure."""
+    questions: Tuple[str, ...] = ()
+    """Questions a complaint often carries ("开胶了 可以退换吗"): a complaint intent ranked just
+    above one of these is the complaint, with the question's confidence added, not a tie the
+    fallback would answer with "I didn't understand"."""
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":
         """The layer of config.yml's `complaint_layer`; ValueError naming the mistake."""
-        keys = {"intents", "serious", "general", "below", "at_least"}
+        keys = {"intents", "serious", "general", "below", "at_least", "questions"}
         if set(raw) - keys:
             raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
                              f"expected some of {sorted(keys)}")
@@ -196,7 +200,8 @@ class ComplaintLayer:
         if not (0 < below <= 1 and 0 < at_least <= 1):
             raise ValueError(f"complaint_layer: `below` and `at_least` are between 0 and 1, "
                              f"got {below} and {at_least}")
-        return cls(intents, tuple(raw.get("serious") or ()), str(general), below, at_least)
+        return cls(intents, tuple(raw.get("serious") or ()), str(general), below, at_least,
+                   tuple(raw.get("questions") or ()))
 
 
 def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> List[Dict[str, Any]]:
@@ -207,8 +212,12 @@ def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> 
     an upset customer. So when the top intent is less sure than `layer.below` but the complaint
     intents together reach `layer.at_least`, the message is a complaint with that confidence:
     the top complaint intent when it holds at least half of that mass (it says which kind),
-    otherwise the general one (the category is asked).
+    otherwise the general one (the category is asked). A complaint intent ranked first with one of
+    `layer.questions` second holds the question's confidence too (the question is part of it).
     """
+    if len(ranking) > 1 and ranking[0]["name"] in layer.intents and ranking[1]["name"] in layer.questions:
+        top, question = ranking[0], ranking[1]
+        return [{"name": top["name"], "confidence": top["confidence"] + question["confidence"]}] + ranking[1:]
     if not ranking or ranking[0]["confidence"] >= layer.below:
         return ranking
     members = [r for r in ranking if r["name"] in layer.intents or r["name"] in layer.serious]

@@ -21,6 +21,7 @@ LAYER = ComplaintLayer.from_config({
     "intents": ["complain_general", "complain_quality", "complain_delivery", "vent"],
     "serious": ["threaten", "report_safety"],
     "general": "complain_general", "below": 0.5, "at_least": 0.4,
+    "questions": ["ask_policy_return_window"],
 })
 
 
@@ -49,7 +50,15 @@ def test_a_serious_intent_never_gains_confidence_here() -> None:
     assert {"name": "threaten", "confidence": 0.3} in decided
 
 
+def test_a_complaint_that_asks_a_policy_question_is_the_complaint_not_a_tie() -> None:
+    ranking = _ranking(complain_quality=0.5, ask_policy_return_window=0.48, greet=0.02)
+    decided = take_up_complaints(ranking, LAYER)
+    assert decided[0] == {"name": "complain_quality", "confidence": pytest.approx(0.98)}
+    assert decided[1:] == ranking[1:]
+
+
 @pytest.mark.parametrize("ranking", [
+    _ranking(ask_policy_return_window=0.5, complain_quality=0.48, greet=0.02),  # a question first
     _ranking(greet=0.45, complain_quality=0.2, thank=0.35),           # not enough complaint
     _ranking(complain_quality=0.55, greet=0.45),                      # already sure
     _ranking(thank=0.6, complain_quality=0.3, vent=0.1),              # sure it is not one
