@@ -47,6 +47,17 @@ def test_evidence_sent_first_joins_the_complaint_filed_next(store: ComplaintStor
         evidence.attach_unfiled("wechat", "oUser123", "TS-20260101-0001")
 
 
+def test_a_customers_evidence_before_any_complaint_is_theirs_alone(store: ComplaintStore, evidence: EvidenceStore):
+    """What a case without a complaint shows the agent: the customer's photos not yet filed."""
+    evidence.attach("wechat", "oUser123", "image", NOW, media_id="img-1")
+    evidence.attach("telegram", "oUser123", "image", NOW, media_id="img-other-channel")
+    evidence.attach("wechat", "oSomeoneElse", "image", NOW, media_id="img-2")
+    assert [e.media_id for e in evidence.unfiled("wechat", "oUser123")] == ["img-1"]
+    complaint = store.create(draft(), NOW + timedelta(minutes=1))
+    evidence.attach_unfiled("wechat", "oUser123", complaint.public_id)
+    assert evidence.unfiled("wechat", "oUser123") == []
+
+
 def test_unknown_kinds_are_refused(evidence: EvidenceStore):
     with pytest.raises(ValueError, match="kind must be one of image, video, voice"):
         evidence.attach("wechat", "oUser123", "hologram", NOW)
