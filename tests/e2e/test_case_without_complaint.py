@@ -5,37 +5,9 @@ the end and which gets the complaint the assistant records after the hand-back; 
 and words of an escalating message join the filed complaint, what the customer confirmed kept."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from bot.handoff import load_handoff_settings
-from bot.storage import Case, ComplaintStore, HandoffQueue
 from tests.auxil.agents import new_customer
 from tests.auxil.stack import Stack
-
-TZ = ZoneInfo("Asia/Shanghai")
-SETTINGS = load_handoff_settings(TZ)
-
-
-def _store(stack: Stack) -> ComplaintStore:
-    return ComplaintStore(stack.database_url)
-
-
-def _case(stack: Stack, sender: str) -> Case:
-    store = _store(stack)
-    try:
-        case = HandoffQueue(store, SETTINGS).open_case_for("rest", stack.conversation(sender))
-    finally:
-        store.close()
-    assert case is not None, f"no case queued for {sender}"
-    return case
-
-
-def _complaints(stack: Stack, sender: str):
-    store = _store(stack)
-    try:
-        return store.for_customer("rest", stack.conversation(sender))
-    finally:
-        store.close()
+from tests.e2e.test_one_case import FILING, _case, _complaints
 
 
 def _total(agent) -> int:
@@ -94,7 +66,7 @@ def test_the_complaint_told_after_the_hand_back_joins_the_case(stack: Stack):
     assert agent.post(f"cases/{case.id}/claim").status_code == 200
     agent.post(f"cases/{case.id}/reply", {"text": "您好，您跟机器人说一下情况，它会帮您登记好。"})
     assert agent.post(f"cases/{case.id}/release").json()["case"]["status"] == "released"
-    for message in ("我买的跑鞋才穿两天就开胶了", "上周三", "订单号DD20261101456", "退款", "13812345678", "对的"):
+    for message in FILING:
         stack.say(sender, message)
     assert "utter_complaint_recorded" in stack.responses(sender)
     [complaint] = _complaints(stack, sender)
