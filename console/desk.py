@@ -20,7 +20,7 @@ from bot.clock import utcnow
 from bot.files import FileMissing, FileStore, sniff
 from bot.roles import CASES, REASSIGN, RoleSettings, load_role_settings, may
 from bot.storage import (
-    Agent, AgentAccounts, Case, CaseConflict, CaseNotFound, CaseStatus, Evidence, EvidenceStore, HandoffQueue,
+    Agent, AgentAccounts, Case, CaseConflict, CaseNotFound, CaseStatus, EvidenceStore, HandoffQueue,
 )
 from bot.policies import Policies, load_policies
 from bot.rasa_api import RasaApi, RasaError
@@ -123,7 +123,7 @@ class AgentDesk:
         store = self.queue.store
         earlier = await asyncio.to_thread(store.for_customer, case.channel, case.sender_id)
         notes = await asyncio.to_thread(self.queue.notes, case_id)
-        evidence = await asyncio.to_thread(self._evidence, case)
+        evidence = await asyncio.to_thread(handoffs.case_evidence, self.customers, case)
         history = await asyncio.to_thread(self.queue.history, case_id)
         supervisor = may(agent.role, REASSIGN)
         colleagues = await asyncio.to_thread(self.accounts.all) if supervisor else []
@@ -162,7 +162,7 @@ class AgentDesk:
         its bytes show (`bot.files.sniff`; None for anything else); `NotFound` unless `agent`
         may see the case and the file belongs to it."""
         case = await self._case(case_id, agent)
-        sent = await asyncio.to_thread(self._evidence, case)
+        sent = await asyncio.to_thread(handoffs.case_evidence, self.customers, case)
         kept = next((evidence for evidence in sent if evidence.id == evidence_id), None)
         if kept is None or kept.file is None:
             raise NotFound(wording.FILE_NOT_FOUND)
@@ -261,13 +261,6 @@ class AgentDesk:
         return {"case": self.views.case(case)}
 
     # -- internals ---------------------------------------------------------------------------
-
-    def _evidence(self, case: Case) -> list[Evidence]:
-        """What the customer sent for the case: its complaint's evidence or, for a case without a
-        complaint, the customer's evidence that joins no complaint yet."""
-        if case.complaint_id:
-            return self.customers.for_complaint(case.complaint_id)
-        return self.customers.unfiled(case.channel, case.sender_id)
 
     async def _case(self, case_id: int, agent: Agent) -> Case:
         """The case, if `agent` may see it: `NotFound`, or `Forbidden` for a designer, and for an

@@ -32,7 +32,7 @@ from bot.responses import Responses
 from bot.roles import REASSIGN, may
 from bot.storage import (
     FILLABLE, Case, CaseAction, CaseNotFound, CaseStatus, Complaint, ComplaintNotFound, ComplaintStore,
-    HandoffQueue, JobQueue, Note, Outbox,
+    Evidence, EvidenceStore, HandoffQueue, JobQueue, Note, Outbox,
 )
 from bot.surveys import Surveys
 
@@ -157,6 +157,14 @@ class Refused(Exception):
         super().__init__(f"case {case.id}: {why}")
         self.why = why
         self.case = case
+
+
+def case_evidence(customers: EvidenceStore, case: Case) -> list[Evidence]:
+    """What the customer sent for the case: its complaint's evidence or, for a case without a
+    complaint, the customer's evidence that joins no complaint yet."""
+    if case.complaint_id:
+        return customers.for_complaint(case.complaint_id)
+    return customers.unfiled(case.channel, case.sender_id)
 
 
 def refusal(case: Case, agent_id: int, action: str) -> Optional[str]:
