@@ -13,8 +13,14 @@ weigh more than short ones. This subclass
   are flat between C=100 and C=300 and worse below 30),
 - gives a message without any known feature the intents' prior (the share of training
   examples) instead of a confident guess,
+- gives a message with no content (no letter or digit at all: "&&&&", "。。。", emoji; or only
+  features every training example has, such as an unseen filler syllable "喵喵喵喵") the prior
+  too: the fallback answers it, never `affirm` that could confirm a form's read-back,
 - and decides in layers (`complaint_layer`): when no single intent is sure but the complaint
-  intents together are, the message is a complaint (`take_up_complaints`).
+  intents together are, the message is a complaint (`take_up_complaints`); and a message that
+  names a problem (a defect word, not negated, in the part after its last "但是/就是/可惜", with
+  no positive verdict after it) is a complaint even when it reads as praise or thanks
+  (`take_up_named_problems`).
 
 Training and persistence (skops) are the parent's.
 """
@@ -22,6 +28,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
+
+import re
+import unicodedata
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -121,7 +130,7 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
             self.clf.coef_ = np.asfortranarray(self.clf.coef_)
         X = self._create_X(messages)
         probabilities = self.clf.predict_proba(X)
-        empty = np.diff(X.indptr) == 0
+        empty = np.array([not has_content(m.get(TEXT) or "") for m in messages]) | self._featureless(X)
         if empty.any():
             probabilities[empty] = self._prior()
         layer = ComplaintLayer.from_config(self.config["complaint_layer"]) if self.config["complaint_layer"] else None
@@ -132,11 +141,30 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
             )
             if layer is not None and not no_features:  # the prior says nothing about this message
                 ranking = take_up_complaints(ranking, layer)
+                ranking = take_up_named_problems(ranking, message.get(TEXT) or "", layer)
             message.set("intent", ranking[0], add_to_output=True)
             if self.config[RANKING_LENGTH] > 0:
                 ranking = ranking[: self.config[RANKING_LENGTH]]
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
+
+    def _create_training_matrix(self, training_data: TrainingData) -> Tuple[csr_matrix, List[str]]:
+        """The parent's (X, y), noting the features every example has (`background_`): a
+        message with none but those (char_wb's padding, say) has no features of its own."""
+        X, y = super()._create_training_matrix(training_data)
+        if X.shape[0]:
+            counts = np.asarray((X != 0).sum(axis=0)).ravel()
+            self.clf.background_ = np.flatnonzero(counts == X.shape[0])
+        return X, y
+
+    def _featureless(self, X: csr_matrix) -> np.ndarray:
+        """Per row of X: no feature but the background's (none at all, or only those every
+        training example has)."""
+        background = getattr(self.clf, "background_", None)
+        if background is None or not len(background):
+            return np.diff(X.indptr) == 0
+        return np.array([np.isin(X.indices[X.indptr[i]:X.indptr[i + 1]], background).all()
+                         for i in range(X.shape[0])], dtype=bool)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fits the logistic regression (the parent) and keeps the intents' prior with it."""
@@ -184,11 +212,26 @@ class ComplaintLayer:
     """Questions a complaint often carries ("开胶了 可以退换吗"): a complaint intent ranked just
     above one of these is the complaint, with the question's confidence added, not a tie the
     fallback would answer with "I didn't understand"."""
+    reconsider: Tuple[str, ...] = ()
+    """Intents a message that names a problem is taken from (praise and thanks, greetings, a
+    satisfaction rating): a mixed review read as praise is a complaint. Any intent less sure than
+    `below` (the fallback's) is reconsidered too. Not yes, no or details: in a form those answer
+    its questions."""
+    contrast: Tuple[str, ...] = ()
+    """Words that turn a message ("但是", "就是", "可惜"): what follows the last of them decides."""
+    defects: Tuple[str, ...] = ()
+    """Words that name a problem ("脏", "难吃", "后悔", "不实用")."""
+    negations: Tuple[str, ...] = ()
+    """A defect word right after one of these is not one ("不脏", "没有异味")."""
+    verdicts: Tuple[str, ...] = ()
+    """A positive verdict after the last defect keeps the message praise: a small regret with
+    a verdict ("就是早餐少了点，推荐", "可以接受") is praise by the rubric (docs/devset.md)."""
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":
         """The layer of config.yml's `complaint_layer`; ValueError naming the mistake."""
-        keys = {"intents", "serious", "general", "below", "at_least", "questions"}
+        keys = {"intents", "serious", "general", "below", "at_least", "questions", "reconsider",
+                "contrast", "defects", "negations", "verdicts"}
         if set(raw) - keys:
             raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
                              f"expected some of {sorted(keys)}")
@@ -200,8 +243,16 @@ class ComplaintLayer:
         if not (0 < below <= 1 and 0 < at_least <= 1):
             raise ValueError(f"complaint_layer: `below` and `at_least` are between 0 and 1, "
                              f"got {below} and {at_least}")
+        words = {key: tuple(str(w) for w in raw.get(key) or ()) for key in
+                 ("reconsider", "contrast", "defects", "negations", "verdicts")}
+        empty = [key for key, found in words.items() if key != "reconsider" and "" in found]
+        if empty:
+            raise ValueError(f"complaint_layer: an empty word in {empty}")
+        if words["defects"] and not words["reconsider"]:
+            raise ValueError("complaint_layer: `defects` without `reconsider` (the intents a "
+                             "message naming a problem is taken from) would never be used")
         return cls(intents, tuple(raw.get("serious") or ()), str(general), below, at_least,
-                   tuple(raw.get("questions") or ()))
+                   tuple(raw.get("questions") or ()), **words)
 
 
 def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> List[Dict[str, Any]]:
@@ -228,6 +279,70 @@ def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> 
     name = (leader["name"] if leader["name"] in layer.intents and leader["confidence"] >= mass / 2
             else layer.general)
     return [{"name": name, "confidence": mass}] + [r for r in ranking if r["name"] != name]
+
+
+def has_content(text: str) -> bool:
+    """Whether `text` has a letter or a digit of any script: symbols, punctuation and emoji alone
+    ("&&&&", "。。。", "？？？") say nothing the assistant could take up or confirm."""
+    return any(unicodedata.category(c)[0] in "LN" for c in text)
+
+
+def names_a_problem(text: str, layer: ComplaintLayer) -> bool:
+    """Whether `text` names a problem by `layer`'s words: after its last contrast word (or in
+    all of it, when it has none) a defect word that no negation just before cancels, with no
+    positive verdict after the last such defect. "房间不错，就是隔音太差" names one; "整体不错，
+    就是早餐少了点，推荐" (a verdict after the regret) and "早餐一般，但是房间很好" (the turn
+    is to the good) do not."""
+    if not layer.defects:
+        return False
+    turn = max((text.rfind(word) for word in layer.contrast), default=-1)
+    tail = text[turn:] if turn >= 0 else text
+    last = max((end for _, end in defects_named(tail, layer)), default=-1)
+    return last >= 0 and not any(word in tail[last:] for word in layer.verdicts)
+
+
+def defects_named(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
+    """(defect word, where it ends) for each of `layer.defects` in `text` that is not negated:
+    a one-character negation ("不", "没") in the two characters before it, or a longer one
+    ("不会", "如果") in the six before it ("基本不会感到烫手")."""
+    found = []
+    for word in layer.defects:
+        for match in re.finditer(re.escape(word), text):
+            near, wider = text[max(0, match.start() - 2):match.start()], text[max(0, match.start() - 6):match.start()]
+            if not any((n in near) if len(n) == 1 else (n in wider) for n in layer.negations):
+                found.append((word, match.end()))
+    return found
+
+
+def take_up_named_problems(ranking: List[Dict[str, Any]], text: str, layer: ComplaintLayer) -> List[Dict[str, Any]]:
+    """`ranking` with a message that names a problem (`names_a_problem`) taken up as a complaint
+    when it was read as one of `layer.reconsider` (praise, thanks, greetings) or as nothing sure:
+    a mixed review whose "but" names a defect is not answered "不客气" (nor, when a complaint
+    intent is only just ahead of the praise, "I didn't understand"). The complaint is the top
+    complaint intent when it holds at least half of the complaint intents' mass, else the general
+    one (the category is asked); its confidence is that mass with the misreading's (the praise
+    words were part of the complaint), and the misread intent leaves the ranking."""
+    if not ranking or not layer.defects:
+        return ranking
+    top = ranking[0]
+    if (top["name"] in layer.intents and len(ranking) > 1 and ranking[1]["name"] in layer.reconsider
+            and names_a_problem(text, layer)):
+        # A complaint just ahead of praise ("开头挺吸引人……看完很失望": 0.52 to 0.48) is the
+        # complaint, not a tie the fallback would answer with "I didn't understand".
+        return ([{"name": top["name"], "confidence": top["confidence"] + ranking[1]["confidence"]}]
+                + ranking[2:])
+    unsure = top["confidence"] < layer.below and top["name"] not in layer.intents
+    if not (top["name"] in layer.reconsider or unsure) or not names_a_problem(text, layer):
+        return ranking
+    members = [r for r in ranking if r["name"] in layer.intents or r["name"] in layer.serious]
+    mass = sum(r["confidence"] for r in members)
+    leader = members[0] if members else None
+    name = (leader["name"] if leader and leader["name"] in layer.intents and leader["confidence"] >= mass / 2
+            else layer.general)
+    misread = top["name"] not in layer.intents and top["name"] not in layer.serious
+    confidence = min(1.0, mass + (top["confidence"] if misread else 0.0))
+    dropped = {name, top["name"]} if misread else {name}
+    return [{"name": name, "confidence": confidence}] + [r for r in ranking if r["name"] not in dropped]
 
 
 def _sentence_features(messages: List[Message]) -> Optional[csr_matrix]:

@@ -70,6 +70,22 @@ CANTONESE_REQUESTS = {"我想退錢": "request_remedy", "搵個真人同我傾":
                       "有冇真人可以同我講下": "request_human"}
 #: "Is this a bot?" gets an honest answer (ask_if_bot), not "out of scope".
 ASKED_IF_A_BOT = ["你是真人还是机器人啊", "我现在是在跟程序聊天吗", "你係咪真人嚟㗎"]
+#: Mixed reviews (issue 14, "not taken up"): praise with a problem in it is a complaint, not
+#: thanks; praise with one small regret and a positive verdict stays praise (docs/devset.md).
+MIXED_REVIEWS = [
+    "服务员态度挺好的，就是房间里一股烟味，开窗一晚上都没散",
+    "民宿很有特色，可惜热水器坏了，洗澡只能用凉水",
+    "平板屏幕很清楚，但是充电特别慢，充一晚上才到八十",
+    "这本小说开头挺吸引人，后面越写越乱，看完很失望",
+    "配送小哥挺客气，就是米饭硬得咬不动，汤也洒了一半",
+]
+SMALL_REGRETS = [
+    "房间稍微小了一点，不过干净安静，总体满意，下次还住",
+    "鼠标有点轻，用惯了就好，整体很满意，推荐",
+]
+#: No content: symbols, emoji, a filler syllable the model never saw. The fallback, never `affirm`
+#: (which at the read-back would file the complaint).
+NO_CONTENT = ["&&&&", "。。。", "😀😀", "喵喵喵喵", "？？！！"]
 REAL_REPEATS = ["这个问题我已经反映三次了，每次都说会处理，然后就没下文了",
                 "上周投诉过一次了，到现在都没人联系我"]
 
@@ -79,7 +95,8 @@ def parsed() -> Dict[str, Dict[str, Any]]:
     """Every message above: what the NLU made of it."""
     agent = Agent.load(str(trained_model()))
     texts = (TAKEN_UP_AS_COMPLAINTS + SAFETY + NOT_SAFETY + list(NOT_A_REPEAT) + REAL_REPEATS
-             + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS) + ASKED_IF_A_BOT)
+             + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS) + ASKED_IF_A_BOT + MIXED_REVIEWS + SMALL_REGRETS
+             + NO_CONTENT)
 
     async def parse_all() -> Dict[str, Dict[str, Any]]:
         return {text: await agent.parse_message(text) for text in texts}
@@ -145,3 +162,18 @@ def test_a_cantonese_request_is_understood(judged, text, intent):
 @pytest.mark.parametrize("text", ASKED_IF_A_BOT)
 def test_asking_whether_a_person_answers_is_understood(judged, text):
     assert judged[text] == ("ask_if_bot", set())
+
+
+@pytest.mark.parametrize("text", MIXED_REVIEWS)
+def test_a_mixed_review_with_a_problem_is_taken_up_as_a_complaint(judged, text):
+    assert judged[text][0].startswith("complain_"), judged[text]
+
+
+@pytest.mark.parametrize("text", SMALL_REGRETS)
+def test_praise_with_a_small_regret_and_a_verdict_stays_praise(judged, text):
+    assert judged[text] == ("thank", set())
+
+
+@pytest.mark.parametrize("text", NO_CONTENT)
+def test_a_message_with_no_content_gets_the_fallback(parsed, text):
+    assert parsed[text]["intent"]["name"] == "nlu_fallback", parsed[text]["intent"]

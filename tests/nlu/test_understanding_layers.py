@@ -13,7 +13,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.category_classifier import CategoryClassifier
-from rasa_ext.intent_classifier import ComplaintLayer, take_up_complaints
+from rasa_ext.intent_classifier import (ComplaintLayer, has_content, names_a_problem, take_up_complaints,
+                                        take_up_named_problems)
 from tests.nlu.sparse import intent_classifier as _classifier
 from tests.nlu.sparse import message as _message
 
@@ -90,6 +91,111 @@ def test_a_message_with_no_known_features_is_not_taken_up(tmp_path: Path) -> Non
     assert unknown.get("intent")["name"] != "complain_general"
     assert spread.get("intent")["name"] in ("complain_general", "complain_quality", "vent")
     assert spread.get("intent")["confidence"] > 0.9
+
+
+#: A small lexicon of our own for the "named problem" rule (config.yml has the real one).
+NAMED = ComplaintLayer.from_config({
+    "intents": ["complain_general", "complain_quality", "complain_delivery", "vent"],
+    "serious": ["threaten"], "general": "complain_general", "below": 0.5, "at_least": 0.4,
+    "reconsider": ["thank", "greet"],
+    "contrast": ["但是", "就是", "可惜", "不过"],
+    "negations": ["不", "没", "没什么", "如果"],
+    "defects": ["太差", "难吃", "麻烦", "脏", "毛病", "有问题", "少了", "坏了"],
+    "verdicts": ["推荐", "满意", "下次还", "换好了"],
+})
+
+
+@pytest.mark.parametrize("text", [
+    "前台小哥很热情，就是房间隔音太差",            # praise, then "but" and a defect
+    "房间挺大的，可惜早餐难吃，咖啡也是凉的",
+    "新电脑装驱动太麻烦了，折腾了一晚上",           # a defect said plainly, no "but"
+    "推荐过朋友来住，但是这次地毯很脏",             # a verdict before the turn does not save it
+])
+def test_a_message_that_names_a_problem_is_heard(text: str) -> None:
+    assert names_a_problem(text, NAMED)
+
+
+@pytest.mark.parametrize("text", [
+    "整体不错，就是早餐品种少了点，推荐",          # a small regret with a verdict after it: praise
+    "早餐太差，但是房间和服务都很好",              # the turn is to the good
+    "房间一点也不脏，床也舒服",                    # negated
+    "用了半年没什么毛病，很满意",
+    "如果有问题再联系你们",                        # not a problem, a condition
+    "房间干净，服务周到",                          # no defect at all
+    "之前坏了的耳机已经换好了，谢谢",                # solved: thanks, not a complaint
+])
+def test_praise_and_small_regrets_name_no_problem(text: str) -> None:
+    assert not names_a_problem(text, NAMED)
+
+
+def test_praise_that_names_a_problem_is_taken_up_as_the_complaint_it_leans_to() -> None:
+    ranking = _ranking(thank=0.7, complain_quality=0.2, complain_delivery=0.05, greet=0.05)
+    decided = take_up_named_problems(ranking, "酒店位置好，就是早餐难吃", NAMED)
+    assert decided[0] == {"name": "complain_quality", "confidence": pytest.approx(0.95)}
+    assert "thank" not in {r["name"] for r in decided}, "the misreading leaves the ranking"
+    assert decided[0]["confidence"] - decided[1]["confidence"] > 0.05, "no tie for the fallback"
+
+    spread = _ranking(thank=0.6, complain_quality=0.1, complain_delivery=0.1, vent=0.1, greet=0.1)
+    assert take_up_named_problems(spread, "东西不错，就是太麻烦", NAMED)[0]["name"] == "complain_general"
+
+
+def test_a_complaint_just_ahead_of_praise_that_names_a_problem_is_the_complaint_not_a_tie() -> None:
+    ranking = _ranking(complain_quality=0.52, thank=0.46, greet=0.02)
+    decided = take_up_named_problems(ranking, "开头挺好看，后面写得太差，很失望", NAMED)
+    assert decided == [{"name": "complain_quality", "confidence": pytest.approx(0.98)},
+                       {"name": "greet", "confidence": 0.02}]
+
+
+def test_an_unsure_message_that_names_a_problem_is_a_complaint_not_the_fallback() -> None:
+    ranking = _ranking(affirm=0.35, complain_quality=0.3, deny=0.35)
+    assert take_up_named_problems(ranking, "装机比较麻烦，还得找人", NAMED)[0]["name"] == "complain_quality"
+
+
+@pytest.mark.parametrize("ranking, text", [
+    (_ranking(thank=0.9, complain_quality=0.1), "整体不错，就是早餐少了点，推荐"),   # praise by the rubric
+    (_ranking(deny=0.9, complain_quality=0.1), "不对，地址写错了，太麻烦了"),          # not reconsidered: a form's "no"
+    (_ranking(complain_delivery=0.9, deny=0.1), "快递太慢了，就是难吃"),               # already a complaint
+    (_ranking(complain_quality=0.52, thank=0.48), "房间干净，服务周到"),              # a tie with no defect
+    (_ranking(thank=0.9, complain_quality=0.1), "谢谢，问题解决了"),                    # no defect
+])
+def test_other_messages_keep_their_intent(ranking: List[Dict[str, object]], text: str) -> None:
+    assert take_up_named_problems(ranking, text, NAMED) == ranking
+
+
+@pytest.mark.parametrize("raw", [
+    {"intents": ["complain_general"], "general": "complain_general", "defects": ["脏"]},  # no reconsider
+    {"intents": ["complain_general"], "general": "complain_general", "reconsider": ["thank"],
+     "defects": ["脏", ""]},
+])
+def test_a_named_problem_lexicon_that_could_not_work_is_named(raw: dict) -> None:
+    with pytest.raises(ValueError, match="complaint_layer"):
+        ComplaintLayer.from_config(raw)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("&&&&", False), ("。。。？？", False), ("😂😂👍", False), ("  ", False),
+    ("喵", True), ("ok", True), ("12345", True), ("订单DD123", True),
+])
+def test_content_is_a_letter_or_a_digit_of_any_script(text: str, expected: bool) -> None:
+    assert has_content(text) is expected
+
+
+def test_a_message_with_no_content_gets_the_prior_not_a_confident_intent(tmp_path: Path) -> None:
+    """Symbols alone, or only the features every training example has (char_wb's padding in the
+    real pipeline: an unseen "喵喵喵喵" came out as `affirm` at 0.92, which could confirm a
+    read-back), say nothing: the intents' prior, far below the fallback threshold."""
+    classifier = _classifier(tmp_path)
+    background = 5  # every training example has it
+    classifier.train(TrainingData([_message([1 + i % 2, 1, 0, 0, 0, 1], "affirm") for i in range(6)]
+                                  + [_message([0, 0, 1, 1 + i % 2, 0, 1], "vent") for i in range(6)]))
+    assert list(classifier.clf.background_) == [background]
+    padding_only, symbols = _message([0, 0, 0, 0, 0, 1]), _message([1, 1, 0, 0, 0, 1])
+    known = _message([1, 1, 0, 0, 0, 1])
+    symbols.data["text"] = "&&&&"
+    classifier.process([padding_only, symbols, known])
+    for unknown in (padding_only, symbols):
+        assert unknown.get("intent")["confidence"] == pytest.approx(0.5), unknown.get("intent")
+    assert known.get("intent")["name"] == "affirm" and known.get("intent")["confidence"] > 0.9
 
 
 def _category_classifier(tmp_path: Path, **config: object) -> CategoryClassifier:
