@@ -182,3 +182,19 @@ def test_a_short_opener_that_names_the_problem_is_its_story(stack: Stack):
         names = stack.responses(sender)
         assert names[0].startswith("utter_empathy_") and "utter_ask_complaint_details" not in names, names
         assert story in stack.tracker(sender)["slots"]["complaint_details"].replace("檯燈", "台灯")
+
+
+def test_a_message_with_no_content_neither_answers_a_question_nor_confirms_the_read_back(stack: Stack):
+    """Symbols or a filler syllable say nothing (issue 14): mid-form the question is asked again
+    and nothing is stored; at the read-back the customer is told we did not understand, and the
+    complaint is filed only on a real yes (an `affirm` read into "&&&&" would have filed it)."""
+    sender = _sender()
+    _to_remedy_question(stack, sender)
+    assert stack.responses_to(sender, "喵喵喵喵")[-1] == "utter_ask_desired_remedy"
+    assert stack.tracker(sender)["slots"]["desired_remedy"] is None
+    assert stack.responses_to(sender, "退款")[-1] == "utter_ask_contact_phone"
+    stack.say(sender, "13812345678")
+    assert stack.responses(sender) == ["utter_read_back"]
+    for nothing in ("&&&&", "😀😀"):  # (a third in a row would go to a person: utter_handoff_fallback)
+        assert stack.responses_to(sender, nothing) == ["utter_fallback"], nothing
+    assert "utter_fallback" not in stack.responses_to(sender, "对，没错")
