@@ -13,8 +13,9 @@ weigh more than short ones. This subclass
   are flat between C=100 and C=300 and worse below 30),
 - gives a message without any known feature the intents' prior (the share of training
   examples) instead of a confident guess,
-- gives a message with no content (no letter or digit at all: "&&&&", "。。。", emoji; or only
-  features every training example has, such as an unseen filler syllable "喵喵喵喵") the prior
+- gives a message with no content (no letter, digit or pictograph at all: "&&&&", "。。。"; or
+  only features every training example has, such as an unseen filler syllable "喵喵喵喵" or an
+  emoji no example uses) the prior
   too: the fallback answers it, never `affirm` that could confirm a form's read-back,
 - and decides in layers (`complaint_layer`): when no single intent is sure but the complaint
   intents together are, the message is a complaint (`take_up_complaints`); and a message that
@@ -282,9 +283,10 @@ def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> 
 
 
 def has_content(text: str) -> bool:
-    """Whether `text` has a letter or a digit of any script: symbols, punctuation and emoji alone
-    ("&&&&", "。。。", "？？？") say nothing the assistant could take up or confirm."""
-    return any(unicodedata.category(c)[0] in "LN" for c in text)
+    """Whether `text` has a letter or a digit of any script, or a pictograph: punctuation and
+    signs alone ("&&&&", "。。。", "？？？") say nothing the assistant could take up or confirm,
+    while an emoji may ("👍" is a yes, "😡😡" anger) when the examples use it."""
+    return any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "So" for c in text)
 
 
 def names_a_problem(text: str, layer: ComplaintLayer) -> bool:

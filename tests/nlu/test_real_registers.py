@@ -86,6 +86,8 @@ SMALL_REGRETS = [
 #: No content: symbols, emoji, a filler syllable the model never saw. The fallback, never `affirm`
 #: (which at the read-back would file the complaint).
 NO_CONTENT = ["&&&&", "。。。", "😀😀", "喵喵喵喵", "？？！！"]
+#: Emoji the examples use keep their meaning: a thumbs-up is a yes, angry faces are anger.
+MEANINGFUL_EMOJI = {"👍": {"affirm"}, "😡😡😡": {"vent", "complain_general"}}
 REAL_REPEATS = ["这个问题我已经反映三次了，每次都说会处理，然后就没下文了",
                 "上周投诉过一次了，到现在都没人联系我"]
 
@@ -96,7 +98,7 @@ def parsed() -> Dict[str, Dict[str, Any]]:
     agent = Agent.load(str(trained_model()))
     texts = (TAKEN_UP_AS_COMPLAINTS + SAFETY + NOT_SAFETY + list(NOT_A_REPEAT) + REAL_REPEATS
              + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS) + ASKED_IF_A_BOT + MIXED_REVIEWS + SMALL_REGRETS
-             + NO_CONTENT)
+             + NO_CONTENT + list(MEANINGFUL_EMOJI))
 
     async def parse_all() -> Dict[str, Dict[str, Any]]:
         return {text: await agent.parse_message(text) for text in texts}
@@ -177,3 +179,8 @@ def test_praise_with_a_small_regret_and_a_verdict_stays_praise(judged, text):
 @pytest.mark.parametrize("text", NO_CONTENT)
 def test_a_message_with_no_content_gets_the_fallback(parsed, text):
     assert parsed[text]["intent"]["name"] == "nlu_fallback", parsed[text]["intent"]
+
+
+@pytest.mark.parametrize("text, intents", MEANINGFUL_EMOJI.items())
+def test_an_emoji_the_examples_use_is_understood(parsed, text, intents):
+    assert parsed[text]["intent"]["name"] in intents, parsed[text]["intent"]
