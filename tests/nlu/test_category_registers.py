@@ -1,0 +1,56 @@
+"""The category heard in long, narrative complaints (issue 14): the main problem, the one the
+message dwells on (docs/devset.md), even when words of another category come in passing — the
+staff who were called about a broken room, the price of a room that is dirty, an exchange that is
+under way for a faulty product, the front desk that charged the extra fee, the money paid for a
+delivery that came late. Each message judged alone, as the first of a conversation; none of these
+is a training example (data/nlu/categories_registers.yml has its own)."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict
+
+import pytest
+from rasa.core.agent import Agent
+
+from tests.auxil.stack import trained_model
+from tests.nlu.test_real_registers import heard_category
+
+pytestmark = pytest.mark.outside_unit  # loads the trained model
+
+CATEGORY_HEARD = {
+    # quality told with its follow-up: the staff came, could not fix it
+    "淋浴间的门合不上，水溅得满地都是，找了客房部两次，来的人看了看说配件没货，住了三天都是这样":
+        "quality",
+    "台灯和床头灯都不亮，打电话叫人来修，电工说整层线路有问题，让我们摸黑凑合一晚": "quality",
+    # "the staff were fine, but the room ..."
+    "服务员都挺客气，就是房间太潮了，被子摸上去湿湿的，墙角还有一片霉斑": "quality",
+    # the food got worse
+    "这次的早餐比上回差远了，水果只有西瓜，热菜凉了也没人换，面包硬邦邦的": "quality",
+    # the price as the frame of a defect
+    "六百多一晚的房间，电视没信号，窗户关不严，半夜冷风直往里钻": "quality",
+    # a defect whose exchange or repair is under way
+    "刚买的电饭煲煮出来的饭底下全糊了，已经联系店家在办换货，东西质量真差": "quality",
+    # money charged at the front desk
+    "前台办入住的时候说押金要交一千，退房时只退了八百，说扣了什么清洁费，也拿不出单子": "price_billing",
+    "酒店经理非说我们用了房间里的收费零食，要加一百块，我们一包都没拆": "price_billing",
+    # how people treated the customer, with money in the story
+    "房费倒是便宜，可是服务员整天板着脸，叫她帮忙拿个衣架都嫌麻烦": "service_attitude",
+    # a delivery paid extra for that came late
+    "为了周末能用特意加钱选了次日达，结果快递拖到下周二才到，加急费白交了": "delivery",
+}
+
+
+@pytest.fixture(scope="module")
+def parsed() -> Dict[str, Dict[str, Any]]:
+    """Every message above: what the NLU made of it."""
+    agent = Agent.load(str(trained_model()))
+
+    async def parse_all() -> Dict[str, Dict[str, Any]]:
+        return {text: await agent.parse_message(text) for text in CATEGORY_HEARD}
+
+    return asyncio.run(parse_all())
+
+
+@pytest.mark.parametrize("text, category", CATEGORY_HEARD.items())
+def test_a_narrative_complaint_is_heard_in_the_category_it_dwells_on(parsed, text, category):
+    assert heard_category(parsed[text]) == category, (parsed[text]["intent"], parsed[text]["entities"])
