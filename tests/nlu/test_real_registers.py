@@ -106,15 +106,20 @@ def parsed() -> Dict[str, Dict[str, Any]]:
     return asyncio.run(parse_all())
 
 
-@pytest.fixture(scope="module")
-def judged(parsed) -> Dict[str, Tuple[str, Set[str]]]:
-    """Every message above: (intent, escalation reasons)."""
+def judge(parsed: Dict[str, Dict[str, Any]]) -> Dict[str, Tuple[str, Set[str]]]:
+    """Each parsed message, as the first of a conversation: (intent, escalation reasons)."""
     out = {}
     for text, parse in parsed.items():
         intent = parse["intent"]
         turn = Turn(text, intent["name"], float(intent["confidence"]))
         out[text] = (intent["name"], {d.reason for d in decide(Situation(turns=(turn,), now=NOW))})
     return out
+
+
+@pytest.fixture(scope="module")
+def judged(parsed) -> Dict[str, Tuple[str, Set[str]]]:
+    """Every message above: (intent, escalation reasons)."""
+    return judge(parsed)
 
 
 def heard_category(parse: Dict[str, Any]) -> Optional[str]:
