@@ -100,6 +100,9 @@ HAZARDS = {
     "a child's product": [
         "宝宝用了你们的纸尿裤屁股红肿",
     ],
+    "a laptop hot enough to burn, not only warm": [
+        "玩了一会游戏，掌托烫伤了我的手腕",
+    ],
 }
 
 NEAR_MISSES = {
@@ -110,6 +113,7 @@ NEAR_MISSES = {
     ],
     "flies over the buffet": [
         "自助餐的区域苍蝇乱飞",
+        "早餐台上总有苍蝇停在面包上，看着就没胃口",
     ],
     "a mouldy smell": [
         "房间一股霉味，开窗也散不掉",
