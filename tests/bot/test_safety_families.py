@@ -98,6 +98,14 @@ HAZARDS = {
         "床单不干净，睡了一晚浑身痒，起了好多小红点",
         "新沙发的胶味太冲，一家人都头疼",
     ],
+    "Taiwan and Hong Kong words for harm": [
+        "插座走火，整面牆都黑了",                                  # Taiwan: an electrical fire
+        "呢個暖爐整親我個仔",                                      # Hong Kong: hurt my son
+        "我阿爺喺你哋門口跌親",                                    # Hong Kong: fell and got hurt
+        "食到肚痛，成晚瞓唔到",                                    # Hong Kong
+        "電熱毯燒咗個洞",
+        "我阿媽食完即刻要送院",
+    ],
     "a child's product": [
         "宝宝用了你们的纸尿裤屁股红肿",
     ],
@@ -146,6 +154,10 @@ NEAR_MISSES = {
         "吸尘器的声音让人头疼",
         "床太硬了，只好咬牙睡了一晚",
         "卫生间在外面，晚上跑厕所很不方便",
+    ],
+    "a figure of speech in Traditional, a burn that is only wear": [
+        "這個遊戲讓人走火入魔",
+        "地毯上烟头烧了好几个洞，看着就旧",
     ],
     "power that is only power": [
         "冰箱插上有电但是不制冷",
