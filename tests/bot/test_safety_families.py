@@ -62,6 +62,7 @@ HAZARDS = {
         "手机刷着视频突然砰的一声炸了",
         "充電線接頭燒融了，差點起火",                              # Traditional
         "平板充电时过热，屋里一股焦糊味",
+        "笔记本电池鼓包突出来了，触控板都顶起来了",
         "充电器插在插座上直接烧黑了",
         "手機充電時燙到不敢碰",                                    # Traditional
     ],
@@ -206,6 +207,7 @@ def test_the_rubrics_near_misses_stay_with_the_assistant(config, family, text):
     "房间里有蟑螂，晚上不敢关灯",
     "房间一股霉味，开窗也散不掉",
     "笔记本用久了掌托有点烫",
+    "新电池装上去后面突出来一截",
 ])
 def test_a_near_miss_overrules_the_nlus_safety_intent(config, text):
     """The NLU may say report_safety on a look-alike; the lexicon's near-miss sets it aside."""
