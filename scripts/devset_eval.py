@@ -115,14 +115,23 @@ def outcome_of(tracker: dict) -> Outcome:
     latest = events[users[-1] + 1:] if users else events
     intent = ((events[users[-1]].get("parse_data") or {}).get("intent") or {}) if users else {}
     slots = tracker.get("slots") or {}
-    decisions = slots.get("handoff_decisions") or []
-    reasons = [d.get("reason") for d in decisions if isinstance(d, dict) and d.get("reason")]
-    if not reasons and slots.get("handoff_reason"):
-        reasons = [slots["handoff_reason"]]
     return Outcome(intent.get("name"), float(intent.get("confidence") or 0.0),
                    [(e.get("metadata") or {}).get("utter_action") or "(no response name)"
                     for e in latest if e.get("event") == "bot"],
-                   heard_category(events[users[-1]] if users else {}, latest, slots), reasons)
+                   heard_category(events[users[-1]] if users else {}, latest, slots),
+                   handoff_reasons(latest, slots))
+
+
+def handoff_reasons(latest: List[dict], slots: dict) -> List[str]:
+    """Every reason the escalation decided in the message, as the agent's case records them: the
+    decisions slot, or, when the handoff emptied it with the complaint's slots, its value in this
+    turn; else the one reason the handoff slot names."""
+    decided = [slots.get("handoff_decisions")] + [
+        e.get("value") for e in reversed(latest)
+        if e.get("event") == "slot" and e.get("name") == "handoff_decisions"]
+    decisions = next((d for d in decided if d), None) or []
+    reasons = [d.get("reason") for d in decisions if isinstance(d, dict) and d.get("reason")]
+    return reasons or ([slots["handoff_reason"]] if slots.get("handoff_reason") else [])
 
 
 def heard_category(user: dict, latest: List[dict], slots: dict) -> Optional[str]:

@@ -144,3 +144,21 @@ def test_the_evaluation_reads_the_category_a_handoff_recorded_though_it_emptied_
     nothing = _tracker("report_safety", handed_off, decisions=["safety"])
     assert [devset_eval.outcome_of(t).category for t in (from_intent, from_entity, nothing)] == \
         ["quality", "quality", None]
+
+
+def test_the_evaluation_reads_every_reason_a_handoff_decided_though_it_emptied_the_slot():
+    """A message that is a threat and a repeat is handed off once, for the threat; the case
+    records both reasons, and so does the evaluation."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import devset_eval
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    tracker = _tracker("threaten", ["utter_handoff_threat", "utter_handoff_wait"])
+    tracker["slots"].update(handoff_decisions=None, handoff_reason="threat")
+    tracker["events"][1:1] = [
+        {"event": "slot", "name": "handoff_decisions", "value": [{"reason": "threat"}, {"reason": "repeated"}]},
+        {"event": "slot", "name": "handoff_decisions", "value": None}]
+    assert devset_eval.outcome_of(tracker).handoff_reasons == ["threat", "repeated"]
+    del tracker["events"][1:3]
+    assert devset_eval.outcome_of(tracker).handoff_reasons == ["threat"]
