@@ -602,7 +602,7 @@ def test_a_price_named_only_in_praise_is_not_a_sum_at_stake(config):
     complaint = situation("6200入手的，屏幕和键盘都很满意", "可是用了三天就黑屏了",
                           intents=["thank", "complain_quality"], amount=Decimal("6200"))
     assert check_high_value(complaint, config) is not None
-    unsure = Situation(turns=(Turn("6200入手的，还行吧", "thank", 0.4),), amount=Decimal("6200"), now=NOW)
+    unsure = Situation(turns=(Turn("6200入手的，还行吧", "thank", 0.6),), amount=Decimal("6200"), now=NOW)
     assert check_high_value(unsure, config) is not None
 
 
