@@ -72,21 +72,6 @@ CANTONESE_REQUESTS = {"我想退錢": "request_remedy", "搵個真人同我傾":
 ASKED_IF_A_BOT = ["你是真人还是机器人啊", "我现在是在跟程序聊天吗", "你係咪真人嚟㗎"]
 REAL_REPEATS = ["这个问题我已经反映三次了，每次都说会处理，然后就没下文了",
                 "上周投诉过一次了，到现在都没人联系我"]
-#: Look-alikes of a threat or a request for a person (docs/devset.md): telling friends not to come,
-#: the staff daring the customer to complain, a manager called or met at the hotel.
-NOT_A_THREAT_OR_A_REQUEST = [
-    "回去我就让朋友们都别来这家店",
-    "我肯定跟亲戚说，以后别在这里订房",
-    "经理甩下一句你爱去哪告就去哪告",
-    "客房主管说你想投诉随便投诉",
-    "后来我们把前台经理叫来了，她说话还是冷冰冰的",
-    "当时我们想找值班经理，前台说他不在",
-    "大堂经理刚好路过，顺手帮我们叫了车",
-    "那天店长亲自过来帮我们换的灯泡",
-]
-#: ... while the real thing still goes to a person with its reason.
-THREATS_AND_REQUESTS = {"我要投诉，叫你们经理过来": "human_request", "我会去消协投诉你们": "threat",
-                        "不解决我就发微博曝光": "threat"}
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +79,7 @@ def parsed() -> Dict[str, Dict[str, Any]]:
     """Every message above: what the NLU made of it."""
     agent = Agent.load(str(trained_model()))
     texts = (TAKEN_UP_AS_COMPLAINTS + SAFETY + NOT_SAFETY + list(NOT_A_REPEAT) + REAL_REPEATS
-             + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS) + ASKED_IF_A_BOT
-             + NOT_A_THREAT_OR_A_REQUEST + list(THREATS_AND_REQUESTS))
+             + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS) + ASKED_IF_A_BOT)
 
     async def parse_all() -> Dict[str, Dict[str, Any]]:
         return {text: await agent.parse_message(text) for text in texts}
@@ -146,16 +130,6 @@ def test_progress_thanks_and_solved_are_not_a_repeat(judged, text, intent):
 @pytest.mark.parametrize("text", REAL_REPEATS)
 def test_a_real_repeat_goes_to_a_person(judged, text):
     assert "repeated" in judged[text][1], judged[text]
-
-
-@pytest.mark.parametrize("text", NOT_A_THREAT_OR_A_REQUEST)
-def test_friends_told_staff_daring_and_managers_in_the_story_stay_with_the_assistant(judged, text):
-    assert not judged[text][1] & {"threat", "human_request"}, judged[text]
-
-
-@pytest.mark.parametrize("text, reason", THREATS_AND_REQUESTS.items())
-def test_a_real_threat_or_request_still_goes_to_a_person(judged, text, reason):
-    assert reason in judged[text][1], judged[text]
 
 
 @pytest.mark.parametrize("text, category", CATEGORY_HEARD.items())
