@@ -327,6 +327,10 @@ class EscalationConfig:
     intent_yields_to: Mapping[str, Tuple[str, ...]]
     min_intent_confidence: float
     high_value_over: Decimal
+    high_value_not_for: FrozenSet[str]
+    """Intents of messages that do not put a sum at stake (praise: "5699入手的，性价比很高")."""
+    high_value_not_for_confidence: float
+    """How sure the NLU must be of such an intent (a complaint misread as thanks still counts)."""
     repeated: RepeatedSettings
     anger: SustainedAnger
     anger_model: AngerModel
@@ -373,6 +377,8 @@ class EscalationConfig:
                               for reason in REASONS},
             min_intent_confidence=float(raw.get("min_intent_confidence", 0.5)),
             high_value_over=Decimal(str(rules["high_value"]["amount_over"])),
+            high_value_not_for=frozenset(rules["high_value"].get("not_for_intents") or ()),
+            high_value_not_for_confidence=float(rules["high_value"].get("not_for_confidence", 0.8)),
             repeated=RepeatedSettings(
                 recent_days=int(repeated["recent_days"]),
                 same_category_ignores=frozenset(repeated.get("same_category_ignores") or ()),
@@ -516,8 +522,14 @@ def check_anger(situation: Situation, config: EscalationConfig) -> Optional[Deci
 
 
 def check_high_value(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
-    """The amount at stake is over the configured threshold."""
+    """The amount at stake is over the configured threshold. A sum the customer names only in
+    praise (every message so far one of `not_for_intents` at `not_for_confidence` or more:
+    "5699入手的，性价比很高") is the price they paid, not a sum at stake."""
     if situation.amount is None or situation.amount <= config.high_value_over:
+        return None
+    if situation.turns and all(turn.intent in config.high_value_not_for
+                               and turn.intent_confidence >= config.high_value_not_for_confidence
+                               for turn in situation.turns):
         return None
     return _decision("high_value", config,
                      f"涉及金额{situation.amount:,}元，超过{config.high_value_over:,}元的人工处理标准")

@@ -594,6 +594,18 @@ def test_high_value_over_the_threshold(config, amount, expected):
     assert (check_high_value(situation("屏幕碎了", amount=amount), config) is not None) == expected
 
 
+def test_a_price_named_only_in_praise_is_not_a_sum_at_stake(config):
+    """A review that praises what it bought names the price paid: nothing is at stake. Once a
+    message of the conversation complains (or the NLU is unsure), the sum counts."""
+    praise = situation("6200入手的，屏幕和键盘都很满意", intents=["thank"], amount=Decimal("6200"))
+    assert check_high_value(praise, config) is None
+    complaint = situation("6200入手的，屏幕和键盘都很满意", "可是用了三天就黑屏了",
+                          intents=["thank", "complain_quality"], amount=Decimal("6200"))
+    assert check_high_value(complaint, config) is not None
+    unsure = Situation(turns=(Turn("6200入手的，还行吧", "thank", 0.6),), amount=Decimal("6200"), now=NOW)
+    assert check_high_value(unsure, config) is not None
+
+
 # --- configuration -------------------------------------------------------------------------------
 
 def test_the_existing_keys_still_serve_bot_anger():

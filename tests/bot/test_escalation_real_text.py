@@ -45,6 +45,10 @@ THREATS = {
         "房间的电脑被偷了，我已经报警了",
         "你们再不给说法我就报警",
     ],
+    "exposes us online, 大众点评 included": [
+        "这家店的事我已经发到论坛上了",
+        "我在大众点评上把你们怎么对我的都写出来了",
+    ],
 }
 
 NOT_THREATS = {
@@ -88,6 +92,26 @@ NOT_THREATS = {
         "和挂在网上卖的图片不一样，颜色偏暗",
         "发现网络一直连不上，只能用手机热点",
         "让大家没事多读读这种书，挺有意思",
+        "收到的是精装版，跟你们挂在网上那个简装版不一样",
+        "建议出版社把配套的录音放到网上，方便读者下载",
+    ],
+    "the business's reply under a review, passed to its own departments": [
+        "感谢您的宝贵意见，您反映的问题我们已转交相关部门处理",
+        "酒店已经召集相关部门开会整改，欢迎再次光临",
+        "住店期间如有任何问题，请与酒店相关部门联系",
+    ],
+    "the review itself, written on the booking platform": [
+        "补充点评：早餐的品种比上次少了",
+        "本人发的点评句句属实，酒店却要求删掉",
+        "在点评里写出来，希望后面订房的人注意",
+    ],
+    "the law or a camera as a subject": [
+        "这本书把民事诉讼理论讲得很透，适合法学学生",
+        "摄像头的曝光不太准，室内拍出来发白",
+    ],
+    "the police called by the staff, or against a rowdy stranger": [
+        "车在停车场被划了，保安说已经报警了",
+        "半夜有醉汉在走廊大喊大叫，吵得人想打110",
     ],
 }
 
@@ -308,11 +332,75 @@ NOT_REPEATS = {
 }
 
 
+# --- human_request: a person asked for now, not a manager in the story of the stay --------------
+
+HUMAN_REQUESTS = {
+    "a person or a manager, now": [
+        "叫你们经理来跟我说",
+        "把你们的负责人叫出来",
+        "我要找你们领导谈",
+        "给我转人工",
+    ],
+}
+
+NOT_HUMAN_REQUESTS = {
+    "a manager who was called or came at the hotel": [
+        "后来把值班经理叫来，账才算清楚",
+        "前台叫来一个主管，口气比前台还冲",
+        "我们找来经理，经理一直在赔笑",
+        "当时真想找他们老板，想想还是算了",
+        "退房的时候大堂经理正好过来问我们住得怎样",
+        "我要求见经理的时候，前台说经理下班了",
+    ],
+    "what the staff told the customer to do, a rule of thumb": [
+        "前台让我自己去跟经理说",
+        "我让服务员去请示一下，她半天没回来",
+        "有什么事就找经理，这是他们的口头禅",
+    ],
+    "a bargain, a point of view, someone sent to fix a thing": [
+        "跟老板砍了半天价才便宜五十",
+        "估计找店长还能再便宜一点",
+        "对于小老板来说这台本子足够用了",
+        "门锁打不开，打电话叫人来开等了二十分钟",
+    ],
+}
+
+
+# --- pushed_around: passed between parties, not a book that contradicts itself ----------------
+
+PUSHED_AROUND = {
+    "passed between parties, told the story again": [
+        "客服让我找厂家，厂家又让我找客服",
+        "酒店和平台互相推卸责任",
+        "每次打电话都要我从头讲一遍",
+        "孩子的玩具坏了，客服又让我从头讲一遍",
+    ],
+}
+
+NOT_PUSHED_AROUND = {
+    "a book that contradicts itself": [
+        "书里的观点前后矛盾，看得人一头雾水",
+        "作者在后几章的说法自相矛盾",
+        "这样前后矛盾的指导只会让家长更糊涂",
+    ],
+    "a child who wants the story again": [
+        "孩子听完还缠着我再讲一遍",
+        "睡觉前又让我重新读了一次小熊的故事",
+    ],
+    "going round a building, friends helping": [
+        "电梯要换乘，在楼里转来转去才找到房间",
+        "系统太难装，换了好几个人帮忙都没装好",
+    ],
+}
+
+
 #: (reason, whether the message gives it, the families of messages)
 TABLE = [
     ("threat", True, THREATS), ("threat", False, NOT_THREATS),
     ("safety", True, SAFETY), ("safety", False, NOT_SAFETY),
     ("repeated", True, REPEATS), ("repeated", False, NOT_REPEATS),
+    ("human_request", True, HUMAN_REQUESTS), ("human_request", False, NOT_HUMAN_REQUESTS),
+    ("pushed_around", True, PUSHED_AROUND), ("pushed_around", False, NOT_PUSHED_AROUND),
 ]
 
 
