@@ -386,6 +386,9 @@ NOT_A_REPEAT = [
     "在吗？？一直没人理",                            # waiting in this chat
     "营业厅的人爱搭不理，问三遍才回一句",
     "上週反映的那件事現在處理得怎麼樣了",           # Traditional
+    "这家酒店我住过好多次了，每次都挺满意",          # a regular: been here before, not complained
+    "上个月又来住了，前台还记得我",
+    "每次去杭州出差都住这家，早餐一直不错",
 ]
 
 REAL_REPEATS = [
@@ -396,6 +399,7 @@ REAL_REPEATS = [
     "前几天投诉的问题，你们说处理好了，其实根本没有",
     "留言了三天都没人回复",
     "已經係第三次搵你哋",                             # Cantonese
+    "住了好几次，这次空调坏了，跟前台说了也没人理",  # a regular who was brushed off
 ]
 
 

@@ -299,6 +299,7 @@ NOT_REPEATS = {
     ],
     "reflects, heard of": [
         "小说真实地反映了当时的社会",
+        "这本书反映了主人公的执着，身边的人始终不理解他",
         "买之前就听朋友说过这个牌子",
     ],
     "calls for directions, the hotel calling": [
