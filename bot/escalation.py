@@ -24,6 +24,7 @@ from bot.clock import require_aware
 from bot.complaints import is_open
 from bot.anger import DEFAULT_ESCALATION_PATH, AngerModel, AngerLevel
 from bot.datafiles import load_yaml
+from bot.extraction import parse_amount
 from bot.labels import load_labels
 from bot.script import to_simplified
 
@@ -326,11 +327,17 @@ class EscalationConfig:
     lexicons: Mapping[str, Lexicon]
     intent_yields_to: Mapping[str, Tuple[str, ...]]
     min_intent_confidence: float
+    intent_confidence: Mapping[str, float]
+    """Per reason, how sure the NLU must be for its intent alone to hand off (`min_confidence`
+    of a rule; `min_intent_confidence` when not set)."""
     high_value_over: Decimal
     high_value_not_for: FrozenSet[str]
     """Intents of messages that do not put a sum at stake (praise: "5699入手的，性价比很高")."""
     high_value_not_for_confidence: float
     """How sure the NLU must be of such an intent (a complaint misread as thanks still counts)."""
+    price_comparison: Optional[Pattern[str]]
+    """A message whose sum is a price compared ("花了6500，没赶上特价，买贵了"): what is at stake is
+    the difference, not the sum (`high_value.price_comparison`)."""
     repeated: RepeatedSettings
     anger: SustainedAnger
     anger_model: AngerModel
@@ -376,9 +383,15 @@ class EscalationConfig:
             intent_yields_to={reason: tuple((rules[reason] or {}).get("intent_yields_to") or ())
                               for reason in REASONS},
             min_intent_confidence=float(raw.get("min_intent_confidence", 0.5)),
+            intent_confidence={
+                reason: float((rules[reason] or {}).get("min_confidence",
+                                                       raw.get("min_intent_confidence", 0.5)))
+                for reason in REASONS},
             high_value_over=Decimal(str(rules["high_value"]["amount_over"])),
             high_value_not_for=frozenset(rules["high_value"].get("not_for_intents") or ()),
             high_value_not_for_confidence=float(rules["high_value"].get("not_for_confidence", 0.8)),
+            price_comparison=_union(rules["high_value"].get("price_comparison"),
+                                    f"{source}: rules.high_value.price_comparison"),
             repeated=RepeatedSettings(
                 recent_days=int(repeated["recent_days"]),
                 same_category_ignores=frozenset(repeated.get("same_category_ignores") or ()),
@@ -411,7 +424,7 @@ def _decision(reason: str, config: EscalationConfig, explanation: str) -> Decisi
 
 def _intent_counts(turn: Turn, reason: str, config: EscalationConfig) -> bool:
     return (turn.intent in config.intents.get(reason, ())
-            and turn.intent_confidence >= config.min_intent_confidence)
+            and turn.intent_confidence >= config.intent_confidence.get(reason, config.min_intent_confidence))
 
 
 def _said(situation: Situation, reason: str, config: EscalationConfig,
@@ -524,8 +537,14 @@ def check_anger(situation: Situation, config: EscalationConfig) -> Optional[Deci
 def check_high_value(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
     """The amount at stake is over the configured threshold. A sum the customer names only in
     praise (every message so far one of `not_for_intents` at `not_for_confidence` or more:
-    "5699入手的，性价比很高") is the price they paid, not a sum at stake."""
+    "5699入手的，性价比很高") is the price they paid, not a sum at stake; so is a sum the customer
+    names only in a price comparison (`price_comparison`: "7299元下的单，隔天就降价到6899"),
+    where the difference is at stake."""
     if situation.amount is None or situation.amount <= config.high_value_over:
+        return None
+    with_sums = [turn for turn in situation.turns if parse_amount(turn.text) is not None]
+    if (config.price_comparison is not None and with_sums
+            and all(config.price_comparison.search(normalise(turn.text)) for turn in with_sums)):
         return None
     if situation.turns and all(turn.intent in config.high_value_not_for
                                and turn.intent_confidence >= config.high_value_not_for_confidence

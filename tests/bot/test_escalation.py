@@ -276,7 +276,7 @@ def test_the_intent_alone_triggers_when_the_patterns_miss(config, intent, reason
 
 
 def test_an_unsure_intent_does_not_count(config):
-    threshold = config.min_intent_confidence
+    threshold = config.intent_confidence["threat"]
     assert reasons("你们自己看着办吧", config, "threaten", threshold - 0.01) == set()
     assert reasons("你们自己看着办吧", config, "threaten", threshold) == {"threat"}
 

@@ -1,0 +1,138 @@
+"""False alarms seen on unlabelled real reviews (docs/devset.md), in sentences we wrote: stories
+that mention a manager, a call, a price or a rescue are not a reason to hand off, while the real
+cases next to them still are."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Optional, Set
+
+import pytest
+
+from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config
+from bot.extraction import parse_amount
+
+NOW = datetime(2026, 12, 6, 5, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def config() -> EscalationConfig:
+    return load_escalation_config()
+
+
+def reasons(text: str, config: EscalationConfig, intent: Optional[str] = None,
+            confidence: float = 1.0) -> Set[str]:
+    """What one message triggers as the first of a conversation, with the sum it states."""
+    turn = Turn(text, intent, confidence)
+    return {d.reason for d in decide(Situation(turns=(turn,), amount=parse_amount(text), now=NOW), config)}
+
+
+# --- the NLU alone, barely sure ------------------------------------------------------------------
+
+@pytest.mark.parametrize("intent, reason", [
+    ("threaten", "threat"), ("report_safety", "safety"),
+    ("say_repeat", "repeated"), ("request_human", "human_request"),
+])
+def test_an_intent_just_over_the_fallback_does_not_hand_off_alone(config, intent, reason):
+    """The NLU's 0.50-0.54 on a neutral line ("网速够家里用了") is not enough for a must reason;
+    0.55 and over still is, and a pattern needs no intent at all."""
+    assert config.intent_confidence[reason] == 0.55
+    assert reasons("网速够家里用了", config, intent, 0.53) == set()
+    assert reasons("网速够家里用了", config, intent, 0.55) == {reason}
+
+
+def test_the_other_reasons_keep_the_general_threshold(config):
+    assert config.intent_confidence["anger"] == config.min_intent_confidence
+
+
+# --- a price is not a sum at stake when the message compares prices --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "7299元下的单，隔天就降价到6899，太坑了",
+    "笔记本5880买的，比隔壁店贵了三百多",
+    "花了6500，结果没赶上双十一的特价，买贵了",
+    "5600入手，看到促销才卖5200，心塞",
+])
+def test_a_sum_named_in_a_price_comparison_is_not_high_value(config, text):
+    assert parse_amount(text) > Decimal("5000")
+    assert "high_value" not in reasons(text, config, "complain_price_billing", 0.9)
+
+
+@pytest.mark.parametrize("text", [
+    "花了7800买的相机，开机就报错",
+    "一万三的沙发，到货发现扶手是裂的",
+    "比较贵的一台电视，8200元，用了一周就黑屏",
+])
+def test_a_price_of_what_went_wrong_is_still_high_value(config, text):
+    assert "high_value" in reasons(text, config, "complain_quality", 0.9)
+
+
+def test_a_comparison_in_one_message_does_not_hide_the_sum_said_plainly_in_another(config):
+    turns = (Turn("6300块的洗衣机降价了", "complain_price_billing"),
+             Turn("而且6300块的洗衣机第二天就漏水", "complain_quality"))
+    decisions = decide(Situation(turns=turns, amount=Decimal("6300"), now=NOW), config)
+    assert "high_value" in {d.reason for d in decisions}
+
+
+# --- stories that only look like a repeat, a request for a manager, a threat, a rescue ------------
+
+@pytest.mark.parametrize("text", [
+    "保安要是给前台打个电话问一下，就知道还有空房，何必让我们在门口等",
+    "这本菜谱没有具体指出火候怎么掌握，新手照着做很难成功",
+    "找了维修师傅上门，检查了半天却发现是路由器的问题，跟电视无关",
+    "酒店回复 2025年3月2日：感谢您的入住，您提出补偿未果一事我们已经了解",
+])
+def test_a_call_that_was_never_made_or_was_not_brushed_off_is_not_a_repeat(config, text):
+    assert "repeated" not in reasons(text, config)
+
+
+@pytest.mark.parametrize("text", [
+    "打了三次电话给客服，还是没人来修",
+    "跟前台说了房间有烟味，她却说我闻错了",
+])
+def test_a_real_brush_off_is_still_a_repeat(config, text):
+    assert "repeated" in reasons(text, config)
+
+
+@pytest.mark.parametrize("text", [
+    "毛巾上全是污渍，我们找了店长，店长说洗衣房不归她管",
+    "房间漏水，我去找值班经理交涉，居然说老房子都这样",
+])
+def test_a_manager_met_in_the_story_is_not_a_request_now(config, text):
+    assert "human_request" not in reasons(text, config)
+
+
+@pytest.mark.parametrize("text", [
+    "我要找你们经理说清楚",
+    "给我找你们店长，他说了算吗？",
+    "叫你们负责人出来",
+])
+def test_asking_for_a_manager_now_still_is(config, text):
+    assert "human_request" in reasons(text, config)
+
+
+def test_telling_the_readers_of_a_review_is_not_a_threat(config):
+    assert "threat" not in reasons("写这条点评就是想让大家知道，这家店的外卖别点", config)
+    assert "threat" in reasons("我会发到小红书上让大家都知道", config)
+
+
+@pytest.mark.parametrize("text", [
+    "新买的笔记本开机就蓝屏  驱动也装不上   急需急救",
+    "系统崩了，数据全没了，求急救",
+])
+def test_first_aid_for_a_computer_is_not_a_safety_case(config, text):
+    assert "safety" not in reasons(text, config)
+
+
+def test_first_aid_for_a_person_still_is(config):
+    assert "safety" in reasons("孩子吃了你们的果冻噎住了，叫了救护车去急救", config)
+
+
+def test_looking_for_another_hotel_is_not_contacting_ours(config):
+    assert "repeated" not in reasons("房间太吵，我们只好半夜出去再找酒店，折腾到两点也没找到", config)
+    assert "repeated" in reasons("找了酒店前台三次，都说没办法", config)
+
+
+def test_a_side_effect_that_did_not_come_is_not_a_safety_case(config):
+    assert "safety" not in reasons("照书里说的调理了一个月，也没有出现以前吃药时那种副作用", config)
+    assert "safety" in reasons("吃了你们的保健品有副作用，一直心慌", config)
