@@ -136,3 +136,16 @@ def test_looking_for_another_hotel_is_not_contacting_ours(config):
 def test_a_side_effect_that_did_not_come_is_not_a_safety_case(config):
     assert "safety" not in reasons("照书里说的调理了一个月，也没有出现以前吃药时那种副作用", config)
     assert "safety" in reasons("吃了你们的保健品有副作用，一直心慌", config)
+
+
+@pytest.mark.parametrize("text", [
+    "房费多收了，而且也不提前打个电话通知一声",
+    "平台的客服打电话问了我好几次满不满意，挺烦的",
+    "快递员给我打过一次电话我没接到，第二天就直接退回了",
+])
+def test_the_business_calling_or_not_calling_is_not_a_repeat(config, text):
+    assert "repeated" not in reasons(text, config)
+
+
+def test_a_promised_call_that_never_came_is_still_a_repeat(config):
+    assert "repeated" in reasons("上周说好给我打电话，到现在也没人联系", config)
