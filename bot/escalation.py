@@ -187,8 +187,8 @@ class LexiconResult:
         return self.match is None and (self.negated is not None or self.near_miss is not None)
 
 
-@dataclass(frozen=True)
-class Lexicon:
+@dataclass(frozen=True, eq=False)   # hashed by identity: `search`'s cache would otherwise
+class Lexicon:                        # hash every compiled pattern's code on each lookup
     """Labelled patterns, the near-misses blanked out before them, and how negation cancels them."""
 
     groups: Tuple[Tuple[str, Pattern[str]], ...]

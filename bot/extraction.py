@@ -37,6 +37,7 @@ _AMOUNT_PATTERNS = [re.compile(p) for p in (
 )]
 
 
+@lru_cache(maxsize=4096)  # the escalation rules look for a sum in every earlier message, each turn
 def parse_amount(text: str) -> Optional[Decimal]:
     """The first sum of money in `text` (299元, ¥1,299.50, 3万元, 两百块, 两万八, 三千多块钱), or
     None. Numerals are read by cn2an."""

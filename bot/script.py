@@ -27,13 +27,15 @@ def _converter(config: str) -> OpenCC:
     return OpenCC(config)
 
 
+# Replies are a few hundred templates, and each customer message is read again (its script, its
+# words for the escalation rules) on every later turn of its conversation: conversions and
+# verdicts are remembered.
+@lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
     """Return `text` with Traditional characters converted to Simplified."""
     return _converter("t2s").convert(text) if text else text
 
 
-# Replies are a few hundred templates and each message's script is asked for on every later
-# turn of its conversation: conversions and verdicts are remembered.
 @lru_cache(maxsize=4096)
 def to_traditional(text: str) -> str:
     """Return `text` in Traditional characters, Taiwan standard forms (核對, 裡, 著急)."""

@@ -113,6 +113,39 @@ HAZARDS = {
     "a laptop hot enough to burn, not only warm": [
         "玩了一会游戏，掌托烫伤了我的手腕",
     ],
+    "a hotel room that cannot be locked or that others walk into": [
+        "洗完澡才发现房门根本锁不上，一晚上没敢睡",
+        "卫生间的门不能反锁，外面谁都能推开",
+        "隔壁客人的房卡居然能打开我的房门",
+        "夜里一个陌生男人刷卡闯进我们房间",
+        "酒店后门晚上也不上锁，什么人都能上楼",
+        "这种人身安全都得不到保障的酒店谁敢住",
+    ],
+    "sockets, wiring and heaters that are a hazard": [
+        "床头的插座整个掉在外面，里面的线都看得到",
+        "浴室插座就在花洒正下方，感觉很不安全",
+        "电热水器漏水，插头还泡在水里，太危险了",
+        "开水壶烧干了还不断电，一屋子都是塑料味",
+        "电源适配器烫的厉害，手都不敢放上去",
+        "这个适配器发热量惊人，放床上怕出事",
+    ],
+    "slippery floors, windows and things falling from above": [
+        "淋浴间地砖特滑，一点防滑措施都没有",
+        "洗完澡地上很滑，孩子进去差点滑倒",
+        "窗台很矮，小孩一不小心就会翻出去",
+        "楼上扔下一个啤酒瓶，差点砸中我儿子",
+        "热水忽然变成开水一样烫，差点烫伤",
+    ],
+    "shut in a lift, spots on the skin, fumes, a spoiled drink, a cut from paper": [
+        "电梯坏在半路，我们被关在电梯里半个小时",
+        "電梯停電，我們一家被困在電梯裡",                          # Traditional
+        "住了两晚，孩子背上长出好多红疙瘩",
+        "回家好几天了，腿上的小红点还是没消",
+        "房间甲醛含量严重超标，住一晚喉咙就疼",
+        "刚装修完就开门营业，那气味想毒死人吗",
+        "酒店推荐的米酒端上来是馊的",
+        "绘本的纸边太锋利，儿子翻页时被纸弄破了手",
+    ],
 }
 
 NEAR_MISSES = {
@@ -185,6 +218,21 @@ NEAR_MISSES = {
     ],
     "a cold with no doctor or medicine, nearly a cold": [
         "空调一直吹冷风，差点把我冻感冒",
+        "暖气不热，早上起来冻得有点发烧",
+    ],
+    "a fire that did not happen, first aid for a computer": [
+        "只要能保证入住期间不会发生火灾，别的都无所谓",
+        "新电脑开机就蓝屏，系统需要急救",
+    ],
+    "an adapter said not to be hot, locks and doors that are only awkward": [
+        "电源适配器倒不是网上说的那么烫，还行",
+        "房门有点紧，每次都要用力才能关上",
+        "门卡老是刷不开，跑了两趟前台",
+    ],
+    "safety praised, or the safety of a screen or a parcel": [
+        "楼道要刷卡才能进，安全很有保障",
+        "屏幕没有锁扣，合上盖子感觉不安全",
+        "酒店承诺保证每位客人的人身安全",
     ],
 }
 
