@@ -72,6 +72,11 @@ REPEATS = {
     "the same failure after changing": [
         "霉味太重，换了两个房间依然如此",
     ],
+    "a return refused, a promised gift never sent, stalling": [
+        "屏幕有亮点，商家就是不给办理换货",
+        "下单时答应送鼠标，都快一个月了还没有寄",
+        "找平台协商，平台一直遮遮掩掩，推三挡四",
+    ],
 }
 
 NOT_REPEATS = {
@@ -98,6 +103,9 @@ NOT_REPEATS = {
         "为了核对入住，平台问过我好几次，挺负责的",
         "把手机落在房间，打过去居然还在，很快就送来了",
         "打了一个多小时的电话装驱动，客服都不烦，点赞",
+    ],
+    "a refusal only as a condition": [
+        "如果不给退货，我就只能找平台了",
     ],
     "a courier's route, reading again": [
         "包裹在路上跑了两趟才送到，有点慢",
