@@ -1,0 +1,123 @@
+"""The repeated lexicon on the forms real reviewers use to say they complained before and nothing
+came of it, found on the dev set source's unlabelled lines (docs/devset.md), and on their
+look-alikes: a request that was granted, the business calling the customer, staff busy on the
+phone, advice to the hotel, a story set up each time. Sentences written by the team in those
+registers, never copied; the pattern layer alone (intent=None)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Set
+
+import pytest
+
+from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def config() -> EscalationConfig:
+    return load_escalation_config()
+
+
+def reasons(text: str, config: EscalationConfig) -> Set[str]:
+    return {d.reason for d in decide(Situation(turns=(Turn(text),), now=NOW), config)}
+
+
+REPEATS = {
+    "went back or called N times, only then or still not": [
+        "房卡老是刷不开，我前后去了总台三四趟才弄好",
+        "跟他们谈了两次，每次都说要请示，最后值班经理来了才同意退",
+        "网一直断，叫了几次服务员也没有修好",
+        "先后找了客服3、4次才给我补发",
+    ],
+    "a promise of right away, and then nothing": [
+        "打电话要毛巾，对方说马上送上来，结果等了快一个小时都没见人",
+        "前台答应立刻派人来修，可是到我们出门还是没人来",
+    ],
+    "a promise not kept by checkout": [
+        "经理说送一份早餐当补偿，到退房也没见送来",
+        "打电话给前台后，直至离店电视也未修好",
+        "说好给换个安静的房间，等到第二天也没有消息",
+    ],
+    "argued, and only after a row": [
+        "为了多收的房费跟他们大吵一架才退回来",
+        "双方交涉了一个下午，酒店最后还是不肯赔",
+        "和前台商量能不能换个朝南的，居然一口回绝",
+        "和大堂经理理论，经理死活不承认多扣了钱",
+    ],
+    "denied, told it is normal, told someone has gone home": [
+        "结账时我指出刷错了卡，前台却矢口否认",
+        "电脑一直有杂音，拿去品牌售后，竟然说这是正常现象",
+        "打了厂家的客服，只说没问题，让我自己重装系统",
+        "打电话想问发票的事，说财务已经下班了，明天再说",
+        "找店员要换一个，回复是没有库存了",
+        "半夜打电话要求换房，前台告知没有空房，让我们忍一忍",
+    ],
+    "no reply worth the name, playing dumb": [
+        "打电话给客服，得到的只是一句请耐心等待",
+        "问了好几遍，接电话的只会装傻",
+        "跟客房部说了热水的事，对方冷冷地回了一句不归我们管",
+        "向前台反映了噪音，前台没有予以理会",
+        "售后始终一个答复：等通知",
+    ],
+    "asked again, still not": [
+        "下午再次询问，房间仍然没有打扫",
+        "过了半小时又去前台交代了一次，还是没人上来",
+    ],
+    "the same failure after changing": [
+        "霉味太重，换了两个房间依然如此",
+    ],
+    "a return refused, a promised gift never sent, stalling": [
+        "屏幕有亮点，商家就是不给办理换货",
+        "下单时答应送鼠标，都快一个月了还没有寄",
+        "找平台协商，平台一直遮遮掩掩，推三挡四",
+    ],
+}
+
+NOT_REPEATS = {
+    "a request granted": [
+        "半夜要求换房，后来也同意了，总体还不错",
+        "提出想晚点退房，前台很快就答应了",
+    ],
+    "the business calling the customer, or not": [
+        "快递员送货前没有打电话给我，直接放在门口了",
+        "也不提前打电话来通知一下就把房间退了",
+        "住进去没多久就有人打电话来推销",
+    ],
+    "staff on the phone, advice to the hotel, a search": [
+        "退房的时候收银员只顾打电话，让我们等了好久",
+        "有个小问题请酒店注意，淋浴头有点松",
+        "在当当网上查找了半天也没有这本书",
+        "房间太差，我们连夜出去找酒店了",
+    ],
+    "a book about complaining, a story set up each time": [
+        "这本书教人少说抱怨的话，读完很受启发",
+        "每次都讲好只读两个故事，孩子每次都要听第三个",
+    ],
+    "the platform asking the customer, a lost thing found": [
+        "为了核对入住，平台问过我好几次，挺负责的",
+        "把手机落在房间，打过去居然还在，很快就送来了",
+        "打了一个多小时的电话装驱动，客服都不烦，点赞",
+    ],
+    "a refund on its way, a request refused and then put right through the platform": [
+        "退货寄回去一个星期了，钱还没到账",
+        "要求加一床被子，前台说没有了，投诉平台后才给予解决",
+    ],
+    "a refusal only as a condition": [
+        "如果不给退货，我就只能找平台了",
+    ],
+    "a courier's route, reading again": [
+        "包裹在路上跑了两趟才送到，有点慢",
+        "这本漫画我是看到第三次才发现这个细节的",
+    ],
+}
+
+TABLE = [(True, REPEATS), (False, NOT_REPEATS)]
+
+
+@pytest.mark.parametrize("expected, text", [
+    pytest.param(expected, text, id=f"{expected}-{family}-{text}")
+    for expected, families in TABLE for family, texts in families.items() for text in texts])
+def test_repeated_on_real_forms(config, expected, text):
+    assert ("repeated" in reasons(text, config)) is expected
