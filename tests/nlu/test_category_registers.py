@@ -37,6 +37,19 @@ CATEGORY_HEARD = {
     "房费倒是便宜，可是服务员整天板着脸，叫她帮忙拿个衣架都嫌麻烦": "service_attitude",
     # a delivery paid extra for that came late
     "为了周末能用特意加钱选了次日达，结果快递拖到下周二才到，加急费白交了": "delivery",
+    # the room's price beside its defects
+    "房价四百多，房间又旧又小，地毯很脏，卫生间里一股霉味": "quality",
+    # the money, told through the cashier
+    "收银员把预授权的押金当成消费刷了，多扣了我八百，打了两次电话也没人回复": "price_billing",
+    # how the staff behaved, with the room mentioned in passing
+    "房间还算干净，可前台的人态度冷漠，问个路都爱理不理，还翻白眼": "service_attitude",
+}
+#: A short story of a defect told through the staff who were called: the cue words (config.yml)
+#: tip long reviews, but weigh too little against a short story's first-person characters (我, 说,
+#: 问); still heard as service_attitude (docs/devset.md, "What limits the category").
+STILL_HEARD_AS_STAFF = {
+    "我洗到一半热水就没了，打电话问前台，她说锅炉要等一个钟头，后来又问了一次还是让我等着": "quality",
+    "我们刚住进去就发现空调不制冷，问了前台，她说要等一下，等了一个小时也没人来": "quality",
 }
 
 
@@ -46,11 +59,17 @@ def parsed() -> Dict[str, Dict[str, Any]]:
     agent = Agent.load(str(trained_model()))
 
     async def parse_all() -> Dict[str, Dict[str, Any]]:
-        return {text: await agent.parse_message(text) for text in CATEGORY_HEARD}
+        return {text: await agent.parse_message(text) for text in {**CATEGORY_HEARD, **STILL_HEARD_AS_STAFF}}
 
     return asyncio.run(parse_all())
 
 
 @pytest.mark.parametrize("text, category", CATEGORY_HEARD.items())
 def test_a_narrative_complaint_is_heard_in_the_category_it_dwells_on(parsed, text, category):
+    assert heard_category(parsed[text]) == category, (parsed[text]["intent"], parsed[text]["entities"])
+
+
+@pytest.mark.xfail(strict=True, reason="a known limit: short staff stories outweigh the cue words")
+@pytest.mark.parametrize("text, category", STILL_HEARD_AS_STAFF.items())
+def test_a_short_story_of_a_defect_told_through_the_staff_is_not_yet_heard_as_the_defect(parsed, text, category):
     assert heard_category(parsed[text]) == category, (parsed[text]["intent"], parsed[text]["entities"])

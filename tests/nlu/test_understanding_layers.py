@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List
 
+import numpy as np
 import pytest
 
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -274,3 +275,45 @@ def test_the_category_layer_decides_for_a_complaint_intent_that_names_another_ki
 def test_a_wrong_threshold_is_rejected(threshold: float) -> None:
     with pytest.raises(ValueError, match="threshold"):
         CategoryClassifier.validate_config({"threshold": threshold})
+
+
+CUES = {"quality": ["热水", "坏了", "很脏"], "delivery": ["快递"]}
+
+
+def _with_text(counts: List[int], intent: str, text: str) -> object:
+    message = _with_intent(counts, intent)
+    message.set("text", text)
+    return message
+
+
+def test_cue_words_tip_a_close_call_towards_the_category_the_message_dwells_on(tmp_path: Path) -> None:
+    """A room's defect told through the people who were called: the features are split between
+    two kinds, the defect words decide; without cue words nothing changes."""
+    classifier = _category_classifier(tmp_path, decide_for=["complain_delivery"], cues=CUES, threshold=0.3)
+    classifier.train(_category_data())
+    told_through_people = _with_text([1, 1, 1, 1, 0, 0], "complain_delivery", "热水没了，水龙头也坏了，叫人来看")
+    no_cue = _with_text([1, 1, 1, 1, 0, 0], "complain_delivery", "叫人来看，说等一下")
+    general = _with_text([1, 1, 1, 1, 0, 0], "complain_general", "地毯很脏，热水也不热")
+    classifier.process([told_through_people, no_cue, general])
+    assert told_through_people.get("intent")["name"] == "complain_quality"
+    assert no_cue.get("intent")["name"] == "complain_delivery"
+    assert [e["value"] for e in general.get("entities")] == ["quality"]
+
+
+def test_cue_words_count_once_each_and_up_to_the_cap(tmp_path: Path) -> None:
+    classifier = _category_classifier(tmp_path, cues={"quality": ["脏", "臭"]}, cue_weight=1.0, cue_cap=1)
+    classifier.train(_category_data())
+    plain = classifier._with_cues(np.array([[0.2, 0.4, 0.4]]), ["好"])
+    once = classifier._with_cues(np.array([[0.2, 0.4, 0.4]]), ["脏脏脏"])
+    capped = classifier._with_cues(np.array([[0.2, 0.4, 0.4]]), ["又脏又臭"])
+    assert plain.tolist() == [[0.2, 0.4, 0.4]]
+    assert once == pytest.approx(capped)
+    quality = list(classifier.clf.classes_).index("quality")
+    assert once[0, quality] > 0.4
+
+
+@pytest.mark.parametrize("config", [{"cues": {"weather": ["下雨"]}}, {"cues": {"quality": ["", "脏"]}},
+                                    {"cues": {"quality": "脏"}}, {"cue_cap": 0}, {"cue_weight": -1}])
+def test_a_cue_lexicon_that_could_not_work_is_named(config: dict) -> None:
+    with pytest.raises(ValueError, match="cue"):
+        CategoryClassifier.validate_config(config)
