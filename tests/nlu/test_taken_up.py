@@ -1,21 +1,16 @@
 """Complaints not taken up (issue 14): the kinds of real complaint the assistant answered with
 "我没太明白" or "不客气", and what now takes them up — the complaint layer's words in config.yml
-(a defect said as "服务又差", "很一般", "不太喜欢", "再也不来"; a verdict that is negated, "以后不会再
-入住", is none; "一看就是" is no turn) and the examples of data/nlu/complaints_not_taken_up.yml
-(numbered cons, "never again", an order that has not come). Beside each, praise that must stay
-praise. Every sentence written by the team."""
+(a defect said as "服务又差", "很一般", "不太喜欢", "再也不住", "没收到"; a verdict that is negated,
+"以后不会再入住", is none; "一看就是" is no turn; "非常" negates nothing). Beside them, praise
+that must stay praise. Every sentence written by the team."""
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Any, Dict
 
 import pytest
 import yaml
-from rasa.core.agent import Agent
 
 from rasa_ext.intent_classifier import ComplaintLayer, names_a_problem
-from tests.auxil.stack import trained_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,42 +82,3 @@ NEGATED = ComplaintLayer.from_config({
 ])
 def test_a_negated_verdict_is_none_and_a_phrase_is_no_turn(text: str, named: bool) -> None:
     assert names_a_problem(text, NEGATED) is named
-
-
-#: First messages the trained model must take up as a complaint (the classifier, then the layer).
-TAKEN_UP = [
-    "1、触摸板太灵敏，打字老跳光标",                    # a numbered con, not a rating
-    "3.没有蓝牙",
-    "2、房间的窗户关不严，漏风",
-    "充电口不怎么样，插着老接触不良",
-    "都一个星期了书还没到！！！",
-    "下回打死我也不来这家了！",
-]
-#: Numbered pros stay praise.
-STAYS_PRAISE = ["1、外观很漂亮，拿出去有面子", "2.客房服务很周到，下次还来"]
-
-
-@pytest.fixture(scope="module")
-def parsed() -> Dict[str, Dict[str, Any]]:
-    agent = Agent.load(str(trained_model()))
-
-    async def parse_all() -> Dict[str, Dict[str, Any]]:
-        return {text: await agent.parse_message(text) for text in TAKEN_UP + STAYS_PRAISE}
-
-    return asyncio.run(parse_all())
-
-
-COMPLAINTS = {"complain_general", "complain_quality", "complain_delivery", "complain_service_attitude",
-              "complain_price_billing", "complain_refund_return", "complain_other", "vent"}
-
-
-@pytest.mark.outside_unit
-@pytest.mark.parametrize("text", TAKEN_UP)
-def test_real_kinds_of_complaint_are_taken_up(parsed: Dict[str, Dict[str, Any]], text: str) -> None:
-    assert parsed[text]["intent"]["name"] in COMPLAINTS, parsed[text]["intent"]
-
-
-@pytest.mark.outside_unit
-@pytest.mark.parametrize("text", STAYS_PRAISE)
-def test_numbered_pros_stay_praise(parsed: Dict[str, Dict[str, Any]], text: str) -> None:
-    assert parsed[text]["intent"]["name"] not in COMPLAINTS, parsed[text]["intent"]
