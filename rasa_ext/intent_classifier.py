@@ -226,13 +226,20 @@ class ComplaintLayer:
     """A defect word right after one of these is not one ("不脏", "没有异味")."""
     verdicts: Tuple[str, ...] = ()
     """A positive verdict after the last defect keeps the message praise: a small regret with
-    a verdict ("就是早餐少了点，推荐", "可以接受") is praise by the rubric (docs/devset.md)."""
+    a verdict ("就是早餐少了点，推荐", "可以接受") is praise by the rubric (docs/devset.md). A
+    negated verdict ("以后不会再入住", "无法接受") is none."""
+    not_turns: Tuple[str, ...] = ()
+    """Phrases with a contrast word in them that do not turn the message ("一看就是假的",
+    "也就是说", "不过如此"): a contrast word inside one of them is not a turn."""
+    not_negations: Tuple[str, ...] = ()
+    """Words with a negation in them that negate nothing ("非常", "无比"): "非常不爽" and "无比失望"
+    name a problem."""
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":
         """The layer of config.yml's `complaint_layer`; ValueError naming the mistake."""
         keys = {"intents", "serious", "general", "below", "at_least", "questions", "reconsider",
-                "contrast", "defects", "negations", "verdicts"}
+                "contrast", "defects", "negations", "verdicts", "not_turns", "not_negations"}
         if set(raw) - keys:
             raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
                              f"expected some of {sorted(keys)}")
@@ -245,7 +252,8 @@ class ComplaintLayer:
             raise ValueError(f"complaint_layer: `below` and `at_least` are between 0 and 1, "
                              f"got {below} and {at_least}")
         words = {key: tuple(str(w) for w in raw.get(key) or ()) for key in
-                 ("reconsider", "contrast", "defects", "negations", "verdicts")}
+                 ("reconsider", "contrast", "defects", "negations", "verdicts", "not_turns",
+                  "not_negations")}
         empty = [key for key, found in words.items() if key != "reconsider" and "" in found]
         if empty:
             raise ValueError(f"complaint_layer: an empty word in {empty}")
@@ -294,23 +302,38 @@ def names_a_problem(text: str, layer: ComplaintLayer) -> bool:
     all of it, when it has none) a defect word that no negation just before cancels, with no
     positive verdict after the last such defect. "房间不错，就是隔音太差" names one; "整体不错，
     就是早餐少了点，推荐" (a verdict after the regret) and "早餐一般，但是房间很好" (the turn
-    is to the good) do not."""
+    is to the good) do not; nor does a contrast word inside one of `layer.not_turns` ("一看就是
+    假的") turn it, and a negated verdict ("以后不会再入住") is no verdict."""
     if not layer.defects:
         return False
-    turn = max((text.rfind(word) for word in layer.contrast), default=-1)
+    turns = _masked(text, layer.not_turns)
+    turn = max((turns.rfind(word) for word in layer.contrast), default=-1)
     tail = text[turn:] if turn >= 0 else text
     last = max((end for _, end in defects_named(tail, layer)), default=-1)
-    return last >= 0 and not any(word in tail[last:] for word in layer.verdicts)
+    return last >= 0 and not _words_named(tail[last:], layer.verdicts, layer)
+
+
+def _masked(text: str, phrases: Tuple[str, ...]) -> str:
+    """`text` with each of `phrases` blanked out (same length, so positions hold)."""
+    for phrase in phrases:
+        text = text.replace(phrase, "\0" * len(phrase))
+    return text
 
 
 def defects_named(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
     """(defect word, where it ends) for each of `layer.defects` in `text` that is not negated:
     a one-character negation ("不", "没") in the two characters before it, or a longer one
     ("不会", "如果") in the six before it ("基本不会感到烫手")."""
-    found = []
-    for word in layer.defects:
+    return _words_named(text, layer.defects, layer)
+
+
+def _words_named(text: str, words: Tuple[str, ...], layer: ComplaintLayer) -> List[Tuple[str, int]]:
+    """(word, where it ends) for each of `words` in `text` that no negation just before cancels
+    (a negation inside one of `layer.not_negations`, "非常", is none)."""
+    found, plain = [], _masked(text, layer.not_negations)
+    for word in words:
         for match in re.finditer(re.escape(word), text):
-            near, wider = text[max(0, match.start() - 2):match.start()], text[max(0, match.start() - 6):match.start()]
+            near, wider = plain[max(0, match.start() - 2):match.start()], plain[max(0, match.start() - 6):match.start()]
             if not any((n in near) if len(n) == 1 else (n in wider) for n in layer.negations):
                 found.append((word, match.end()))
     return found
