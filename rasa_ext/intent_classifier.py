@@ -30,7 +30,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
-import re
 import unicodedata
 
 import numpy as np
@@ -332,10 +331,12 @@ def _words_named(text: str, words: Tuple[str, ...], layer: ComplaintLayer) -> Li
     (a negation inside one of `layer.not_negations`, "非常", is none)."""
     found, plain = [], _masked(text, layer.not_negations)
     for word in words:
-        for match in re.finditer(re.escape(word), text):
-            near, wider = plain[max(0, match.start() - 2):match.start()], plain[max(0, match.start() - 6):match.start()]
+        start = text.find(word)
+        while start >= 0:
+            near, wider = plain[max(0, start - 2):start], plain[max(0, start - 6):start]
             if not any((n in near) if len(n) == 1 else (n in wider) for n in layer.negations):
-                found.append((word, match.end()))
+                found.append((word, start + len(word)))
+            start = text.find(word, start + len(word))
     return found
 
 
