@@ -5,23 +5,16 @@ the register of the dev set's families, never copied from it; the pattern layer 
 (intent=None: the NLU missed it or said something else)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Set
 
 import pytest
 
-from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config
-
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+from bot.escalation import EscalationConfig, load_escalation_config
+from tests.auxil.escalation import lexicon_reasons as reasons
 
 
 @pytest.fixture(scope="module")
 def config() -> EscalationConfig:
     return load_escalation_config()
-
-
-def reasons(text: str, config: EscalationConfig) -> Set[str]:
-    return {d.reason for d in decide(Situation(turns=(Turn(text),), now=NOW), config)}
 
 
 # --- threat: a body or the media as the customer's recourse, not as a topic --------------------

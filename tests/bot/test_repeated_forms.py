@@ -5,23 +5,16 @@ phone, advice to the hotel, a story set up each time. Sentences written by the t
 registers, never copied; the pattern layer alone (intent=None)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Set
 
 import pytest
 
-from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config
-
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+from bot.escalation import EscalationConfig, load_escalation_config
+from tests.auxil.escalation import lexicon_reasons as reasons
 
 
 @pytest.fixture(scope="module")
 def config() -> EscalationConfig:
     return load_escalation_config()
-
-
-def reasons(text: str, config: EscalationConfig) -> Set[str]:
-    return {d.reason for d in decide(Situation(turns=(Turn(text),), now=NOW), config)}
 
 
 REPEATS = {
