@@ -1,6 +1,6 @@
-"""Five of Rasa's per-turn hot paths, made cheap without changing what they do.
+"""Six of Rasa's per-turn hot paths, made cheap without changing what they do.
 
-Profiling the server under load (py-spy, README "Performance") showed five pieces of Rasa 3.6
+Profiling the server under load (py-spy, README "Performance") showed six pieces of Rasa 3.6
 doing more work than needed on every call:
 
 - `RemoteAction._validate_action_result` calls `jsonschema.validate`, which re-checks the schema
@@ -30,13 +30,19 @@ doing more work than needed on every call:
 - `RulePolicy._get_possible_keys` (several times a prediction) compares every rule with every
   state of the conversation, back to its start, though a rule of n turns is decided by the last
   n states. Here the comparison stops once the remaining rules are all decided.
+- `Domain.states_for_tracker_history` replays the whole conversation from its start to build the
+  state before each action, and each prediction asks for it three times (MemoizationPolicy once,
+  RulePolicy twice) with nothing changed in between. Here the replay's states are kept for the
+  latest conversation asked about, while its events are the same; each call builds its own
+  copies from them, as Rasa's does.
 """
 from __future__ import annotations
 
 import atexit
 import re
+import weakref
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Set, Text, Tuple, Type
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Set, Text, Tuple, Type
 
 import aiohttp
 import dask.core
@@ -47,7 +53,10 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
@@ -137,6 +146,61 @@ def _get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[
         possible_keys.difference_update(
             key for key in undecided if not self._is_rule_applicable(key, turns_back, state))
     return possible_keys
+
+
+class _Moment(NamedTuple):
+    """The conversation just before one of its actions, as `states_for_tracker_history` reads it."""
+
+    state: State
+    prev_action: Optional[Dict[Text, Text]]
+    hide_rule_turn: bool
+    keeps_hiding: bool  # a follow-up action or the active loop's own turn: hidden as the turn before
+
+
+#: The latest replay: (tracker, domain, number of events, last event, omit_unset_slots) and its moments.
+_replayed: List[Any] = [None, ()]
+
+
+def _moments(domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool) -> Sequence[_Moment]:
+    events = tracker.events
+    last_event = events[-1] if events else None
+    key = _replayed[0]
+    if (key is not None and key[0]() is tracker and key[1] is domain and key[2] == len(events)
+            and key[3] is last_event and key[4] == omit_unset_slots):
+        return _replayed[1]
+    moments = tuple(
+        _Moment(domain.get_active_state(prior, omit_unset_slots=omit_unset_slots), prior.latest_action,
+                hide_rule_turn, bool(prior.followup_action) or prior.latest_action_name == prior.active_loop_name)
+        for prior, hide_rule_turn in tracker.generate_all_prior_trackers())
+    _replayed[:] = [(weakref.ref(tracker), domain, len(events), last_event, omit_unset_slots), moments]
+    return moments
+
+
+def _states_for_tracker_history(self: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool = False,
+                                ignore_rule_only_turns: bool = False,
+                                rule_only_data: Optional[Dict[Text, Any]] = None) -> List[State]:
+    """Rasa's states, step for step, from the kept replay (each state a fresh copy: the callers
+    change them)."""
+    states: List[State] = []
+    last_ml_action_sub_state = None
+    turn_was_hidden = False
+    for moment in _moments(self, tracker, omit_unset_slots):
+        if ignore_rule_only_turns:
+            if not turn_was_hidden:
+                last_ml_action_sub_state = moment.prev_action
+            if not moment.keeps_hiding:
+                turn_was_hidden = moment.hide_rule_turn
+            if turn_was_hidden:
+                continue
+        state = {kind: dict(sub_state) for kind, sub_state in moment.state.items()}
+        if ignore_rule_only_turns:
+            self._remove_rule_only_features(state, rule_only_data)
+            if states:
+                self._substitute_rule_only_user_input(state, states[-1])
+            if last_ml_action_sub_state:
+                state[PREVIOUS_ACTION] = dict(last_ml_action_sub_state)
+        states.append(self._clean_state(state))
+    return states
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

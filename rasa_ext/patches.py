@@ -56,6 +56,7 @@ def patches() -> List[Patch]:
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.processor import MessageProcessor
     from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
 
@@ -68,6 +69,8 @@ def patches() -> List[Patch]:
               "action server calls on kept connections, UTF-8 JSON"),
         Patch(RulePolicy, "_get_possible_keys", hot_paths._get_possible_keys,
               "rule lookup stops once every rule is decided"),
+        Patch(Domain, "states_for_tracker_history", hot_paths._states_for_tracker_history,
+              "a conversation's states replayed once while its events are the same"),
         Patch(Event, "resolve_by_type", hot_paths._resolve_by_type,
               "event types found in a table"),
         Patch(DaskGraphRunner, "run", hot_paths._run_graph,

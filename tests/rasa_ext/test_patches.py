@@ -9,14 +9,17 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
+from rasa.core.training import load_data
 from rasa.engine.exceptions import GraphComponentException, GraphRunError
 from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
 from rasa_ext.patches import RASA_VERSION, patches, rasa_original
@@ -52,7 +55,7 @@ def test_importing_the_extensions_changes_nothing_and_install_replaces_each_attr
     """)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
-    assert len(result["before"]) == len(patches()) == 8
+    assert len(result["before"]) == len(patches()) == 9
     assert all(module.startswith("rasa.") for module in result["before"].values()), result["before"]
     assert all(module.startswith("rasa_ext.") for module in result["after"].values()), result["after"]
     assert result["ours"]
@@ -162,3 +165,40 @@ def test_the_graph_runner_fails_as_rasas_does(tmp_path: Path) -> None:
         runner.run({"__text__": "x"}, ["broken"])
     with pytest.raises(GraphRunError, match="clashes with a node name"):
         runner.run({"__number__": "ten"}, ["double"])
+
+
+def _conversations() -> Tuple[Domain, List[DialogueStateTracker]]:
+    """The project's stories and rules (forms, follow-ups, rule-only turns), as the plain
+    conversations a server holds."""
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    trackers = [tracker for resource in ("data/stories", "data/rules.yml")
+                for tracker in load_data(str(ROOT / resource), domain, augmentation_factor=0)]
+    conversations = []
+    for tracker in trackers:
+        conversation = DialogueStateTracker(tracker.sender_id, domain.slots, is_rule_tracker=tracker.is_rule_tracker)
+        for event in tracker.events:
+            conversation.update(event)
+        conversations.append(conversation)
+    return domain, conversations
+
+
+def test_a_conversations_states_are_rasas_however_often_asked_and_as_it_grows() -> None:
+    """Each prediction asks for the states three times (the replay is kept) and changes what it
+    gets; the conversation then grows by an event: every answer is still Rasa's own."""
+    domain, conversations = _conversations()
+    rasa_states = rasa_original(Domain, "states_for_tracker_history")
+    rule_only = {"rule_only_slots": list(domain.slots)[:3], "rule_only_loops": list(domain.form_names)[:1]}
+    asks = [{}, {"omit_unset_slots": True}, {"ignore_rule_only_turns": True, "rule_only_data": rule_only},
+            {"ignore_rule_only_turns": True}]  # the next event's first ask is as the last one
+    assert Domain.states_for_tracker_history is not rasa_states
+    assert len(conversations) > 50 and any(c.is_rule_tracker for c in conversations)
+    for conversation in conversations:
+        grown = DialogueStateTracker(conversation.sender_id, domain.slots, is_rule_tracker=conversation.is_rule_tracker)
+        for event in conversation.events:
+            grown.update(event)
+            for ask in asks:
+                states = domain.states_for_tracker_history(grown, **ask)
+                assert states == rasa_states(domain, grown, **ask), (conversation.sender_id, ask)
+                for state in states:  # the policies change theirs (the last user input, at least)
+                    for sub_state in state.values():
+                        sub_state.clear()
