@@ -29,7 +29,8 @@ doing more work than needed on every call:
   library's `json` does).
 - `RulePolicy._get_possible_keys` (several times a prediction) compares every rule with every
   state of the conversation, back to its start, though a rule of n turns is decided by the last
-  n states. Here the comparison stops once the remaining rules are all decided.
+  n states. Here the comparison stops once the remaining rules are all decided, and a rule whose
+  last turn names the action before it is compared only when that was the latest action.
 - `Domain.states_for_tracker_history` replays the whole conversation from its start to build the
   state before each action, and each prediction asks for it three times (MemoizationPolicy once,
   RulePolicy twice) with nothing changed in between. Here the replay's states are kept for the
@@ -53,10 +54,11 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ACTION_NAME
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
@@ -134,11 +136,34 @@ def _run_graph(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
         raise GraphRunError("Error running runner.") from e
 
 
+def _rules_by_last_action(self: RulePolicy, lookup: Dict[Text, Text]) -> Tuple[Dict[Text, List[Text]], List[Text]]:
+    """The rules of `lookup` by the action their last turn follows (a rule can apply only when
+    that was the conversation's latest action), and the rules whose last turn names none."""
+    indexes = self.__dict__.setdefault("_rules_by_last_action", {})
+    found = indexes.get(id(lookup))
+    if found is None or found[0] is not lookup:
+        by_action: Dict[Text, List[Text]] = {}
+        others: List[Text] = []
+        for key in lookup:
+            rule_states = self._rule_key_to_state(key)
+            name = (rule_states[-1].get(PREVIOUS_ACTION) or {}).get(ACTION_NAME) if rule_states else None
+            if isinstance(name, str) and name and name != SHOULD_NOT_BE_SET:
+                by_action.setdefault(name, []).append(key)
+            else:
+                others.append(key)
+        found = indexes[id(lookup)] = (lookup, by_action, others)
+    return found[1], found[2]
+
+
 def _get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[Any]) -> Set[Text]:
     """The rules of `lookup` that apply to `states`, as Rasa's: a rule applies when each of its
     turns matches the state as far back (`_is_rule_applicable` is true for any state further
     back than the rule is long)."""
-    possible_keys = set(lookup)
+    if not states:
+        return set(lookup)
+    by_action, others = _rules_by_last_action(self, lookup)
+    possible_keys = set(others)
+    possible_keys.update(by_action.get((states[-1].get(PREVIOUS_ACTION) or {}).get(ACTION_NAME), ()))
     for turns_back, state in enumerate(reversed(states)):
         undecided = [key for key in possible_keys if len(self._rule_key_to_state(key)) > turns_back]
         if not undecided:

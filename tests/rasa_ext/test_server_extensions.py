@@ -21,6 +21,7 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import SHOULD_NOT_BE_SET
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -93,21 +94,26 @@ async def test_the_sqlite_tracker_store_is_readable_by_its_owner_only(tmp_path: 
 
 
 def test_rule_matching_finds_exactly_the_rules_whose_turns_match_the_latest_states(tmp_path: Path) -> None:
-    """RulePolicy's rule lookup stops comparing once every rule is decided; what it finds is
-    still every rule each of whose turns matches the conversation's state as far back."""
+    """RulePolicy's rule lookup stops comparing once every rule is decided and compares a rule
+    only after the action its last turn follows; what it finds is still every rule each of whose
+    turns matches the conversation's state as far back (conversation starts included)."""
     policy = RulePolicy.create(RulePolicy.get_default_config(), LocalModelStorage(tmp_path),
                                Resource("rules"), ExecutionContext(GraphSchema({}), "test"))
     rng = random.Random(7)
-    options = [{"prev_action": {"action_name": name}, **({"user": {"intent": intent}} if intent else {})}
-               for name in ("action_listen", "utter_empathy", "complaint_form")
+    options = [{**({"prev_action": {"action_name": name}} if name else {}),
+                **({"user": {"intent": intent}} if intent else {})}
+               for name in ("action_listen", "utter_empathy", "complaint_form", SHOULD_NOT_BE_SET, None)
                for intent in (None, "complain", "affirm")]
     rules = {json.dumps([rng.choice(options) for _ in range(rng.randint(1, 5))]): f"action_{n}"
              for n in range(40)}
-    for _ in range(200):
-        states = [rng.choice(options) for _ in range(rng.randint(1, 12))]
+    matched = 0
+    for _ in range(300):
+        states = [rng.choice(options) for _ in range(rng.randint(0, 12))]
         expected = {key for key in rules if all(
             policy._is_rule_applicable(key, back, state) for back, state in enumerate(reversed(states)))}
         assert policy._get_possible_keys(rules, states) == expected
+        matched += 0 < len(expected) < len(rules)
+    assert matched > 100
 
 
 @pytest.mark.outside_unit  # loads the trained model
