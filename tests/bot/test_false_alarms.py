@@ -101,6 +101,7 @@ def test_a_real_brush_off_is_still_a_repeat(config, text):
     "我请前台经理过来，她解释说系统就是这样收费",
     "我要找值班经理问个明白，结果等了半小时才见到人",
     "房卡又失灵，到前台要求主管来解释，换了好几个人来",
+    "当时我就要求见经理，前台说经理不在",
 ])
 def test_a_manager_met_in_the_story_is_not_a_request_now(config, text):
     assert "human_request" not in reasons(text, config)
@@ -112,6 +113,7 @@ def test_a_manager_met_in_the_story_is_not_a_request_now(config, text):
     "叫你们负责人出来",
     "叫你们值班经理过来，我在前台等着",
     "我要找你们经理，他说了算",
+    "我要找经理，等了一上午了还没人理我",
 ])
 def test_asking_for_a_manager_now_still_is(config, text):
     assert "human_request" in reasons(text, config)
