@@ -24,7 +24,7 @@ from bot.clock import require_aware
 from bot.complaints import is_open
 from bot.anger import DEFAULT_ESCALATION_PATH, AngerModel, AngerLevel
 from bot.datafiles import load_yaml
-from bot.extraction import parse_amount
+from bot.extraction import amount_value, find_entity, parse_amount
 from bot.labels import load_labels
 from bot.script import to_simplified
 
@@ -330,11 +330,19 @@ class EscalationConfig:
     intent_confidence: Mapping[str, float]
     """Per reason, how sure the NLU must be for its intent alone to hand off (`min_confidence`
     of a rule; `min_intent_confidence` when not set)."""
+    intent_needs: Mapping[str, Pattern[str]]
+    """Per reason, words a message must have for the NLU's intent alone to count (`intent_needs`
+    of a rule: a request for a person names a person, the bot or a transfer; "个人感觉：" does not)."""
+    content_review: Optional[Pattern[str]]
+    """A review of a book's or a film's content (`intent_alone.content_review`): no intent alone
+    hands it off (the NLU's say_repeat on "读了好几遍"); the lexicons still do."""
     high_value_over: Decimal
-    high_value_not_for: FrozenSet[str]
-    """Intents of messages that do not put a sum at stake (praise: "5699入手的，性价比很高")."""
-    high_value_not_for_confidence: float
-    """How sure the NLU must be of such an intent (a complaint misread as thanks still counts)."""
+    high_value_not_for: Mapping[str, float]
+    """Intents of messages that do not put a sum at stake, each with how sure the NLU must be
+    (praise at 0.8: "5699入手的，性价比很高", a complaint misread as thanks still counts; a
+    message the NLU did not understand at all, nlu_fallback: "6699入手")."""
+    not_sums: Optional[Pattern[str]]
+    """Numbers that are not sums (`high_value.not_sums`: a camera's 130万 pixels)."""
     price_comparison: Optional[Pattern[str]]
     """A message whose sum is a price compared ("花了6500，没赶上特价，买贵了"): what is at stake is
     the difference, not the sum (`high_value.price_comparison`)."""
@@ -387,9 +395,15 @@ class EscalationConfig:
                 reason: float((rules[reason] or {}).get("min_confidence",
                                                        raw.get("min_intent_confidence", 0.5)))
                 for reason in REASONS},
+            intent_needs={reason: _compile(str(rules[reason]["intent_needs"]),
+                                           f"{source}: rules.{reason}.intent_needs")
+                          for reason in REASONS if (rules[reason] or {}).get("intent_needs")},
+            content_review=_union((raw.get("intent_alone") or {}).get("content_review"),
+                                  f"{source}: intent_alone.content_review"),
             high_value_over=Decimal(str(rules["high_value"]["amount_over"])),
-            high_value_not_for=frozenset(rules["high_value"].get("not_for_intents") or ()),
-            high_value_not_for_confidence=float(rules["high_value"].get("not_for_confidence", 0.8)),
+            high_value_not_for={str(intent): float(confidence) for intent, confidence
+                                in (rules["high_value"].get("not_for_intents") or {}).items()},
+            not_sums=_union(rules["high_value"].get("not_sums"), f"{source}: rules.high_value.not_sums"),
             price_comparison=_union(rules["high_value"].get("price_comparison"),
                                     f"{source}: rules.high_value.price_comparison"),
             repeated=RepeatedSettings(
@@ -423,8 +437,15 @@ def _decision(reason: str, config: EscalationConfig, explanation: str) -> Decisi
 
 
 def _intent_counts(turn: Turn, reason: str, config: EscalationConfig) -> bool:
-    return (turn.intent in config.intents.get(reason, ())
-            and turn.intent_confidence >= config.intent_confidence.get(reason, config.min_intent_confidence))
+    """Whether the NLU's intent alone signals `reason` in this message: sure enough, with the
+    words the reason needs (`intent_needs`), and not in a review of a book's content."""
+    if not (turn.intent in config.intents.get(reason, ())
+            and turn.intent_confidence >= config.intent_confidence.get(reason, config.min_intent_confidence)):
+        return False
+    needs = config.intent_needs.get(reason)
+    if needs is not None and not needs.search(normalise(turn.text)):
+        return False
+    return config.content_review is None or not config.content_review.search(normalise(turn.text))
 
 
 def _said(situation: Situation, reason: str, config: EscalationConfig,
@@ -536,10 +557,11 @@ def check_anger(situation: Situation, config: EscalationConfig) -> Optional[Deci
 
 def check_high_value(situation: Situation, config: EscalationConfig) -> Optional[Decision]:
     """The amount at stake is over the configured threshold. A sum the customer names only in
-    praise (every message so far one of `not_for_intents` at `not_for_confidence` or more:
-    "5699入手的，性价比很高") is the price they paid, not a sum at stake; so is a sum the customer
-    names only in a price comparison (`price_comparison`: "7299元下的单，隔天就降价到6899"),
-    where the difference is at stake."""
+    praise or in a message the NLU did not understand (every message so far one of
+    `not_for_intents`, at its confidence or more: "5699入手的，性价比很高") is the price they paid,
+    not a sum at stake; so is a sum the customer names only in a price comparison
+    (`price_comparison`: "7299元下的单，隔天就降价到6899"), where the difference is at stake, and a
+    number that is no sum (`not_sums`: "摄像头130万的", the NLU's amount entity)."""
     if situation.amount is None or situation.amount <= config.high_value_over:
         return None
     with_sums = [turn for turn in situation.turns if parse_amount(turn.text) is not None]
@@ -547,11 +569,28 @@ def check_high_value(situation: Situation, config: EscalationConfig) -> Optional
             and all(config.price_comparison.search(normalise(turn.text)) for turn in with_sums)):
         return None
     if situation.turns and all(turn.intent in config.high_value_not_for
-                               and turn.intent_confidence >= config.high_value_not_for_confidence
+                               and turn.intent_confidence >= config.high_value_not_for[turn.intent]
                                for turn in situation.turns):
+        return None
+    if config.not_sums is not None and _only_counts(situation.turns, config):
         return None
     return _decision("high_value", config,
                      f"涉及金额{situation.amount:,}元，超过{config.high_value_over:,}元的人工处理标准")
+
+
+def _only_counts(turns: Iterable[Turn], config: EscalationConfig) -> bool:
+    """Some message names a number that is no sum (`not_sums`), and with those blanked out no
+    message names a sum over the threshold (as the NLU's amount entity or `parse_amount` reads it)."""
+    assert config.not_sums is not None
+    counted = False
+    for turn in turns:
+        seen = normalise(turn.text)
+        blanked = config.not_sums.sub(lambda m: _MASK * len(m.group()), seen)
+        counted = counted or blanked != seen
+        sums = (parse_amount(blanked), amount_value(find_entity("amount", blanked)))
+        if any(value is not None and value > config.high_value_over for value in sums):
+            return False
+    return counted
 
 
 def check_fallback(situation: Situation, config: EscalationConfig) -> Optional[Decision]:

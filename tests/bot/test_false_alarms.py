@@ -29,16 +29,16 @@ def reasons(text: str, config: EscalationConfig, intent: Optional[str] = None,
 
 # --- the NLU alone, barely sure ------------------------------------------------------------------
 
-@pytest.mark.parametrize("intent, reason", [
-    ("threaten", "threat"), ("report_safety", "safety"),
-    ("say_repeat", "repeated"), ("request_human", "human_request"),
+@pytest.mark.parametrize("intent, reason, text", [
+    ("threaten", "threat", "网速够家里用了"), ("report_safety", "safety", "网速够家里用了"),
+    ("say_repeat", "repeated", "网速够家里用了"), ("request_human", "human_request", "客服说网速够家里用了"),
 ])
-def test_an_intent_just_over_the_fallback_does_not_hand_off_alone(config, intent, reason):
+def test_an_intent_just_over_the_fallback_does_not_hand_off_alone(config, intent, reason, text):
     """The NLU's 0.50-0.54 on a neutral line ("网速够家里用了") is not enough for a must reason;
     0.55 and over still is, and a pattern needs no intent at all."""
     assert config.intent_confidence[reason] == 0.55
-    assert reasons("网速够家里用了", config, intent, 0.53) == set()
-    assert reasons("网速够家里用了", config, intent, 0.55) == {reason}
+    assert reasons(text, config, intent, 0.53) == set()
+    assert reasons(text, config, intent, 0.55) == {reason}
 
 
 def test_the_other_reasons_keep_the_general_threshold(config):
@@ -97,6 +97,11 @@ def test_a_real_brush_off_is_still_a_repeat(config, text):
 @pytest.mark.parametrize("text", [
     "毛巾上全是污渍，我们找了店长，店长说洗衣房不归她管",
     "房间漏水，我去找值班经理交涉，居然说老房子都这样",
+    # asked for, and what came of it told in the same sentence, or asked for at the desk (2026-12-06)
+    "我请前台经理过来，她解释说系统就是这样收费",
+    "我要找值班经理问个明白，结果等了半小时才见到人",
+    "房卡又失灵，到前台要求主管来解释，换了好几个人来",
+    "当时我就要求见经理，前台说经理不在",
 ])
 def test_a_manager_met_in_the_story_is_not_a_request_now(config, text):
     assert "human_request" not in reasons(text, config)
@@ -106,6 +111,9 @@ def test_a_manager_met_in_the_story_is_not_a_request_now(config, text):
     "我要找你们经理说清楚",
     "给我找你们店长，他说了算吗？",
     "叫你们负责人出来",
+    "叫你们值班经理过来，我在前台等着",
+    "我要找你们经理，他说了算",
+    "我要找经理，等了一上午了还没人理我",
 ])
 def test_asking_for_a_manager_now_still_is(config, text):
     assert "human_request" in reasons(text, config)
@@ -149,3 +157,67 @@ def test_the_business_calling_or_not_calling_is_not_a_repeat(config, text):
 
 def test_a_promised_call_that_never_came_is_still_a_repeat(config):
     assert "repeated" in reasons("上周说好给我打电话，到现在也没人联系", config)
+
+
+# --- the NLU's intent alone on a heading, a book's story, a choice weighed (2026-12-06) -----------
+
+def test_a_request_for_a_person_names_a_person_the_bot_or_a_transfer(config):
+    """request_human alone on a review's heading ("我的看法：") is not a request; one that names
+    someone (负责的同事) still is, with no pattern of the lexicon."""
+    assert reasons("我的看法：", config, "request_human", 0.7) == set()
+    assert reasons("麻烦让负责的同事联系我", config) == set()
+    assert reasons("麻烦让负责的同事联系我", config, "request_human", 0.7) == {"human_request"}
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("这本小说我前后读了三遍，每次看完都有新的感受", "say_repeat"),
+    ("看完《山那边的灯》，哭得稀里哗啦，主人公最后还是回了家", "report_safety"),
+    ("作者把一个小镇写得活灵活现，读者跟着他走了一遍老街", "threaten"),
+])
+def test_no_intent_alone_hands_off_a_review_of_a_books_content(config, text, intent):
+    assert reasons(text, config, intent, 0.9) == set()
+
+
+def test_a_book_that_did_not_arrive_or_that_hurt_still_goes_to_a_person(config):
+    assert reasons("这本书下单快一个月了还没到", config, "say_repeat", 0.8) == {"repeated"}
+    assert "safety" in reasons("这本书的书页边缘太锋利，孩子的手被划破了", config, "complain_quality", 0.9)
+
+
+@pytest.mark.parametrize("text", [
+    "送货前也没有接到电话，东西直接放在门口了",
+    "去之前反复比较之后才选了这家",
+    "酒店对这件事很重视，做了及时处理",
+])
+def test_no_call_a_prompt_fix_or_a_choice_weighed_is_not_a_repeat(config, text):
+    assert reasons(text, config, "say_repeat", 0.9) == set()
+
+
+def test_calls_that_got_nowhere_are_still_a_repeat(config):
+    assert "repeated" in reasons("打了三次电话也没接到回电，问题还是没解决", config)
+
+
+# --- a number that is no sum, a price the NLU did not understand -----------------------------------
+
+def high_value(text: str, config: EscalationConfig, amount: str, intent: Optional[str] = None,
+               confidence: float = 1.0) -> bool:
+    """Whether one message hands off for high_value, with the sum the NLU's amount entity heard."""
+    situation = Situation(turns=(Turn(text, intent, confidence),), amount=Decimal(amount), now=NOW)
+    return "high_value" in {d.reason for d in decide(situation, config)}
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("摄像头130万的，拍人脸还挺清楚", "1300000"),
+    ("像素不高，插值能到500万", "5000000"),
+    ("300万像素的摄像头，晚上全是噪点", "3000000"),
+])
+def test_a_cameras_pixel_count_is_not_a_sum(config, text, amount):
+    assert not high_value(text, config, amount, "complain_quality", 0.9)
+
+
+def test_a_sum_said_next_to_a_pixel_count_still_is(config):
+    assert high_value("摄像头130万，8999元买的，屏幕三天就花了", config, "1300000", "complain_quality", 0.9)
+
+
+def test_a_price_the_nlu_did_not_understand_is_not_yet_at_stake(config):
+    assert not high_value("6799元入手的", config, "6799", "nlu_fallback", 0.5)
+    assert high_value("6799元入手的，开机就黑屏", config, "6799", "complain_quality", 0.9)
