@@ -20,7 +20,10 @@ features thin, and the short examples it is learnt from are mostly stories about
 问 pull towards service_attitude), so a room's defect told through the staff who were called, or
 beside its price, was heard as the staff or the money. Each category's cue words found in the
 message (distinct words, at most `cue_cap`) add `cue_weight` each to that category's log-odds
-before the best is chosen: the category the message dwells on in words wins a close call.
+before the best is chosen: the category the message dwells on in words wins a close call. Words
+that only name the subject (`weak_cues`: the room, the book) count `weak_cue_share` of a cue word.
+A message of at most `short_message` characters keeps the category its complaint intent names: the
+intent classifier reads it whole, and the layer's close calls on it changed with unrelated data.
 """
 from __future__ import annotations
 
