@@ -20,7 +20,10 @@ features thin, and the short examples it is learnt from are mostly stories about
 问 pull towards service_attitude), so a room's defect told through the staff who were called, or
 beside its price, was heard as the staff or the money. Each category's cue words found in the
 message (distinct words, at most `cue_cap`) add `cue_weight` each to that category's log-odds
-before the best is chosen: the category the message dwells on in words wins a close call.
+before the best is chosen: the category the message dwells on in words wins a close call. Words
+that only name the subject (`weak_cues`: the room, the book) count `weak_cue_share` of a cue word.
+A message of at most `short_message` characters keeps the category its complaint intent names: the
+intent classifier reads it whole, and the layer's close calls on it changed with unrelated data.
 """
 from __future__ import annotations
 
@@ -65,9 +68,16 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
             "unsaid": ["complain_general"],
             # Category -> words that name its kind of problem (config.yml); empty for none.
             "cues": {},
+            # Category -> words that only name what the message is about (the room, breakfast,
+            # money): each counts `weak_cue_share` of a cue word.
+            "weak_cues": {},
+            "weak_cue_share": 0.3,
             # Log-odds added per distinct cue word found, and the most words counted.
             "cue_weight": 0.7,
             "cue_cap": 3,
+            # A message of at most this many characters keeps the category its `decide_for`
+            # intent names (0: none does): the intent classifier reads a short message whole.
+            "short_message": 0,
         }
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -94,12 +104,15 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
         X = self._create_X(chosen)
         probabilities = self._with_cues(self.clf.predict_proba(X), [m.get(TEXT) for m in chosen])
         empty = np.diff(X.indptr) == 0
+        short = int(self.config.get("short_message") or 0)
         for message, row, no_features in zip(chosen, probabilities, empty):
             best = int(np.argmax(row))
             if no_features or row[best] < self.config["threshold"] or self.clf.classes_[best] == UNSAID:
                 continue
             category, intent = str(self.clf.classes_[best]), message.get(INTENT)
             if intent["name"] in self.config["decide_for"]:
+                if len(message.get(TEXT)) <= short:
+                    continue
                 message.set(INTENT, {**intent, "name": INTENT_PREFIX + category}, add_to_output=True)
                 continue
             text = message.get(TEXT)
@@ -110,15 +123,20 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
 
     def _with_cues(self, probabilities: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """The classifier's probabilities with each category's cue words counted in: per
-        distinct cue word found in the text (at most `cue_cap`), `cue_weight` more log-odds."""
-        cues = self.config.get("cues") or {}
-        columns = [(list(self.clf.classes_).index(c), words) for c, words in cues.items() if c in self.clf.classes_]
+        distinct cue word found in the text, `cue_weight` more log-odds, and `weak_cue_share` of
+        that per distinct weak cue word (at most `cue_cap` words' worth in all)."""
+        classes = list(self.clf.classes_)
+        share = float(self.config.get("weak_cue_share", 0.3))
+        columns = [(classes.index(c), self.config.get(key, {}).get(c) or (), weight)
+                   for key, weight in (("cues", 1.0), ("weak_cues", share))
+                   for c in (self.config.get(key) or {}) if c in classes]
         if not columns or not self.config["cue_weight"]:
             return probabilities
         counts = np.zeros_like(probabilities)
         for row, text in enumerate(texts):
-            for column, words in columns:
-                counts[row, column] = min(sum(1 for w in words if w in text), self.config["cue_cap"])
+            for column, words, weight in columns:
+                counts[row, column] += weight * sum(1 for w in words if w in text)
+        np.minimum(counts, self.config["cue_cap"], out=counts)
         if not counts.any():
             return probabilities
         logits = np.log(np.clip(probabilities, 1e-12, None)) + float(self.config["cue_weight"]) * counts
@@ -135,15 +153,20 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
         odd = [i for i in config.get("decide_for") or () if not str(i).startswith(INTENT_PREFIX)]
         if odd:
             raise ValueError(f"{cls.__name__}: decide_for names {INTENT_PREFIX}<category> intents, got {odd}")
-        cues = config.get("cues") or {}
-        unknown = sorted(set(cues) - set(load_labels().categories))
-        empty = sorted(c for c, words in cues.items() if not isinstance(words, list) or not all(
-            isinstance(w, str) and w.strip() for w in words))
-        if unknown or empty:
-            raise ValueError(f"{cls.__name__}: cues are lists of words under the categories of data/labels.yml; "
-                             f"unknown categories {unknown}, lists that are not words {empty}")
+        for key in ("cues", "weak_cues"):
+            cues = config.get(key) or {}
+            unknown = sorted(set(cues) - set(load_labels().categories))
+            empty = sorted(c for c, words in cues.items() if not isinstance(words, list) or not all(
+                isinstance(w, str) and w.strip() for w in words))
+            if unknown or empty:
+                raise ValueError(f"{cls.__name__}: {key} are lists of words under the categories of "
+                                 f"data/labels.yml; unknown categories {unknown}, lists that are not words {empty}")
         if float(config.get("cue_weight", 0.7)) < 0 or int(config.get("cue_cap", 3)) < 1:
             raise ValueError(f"{cls.__name__}: cue_weight is at least 0 and cue_cap at least 1")
+        if not 0 <= float(config.get("weak_cue_share", 0.3)) <= 1:
+            raise ValueError(f"{cls.__name__}: weak_cue_share (of a cue word) is between 0 and 1")
+        if int(config.get("short_message", 0)) < 0:
+            raise ValueError(f"{cls.__name__}: short_message is a number of characters, at least 0")
 
 
 def _category_of(intent: Any, categories: Set[str], unsaid: Sequence[str]) -> Optional[str]:

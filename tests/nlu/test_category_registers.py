@@ -43,21 +43,44 @@ CATEGORY_HEARD = {
     "收银员把预授权的押金当成消费刷了，多扣了我八百，打了两次电话也没人回复": "price_billing",
     # how the staff behaved, with the room mentioned in passing
     "房间还算干净，可前台的人态度冷漠，问个路都爱理不理，还翻白眼": "service_attitude",
+    # a short story of a defect told through the staff who were asked, in the defect's own words
+    # (the wider cue lists of 2026-12-06: yellowed paper, blurred print, heating that is not warm)
+    "书拿到手纸张发黄，印得模模糊糊，好几页字都看不清，我问了客服，客服说就是这个版本": "quality",
+    "半夜被冻醒，暖气一点都不热，打给前台，前台说锅炉明天才修，让我多盖一床被子": "quality",
 }
-#: A short story of a defect told through the staff who were called: the cue words (config.yml)
-#: tip long reviews, but weigh too little against a short story's first-person characters (我, 说,
-#: 问); still heard as service_attitude (docs/devset.md, "What limits the category").
+#: A short story of a defect told through the staff with one defect word against the story's
+#: first-person characters (我, 说, 问) is still heard as service_attitude at times: a loose
+#: keyboard the seller said to keep using, no water in the shower and the waiter's excuse
+#: (docs/devset.md, "What limits the category").
+
+#: Short complaints (config.yml, short_message) keep the category their complaint intent names:
+#: one about how long the remedy takes, with nothing else named, is `other`, never a product's
+#: quality (it flipped between the two with unrelated training data); one that names the
+#: remedy or the parcel keeps that kind.
+SHORT_HEARD = {
+    "时间太久了，能不能快一点": "other",
+    "处理周期也太长了": "other",
+    "等一个礼拜太长了吧": "other",
+    "退款要等半个月也太久了": "refund_return",
+    "修个电脑要一个月，太久了": "refund_return",
+    "快递走了一个星期还没到，太慢了": "delivery",
+}
 @pytest.fixture(scope="module")
 def parsed() -> Dict[str, Dict[str, Any]]:
     """Every message above: what the NLU made of it."""
     agent = Agent.load(str(trained_model()))
 
     async def parse_all() -> Dict[str, Dict[str, Any]]:
-        return {text: await agent.parse_message(text) for text in CATEGORY_HEARD}
+        return {text: await agent.parse_message(text) for text in {**CATEGORY_HEARD, **SHORT_HEARD}}
 
     return asyncio.run(parse_all())
 
 
 @pytest.mark.parametrize("text, category", CATEGORY_HEARD.items())
 def test_a_narrative_complaint_is_heard_in_the_category_it_dwells_on(parsed, text, category):
+    assert heard_category(parsed[text]) == category, (parsed[text]["intent"], parsed[text]["entities"])
+
+
+@pytest.mark.parametrize("text, category", SHORT_HEARD.items())
+def test_a_short_complaint_keeps_the_category_it_names(parsed, text, category):
     assert heard_category(parsed[text]) == category, (parsed[text]["intent"], parsed[text]["entities"])

@@ -312,8 +312,37 @@ def test_cue_words_count_once_each_and_up_to_the_cap(tmp_path: Path) -> None:
     assert once[0, quality] > 0.4
 
 
+def test_a_weak_cue_word_counts_a_share_of_a_cue_word_and_within_the_cap(tmp_path: Path) -> None:
+    """Words that only name the subject (the room) tip less than words that name a defect."""
+    classifier = _category_classifier(tmp_path, cues={"quality": ["脏"]}, weak_cues={"quality": ["房间", "床", "灯"]},
+                                      weak_cue_share=0.5, cue_weight=1.0, cue_cap=2)
+    classifier.train(_category_data())
+    quality = list(classifier.clf.classes_).index("quality")
+
+    def tipped(text: str) -> float:
+        return float(classifier._with_cues(np.array([[0.2, 0.4, 0.4]]), [text])[0, quality])
+
+    assert 0.4 < tipped("房间") < tipped("房间和床") == pytest.approx(tipped("脏"))
+    assert tipped("房间、床和灯都脏") == pytest.approx(tipped("房间和床都脏"))  # at most two words' worth
+    assert tipped("房间和床都脏") > tipped("房间很脏")
+
+
+def test_a_short_message_keeps_the_category_its_complaint_intent_names(tmp_path: Path) -> None:
+    """The category layer decides for a complaint intent in a longer message; a short one (at most
+    `short_message` characters) is read whole by the intent classifier, and keeps its kind."""
+    classifier = _category_classifier(tmp_path, decide_for=["complain_delivery"], short_message=10)
+    classifier.train(_category_data())
+    short = _with_text([2, 1, 0, 0, 0, 0], "complain_delivery", "时间太久了，快一点")
+    longer = _with_text([2, 1, 0, 0, 0, 0], "complain_delivery", "时间太久了，能不能快一点，我已经等了很多天")
+    classifier.process([short, longer])
+    assert short.get("intent")["name"] == "complain_delivery"
+    assert longer.get("intent")["name"] == "complain_quality"
+
+
 @pytest.mark.parametrize("config", [{"cues": {"weather": ["下雨"]}}, {"cues": {"quality": ["", "脏"]}},
-                                    {"cues": {"quality": "脏"}}, {"cue_cap": 0}, {"cue_weight": -1}])
+                                    {"cues": {"quality": "脏"}}, {"cue_cap": 0}, {"cue_weight": -1},
+                                    {"weak_cues": {"weather": ["雨"]}}, {"weak_cue_share": 1.5},
+                                    {"short_message": -1}])
 def test_a_cue_lexicon_that_could_not_work_is_named(config: dict) -> None:
-    with pytest.raises(ValueError, match="cue"):
+    with pytest.raises(ValueError, match="cue|short_message"):
         CategoryClassifier.validate_config(config)
