@@ -171,6 +171,14 @@ HAZARDS = {
         "凌晨有小偷溜进了我们房间",
         "炒饭里有一截橡皮筋",
     ],
+    "sour milk, small lumps, tears from fumes, a mirror or a fan about to fall, a puff of smoke": [
+        "豆浆是酸的，喝完胃就不舒服",
+        "退房回家后浑身起小疙瘩",
+        "走廊的油漆味呛得我眼泪直流",
+        "卫生间墙上的镜子整块掉下来了",
+        "吊扇转起来晃得厉害，感觉随时会掉下来",
+        "电脑充着电突然冒了一股烟",
+    ],
 }
 
 NEAR_MISSES = {
@@ -270,6 +278,7 @@ NEAR_MISSES = {
     "a story's doctor, a writer called rotten, bruised fruit": [
         "讲了三个故事，有一个是小熊去看医生",
         "收到的橙子有好几个碰伤了",
+        "眼镜框戴了一个月就断了",
         "一个骨子里都馊了的人写的东西",
     ],
     "safety praised, or the safety of a screen or a parcel": [
