@@ -179,6 +179,11 @@ HAZARDS = {
         "吊扇转起来晃得厉害，感觉随时会掉下来",
         "电脑充着电突然冒了一股烟",
     ],
+    "fire exits blocked, loose sockets, the door opened in the night": [
+        "消防通道里堆满了杂物，根本走不过去",
+        "床头的插座安装不稳，一拔插头就跟着出来",
+        "凌晨两点有人刷卡打开了我的房门",
+    ],
 }
 
 NEAR_MISSES = {
