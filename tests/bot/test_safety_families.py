@@ -146,6 +146,44 @@ HAZARDS = {
         "酒店推荐的米酒端上来是馊的",
         "绘本的纸边太锋利，儿子翻页时被纸弄破了手",
     ],
+    "diarrhoea counted, smoke or a smell in the throat or the head": [
+        "在自助餐厅吃了顿午饭，下午拉了四次肚子",
+        "楼下厨房的油烟飘上来，老人咳个不停",
+        "地毯胶水的味道特别冲，睡了一晚嗓子疼",
+        "一直咳嗽，后来才发现房间的烟味太重",
+        "屋里的气味让我头晕",
+    ],
+    "knocks, cuts and scalds told body first": [
+        "半夜摸黑去卫生间，额头撞到了门框",
+        "小腿在浴缸边上碰伤了",
+        "脚被床底下的图钉扎了",
+        "淋浴的水一下子变烫，把女儿烫哭了",
+    ],
+    "bites from the bed, lumps all over, glass in pieces": [
+        "睡到半夜被床上的什么东西咬了好几口",
+        "住了两天，孩子满身都是红包",
+        "浴室的玻璃门突然爆裂，碎片溅了一地",
+        "打碎的杯子没人收拾，地上满地都是碎玻璃",
+    ],
+    "someone else's card, a thief in the room, a rubber band in food": [
+        "隔壁的人拿着房卡把我们的门打开了",
+        "有个男的用他的门卡刷开了我的房门",
+        "凌晨有小偷溜进了我们房间",
+        "炒饭里有一截橡皮筋",
+    ],
+    "sour milk, small lumps, tears from fumes, a mirror or a fan about to fall, a puff of smoke": [
+        "豆浆是酸的，喝完胃就不舒服",
+        "退房回家后浑身起小疙瘩",
+        "走廊的油漆味呛得我眼泪直流",
+        "卫生间墙上的镜子整块掉下来了",
+        "吊扇转起来晃得厉害，感觉随时会掉下来",
+        "电脑充着电突然冒了一股烟",
+    ],
+    "fire exits blocked, loose sockets, the door opened in the night": [
+        "消防通道里堆满了杂物，根本走不过去",
+        "床头的插座安装不稳，一拔插头就跟着出来",
+        "凌晨两点有人刷卡打开了我的房门",
+    ],
 }
 
 NEAR_MISSES = {
@@ -228,6 +266,25 @@ NEAR_MISSES = {
         "电源适配器倒不是网上说的那么烫，还行",
         "房门有点紧，每次都要用力才能关上",
         "门卡老是刷不开，跑了两趟前台",
+    ],
+    "a fever or a cold with no doctor or medicine, whoever is blamed": [
+        "那天我正好发烧，前台的小姑娘给我倒了杯热水",
+        "空调坏了，结果第二天我就感冒了",
+        "孩子住了一晚就发烧了",
+    ],
+    "anger, disgust and confusion; a used towel or cup; staff with the key": [
+        "前台的态度气得我吐血",
+        "那服务态度真让人恶心",
+        "门口的路绕来绕去，找得我头都晕了",
+        "毛巾上有一块血渍，不知道谁用过",
+        "茶杯里还有上一位客人的茶垢",
+        "服务员没敲门就拿房卡开门进来打扫",
+    ],
+    "a story's doctor, a writer called rotten, bruised fruit": [
+        "讲了三个故事，有一个是小熊去看医生",
+        "收到的橙子有好几个碰伤了",
+        "眼镜框戴了一个月就断了",
+        "一个骨子里都馊了的人写的东西",
     ],
     "safety praised, or the safety of a screen or a parcel": [
         "楼道要刷卡才能进，安全很有保障",
