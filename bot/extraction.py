@@ -24,13 +24,16 @@ _ARABIC = r"\d[\d,]*(?:\.\d+)?\s*[万千]?"
 _NUMBER = rf"(?P<n>{_ARABIC}|{_CN}+)"
 _CURRENCY = r"(?:元|块|圆|蚊|rmb|RMB|人民币)"
 #: Ways a sum is said, most explicit first: ¥299; 299元 / 两百块 / 三千多块钱; after a money verb
-#: (花了两万五, 退1000); before 买的; and 两万八 / 三千五 (a thousand-unit followed by a digit is
-#: how prices are said). "说了一万遍" and "12315" are not sums.
+#: (花了两万五, 退1000), unless a unit that is not yuan follows ("花了6000积分", "扣了8000积分",
+#: "花了7000日元", "花了两万步"); before 买的; and 两万八 / 三千五 (a thousand-unit followed by a
+#: digit is how prices are said). "说了一万遍" and "12315" are not sums.
+_NOT_YUAN = (r"(?!\s*(?:多|来)?\s*(?:积分|分钟|分(?!钱)|里程|公里|步|个|次|张|件|台|天|小时|日元|日币|韩元|"
+             r"台币|新台币|泰铢|卢布|毫安|mah|mAh|像素|粉|字|人|米|克|斤|[\d,.零〇一二两三四五六七八九十百千万亿]))")
 _AMOUNT_PATTERNS = [re.compile(p) for p in (
     r"[¥￥]\s*(?P<n>\d[\d,]*(?:\.\d+)?\s*[万千]?)",
     # "一块" alone means "together", not one yuan.
     r"(?<!" + _CN + r")" + _NUMBER + r"\s*(?:多|来)?\s*" + _CURRENCY + r"(?<!(?<!\d)一块)",
-    r"(?:花了|付了|价值|损失|赔偿?|退(?:了|给我|我)?|价格是?|原价|售价|差价|多付了|扣了)\s*" + _NUMBER,
+    r"(?:花了|付了|价值|损失|赔偿?|退(?:了|给我|我)?|价格是?|原价|售价|差价|多付了|扣了)\s*" + _NUMBER + _NOT_YUAN,
     r"(?<![周期拜月第])(?P<n>\d{2,}[\d,]*(?:\.\d+)?\s*[万千]?|" + _CN + r"*[十百千万]" + _CN + r"*)"
     r"\s*(?:多|来)?\s*(?:买的|买了|入手)",
     r"(?<!" + _CN + r")(?P<n>[一二两三四五六七八九十]+[万千][一二两三四五六七八九])(?!" + _CN + r")",

@@ -212,6 +212,14 @@ class ComplaintLayer:
     """Questions a complaint often carries ("开胶了 可以退换吗"): a complaint intent ranked just
     above one of these is the complaint, with the question's confidence added, not a tie the
     fallback would answer with "I didn't understand"."""
+    question_with_complaint: float = 1.0
+    """A question of `questions` ranked first is the complaint when a complaint intent (of
+    `intents`) holds at least this much: "杯子裂了，保修吗" reports a defect and asks about it,
+    and answering only the policy would drop the complaint. 1.0: never."""
+    question_complaints: Tuple[str, ...] = ()
+    """The complaint intents that count for `question_with_complaint` (empty: all of `intents`):
+    not the refund complaint, which a question about a refund's progress sounds like
+    ("退款审核中，要多久")."""
     reconsider: Tuple[str, ...] = ()
     """Intents a message that names a problem is taken from (praise and thanks, greetings, a
     satisfaction rating): a mixed review read as praise is a complaint. Any intent less sure than
@@ -233,12 +241,16 @@ class ComplaintLayer:
     not_negations: Tuple[str, ...] = ()
     """Words with a negation in them that negate nothing ("非常", "无比"): "非常不爽" and "无比失望"
     name a problem."""
+    suggestions: Tuple[str, ...] = ()
+    """Words that make the rest of their clause a suggestion ("建议", "希望"): a verdict there is
+    none ("隔音太差，建议前台推荐高层的房间" recommends nothing)."""
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":
         """The layer of config.yml's `complaint_layer`; ValueError naming the mistake."""
         keys = {"intents", "serious", "general", "below", "at_least", "questions", "reconsider",
-                "contrast", "defects", "negations", "verdicts", "not_turns", "not_negations"}
+                "contrast", "defects", "negations", "verdicts", "not_turns", "not_negations",
+                "question_with_complaint", "question_complaints", "suggestions"}
         if set(raw) - keys:
             raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
                              f"expected some of {sorted(keys)}")
@@ -252,15 +264,22 @@ class ComplaintLayer:
                              f"got {below} and {at_least}")
         words = {key: tuple(str(w) for w in raw.get(key) or ()) for key in
                  ("reconsider", "contrast", "defects", "negations", "verdicts", "not_turns",
-                  "not_negations")}
+                  "not_negations", "suggestions")}
         empty = [key for key, found in words.items() if key != "reconsider" and "" in found]
         if empty:
             raise ValueError(f"complaint_layer: an empty word in {empty}")
         if words["defects"] and not words["reconsider"]:
             raise ValueError("complaint_layer: `defects` without `reconsider` (the intents a "
                              "message naming a problem is taken from) would never be used")
+        with_complaint = float(raw.get("question_with_complaint", 1.0))
+        if not 0 < with_complaint <= 1:
+            raise ValueError(f"complaint_layer: `question_with_complaint` is between 0 and 1, got {with_complaint}")
+        question_complaints = tuple(raw.get("question_complaints") or ())
+        if set(question_complaints) - set(intents):
+            raise ValueError("complaint_layer: `question_complaints` are some of `intents`; not: "
+                             f"{sorted(set(question_complaints) - set(intents))}")
         return cls(intents, tuple(raw.get("serious") or ()), str(general), below, at_least,
-                   tuple(raw.get("questions") or ()), **words)
+                   tuple(raw.get("questions") or ()), with_complaint, question_complaints, **words)
 
 
 def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> List[Dict[str, Any]]:
@@ -272,11 +291,20 @@ def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> 
     intents together reach `layer.at_least`, the message is a complaint with that confidence:
     the top complaint intent when it holds at least half of that mass (it says which kind),
     otherwise the general one (the category is asked). A complaint intent ranked first with one of
-    `layer.questions` second holds the question's confidence too (the question is part of it).
+    `layer.questions` second holds the question's confidence too (the question is part of it);
+    so does one ranked below such a question when it holds `layer.question_with_complaint`.
     """
     if len(ranking) > 1 and ranking[0]["name"] in layer.intents and ranking[1]["name"] in layer.questions:
         top, question = ranking[0], ranking[1]
         return [{"name": top["name"], "confidence": top["confidence"] + question["confidence"]}] + ranking[1:]
+    if ranking and ranking[0]["name"] in layer.questions:
+        question = ranking[0]
+        counted = layer.question_complaints or layer.intents
+        complaint = next((r for r in ranking if r["name"] in counted), None)
+        if complaint is not None and complaint["confidence"] >= layer.question_with_complaint:
+            return ([{"name": complaint["name"],
+                      "confidence": min(1.0, complaint["confidence"] + question["confidence"])}]
+                    + [r for r in ranking if r["name"] != complaint["name"]])
     if not ranking or ranking[0]["confidence"] >= layer.below:
         return ranking
     members = [r for r in ranking if r["name"] in layer.intents or r["name"] in layer.serious]
@@ -309,7 +337,20 @@ def names_a_problem(text: str, layer: ComplaintLayer) -> bool:
     turn = max((turns.rfind(word) for word in layer.contrast), default=-1)
     tail = text[turn:] if turn >= 0 else text
     last = max((end for _, end in defects_named(tail, layer)), default=-1)
-    return last >= 0 and not _words_named(tail[last:], layer.verdicts, layer)
+    if last < 0:
+        return False
+    after = tail[last:]
+    return not any(not _in_a_suggestion(after, end - len(word), layer)
+                   for word, end in _words_named(after, layer.verdicts, layer))
+
+
+_CLAUSE_ENDS = "，,。.！!？?；;～~ \n"
+
+
+def _in_a_suggestion(text: str, start: int, layer: ComplaintLayer) -> bool:
+    """Whether `text[start:]` is inside a clause that one of `layer.suggestions` opens before it."""
+    clause = max(text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
+    return any(text.find(word, clause, start) >= 0 for word in layer.suggestions)
 
 
 def _masked(text: str, phrases: Tuple[str, ...]) -> str:

@@ -44,9 +44,34 @@ THREATS = {
         "这家店的事我已经发到论坛上了",
         "我在大众点评上把你们怎么对我的都写出来了",
     ],
+    "puts it online or tells the public on a platform (docs/devset.md, leftover forms)": [
+        "你们不给个说法，我就把聊天截图放上网",
+        "这种黑心店我一定挂上网让人看看",
+        "等我有空去小红书上说说你们这家的做法",
+        "明天我就在抖音上讲讲你们怎么糊弄顾客的",
+        "退款的事不解决，我去微博上吐槽你们",
+    ],
+    "goes to customs about goods": [
+        "你们卖的水货我要向海关举报",
+        "这批进口奶粉来路不明，我会去海关反映",
+        "假冒的进口表，我已经投诉到海关了",
+    ],
 }
 
 NOT_THREATS = {
+    "a bad review where the customer bought or booked (decided 2026-12-06, docs/devset.md)": [
+        "再这样拖着不发货，我就去淘宝给差评",
+        "房间这么脏，退房后我在携程上给了个一星差评",
+        "不给换我就去美团打差评",
+        "你们要是不管，我只能在大众点评给你们家差评了",
+        "不处理的话差评是肯定要给的，我去评价区写差评",
+    ],
+    "a parcel held at customs, the internet as a place": [
+        "海淘的包裹在海关卡了半个月",
+        "物流显示已经到了海关，之后就再没更新",
+        "上网速度太慢，视频都打不开",
+        "在小红书上看到推荐才买的，结果质量一般",
+    ],
     "the media as a topic": [
         "这本书被媒体炒得太热了，看完觉得一般",
         "酒店离省电视台很近，出门就是公交站",
@@ -277,6 +302,15 @@ REPEATS = {
         "跟店家交涉了好几次才给退",
         "反复打电话，才给送来一床被子",
     ],
+    "a request or claim refused more than once": [
+        "我的退货申请被驳回了两次，理由一次一个样",
+        "保险理赔被拒了三回，材料都交齐了",
+        "售后申请已经被打回好几次",
+        "换货申请一直被拒，客服也不给解释",
+    ],
+    "asked a second time, and still nothing": [
+        "在吗？我第二次来问发票的事了，还是没人开",
+    ],
     "the same failure again": [
         "第二次买又是这样，屏幕又有坏点",
         "这已经是第二次收到破损的了",
@@ -285,6 +319,11 @@ REPEATS = {
 }
 
 NOT_REPEATS = {
+    "the customer refusing, a refusal once, a second stay": [
+        "店员推销会员卡，我拒绝了两次她才走",
+        "退款申请被驳回了，说超过了七天",
+        "第二次来住这家，还是那么干净",
+    ],
     "reading and re-reading": [
         "女儿缠着我讲了三遍还不过瘾",
         "这本书我已经看第二遍了，还是觉得好",

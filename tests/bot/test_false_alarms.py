@@ -45,13 +45,17 @@ def test_the_other_reasons_keep_the_general_threshold(config):
     assert config.intent_confidence["anger"] == config.min_intent_confidence
 
 
-# --- a price is not a sum at stake when the message compares prices --------------------------------
+# --- a price is not a sum at stake when the message compares prices or was not paid ---------------
 
 @pytest.mark.parametrize("text", [
     "7299元下的单，隔天就降价到6899，太坑了",
     "笔记本5880买的，比隔壁店贵了三百多",
     "花了6500，结果没赶上双十一的特价，买贵了",
     "5600入手，看到促销才卖5200，心塞",
+    # a price the customer did not pay: a model not bought, a bracket, what it cost before
+    "系统不好用，当时我没要8000元那一款，现在后悔了",
+    "本来只想买10000元以下的本子，这台键盘有点松",
+    "以前6800多元，现在4500多就能买到，做工也一般",
 ])
 def test_a_sum_named_in_a_price_comparison_is_not_high_value(config, text):
     assert parse_amount(text) > Decimal("5000")
@@ -221,3 +225,55 @@ def test_a_sum_said_next_to_a_pixel_count_still_is(config):
 def test_a_price_the_nlu_did_not_understand_is_not_yet_at_stake(config):
     assert not high_value("6799元入手的", config, "6799", "nlu_fallback", 0.5)
     assert high_value("6799元入手的，开机就黑屏", config, "6799", "complain_quality", 0.9)
+
+
+# --- leftover forms (docs/devset.md, "Leftover forms") --------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "你们再不发货我就去京东给差评",
+    "在携程上给你们差评是肯定的",
+])
+def test_a_bad_review_threatened_on_the_platform_is_not_a_threat_even_when_the_nlu_says_so(config, text):
+    """A plain bad review where the customer bought or booked is the platform's feedback, not
+    media or a regulator: the lexicon sets it aside, and the NLU's threaten with it."""
+    assert "threat" not in reasons(text, config, "threaten", 0.9)
+
+
+def test_a_bad_review_with_exposure_is_still_a_threat(config):
+    assert "threat" in reasons("差评我已经给了，下一步发微博曝光你们", config, "threaten", 0.9)
+    assert "threat" in reasons("差评之外，我还要去12315投诉", config)
+
+
+@pytest.mark.parametrize("text", ["在吗", "在吗？？", "亲 在吗", "在吗 人呢 怎么没人回", "有人吗？等了半天没人理"])
+def test_a_greeting_or_waiting_in_this_chat_is_not_a_repeat(config, text):
+    assert "repeated" not in reasons(text, config, "say_repeat", 0.8)
+
+
+@pytest.mark.parametrize("text", [
+    "路由器换了以后一次都没掉线过",
+    "热水器师傅修完到现在都好好的，辛苦你们了",
+])
+def test_a_fix_that_holds_or_thanks_closing_the_message_is_not_a_repeat(config, text):
+    assert "repeated" not in reasons(text, config, "say_repeat", 0.6)
+
+
+@pytest.mark.parametrize("text", [
+    "在吗 我的维修申请又给退回来了，这都几回了",
+    "在吗？上次说三天内给答复的事呢",
+])
+def test_a_greeting_does_not_hide_a_repeat_the_nlu_hears(config, text):
+    """在吗 opening a message no longer sets the NLU's say_repeat aside (it did for any message
+    with 在吗 in it)."""
+    assert "repeated" in reasons(text, config, "say_repeat", 0.8)
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("花了6000积分换的音箱，用一周就没声了", None),
+    ("扣了8000积分也没给我兑换成功", None),
+    ("在东京花了7000日元买的充电宝，充不进电", None),
+    ("花了一万步才走到酒店，门口连个指示牌都没有", None),
+    ("花了6999买的笔记本，屏幕有坏点", Decimal("6999")),
+    ("花了两万五，装修的墙皮就掉了", Decimal("25000")),
+])
+def test_points_foreign_money_and_steps_after_a_money_verb_are_not_yuan(text, amount):
+    assert parse_amount(text) == amount

@@ -97,6 +97,20 @@ NO_CONTENT = ["&&&&", "。。。", "😀😀", "喵喵喵喵", "？？！！"]
 MEANINGFUL_EMOJI = {"👍": {"affirm"}, "😡😡😡": {"vent", "complain_general"}}
 REAL_REPEATS = ["这个问题我已经反映三次了，每次都说会处理，然后就没下文了",
                 "上周投诉过一次了，到现在都没人联系我"]
+#: Leftover forms (docs/devset.md): praise that says 不但……而且 is praise; a complaint that says it,
+#: a numbered list of defects and a defect with a question after it are complaints; 在吗 alone is a
+#: greeting; a bad review threatened on the shop's platform is no threat, a post on Weibo is.
+NOT_ONLY_PRAISE = ["这家面馆不但汤头浓，而且分量很足，下次还来", "耳机不仅降噪好，而且佩戴很舒服"]
+COMPLAINTS_TOO = [
+    "这个吹风机不但噪音大，而且用了两次就不出热风了",
+    "1.触摸板不灵 2.没有背光键盘",
+    "缺点：1、音箱有破音 2、屏幕偏黄 3、重",
+    "新买的电水壶底下漏水，能退吗",
+    "鼠标左键失灵了，还在保修期吗",
+    "在吗 我的包裹一周了还在原地",
+]
+GREETING_ALONE = ["在吗", "在吗？"]
+THREATENED_REVIEWS = {"再不处理我就去拼多多给你们差评": set(), "不给退款我就发微博曝光你们": {"threat"}}
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +119,8 @@ def parsed() -> Dict[str, Dict[str, Any]]:
     agent = Agent.load(str(trained_model()))
     texts = (TAKEN_UP_AS_COMPLAINTS + SAFETY + NOT_SAFETY + list(NOT_A_REPEAT) + REAL_REPEATS
              + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS) + ASKED_IF_A_BOT + MIXED_REVIEWS + SMALL_REGRETS
-             + NO_CONTENT + list(MEANINGFUL_EMOJI))
+             + NO_CONTENT + list(MEANINGFUL_EMOJI) + NOT_ONLY_PRAISE + COMPLAINTS_TOO + GREETING_ALONE
+             + list(THREATENED_REVIEWS))
 
     async def parse_all() -> Dict[str, Dict[str, Any]]:
         return {text: await agent.parse_message(text) for text in texts}
@@ -196,3 +211,23 @@ def test_a_message_with_no_content_gets_the_fallback(parsed, text):
 @pytest.mark.parametrize("text, intents", MEANINGFUL_EMOJI.items())
 def test_an_emoji_the_examples_use_is_understood(parsed, text, intents):
     assert parsed[text]["intent"]["name"] in intents, parsed[text]["intent"]
+
+
+@pytest.mark.parametrize("text", NOT_ONLY_PRAISE)
+def test_not_only_but_also_praise_stays_praise(judged, text):
+    assert judged[text] == ("thank", set())
+
+
+@pytest.mark.parametrize("text", COMPLAINTS_TOO)
+def test_not_only_complaints_numbered_defects_and_a_defect_with_a_question_are_complaints(judged, text):
+    assert judged[text][0].startswith("complain_"), judged[text]
+
+
+@pytest.mark.parametrize("text", GREETING_ALONE)
+def test_a_greeting_alone_is_small_talk(judged, text):
+    assert judged[text] == ("greet", set())
+
+
+@pytest.mark.parametrize("text, reasons", THREATENED_REVIEWS.items())
+def test_a_bad_review_on_the_platform_is_no_threat_a_post_that_exposes_is(judged, text, reasons):
+    assert judged[text][1] & {"threat"} == reasons, judged[text]

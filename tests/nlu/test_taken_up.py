@@ -42,6 +42,8 @@ NAMED_PROBLEMS = [
     "封面很漂亮，一看就是盗版，字都是糊的",            # "就是" that is no turn
     "网上吹得那么好，住了以后大失所望",
     "满两千才能用的券，非常不爽",                      # 非 in 非常 negates nothing
+    "枕头太硬，床单也不干净，建议前台推荐别的房型",    # 推荐 in a suggestion is no verdict
+    "充电宝不耐用，希望店家推荐个容量大点的",
 ]
 #: Praise, a shrug or a small regret with a verdict: no problem named.
 NO_PROBLEM = [
@@ -52,6 +54,9 @@ NO_PROBLEM = [
     "一看就是用心写的书，推荐给大家",
     "比想象中的好很多，值得买",
     "这套书孩子很喜欢，每天都要翻",
+    "民宿不但干净，而且一点也不吵，推荐",              # 不但……而且 is no contrast
+    "这款鼠标不仅手感好，而且没有异味",
+    "就是风扇声音有点大，不过还是推荐",                # a verdict outside a suggestion stands
 ]
 
 

@@ -69,7 +69,36 @@ def test_other_rankings_are_left_as_they_are(ranking: List[Dict[str, object]]) -
     assert take_up_complaints(ranking, LAYER) == ranking
 
 
+ASKING_LAYER = ComplaintLayer.from_config({
+    "intents": ["complain_general", "complain_quality", "complain_refund_return"],
+    "general": "complain_general", "below": 0.5, "at_least": 0.4,
+    "questions": ["ask_policy_warranty", "ask_policy_return_window"], "question_with_complaint": 0.25,
+    "question_complaints": ["complain_general", "complain_quality"],
+})
+
+
+def test_a_defect_with_a_question_after_it_is_the_complaint_when_the_complaint_holds_enough() -> None:
+    """"杯子裂了，保修吗": the question first, the defect's complaint close behind; answering only
+    the policy would drop the complaint."""
+    ranking = _ranking(ask_policy_warranty=0.58, complain_quality=0.4, thank=0.02)
+    decided = take_up_complaints(ranking, ASKING_LAYER)
+    assert decided[0] == {"name": "complain_quality", "confidence": pytest.approx(0.98)}
+    assert [r["name"] for r in decided[1:]] == ["ask_policy_warranty", "thank"]
+
+
+@pytest.mark.parametrize("ranking", [
+    _ranking(ask_policy_warranty=0.95, complain_quality=0.04, thank=0.01),   # a question alone
+    _ranking(ask_policy_return_window=0.7, complain_quality=0.2, greet=0.1),  # under 0.25
+    # "退款审核中，要多久": the refund complaint is what a refund question sounds like
+    _ranking(ask_policy_return_window=0.6, complain_refund_return=0.38, greet=0.02),
+])
+def test_a_plain_policy_question_stays_a_question(ranking: List[Dict[str, object]]) -> None:
+    assert take_up_complaints(ranking, ASKING_LAYER) == ranking
+
+
 @pytest.mark.parametrize("raw", [
+    {"intents": ["complain_general"], "general": "complain_general", "question_with_complaint": 0},
+    {"intents": ["complain_general"], "general": "complain_general", "question_complaints": ["vent"]},
     {"intents": ["complain_quality"], "general": "complain_general"},
     {"intents": ["complain_general"], "general": "complain_general", "below": 1.5},
     {"intents": ["complain_general"], "general": "complain_general", "at_last": 0.4},
