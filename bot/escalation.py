@@ -568,7 +568,7 @@ def check_high_value(situation: Situation, config: EscalationConfig) -> Optional
     if (config.price_comparison is not None and with_sums
             and all(config.price_comparison.search(normalise(turn.text)) for turn in with_sums)):
         return None
-    if situation.turns and all(turn.intent in config.high_value_not_for
+    if situation.turns and all(turn.intent is not None and turn.intent in config.high_value_not_for
                                and turn.intent_confidence >= config.high_value_not_for[turn.intent]
                                for turn in situation.turns):
         return None
