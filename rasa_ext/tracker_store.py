@@ -46,7 +46,6 @@ import contextlib
 import itertools
 import json
 import logging
-import sqlite3
 import weakref
 from typing import Any, Dict, Iterator, List, Optional, Set, Text, Tuple
 
@@ -62,6 +61,7 @@ from sqlalchemy.pool import QueuePool
 
 from bot.metadata import FULL_TEXT_KEY
 from bot.private_files import private_sqlite_file
+from bot.storage.engine import write_ahead_logging
 from bot.script import SCRIPT_SLOT, messages_script
 from rasa_ext.patches import install
 
@@ -79,13 +79,6 @@ _SNAPSHOTS = sa.Table(
     sa.Column("event_id", sa.Integer, nullable=False),
     sa.Column("events", sa.Text, nullable=False),
 )
-
-
-def _write_ahead_logging(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.close()
 
 
 def _stored_once(data: Dict[str, Any]) -> Dict[str, Any]:
@@ -148,7 +141,7 @@ class TunedSQLTrackerStore(SQLTrackerStore):
             # few open instead, each set up once.
             self.engine = sa.create_engine(self.engine.url, poolclass=QueuePool, pool_size=2,
                                            connect_args={"check_same_thread": False})
-            sa.event.listen(self.engine, "connect", _write_ahead_logging)
+            sa.event.listen(self.engine, "connect", write_ahead_logging("NORMAL"))
             self.sessionmaker = sessionmaker(bind=self.engine)
         try:
             _METADATA.create_all(self.engine)

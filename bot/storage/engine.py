@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -25,7 +25,10 @@ def create_store_engine(url: str) -> Engine:
 
     SQLite: relative file paths resolve against the repo root, the parent directory and the file
     (mode 0600: personal data) are created, foreign keys are enforced, and connections may be
-    shared between threads.
+    shared between threads. A file database uses write-ahead logging with `synchronous=FULL`:
+    every commit still reaches the disk before it returns (complaints survive a power cut), with
+    one sync of the log instead of the rollback journal's file created, synced and deleted
+    (1.05 → 0.26 ms a commit here; recording a complaint commits several times).
     """
     url = resolve_sqlite_path(url)
     parsed = make_url(url)
@@ -51,6 +54,8 @@ def create_store_engine(url: str) -> Engine:
     )
 
     event.listen(engine, "connect", _enable_foreign_keys)
+    if not in_memory:
+        event.listen(engine, "connect", write_ahead_logging("FULL"))
     return engine
 
 
@@ -58,6 +63,18 @@ def _enable_foreign_keys(dbapi_connection: sqlite3.Connection, _record: Any) -> 
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def write_ahead_logging(synchronous: str) -> Callable[[sqlite3.Connection, Any], None]:
+    """A "connect" listener that puts an SQLite file into write-ahead logging with the given
+    `synchronous` level (FULL: a commit is on disk when it returns; NORMAL: a power cut may undo
+    the last commits, never corrupt the file). Readers are never blocked by the writer."""
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA synchronous = {synchronous}")
+        cursor.close()
+    return on_connect
 
 
 def shown_url(engine: Engine) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -214,6 +215,31 @@ def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     assert tmp_path / "new" / "complaints.db" in files
     assert {file.name: oct(file.stat().st_mode & 0o777) for file in files} == \
         {file.name: "0o600" for file in files}
+
+
+def test_complaints_can_be_read_while_another_process_writes(tmp_path: Path) -> None:
+    """The action server, the worker and the agents' console share one SQLite file: a write in
+    progress (another process's transaction) does not make a customer's progress question or an
+    agent's page wait for it, and what was committed before is what they read."""
+    url = f"sqlite:///{tmp_path / 'complaints.db'}"
+    store = ComplaintStore(url)
+    store.migrate()
+    recorded = store.create(draft(), NOW)
+    writer = sqlite3.connect(tmp_path / "complaints.db", isolation_level=None, timeout=0)
+    reader = ComplaintStore(url)
+    try:
+        writer.execute("BEGIN EXCLUSIVE")
+        writer.execute("UPDATE complaints SET status = 'closed'")
+        answer: list = []
+        thread = threading.Thread(target=lambda: answer.append(reader.get(recorded.public_id)), daemon=True)
+        thread.start()
+        thread.join(timeout=5)
+        assert answer and answer[0].status == recorded.status, "the read waited for the writer"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        reader.close()
+        store.close()
 
 
 def test_ids_are_safe_on_sqlite_without_returning(tmp_path: Path) -> None:
