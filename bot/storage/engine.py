@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from bot.private_files import private_sqlite_file
 from bot.settings import resolve_sqlite_path
@@ -49,8 +49,10 @@ def create_store_engine(url: str) -> Engine:
         url,
         future=True,
         connect_args={"check_same_thread": False, "timeout": 30},
-        # An in-memory database lives in one connection: share it.
-        **({"poolclass": StaticPool} if in_memory else {}),
+        # An in-memory database lives in one connection: share it. A file's connections are kept
+        # open between sessions (SQLAlchemy 1.4 opens a new one for each: a file opened, its
+        # schema read and the settings below run, for every query).
+        poolclass=StaticPool if in_memory else QueuePool,
     )
 
     event.listen(engine, "connect", _enable_foreign_keys)
