@@ -13,8 +13,8 @@ Each message goes to the real assistant as the first of a fresh conversation
 (scripts/devset_eval.py): the dev set (docs/devset.md), our own labelled messages
 (data/eval/escalation.yml) and the designers' reviewed examples (data/nlu/reviewed/*.yml, if any;
 the after model learnt them, so they show what it took in). Prints what got better and what got
-worse by intent, with the messages (on the terminal only; the dev set's report split by hash, never
-its text), issue 14's figures before → after, and the time of a turn with each model.
+worse by intent, with the messages (on the terminal only; the dev set's report splits by hash, never
+their text), issue 14's figures before → after, and the time of a turn with each model.
 
 Exit status 1 when threat or safety recall (messages handed off for that reason) falls on the dev
 set or on our own messages, naming it; 2 when a model cannot be trained.
@@ -46,6 +46,7 @@ MODELS = train_if_changed.MODELS
 REVIEWED = ROOT / "data" / "nlu" / "reviewed"
 #: The sets whose threat and safety recall must not fall, as the output names them.
 GUARDED = {"tune": "the dev set (tune split)", "report": "the dev set (report split)",
+           "chats tune": "the dev set's chats (tune split)", "chats report": "the dev set's chats (report split)",
            "own, all": "our own messages (data/eval/escalation.yml)"}
 WIDTH = 30
 
@@ -129,9 +130,10 @@ def print_changes(title: str, verb: str, found: Sequence[Change]) -> None:
         print(f"  {intent} ({len(listed)})")
         for change in listed:
             m = change.message
-            name = f"{change.group} {m.key[:10]}" if change.group in ("tune", "report") else change.group
+            split = change.group.split()[-1]
+            name = f"{change.group} {m.key[:10]}" if split in ("tune", "report") else change.group
             print(f"    [{name}] {verb}: {'; '.join(change.mistakes)}")
-            print("        (report split: text not shown)" if change.group == "report" else f"        {m.text[:200]}")
+            print("        (report split: text not shown)" if split == "report" else f"        {m.text[:200]}")
 
 
 def print_figures(before: Dict[str, Figures], after: Dict[str, Figures]) -> None:

