@@ -2,7 +2,7 @@
 chats, docs/devset.md): a plain question before or after buying — when it ships, free shipping,
 haggling, coupons, stock, size, invoices, a changed address, "帮我催一下" — is not a complaint (no
 empathy, no complaint form): it gets the out-of-scope answer, or the policy for returns and refunds;
-a problem said in the same short voice, even as a question ("怎么还不发货", "说好的返现呢"), is
+a problem said in the same short voice, even as a question ("怎么还不给发货", "说好的返现呢"), is
 taken up in its category. Each message judged alone, as the first of a conversation, by the NLU
 and the escalation rules together; every sentence written by the team, none a training example."""
 from __future__ import annotations
