@@ -19,8 +19,8 @@ messages (data/eval/escalation.yml, all and held out):
   per reason                recall (handed off with that reason) and precision
   intent                    complaints whose intent is a complaint intent, and the other way round
 
-`--errors` lists the tune splits' misses with their texts (never the report splits': tune on one,
-report the other). Raw results (hashes, labels, outcomes; no texts) go to
+`--errors` lists the tune splits' misses with their texts, a non-complaint taken up among them
+(never the report splits': tune on one, report the other). Raw results (hashes, labels, outcomes; no texts) go to
 var/devset/results-<date>.json.
 """
 from __future__ import annotations
@@ -293,6 +293,8 @@ def mistakes(m: Message, o: Outcome) -> Dict[str, str]:
         wrong["not taken up"] = f"not taken up ({' + '.join(o.responses)})"
     if m.kind == "complaint" and o.category != m.category:
         wrong["category"] = f"category {o.category} for {m.category}"
+    if m.kind is not None and m.kind != "complaint" and o.taken_up:
+        wrong["taken up"] = f"a {m.kind} taken up ({' + '.join(o.responses)})"
     must = sorted(m.reasons & set(devset.MUST_REASONS))
     if must and not o.handed_off:
         wrong["not handed off"] = f"not handed off ({sorted(m.reasons)})"

@@ -104,6 +104,17 @@ REPEATS = {
         "房卡换了一张还是打不开门",
         "又把我的订单寄错了地址",
     ],
+    "a shop's service desk: asked to ask again, nobody on it, a promised change not made": [
+        "昨天跟客服说了半天 还要我再说一遍吗",
+        "都三天了怎么还没人处理啊",
+        "说好给我换成顺丰的 结果还是发了邮政",
+    ],
+    "a shop's service desk: the story changed, a token remedy, the same failure again": [
+        "早上说已经发出了 下午又说还在仓库",
+        "少发了一大盒 就补5块钱？",
+        "送张优惠券就想了事",
+        "快递又送到老地址了",
+    ],
     "a return refused, a promised gift never sent, stalling": [
         "屏幕有亮点，商家就是不给办理换货",
         "下单时答应送鼠标，都快一个月了还没有寄",
@@ -149,6 +160,14 @@ NOT_REPEATS = {
     ],
     "a refusal only as a condition": [
         "如果不给退货，我就只能找平台了",
+    ],
+    "a shop's regular customer, a fear of the same failure, an earlier request, a reshipment": [
+        "我都回购好多次了",
+        "买过五六回了 老顾客给点优惠呗",
+        "上回压碎了 这回不会又碎吧",
+        "我中午申请了换货",
+        "补寄的那个大概哪天到",
+        "在吗 怎么还没人回",
     ],
     "a courier's route, reading again": [
         "包裹在路上跑了两趟才送到，有点慢",
