@@ -7,14 +7,11 @@ taken up in its category. Each message judged alone, as the first of a conversat
 and the escalation rules together; every sentence written by the team, none a training example."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Dict, Set, Tuple
 
 import pytest
-from rasa.core.agent import Agent
 
-from tests.auxil.stack import trained_model
-from tests.nlu.test_real_registers import heard_category, judge
+from tests.nlu.test_real_registers import COMPLAINT_INTENTS, parse_with_model, heard_category, judge
 
 pytestmark = pytest.mark.outside_unit  # loads the trained model
 
@@ -42,20 +39,12 @@ COMPLAINTS = {
     "怎么多扣了我八块运费": "price_billing",
     "退货都寄回去了 钱怎么还没退": "refund_return",
 }
-COMPLAINT_INTENTS = {"complain_general", "complain_quality", "complain_delivery", "complain_service_attitude",
-                     "complain_price_billing", "complain_refund_return", "complain_other"}
 
 
 @pytest.fixture(scope="module")
 def parsed() -> Dict[str, Dict[str, Any]]:
     """Every message above: what the NLU made of it."""
-    agent = Agent.load(str(trained_model()))
-    texts = set(QUESTIONS) | set(COMPLAINTS)
-
-    async def parse_all() -> Dict[str, Dict[str, Any]]:
-        return {text: await agent.parse_message(text) for text in sorted(texts)}
-
-    return asyncio.run(parse_all())
+    return parse_with_model(sorted(set(QUESTIONS) | set(COMPLAINTS)))
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,11 @@ named. Each message judged alone, as the first of a conversation, by the NLU and
 rules together; none of them is a training example or in data/eval/escalation.yml."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Dict, Set, Tuple
 
 import pytest
-from rasa.core.agent import Agent
 
-from tests.auxil.stack import trained_model
-from tests.nlu.test_real_registers import heard_category, judge
+from tests.nlu.test_real_registers import COMPLAINT_INTENTS, parse_with_model, heard_category, judge
 
 pytestmark = pytest.mark.outside_unit  # loads the trained model
 
@@ -78,21 +75,14 @@ HANDED_OFF_IN_CATEGORY = {
     "退款催了三次还没到账": ("repeated", "refund_return"),
     "不给退我就打12315": ("threat", "refund_return"),
 }
-COMPLAINT_INTENTS = {"complain_general", "complain_quality", "complain_delivery", "complain_service_attitude",
-                     "complain_price_billing", "complain_refund_return", "complain_other"}
 
 
 @pytest.fixture(scope="module")
 def parsed() -> Dict[str, Dict[str, Any]]:
     """Every message above: what the NLU made of it."""
-    agent = Agent.load(str(trained_model()))
-    texts = set(TAKEN_UP_IN_CATEGORY) | set(SAFETY) | set(NOT_SAFETY) | set(THREATS) | set(REPEATS) \
-        | set(NOT_A_REPEAT) | set(HUMAN_REQUESTS) | set(HANDED_OFF_IN_CATEGORY)
-
-    async def parse_all() -> Dict[str, Dict[str, Any]]:
-        return {text: await agent.parse_message(text) for text in sorted(texts)}
-
-    return asyncio.run(parse_all())
+    return parse_with_model(sorted(set(TAKEN_UP_IN_CATEGORY) | set(SAFETY) | set(NOT_SAFETY) | set(THREATS)
+                                   | set(REPEATS) | set(NOT_A_REPEAT) | set(HUMAN_REQUESTS)
+                                   | set(HANDED_OFF_IN_CATEGORY)))
 
 
 @pytest.fixture(scope="module")

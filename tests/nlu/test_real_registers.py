@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Optional, Set, Tuple
 
 import pytest
 from rasa.core.agent import Agent
@@ -116,11 +116,20 @@ THREATENED_REVIEWS = {"再不处理我就去拼多多给你们差评": set(), "�
 @pytest.fixture(scope="module")
 def parsed() -> Dict[str, Dict[str, Any]]:
     """Every message above: what the NLU made of it."""
+    return parse_with_model(TAKEN_UP_AS_COMPLAINTS + SAFETY + NOT_SAFETY + list(NOT_A_REPEAT) + REAL_REPEATS
+                            + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS) + ASKED_IF_A_BOT + MIXED_REVIEWS
+                            + SMALL_REGRETS + NO_CONTENT + list(MEANINGFUL_EMOJI) + NOT_ONLY_PRAISE
+                            + COMPLAINTS_TOO + GREETING_ALONE + list(THREATENED_REVIEWS))
+
+
+#: The intents that take a message up as a complaint in a category (or asking it).
+COMPLAINT_INTENTS = {"complain_general", "complain_quality", "complain_delivery", "complain_service_attitude",
+                     "complain_price_billing", "complain_refund_return", "complain_other"}
+
+
+def parse_with_model(texts: Iterable[str]) -> Dict[str, Dict[str, Any]]:
+    """What the trained model's NLU makes of each text."""
     agent = Agent.load(str(trained_model()))
-    texts = (TAKEN_UP_AS_COMPLAINTS + SAFETY + NOT_SAFETY + list(NOT_A_REPEAT) + REAL_REPEATS
-             + list(CATEGORY_HEARD) + list(CANTONESE_REQUESTS) + ASKED_IF_A_BOT + MIXED_REVIEWS + SMALL_REGRETS
-             + NO_CONTENT + list(MEANINGFUL_EMOJI) + NOT_ONLY_PRAISE + COMPLAINTS_TOO + GREETING_ALONE
-             + list(THREATENED_REVIEWS))
 
     async def parse_all() -> Dict[str, Dict[str, Any]]:
         return {text: await agent.parse_message(text) for text in texts}
