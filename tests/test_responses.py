@@ -70,3 +70,12 @@ def test_a_declined_plan_is_apologised_for_and_offers_a_person():
     assert "抱歉" in offer["text"] and "同事" in offer["text"]
     [person] = DOMAIN["responses"]["utter_plan_to_person"]
     assert all(part in person["text"] for part in ("抱歉", "{complaint_id}", "{contact_time}"))
+
+
+def test_the_out_of_scope_reply_says_what_it_cannot_see_and_what_it_can_do():
+    """A desk customer asking when their parcel ships learns that the assistant sees no orders,
+    where the answer is, and that a problem is welcome (issue 14's desk chats)."""
+    for variation in DOMAIN["responses"]["utter_out_of_scope"]:
+        text = variation["text"]
+        assert "订单" in text and "物流" in text, text
+        assert "告诉我" in text or "跟我说" in text, text
