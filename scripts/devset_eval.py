@@ -99,7 +99,7 @@ def devset_messages() -> Dict[str, List[Message]]:
         print(f"warning: {len(missing)} labelled hashes not found in the fetched text "
               "(python scripts/devset.py check)", file=sys.stderr)
     groups: Dict[str, List[Message]] = {source.group(split): [] for source in devset.SOURCES
-                                        for split in ("tune", "report")}
+                                        for split in devset.SPLITS}
     for row, text in found:
         source = devset.source_of(row.source)
         assert source is not None, row.source  # devset.problems() says so first
@@ -338,7 +338,7 @@ def main() -> int:
     print_table(columns)
     if args.errors:
         for name, group in groups.items():
-            if name.split()[-1] == "tune":
+            if devset.split_of_group(name) == "tune":
                 print_errors(name, group, outcomes)
     results = devset.VAR / f"results-{started:%Y%m%d-%H%M}.json"
     results.write_text(json.dumps({
