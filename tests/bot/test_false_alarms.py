@@ -31,7 +31,7 @@ def reasons(text: str, config: EscalationConfig, intent: Optional[str] = None,
 
 @pytest.mark.parametrize("intent, reason, text", [
     ("threaten", "threat", "网速够家里用了"), ("report_safety", "safety", "网速够家里用了"),
-    ("say_repeat", "repeated", "网速够家里用了"), ("request_human", "human_request", "客服说网速够家里用了"),
+    ("say_repeat", "repeated", "网速还是够家里用了"), ("request_human", "human_request", "客服说网速够家里用了"),
 ])
 def test_an_intent_just_over_the_fallback_does_not_hand_off_alone(config, intent, reason, text):
     """The NLU's 0.50-0.54 on a neutral line ("网速够家里用了") is not enough for a must reason;
