@@ -100,13 +100,22 @@ def test_real_threats_still_go_to_a_person(config, text):
 
 # --- a request for a person ---------------------------------------------------------------------
 
-def test_advice_the_staff_gave_is_not_a_request_for_a_manager(config):
-    text = "前台说有事可以随时找值班经理，挺贴心的"
+@pytest.mark.parametrize("text", [
+    "前台说有事可以随时找值班经理，挺贴心的",          # the staff's advice
+    "值班经理过来解释了一通，问题还在",                # the manager in the story
+    "跟店长商量了之后，同意给我们换一间",
+    "喊主管来也没用，主管也只会说抱歉",
+    "当时真想把他们老板叫来问问",                      # a wish
+    "请酒店领导看看这条点评，好好改进",                # a review addressing the management
+    "人工客服太难打了，排了二十分钟",                  # the human channel complained of
+])
+def test_advice_a_manager_in_the_story_a_wish_or_a_review_is_not_a_request_for_a_person(config, text):
     assert "human_request" not in reasons(text, config)
     assert "human_request" not in reasons(text, config, "request_human", 0.9)
 
 
-@pytest.mark.parametrize("text", ["我要找你们值班经理", "叫你们经理出来跟我说"])
+@pytest.mark.parametrize("text", ["我要找你们值班经理", "叫你们经理出来跟我说", "给我转人工客服",
+                                  "让你们店长来跟我谈"])
 def test_a_request_for_a_manager_still_goes_to_a_person(config, text):
     assert "human_request" in reasons(text, config)
 
@@ -127,3 +136,24 @@ def test_an_intent_alone_on_a_long_message_needs_to_be_sure(config, intent, reas
     assert reasons(LONG, config, intent, 0.85) == {reason}
     # a short message keeps the usual threshold
     assert reasons(SHORT, config, intent, 0.6) == {reason}
+
+
+# --- a repeat solved in the end -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "找售后说不给修，只好态度强硬一点，不过还好，第二天派人上门换了个新的，问题就解决了",
+    "打电话给客服说发错了颜色，客服始终说仓库没错，后来仓库查了一下，问题也就解决了",
+    "向前台反映热水不热，服务员一口咬定是我不会用，结果师傅来了一看，问题就解决了",
+])
+def test_a_request_brushed_off_then_solved_without_a_delay_is_not_a_repeat(config, text):
+    assert "repeated" not in reasons(text, config)
+    assert "repeated" not in reasons(text, config, "say_repeat", 0.9)
+
+
+@pytest.mark.parametrize("text", [
+    "找了前台三次，最后才修好了",
+    "打了五个电话给客服才解决，问题是解决了，但真累",
+    "跟客服反映过，说已经修好了，结果又坏了，问题还是没解决",
+])
+def test_solved_only_after_chasing_or_broken_again_is_still_a_repeat(config, text):
+    assert "repeated" in reasons(text, config)
