@@ -336,6 +336,10 @@ class EscalationConfig:
     content_review: Optional[Pattern[str]]
     """A review of a book's or a film's content (`intent_alone.content_review`): no intent alone
     hands it off (the NLU's say_repeat on "读了好几遍"); the lexicons still do."""
+    long_message: Optional[Tuple[int, float]]
+    """(characters, confidence): in a message longer than this, an intent alone needs at least this
+    confidence (`intent_alone.long_message`: the NLU's say_repeat or report_safety at 0.6-0.77 on
+    long neutral reviews; none of our own messages that only the NLU catches is longer than 32)."""
     high_value_over: Decimal
     high_value_not_for: Mapping[str, float]
     """Intents of messages that do not put a sum at stake, each with how sure the NLU must be
@@ -400,6 +404,7 @@ class EscalationConfig:
                           for reason in REASONS if (rules[reason] or {}).get("intent_needs")},
             content_review=_union((raw.get("intent_alone") or {}).get("content_review"),
                                   f"{source}: intent_alone.content_review"),
+            long_message=_long_message((raw.get("intent_alone") or {}).get("long_message"), source),
             high_value_over=Decimal(str(rules["high_value"]["amount_over"])),
             high_value_not_for={str(intent): float(confidence) for intent, confidence
                                 in (rules["high_value"].get("not_for_intents") or {}).items()},
@@ -415,6 +420,17 @@ class EscalationConfig:
             anger_model=anger_model,
             fallback_limit=int(raw["fallback_limit"]),
         )
+
+
+def _long_message(raw: Optional[Mapping[str, Any]], source: str) -> Optional[Tuple[int, float]]:
+    """`intent_alone.long_message` as (chars, min_confidence), or None when not configured."""
+    if not raw:
+        return None
+    try:
+        return int(raw["chars"]), float(raw["min_confidence"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{source}: intent_alone.long_message needs chars (a number of characters) "
+                         f"and min_confidence (0-1); got {raw!r}") from None
 
 
 @lru_cache(maxsize=None)
@@ -437,13 +453,17 @@ def _decision(reason: str, config: EscalationConfig, explanation: str) -> Decisi
 
 
 def _intent_counts(turn: Turn, reason: str, config: EscalationConfig) -> bool:
-    """Whether the NLU's intent alone signals `reason` in this message: sure enough, with the
-    words the reason needs (`intent_needs`), and not in a review of a book's content."""
+    """Whether the NLU's intent alone signals `reason` in this message: sure enough (surer in a
+    long message: `long_message`), with the words the reason needs (`intent_needs`), and not in a
+    review of a book's content."""
     if not (turn.intent in config.intents.get(reason, ())
             and turn.intent_confidence >= config.intent_confidence.get(reason, config.min_intent_confidence)):
         return False
     needs = config.intent_needs.get(reason)
     if needs is not None and not needs.search(normalise(turn.text)):
+        return False
+    if (config.long_message is not None and len(turn.text.strip()) > config.long_message[0]
+            and turn.intent_confidence < config.long_message[1]):
         return False
     return config.content_review is None or not config.content_review.search(normalise(turn.text))
 
