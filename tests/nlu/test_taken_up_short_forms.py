@@ -21,9 +21,10 @@ TAKEN_UP = [
     "我拍了两件 怎么没有减",                             # a discount not applied (was out_of_scope)
     "圆通好慢啊没有物流信息 我想退了 在吗",              # a slow courier (was the fallback)
     "对于酒店那份敷衍、缺乏诚意的回复，我表示很遗憾",    # a hotel's reply (was the fallback)
+    "亲 迟迟不发货是什么情况",                           # not shipped, asked (was out_of_scope)
 ]
 #: Questions in the same words: not complaints.
-STILL_QUESTIONS = ["质量好不好啊", "有满减吗", "还差多少钱包邮"]
+STILL_QUESTIONS = ["质量好不好啊", "有满减吗", "还差多少钱包邮", "周末发货吗"]
 
 
 @pytest.fixture(scope="module")
