@@ -5,6 +5,7 @@ from typing import Iterator
 
 import pytest
 
+from bot.escalation import EscalationConfig, load_escalation_config
 from bot.storage import ComplaintStore
 
 
@@ -15,3 +16,9 @@ def store(database_url: str) -> Iterator[ComplaintStore]:
     store.migrate()
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def config() -> EscalationConfig:
+    """The escalation rules as configured (config/escalation.yml)."""
+    return load_escalation_config()

@@ -9,39 +9,28 @@ import sys
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional, Sequence, Set
+from typing import Optional, Sequence
 
 import pytest
 import yaml
 
 from bot.anger import fallback_limit, load_anger_model
 from bot.escalation import (
-    PRIORITIES, REASONS, RULES, Decision, EscalationConfig, PriorComplaint, Situation, Turn,
+    PRIORITIES, REASONS, RULES, Decision, PriorComplaint, Situation, Turn,
     check_anger, check_fallback, check_high_value, check_repeated, short_quote,
     decide, load_escalation_config, normalise, prior_on_same_matter,
 )
 from bot.script import Script, detect_script, to_traditional
+from tests.auxil.escalation import first_message_reasons as reasons
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 UTC = timezone.utc
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def config() -> EscalationConfig:
-    return load_escalation_config()
-
-
 def situation(*texts: str, intents: Sequence[Optional[str]] = (), **fields) -> Situation:
     intents = list(intents) + [None] * (len(texts) - len(intents))
     return Situation(turns=tuple(Turn(t, i) for t, i in zip(texts, intents)), now=NOW, **fields)
-
-
-def reasons(text: str, config: EscalationConfig, intent: Optional[str] = None,
-            confidence: float = 1.0) -> Set[str]:
-    """What one message triggers on its own."""
-    s = Situation(turns=(Turn(text, intent, confidence),), now=NOW)
-    return {d.reason for d in decide(s, config)}
 
 
 # --- the pattern layer, one reason at a time (intent=None: the NLU missed it) ------------------

@@ -5,16 +5,9 @@ the register of the dev set's families, never copied from it; the pattern layer 
 (intent=None: the NLU missed it or said something else)."""
 from __future__ import annotations
 
-
 import pytest
 
-from bot.escalation import EscalationConfig, load_escalation_config
-from tests.auxil.escalation import lexicon_reasons as reasons
-
-
-@pytest.fixture(scope="module")
-def config() -> EscalationConfig:
-    return load_escalation_config()
+from tests.auxil.escalation import first_message_reasons as reasons
 
 
 # --- threat: a body or the media as the customer's recourse, not as a topic --------------------
@@ -141,8 +134,6 @@ NOT_THREATS = {
         "半夜有醉汉在走廊大喊大叫，吵得人想打110",
     ],
 }
-
-
 
 
 # --- safety: harm to a body, not to an object, a feeling or a character ------------------------

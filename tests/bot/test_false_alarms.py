@@ -5,26 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Optional, Set
+from typing import Optional
 
 import pytest
 
-from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config
+from bot.escalation import EscalationConfig, Situation, Turn, decide
 from bot.extraction import parse_amount
+from tests.auxil.escalation import first_message_reasons as reasons
 
 NOW = datetime(2026, 12, 6, 5, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def config() -> EscalationConfig:
-    return load_escalation_config()
-
-
-def reasons(text: str, config: EscalationConfig, intent: Optional[str] = None,
-            confidence: float = 1.0) -> Set[str]:
-    """What one message triggers as the first of a conversation, with the sum it states."""
-    turn = Turn(text, intent, confidence)
-    return {d.reason for d in decide(Situation(turns=(turn,), amount=parse_amount(text), now=NOW), config)}
 
 
 # --- the NLU alone, barely sure ------------------------------------------------------------------

@@ -5,16 +5,9 @@ phone, advice to the hotel, a story set up each time. Sentences written by the t
 registers, never copied; the pattern layer alone (intent=None)."""
 from __future__ import annotations
 
-
 import pytest
 
-from bot.escalation import EscalationConfig, load_escalation_config
-from tests.auxil.escalation import lexicon_reasons as reasons
-
-
-@pytest.fixture(scope="module")
-def config() -> EscalationConfig:
-    return load_escalation_config()
+from tests.auxil.escalation import first_message_reasons as reasons
 
 
 REPEATS = {

@@ -7,23 +7,9 @@ again, a past near-miss, plain past narrative the NLU hears as a repeat). Senten
 team in the registers of hotel reviews, shop reviews and a shop's service desk, never copied."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Optional, Set
-
 import pytest
 
-from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config
-
-NOW = datetime(2026, 12, 6, 2, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def config() -> EscalationConfig:
-    return load_escalation_config()
-
-
-def reasons(text: str, config: EscalationConfig, intent: Optional[str] = None) -> Set[str]:
-    return {d.reason for d in decide(Situation(turns=(Turn(text, intent, 0.9),), now=NOW), config)}
+from tests.auxil.escalation import first_message_reasons as reasons
 
 
 #: The words alone (the NLU missed it).

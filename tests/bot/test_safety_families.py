@@ -7,24 +7,9 @@ the assistant. The pattern layer alone (the NLU missed it or said something else
 written by the team, never copied from the dev set."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Set
-
 import pytest
 
-from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config
-
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def config() -> EscalationConfig:
-    return load_escalation_config()
-
-
-def reasons(text: str, config: EscalationConfig, intent: str = None) -> Set[str]:
-    turn = Turn(text, intent, 0.9 if intent else 0.0)
-    return {d.reason for d in decide(Situation(turns=(turn,), now=NOW), config)}
+from tests.auxil.escalation import first_message_reasons as reasons
 
 
 HAZARDS = {

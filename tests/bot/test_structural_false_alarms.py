@@ -6,25 +6,9 @@ staff gave; and the NLU's intent alone on a long message it is not sure of. Each
 real cases it must keep."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Optional, Set
-
 import pytest
 
-from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config
-
-NOW = datetime(2026, 12, 6, 15, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def config() -> EscalationConfig:
-    return load_escalation_config()
-
-
-def reasons(text: str, config: EscalationConfig, intent: Optional[str] = None,
-            confidence: float = 1.0) -> Set[str]:
-    """What one message triggers as the first of a conversation."""
-    return {d.reason for d in decide(Situation(turns=(Turn(text, intent, confidence),), now=NOW), config)}
+from tests.auxil.escalation import first_message_reasons as reasons
 
 
 # --- safety -------------------------------------------------------------------------------------
