@@ -94,6 +94,8 @@ def test_a_remedy_with_only_a_label_names_the_plan_and_the_slot_value_missing(tm
      "data/policies.yml: remedies: no plan for 'explanation' (a remedy in data/labels.yml)."),
     ("data/labels.yml", "  repair: 维修\n", "",
      "domain.yml: slots.desired_remedy.values: 'repair' has no label in data/labels.yml."),
+    ("config/escalation.yml", "    min_confidence: 0.8\n", "    min_confidence: sure\n",
+     "intent_alone.long_message needs chars (a number of characters) and min_confidence (0-1)"),
 ])
 def test_a_mistake_is_named_with_its_file_entry_and_fix(tmp_path, relative, old, new, message):
     _replace(copy_config(tmp_path), relative, old, new)
