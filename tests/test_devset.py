@@ -86,6 +86,15 @@ def test_split_comes_from_the_hash_alone():
     assert devset.text_hash(" 好的！ ") == devset.text_hash("好的!")  # NFKC, stripped
 
 
+def test_a_columns_split_comes_from_the_sources_so_only_their_report_texts_are_hidden():
+    """check_nlu hides the texts of `report` columns and devset_eval --errors shows only `tune`
+    ones: the split is what a source's column is, never a guess from the name's last word."""
+    assert devset.split_of_group("tune") == "tune"
+    assert devset.split_of_group("chats report") == "report"
+    assert devset.split_of_group("own, held out") is None
+    assert devset.split_of_group("reviewed report") is None  # not a source's column
+
+
 def _normalised(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
