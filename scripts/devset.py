@@ -8,8 +8,11 @@ only their labels, keyed by the sha256 of the normalised text (data/eval/devset.
   python scripts/devset.py check      fetch if needed; say how many labelled hashes were found
   python scripts/devset.py show       print texts for labelling (e.g. --grep 拉肚子 --unlabelled,
                                       --source taobao)
+  python scripts/devset.py agree      how far a second, blind reading of tune agrees with the labels
+                                      (data/eval/devset_second_reading.csv; no text needed)
 
-`check` exits 1 when a labelled hash is missing from the fetched text.
+`check` exits 1 when a labelled hash is missing from the fetched text; `agree` exits 1 when the
+second reading is not well formed.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -33,6 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var" / "devset"
 LABELS = ROOT / "data" / "eval" / "devset.csv"
 FIELDS = ("sha256", "source", "kind", "category", "reasons", "split")
+#: A second, blind reading of the tune rows by the same rubric (docs/devset.md, "Two readers"):
+#: the labels only; source and split are the hash's row's in LABELS.
+SECOND_READING = ROOT / "data" / "eval" / "devset_second_reading.csv"
 #: What a message is (docs/devset.md): only complaints have a category.
 KINDS = ("complaint", "question", "praise", "resolved", "small_talk", "not_complaint")
 #: Reasons one message can give to go to a person (as in data/eval/escalation.yml); the first four
@@ -126,6 +132,15 @@ def source_of(name: str) -> Optional[Source]:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What one reader said of one message: its kind, category (complaints only) and reasons."""
+
+    kind: str
+    category: str
+    reasons: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Labelled:
     """One row of data/eval/devset.csv."""
 
@@ -135,6 +150,10 @@ class Labelled:
     category: str
     reasons: Tuple[str, ...]
     split: str
+
+    @property
+    def reading(self) -> Reading:
+        return Reading(self.kind, self.category, self.reasons)
 
 
 def normalise(text: str) -> str:
@@ -217,6 +236,14 @@ def load_labels(path: Path = LABELS) -> List[Labelled]:
                 for row in csv.DictReader(file)]
 
 
+def load_second_reading(path: Path = SECOND_READING) -> List[Tuple[str, Reading]]:
+    """The second reading: (hash, what the second reader said) a row; no texts, no source, no split."""
+    with path.open(encoding="utf-8", newline="") as file:
+        return [(row["sha256"], Reading(row["kind"], row["category"],
+                                        tuple(r for r in row["reasons"].split(";") if r)))
+                for row in csv.DictReader(file)]
+
+
 def problems(rows: List[Labelled]) -> List[str]:
     """What is wrong with the labels: unknown values, duplicates, a split not from the hash."""
     known_categories = categories()
@@ -268,6 +295,130 @@ def check() -> int:
     return 1 if wrong or missing else 0
 
 
+def second_reading_problems(rows: List[Labelled], second: List[Tuple[str, Reading]]) -> List[str]:
+    """What is wrong with a second reading of `rows`: a hash that is not one of their tune rows, and
+    whatever `problems` finds in its labels (each read with its row's source and split)."""
+    tune = {row.sha256: row for row in rows if row.split == "tune"}
+    found = [f"{sha[:12]}: not a tune row of {LABELS.name}" for sha, _ in second if sha not in tune]
+    return found + problems([Labelled(sha, tune[sha].source, reading.kind, reading.category, reading.reasons,
+                                      tune[sha].split) for sha, reading in second if sha in tune])
+
+
+def cohen_kappa(pairs: Sequence[Tuple[str, str]]) -> Optional[float]:
+    """Cohen's kappa of two readers' labels, (observed - chance) / (1 - chance), chance agreement
+    from each reader's own frequencies; None when chance alone agrees on every pair."""
+    if not pairs:
+        return None
+    firsts, seconds = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    observed = sum(a == b for a, b in pairs) / len(pairs)
+    chance = sum(firsts[label] * seconds[label] for label in firsts) / len(pairs) ** 2
+    return None if chance == 1 else (observed - chance) / (1 - chance)
+
+
+Pair = Tuple[int, int]  # (hits, of)
+
+
+def _recall_precision(pairs: Sequence[Tuple[Reading, Reading]], has: Callable[[Reading], bool]) -> Tuple[Pair, Pair]:
+    """The second reader's recall against the first (of the first's, how many the second has too) and
+    precision (of the second's, how many the first has)."""
+    both = sum(has(first) and has(second) for first, second in pairs)
+    return (both, sum(has(first) for first, _ in pairs)), (both, sum(has(second) for _, second in pairs))
+
+
+@dataclass
+class Agreement:
+    """How far a second reader agrees with the first on one group of messages: (hits, of) pairs."""
+
+    messages: int
+    complaint_or_not: Pair
+    complaint_kappa: Optional[float]
+    kind: Pair
+    kind_kappa: Optional[float]
+    category: Pair  # on the messages both call complaints
+    category_kappa: Optional[float]
+    category_right: Pair  # over the first's complaints, no category counting as wrong (issue 14's figure)
+    by_reason: Dict[str, Tuple[Pair, Pair]]  # reason -> (recall, precision)
+    must: Tuple[Pair, Pair]  # any of MUST_REASONS
+    any_reason: Tuple[Pair, Pair]
+
+
+def agreement(pairs: Sequence[Tuple[Reading, Reading]]) -> Agreement:
+    """The agreement of (first, second) readings of the same messages."""
+    complaint = [(a.kind == "complaint", b.kind == "complaint") for a, b in pairs]
+    both = [(a.category, b.category) for a, b in pairs if a.kind == b.kind == "complaint"]
+    firsts = [(a, b) for a, b in pairs if a.kind == "complaint"]
+    return Agreement(
+        messages=len(pairs),
+        complaint_or_not=(sum(a == b for a, b in complaint), len(pairs)),
+        complaint_kappa=cohen_kappa([(str(a), str(b)) for a, b in complaint]),
+        kind=(sum(a.kind == b.kind for a, b in pairs), len(pairs)),
+        kind_kappa=cohen_kappa([(a.kind, b.kind) for a, b in pairs]),
+        category=(sum(a == b for a, b in both), len(both)),
+        category_kappa=cohen_kappa(both),
+        category_right=(sum(a.category == b.category for a, b in firsts), len(firsts)),
+        by_reason={reason: _recall_precision(pairs, lambda r: reason in r.reasons) for reason in REASONS},
+        must=_recall_precision(pairs, lambda r: bool(set(r.reasons) & set(MUST_REASONS))),
+        any_reason=_recall_precision(pairs, lambda r: bool(r.reasons)),
+    )
+
+
+def _share(pair: Pair) -> str:
+    hits, of = pair
+    return f"{hits / of:4.0%} ({hits}/{of})" if of else "—"
+
+
+def _kappa(value: Optional[float]) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _agreement_rows(found: Agreement) -> List[Tuple[str, str]]:
+    rows = [("messages read by both", str(found.messages)),
+            ("complaint or not", f"{_share(found.complaint_or_not)}  κ {_kappa(found.complaint_kappa)}"),
+            ("kind (all six)", f"{_share(found.kind)}  κ {_kappa(found.kind_kappa)}"),
+            ("category, both say complaint", f"{_share(found.category)}  κ {_kappa(found.category_kappa)}"),
+            ("category right (issue 14)", _share(found.category_right))]
+    reasons = [("must go to a person", found.must), ("any reason", found.any_reason)]
+    reasons += [(f"  {reason}", found.by_reason[reason]) for reason in REASONS]
+    return rows + [(f"{name}: recall / precision", f"{_share(recall)} / {_share(precision)}")
+                   for name, (recall, precision) in reasons]
+
+
+def agree(disagreements: bool) -> int:
+    """Print, per source and split, how far the second reading agrees with the labels (the second
+    reader's recall and precision against the first's); with `disagreements`, each message where they
+    differ, by hash and labels only."""
+    rows = load_labels()
+    second = load_second_reading()
+    wrong = second_reading_problems(rows, second)
+    for problem in wrong:
+        print(f"{SECOND_READING.relative_to(ROOT)}: {problem}")
+    read = dict(second)
+    groups = {}
+    for source in SOURCES:
+        for split in SPLITS:
+            pairs = [(row, read[row.sha256]) for row in rows
+                     if row.split == split and source_of(row.source) == source and row.sha256 in read]
+            if pairs:
+                groups[source.group(split)] = pairs
+    tables = {group: _agreement_rows(agreement([(row.reading, second) for row, second in pairs]))
+              for group, pairs in groups.items()}
+    print(f"{'second reading against the first':<44}" + "".join(f"{group:<30}" for group in tables))
+    for i, (name, _) in enumerate(next(iter(tables.values()), [])):
+        cells = [table[i][1] for table in tables.values()]
+        if any(cell != "— / —" for cell in cells):  # a reason neither reader gave anywhere
+            print(f"{name:<44}" + "".join(f"{cell:<30}" for cell in cells))
+    if disagreements:
+        for group, pairs in groups.items():
+            for row, reading in pairs:
+                if _label(row.reading) != _label(reading):
+                    print(f"{group}\t{row.sha256}\t{_label(row.reading)}\t{_label(reading)}")
+    return 1 if wrong else 0
+
+
+def _label(reading: Reading) -> str:
+    return "/".join((reading.kind, reading.category, ";".join(sorted(reading.reasons)) or "-"))
+
+
 def _candidates(pattern: Optional[str], source: Optional[str], unlabelled: bool) -> Iterator[Tuple[str, str, str]]:
     done = {row.sha256 for row in load_labels()} if unlabelled and LABELS.exists() else set()
     for sha, (text, name) in texts().items():
@@ -300,12 +451,17 @@ def main() -> int:
     shown.add_argument("--unlabelled", action="store_true", help="leave out the labelled ones")
     shown.add_argument("--sample", type=int, help="a random sample of this many")
     shown.add_argument("--seed", type=int, default=14)
+    agreed = commands.add_parser("agree", help="the second reading of tune against the labels")
+    agreed.add_argument("--disagreements", action="store_true",
+                        help="also print each message the readers label differently (hash and labels)")
     args = parser.parse_args()
     if args.command == "fetch":
         fetch()
         return 0
     if args.command == "check":
         return check()
+    if args.command == "agree":
+        return agree(args.disagreements)
     return show(args.grep, args.source, args.unlabelled, args.sample, args.seed)
 
 

@@ -95,6 +95,48 @@ def test_a_columns_split_comes_from_the_sources_so_only_their_report_texts_are_h
     assert devset.split_of_group("reviewed report") is None  # not a source's column
 
 
+def test_kappa_is_agreement_beyond_what_each_readers_frequencies_give_by_chance():
+    # observed 3/4; chance (3*2 + 1*2) / 16 = 1/2 -> (3/4 - 1/2) / (1 - 1/2)
+    assert devset.cohen_kappa([("a", "a"), ("a", "a"), ("b", "b"), ("a", "b")]) == pytest.approx(0.5)
+    assert devset.cohen_kappa([("a", "a"), ("b", "b")]) == pytest.approx(1.0)
+    assert devset.cohen_kappa([("a", "a"), ("a", "a")]) is None  # one label: chance agrees on all
+    assert devset.cohen_kappa([]) is None
+
+
+def test_the_second_readers_agreement_is_counted_against_the_first():
+    R = devset.Reading
+    pairs = [(R("complaint", "delivery", ("repeated",)), R("complaint", "delivery", ("repeated",))),
+             (R("complaint", "quality", ("safety",)), R("complaint", "price_billing", ())),
+             (R("complaint", "other", ()), R("question", "", ())),
+             (R("question", "", ()), R("question", "", ())),
+             (R("not_complaint", "", ()), R("complaint", "other", ("threat",)))]
+    found = devset.agreement(pairs)
+    assert found.messages == 5
+    assert found.complaint_or_not == (3, 5)
+    assert found.complaint_kappa == pytest.approx((0.6 - 0.52) / 0.48)  # chance (3*3 + 2*2) / 25
+    assert found.kind == (3, 5)
+    assert found.category == (1, 2)           # the two both call complaints
+    assert found.category_right == (1, 3)     # over the first's complaints: a question has no category
+    assert found.by_reason["repeated"] == ((1, 1), (1, 1))
+    assert found.by_reason["safety"] == ((0, 1), (0, 0))
+    assert found.by_reason["threat"] == ((0, 0), (0, 1))
+    assert found.must == found.any_reason == ((1, 2), (1, 2))
+
+
+def test_the_stored_second_reading_is_well_formed_and_reads_every_tune_row_once():
+    rows = devset.load_labels()
+    second = devset.load_second_reading()
+    assert devset.second_reading_problems(rows, second) == []
+    assert sorted(sha for sha, _ in second) == sorted(row.sha256 for row in rows if row.split == "tune")
+    report = next(row for row in rows if row.split == "report")
+    tune = next(row for row in rows if row.split == "tune")
+    wrong = [(report.sha256, tune.reading), (tune.sha256, devset.Reading("praise", "quality", ())),
+             (tune.sha256, tune.reading)]
+    found = "\n".join(devset.second_reading_problems(rows, wrong))
+    for words in ("not a tune row", "a praise has a category", "labelled 2 times"):
+        assert words in found
+
+
 def _normalised(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
