@@ -37,11 +37,30 @@ def is_external(intent: Optional[str]) -> bool:
 
 
 def current_stretch(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
-    """The events after the latest session start, restart or hand-back."""
+    """The events after the latest session start, restart or hand-back, a message read again
+    counted once (`_read_once`)."""
     for index in range(len(events) - 1, -1, -1):
         if events[index].get("event") in _STRETCH_STARTS:
-            return list(events[index + 1:])
-    return list(events)
+            return _read_once(events[index + 1:])
+    return _read_once(events)
+
+
+def _read_once(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
+    """`events` without a customer message the dialogue took back and read again (a rewind, then
+    the same words as the next message: a "no" naming a problem read as the complaint,
+    actions/unexpected.py): the customer said it once. A message taken back and not said again
+    (Rasa's default fallback) stays."""
+    dropped, last_user = set(), None
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "user":
+            last_user = index
+        elif kind == "rewind" and last_user is not None:
+            again = next((later for later in events[index + 1:] if later.get("event") == "user"), None)
+            if again is not None and again.get("text") == events[last_user].get("text"):
+                dropped.add(last_user)
+            last_user = None
+    return [event for index, event in enumerate(events) if index not in dropped]
 
 
 def customer_turns(events: Iterable[Mapping[str, Any]]) -> List[Turn]:

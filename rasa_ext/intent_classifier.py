@@ -21,13 +21,16 @@ weigh more than short ones. This subclass
   intents together are, the message is a complaint (`take_up_complaints`); and a message that
   names a problem (a defect word, not negated, in the part after its last "但是/就是/可惜", with
   no positive verdict after it) is a complaint even when it reads as praise or thanks
-  (`take_up_named_problems`).
+  (`take_up_named_problems`); a yes or a no that names a problem ("没收到货，是哪里的问题")
+  keeps its intent (it may answer a yes/no question of the form) and carries its reading as a
+  complaint (`bot.metadata.READING_IF_UNASKED_KEY`), which the dialogue takes when no yes/no
+  question is pending.
 
 Training and persistence (skops) are the parent's.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
 import unicodedata
@@ -45,6 +48,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
+
+from bot.metadata import READING_IF_UNASKED_KEY
 
 
 @DefaultV1Recipe.register(
@@ -142,6 +147,10 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
             if layer is not None and not no_features:  # the prior says nothing about this message
                 ranking = take_up_complaints(ranking, layer)
                 ranking = take_up_named_problems(ranking, message.get(TEXT) or "", layer)
+                unasked = reading_if_unasked(ranking, message.get(TEXT) or "", layer)
+                if unasked is not None:
+                    message.set(READING_IF_UNASKED_KEY, unasked[: self.config[RANKING_LENGTH] or None],
+                                add_to_output=True)
             message.set("intent", ranking[0], add_to_output=True)
             if self.config[RANKING_LENGTH] > 0:
                 ranking = ranking[: self.config[RANKING_LENGTH]]
@@ -241,6 +250,10 @@ class ComplaintLayer:
     not_negations: Tuple[str, ...] = ()
     """Words with a negation in them that negate nothing ("非常", "无比"): "非常不爽" and "无比失望"
     name a problem."""
+    answers: Tuple[str, ...] = ()
+    """Yes and no: a message read as one of these that names a problem keeps its intent (in a
+    form it answers a question) and gets its reading as a complaint beside it
+    (`reading_if_unasked`)."""
     suggestions: Tuple[str, ...] = ()
     """Words that make the rest of their clause a suggestion ("建议", "希望"): a verdict there is
     none ("隔音太差，建议前台推荐高层的房间" recommends nothing)."""
@@ -250,7 +263,7 @@ class ComplaintLayer:
         """The layer of config.yml's `complaint_layer`; ValueError naming the mistake."""
         keys = {"intents", "serious", "general", "below", "at_least", "questions", "reconsider",
                 "contrast", "defects", "negations", "verdicts", "not_turns", "not_negations",
-                "question_with_complaint", "question_complaints", "suggestions"}
+                "question_with_complaint", "question_complaints", "suggestions", "answers"}
         if set(raw) - keys:
             raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
                              f"expected some of {sorted(keys)}")
@@ -264,8 +277,8 @@ class ComplaintLayer:
                              f"got {below} and {at_least}")
         words = {key: tuple(str(w) for w in raw.get(key) or ()) for key in
                  ("reconsider", "contrast", "defects", "negations", "verdicts", "not_turns",
-                  "not_negations", "suggestions")}
-        empty = [key for key, found in words.items() if key != "reconsider" and "" in found]
+                  "not_negations", "suggestions", "answers")}
+        empty = [key for key, found in words.items() if key not in ("reconsider", "answers") and "" in found]
         if empty:
             raise ValueError(f"complaint_layer: an empty word in {empty}")
         if words["defects"] and not words["reconsider"]:
@@ -410,6 +423,18 @@ def take_up_named_problems(ranking: List[Dict[str, Any]], text: str, layer: Comp
     confidence = min(1.0, mass + (top["confidence"] if misread else 0.0))
     dropped = {name, top["name"]} if misread else {name}
     return [{"name": name, "confidence": confidence}] + [r for r in ranking if r["name"] not in dropped]
+
+
+def reading_if_unasked(ranking: List[Dict[str, Any]], text: str,
+                       layer: ComplaintLayer) -> Optional[List[Dict[str, Any]]]:
+    """The ranking of a message read as a yes or a no (`layer.answers`) that names a problem, as
+    `take_up_named_problems` reads a praise or thanks that names one; None for any other message.
+    "没收到货，是哪里的问题" taken as `deny` is a complaint unless it answers a yes/no question,
+    which only the dialogue knows."""
+    if not ranking or ranking[0]["name"] not in layer.answers:
+        return None
+    reading = take_up_named_problems(ranking, text, replace(layer, reconsider=layer.answers))
+    return reading if reading[0]["name"] != ranking[0]["name"] else None
 
 
 def _sentence_features(messages: List[Message]) -> Optional[csr_matrix]:

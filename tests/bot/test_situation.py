@@ -111,3 +111,17 @@ def test_the_story_is_the_problem_without_greetings_buttons_and_bare_answers():
     assert story_so_far([events[0], one_go]) == one_go["text"]
     whole = _said("充电宝鼓包冒烟了", "report_safety", complaint_category=(0, 8))  # the classifier's span
     assert story_so_far([whole]) == whole["text"]
+
+
+def test_a_message_read_again_counts_once_and_one_taken_back_alone_stays():
+    """A "no" naming a problem read again as the complaint (actions/unexpected.py: the message taken
+    back, then the same words with the complaint intent) is one message of the customer's; a
+    message Rasa's default fallback took back and nobody read again is still what they said."""
+    said = "不是吧 东西到现在都没收到"
+    read_again = [user(said, "deny"), {"event": "rewind"}, {"event": "action", "name": "action_listen"},
+                  user(said, "complain_delivery")]
+    situation = situation_from_events(read_again, {}, NOW)
+    assert [(t.text, t.intent) for t in situation.turns] == [(said, "complain_delivery")]
+    assert story_so_far(read_again) == said
+    taken_back = [user("嗯嗯", "affirm"), {"event": "rewind"}, user("我的快递丢了", "complain_delivery")]
+    assert [t.text for t in situation_from_events(taken_back, {}, NOW).turns] == ["嗯嗯", "我的快递丢了"]

@@ -30,6 +30,9 @@ NOT_SAFETY = [
     "隔音差到爆炸，隔壁打呼都听得见",
     # a past problem now gone
     "上次住的时候孩子有点过敏，这次换了荞麦枕，一点问题都没有",
+    # a hospital's name alone or a ward in a delivery address (2026-12-06, fourth reading)
+    "第一人民医院",
+    "寄到市三院住院部五楼护士站",
 ]
 
 

@@ -198,3 +198,17 @@ def test_a_message_with_no_content_neither_answers_a_question_nor_confirms_the_r
     for nothing in ("&&&&", "😀😀"):  # (a third in a row would go to a person: utter_handoff_fallback)
         assert stack.responses_to(sender, nothing) == ["utter_fallback"], nothing
     assert "utter_fallback" not in stack.responses_to(sender, "对，没错")
+
+
+def test_a_no_naming_a_problem_opens_a_complaint_and_a_no_to_the_read_back_is_still_a_no(stack: Stack):
+    """No yes/no question is pending before the first message: a "no" that names a problem is the
+    complaint (empathy, then what kind). After the read-back the same words correct it."""
+    said = "不对 这样太不合理了"
+    first = stack.responses_to(_sender(), said)
+    assert first[0].startswith("utter_empathy_") and first[-1] == "utter_ask_complaint_category"
+    sender = _sender()
+    _to_remedy_question(stack, sender)
+    stack.say(sender, "退款")
+    stack.say(sender, "不用留电话")
+    assert stack.responses(sender) == ["utter_read_back"]
+    assert stack.responses_to(sender, said) == ["utter_ask_correction"]
