@@ -19,9 +19,11 @@ weigh more than short ones. This subclass
   too: the fallback answers it, never `affirm` that could confirm a form's read-back,
 - and decides in layers (`complaint_layer`): when no single intent is sure but the complaint
   intents together are, the message is a complaint (`take_up_complaints`); and a message that
-  names a problem (a defect word, not negated, in the part after its last "但是/就是/可惜", with
-  no positive verdict after it) is a complaint even when it reads as praise or thanks
-  (`take_up_named_problems`); a yes or a no that names a problem ("没收到货，是哪里的问题")
+  names a problem (a defect word, not negated, with no positive verdict after it) is a
+  complaint even when it reads as praise or thanks (`take_up_named_problems`); a message
+  that names no problem anywhere but praises in several words ("前台很热情，早餐丰富",
+  "一点也不吵，推荐") is praise even when a complaint intent leads without being sure
+  (`keep_praise`); and a yes or a no that names a problem ("没收到货，是哪里的问题")
   keeps its intent (it may answer a yes/no question of the form) and carries its reading as a
   complaint (`bot.metadata.READING_IF_UNASKED_KEY`), which the dialogue takes when no yes/no
   question is pending.
@@ -147,6 +149,7 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
             if layer is not None and not no_features:  # the prior says nothing about this message
                 ranking = take_up_complaints(ranking, layer)
                 ranking = take_up_named_problems(ranking, message.get(TEXT) or "", layer)
+                ranking = keep_praise(ranking, message.get(TEXT) or "", layer)
                 unasked = reading_if_unasked(ranking, message.get(TEXT) or "", layer)
                 if unasked is not None:
                     message.set(READING_IF_UNASKED_KEY, unasked[: self.config[RANKING_LENGTH] or None],
@@ -235,7 +238,8 @@ class ComplaintLayer:
     `below` (the fallback's) is reconsidered too. Not yes, no or details: in a form those answer
     its questions."""
     contrast: Tuple[str, ...] = ()
-    """Words that turn a message ("但是", "就是", "可惜"): what follows the last of them decides."""
+    """Words that turn a message ("但是", "就是", "可惜"): praise that turns must open with praise
+    or end on a verdict (`praises`)."""
     defects: Tuple[str, ...] = ()
     """Words that name a problem ("脏", "难吃", "后悔", "不实用")."""
     negations: Tuple[str, ...] = ()
@@ -257,13 +261,26 @@ class ComplaintLayer:
     suggestions: Tuple[str, ...] = ()
     """Words that make the rest of their clause a suggestion ("建议", "希望"): a verdict there is
     none ("隔音太差，建议前台推荐高层的房间" recommends nothing)."""
+    praise: Tuple[str, ...] = ()
+    """Words that praise ("热情", "干净", "推荐"): a message with `praise_at_least` of them, not
+    negated, and no defect named is praise (`keep_praise`). Empty: never."""
+    denials: Tuple[str, ...] = ()
+    """Negations that deny a defect outright ("一点也不", "并不", "没有"): a denied defect praises
+    ("一点也不吵") and counts as a praise word; a doubt or a condition ("担心", "如果") does not."""
+    praise_at_least: int = 2
+    """How many distinct praise words (a denied defect is one) make a message praise."""
+    praise_below: float = 0.9
+    """Only a complaint intent less sure than this is overruled by praise."""
+    praise_intent: str = "thank"
+    """The intent a message kept as praise gets (its answer thanks the customer)."""
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":
         """The layer of config.yml's `complaint_layer`; ValueError naming the mistake."""
         keys = {"intents", "serious", "general", "below", "at_least", "questions", "reconsider",
                 "contrast", "defects", "negations", "verdicts", "not_turns", "not_negations",
-                "question_with_complaint", "question_complaints", "suggestions", "answers"}
+                "question_with_complaint", "question_complaints", "suggestions", "answers", "praise",
+                "denials", "praise_at_least", "praise_below", "praise_intent"}
         if set(raw) - keys:
             raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
                              f"expected some of {sorted(keys)}")
@@ -277,7 +294,7 @@ class ComplaintLayer:
                              f"got {below} and {at_least}")
         words = {key: tuple(str(w) for w in raw.get(key) or ()) for key in
                  ("reconsider", "contrast", "defects", "negations", "verdicts", "not_turns",
-                  "not_negations", "suggestions", "answers")}
+                  "not_negations", "suggestions", "answers", "praise", "denials")}
         empty = [key for key, found in words.items() if key not in ("reconsider", "answers") and "" in found]
         if empty:
             raise ValueError(f"complaint_layer: an empty word in {empty}")
@@ -291,8 +308,16 @@ class ComplaintLayer:
         if set(question_complaints) - set(intents):
             raise ValueError("complaint_layer: `question_complaints` are some of `intents`; not: "
                              f"{sorted(set(question_complaints) - set(intents))}")
+        praise_at_least, praise_below = int(raw.get("praise_at_least", 2)), float(raw.get("praise_below", 0.9))
+        if praise_at_least < 1 or not 0 < praise_below <= 1:
+            raise ValueError("complaint_layer: `praise_at_least` is at least 1 and `praise_below` between 0 "
+                             f"and 1, got {praise_at_least} and {praise_below}")
+        praise_intent = str(raw.get("praise_intent", "thank"))
+        if words["praise"] and praise_intent in intents:
+            raise ValueError(f"complaint_layer: `praise_intent` is not a complaint intent, got {praise_intent!r}")
         return cls(intents, tuple(raw.get("serious") or ()), str(general), below, at_least,
-                   tuple(raw.get("questions") or ()), with_complaint, question_complaints, **words)
+                   tuple(raw.get("questions") or ()), with_complaint, question_complaints, **words,
+                   praise_at_least=praise_at_least, praise_below=praise_below, praise_intent=praise_intent)
 
 
 def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> List[Dict[str, Any]]:
@@ -338,23 +363,24 @@ def has_content(text: str) -> bool:
 
 
 def names_a_problem(text: str, layer: ComplaintLayer) -> bool:
-    """Whether `text` names a problem by `layer`'s words: after its last contrast word (or in
-    all of it, when it has none) a defect word that no negation just before cancels, with no
-    positive verdict after the last such defect. "房间不错，就是隔音太差" names one; "整体不错，
-    就是早餐少了点，推荐" (a verdict after the regret) and "早餐一般，但是房间很好" (the turn
-    is to the good) do not; nor does a contrast word inside one of `layer.not_turns` ("一看就是
-    假的") turn it, and a negated verdict ("以后不会再入住") is no verdict."""
-    if not layer.defects:
-        return False
-    turns = _masked(text, layer.not_turns)
-    turn = max((turns.rfind(word) for word in layer.contrast), default=-1)
-    tail = text[turn:] if turn >= 0 else text
-    last = max((end for _, end in defects_named(tail, layer)), default=-1)
-    if last < 0:
-        return False
-    after = tail[last:]
-    return not any(not _in_a_suggestion(after, end - len(word), layer)
-                   for word, end in _words_named(after, layer.verdicts, layer))
+    """Whether `text` names a problem by `layer`'s words: a defect word that no negation just
+    before cancels, with no positive verdict after the last such defect. "房间不错，就是隔音太差"
+    names one, and so does a complaint followed by praise of some other part ("隔音太差，不过前台
+    很热情": the rubric's complaint, since 2026-12-06); "整体不错，就是早餐少了点，推荐" (a verdict
+    after the regret) does not, and a negated verdict ("以后不会再入住") is no verdict."""
+    return bool(layer.defects) and _ends_on_a_problem(text, layer)
+
+
+def _ends_on_a_problem(text: str, layer: ComplaintLayer) -> bool:
+    """Whether `text` names a defect (`defects_named`) with no positive verdict after the last one."""
+    last = max((end for _, end in defects_named(text, layer)), default=-1)
+    return last >= 0 and not _verdicts(text[last:], layer)
+
+
+def _verdicts(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
+    """The positive verdicts in `text` (`layer.verdicts`, not negated, not in a suggestion)."""
+    return [(word, end) for word, end in _words_named(text, layer.verdicts, layer)
+            if not _in_a_suggestion(text, end - len(word), layer)]
 
 
 _CLAUSE_ENDS = "，,。.！!？?；;～~ \n"
@@ -380,18 +406,64 @@ def defects_named(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
     return _words_named(text, layer.defects, layer)
 
 
-def _words_named(text: str, words: Tuple[str, ...], layer: ComplaintLayer) -> List[Tuple[str, int]]:
+def _words_named(text: str, words: Tuple[str, ...], layer: ComplaintLayer,
+                 negations: Optional[Tuple[str, ...]] = None, negated: bool = False) -> List[Tuple[str, int]]:
     """(word, where it ends) for each of `words` in `text` that no negation just before cancels
-    (a negation inside one of `layer.not_negations`, "非常", is none)."""
+    (a negation inside one of `layer.not_negations`, "非常", is none): a one-character negation in
+    the two characters before it, a longer one in the six before it. `negations` instead of the
+    layer's; `negated`: the words that one does cancel instead."""
     found, plain = [], _masked(text, layer.not_negations)
+    cancelling = layer.negations if negations is None else negations
     for word in words:
         start = text.find(word)
         while start >= 0:
             near, wider = plain[max(0, start - 2):start], plain[max(0, start - 6):start]
-            if not any((n in near) if len(n) == 1 else (n in wider) for n in layer.negations):
+            if any((n in near) if len(n) == 1 else (n in wider) for n in cancelling) == negated:
                 found.append((word, start + len(word)))
             start = text.find(word, start + len(word))
     return found
+
+
+def praises(text: str, layer: ComplaintLayer) -> bool:
+    """Whether `text` is praise by `layer`'s words: no defect named anywhere in it (a regret with a
+    verdict after it, "就是早餐少了点，推荐", is left to the NLU: a long complaint may name a
+    verdict after its first defect), and at least `layer.praise_at_least` distinct praise words or
+    verdicts, not negated, a defect that one of `layer.denials` denies counting as one
+    ("一点也不廉价"). A message that turns
+    (a contrast word) must open with praise, or end on a verdict after its last turn:
+    "屏幕有坏点，不过客服态度挺好" praises only what follows the complaint, while
+    "房间小了点，不过很干净，总体满意" is praise."""
+    if not layer.praise or defects_named(text, layer):
+        return False
+    words = {word for word, _ in _words_named(text, layer.praise, layer)}
+    words |= {word for word, _ in _verdicts(text, layer)}
+    words |= {word for word, _ in _words_named(text, layer.defects, layer, layer.denials, negated=True)}
+    if len(words) < layer.praise_at_least:
+        return False
+    turns = _masked(text, layer.not_turns)
+    starts = [at for at in (turns.find(word) for word in layer.contrast) if at >= 0]
+    if not starts:
+        return True
+    opening = text[:min(starts)]
+    tail = text[max(turns.rfind(word) for word in layer.contrast):]
+    return bool(_words_named(opening, layer.praise, layer) or _verdicts(tail, layer))
+
+
+def keep_praise(ranking: List[Dict[str, Any]], text: str, layer: ComplaintLayer) -> List[Dict[str, Any]]:
+    """`ranking` with a message that praises (`praises`) kept as praise when a complaint intent of
+    `layer.intents` leads it less sure than `layer.praise_below`: a long review full of praise,
+    numbered pros or a denied defect ("外壳一点也不廉价") is not answered with empathy and the
+    complaint form. The praise intent gets its own confidence and the complaint's (the complaint
+    words were part of the praise), and the complaint intent leaves the ranking. Serious intents
+    (threats, safety) are never overruled."""
+    if not ranking or ranking[0]["name"] not in layer.intents or ranking[0]["confidence"] >= layer.praise_below:
+        return ranking
+    if not praises(text, layer):
+        return ranking
+    top = ranking[0]
+    own = next((r["confidence"] for r in ranking if r["name"] == layer.praise_intent), 0.0)
+    return ([{"name": layer.praise_intent, "confidence": min(1.0, own + top["confidence"])}]
+            + [r for r in ranking[1:] if r["name"] != layer.praise_intent])
 
 
 def take_up_named_problems(ranking: List[Dict[str, Any]], text: str, layer: ComplaintLayer) -> List[Dict[str, Any]]:

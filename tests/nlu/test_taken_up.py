@@ -83,7 +83,7 @@ NEGATED = ComplaintLayer.from_config({
     ("服务太差，但是可以接受", False),      # the verdict stands
     ("服务是差了点，但是太差也不至于，会再来", False),
     ("装帧精美，一看就是盗版", True),       # "就是" inside "一看就是" is no turn
-    ("是盗版，但是就是便宜", False),        # a real turn to the good
+    ("是盗版，但是就是便宜", True),         # a complaint, then praise of another part
 ])
 def test_a_negated_verdict_is_none_and_a_phrase_is_no_turn(text: str, named: bool) -> None:
     assert names_a_problem(text, NEGATED) is named
