@@ -23,7 +23,9 @@ weigh more than short ones. This subclass
   complaint even when it reads as praise or thanks (`take_up_named_problems`); a message
   that names no problem anywhere but praises in several words ("前台很热情，早餐丰富",
   "一点也不吵，推荐") is praise even when a complaint intent leads without being sure
-  (`keep_praise`); and a yes or a no that names a problem ("没收到货，是哪里的问题")
+  (`keep_praise`); a desk's short plain question or request for a service that names no
+  problem ("今天能发吗", "发圆通吧") is the question, not a complaint (`answer_plain_questions`);
+  and a yes or a no that names a problem ("没收到货，是哪里的问题")
   keeps its intent (it may answer a yes/no question of the form) and carries its reading as a
   complaint (`bot.metadata.READING_IF_UNASKED_KEY`), which the dialogue takes when no yes/no
   question is pending.
@@ -150,6 +152,7 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
                 ranking = take_up_complaints(ranking, layer)
                 ranking = take_up_named_problems(ranking, message.get(TEXT) or "", layer)
                 ranking = keep_praise(ranking, message.get(TEXT) or "", layer)
+                ranking = answer_plain_questions(ranking, message.get(TEXT) or "", layer)
                 unasked = reading_if_unasked(ranking, message.get(TEXT) or "", layer)
                 if unasked is not None:
                     message.set(READING_IF_UNASKED_KEY, unasked[: self.config[RANKING_LENGTH] or None],
@@ -273,6 +276,21 @@ class ComplaintLayer:
     """Only a complaint intent less sure than this is overruled by praise."""
     praise_intent: str = "thank"
     """The intent a message kept as praise gets (its answer thanks the customer)."""
+    question_intent: str = ""
+    """The intent a plain question gets instead of a complaint intent (`answer_plain_questions`);
+    empty: a complaint intent is never taken back."""
+    question_max_chars: int = 0
+    """Only a turn of at most this many characters is judged a plain question: a desk's turn, not
+    a review that asks a rhetorical question among its complaints."""
+    asks: Tuple[str, ...] = ()
+    """Words that make a turn a question or a request for a service ("什么时候", "能不能", "帮我")."""
+    question_ends: Tuple[str, ...] = ()
+    """Particles a question ends with ("吗", "呢"), before any trailing "啊", "哈" or punctuation."""
+    problem_asks: Tuple[str, ...] = ()
+    """Words that make a question a problem put as a question ("怎么回事", "凭什么", "不是",
+    "天了": "五天了还没到吗", "这么": "这么久")."""
+    not_problem_asks: Tuple[str, ...] = ()
+    """Phrases with one of `problem_asks` in them that put no problem ("是不是" holds "不是")."""
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":
@@ -280,7 +298,8 @@ class ComplaintLayer:
         keys = {"intents", "serious", "general", "below", "at_least", "questions", "reconsider",
                 "contrast", "defects", "negations", "verdicts", "not_turns", "not_negations",
                 "question_with_complaint", "question_complaints", "suggestions", "answers", "praise",
-                "denials", "praise_at_least", "praise_below", "praise_intent"}
+                "denials", "praise_at_least", "praise_below", "praise_intent", "question_intent",
+                "question_max_chars", "asks", "question_ends", "problem_asks", "not_problem_asks"}
         if set(raw) - keys:
             raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
                              f"expected some of {sorted(keys)}")
@@ -294,7 +313,8 @@ class ComplaintLayer:
                              f"got {below} and {at_least}")
         words = {key: tuple(str(w) for w in raw.get(key) or ()) for key in
                  ("reconsider", "contrast", "defects", "negations", "verdicts", "not_turns",
-                  "not_negations", "suggestions", "answers", "praise", "denials")}
+                  "not_negations", "suggestions", "answers", "praise", "denials", "asks", "question_ends",
+                  "problem_asks", "not_problem_asks")}
         empty = [key for key, found in words.items() if key not in ("reconsider", "answers") and "" in found]
         if empty:
             raise ValueError(f"complaint_layer: an empty word in {empty}")
@@ -315,9 +335,16 @@ class ComplaintLayer:
         praise_intent = str(raw.get("praise_intent", "thank"))
         if words["praise"] and praise_intent in intents:
             raise ValueError(f"complaint_layer: `praise_intent` is not a complaint intent, got {praise_intent!r}")
+        question_intent = str(raw.get("question_intent") or "")
+        if question_intent and question_intent in intents:
+            raise ValueError(f"complaint_layer: `question_intent` is not a complaint intent, got {question_intent!r}")
+        if question_intent and not (words["asks"] or words["question_ends"]):
+            raise ValueError("complaint_layer: `question_intent` without `asks` or `question_ends` "
+                             "(the words of a question) would never be used")
         return cls(intents, tuple(raw.get("serious") or ()), str(general), below, at_least,
                    tuple(raw.get("questions") or ()), with_complaint, question_complaints, **words,
-                   praise_at_least=praise_at_least, praise_below=praise_below, praise_intent=praise_intent)
+                   praise_at_least=praise_at_least, praise_below=praise_below, praise_intent=praise_intent,
+                   question_intent=question_intent, question_max_chars=int(raw.get("question_max_chars") or 0))
 
 
 def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> List[Dict[str, Any]]:
@@ -460,10 +487,16 @@ def keep_praise(ranking: List[Dict[str, Any]], text: str, layer: ComplaintLayer)
         return ranking
     if not praises(text, layer):
         return ranking
-    top = ranking[0]
-    own = next((r["confidence"] for r in ranking if r["name"] == layer.praise_intent), 0.0)
-    return ([{"name": layer.praise_intent, "confidence": min(1.0, own + top["confidence"])}]
-            + [r for r in ranking[1:] if r["name"] != layer.praise_intent])
+    return _complaint_read_as(ranking, layer.praise_intent)
+
+
+def _complaint_read_as(ranking: List[Dict[str, Any]], intent: str) -> List[Dict[str, Any]]:
+    """`ranking` with its top intent, a complaint misread, replaced by `intent`, which takes the
+    complaint's confidence with its own (else the two could tie and the fallback answer "I didn't
+    understand"); the complaint intent leaves the ranking."""
+    own = next((r["confidence"] for r in ranking if r["name"] == intent), 0.0)
+    return ([{"name": intent, "confidence": min(1.0, own + ranking[0]["confidence"])}]
+            + [r for r in ranking[1:] if r["name"] != intent])
 
 
 def take_up_named_problems(ranking: List[Dict[str, Any]], text: str, layer: ComplaintLayer) -> List[Dict[str, Any]]:
@@ -507,6 +540,40 @@ def reading_if_unasked(ranking: List[Dict[str, Any]], text: str,
         return None
     reading = take_up_named_problems(ranking, text, replace(layer, reconsider=layer.answers))
     return reading if reading[0]["name"] != ranking[0]["name"] else None
+
+
+_TRAILING = "啊呀哈哦噢啦了的嘞～~!！。.，, "
+
+
+def is_plain_question(text: str, layer: ComplaintLayer) -> bool:
+    """Whether `text` is a short question or request for a service that names no problem: one
+    clause of at most `layer.question_max_chars` characters, one of `layer.asks` in it or one of
+    `layer.question_ends` ending it ("今天能发吗", "帮我改下地址", "发圆通吧"), and
+    neither a defect word (`defects_named`) nor one of `layer.problem_asks` ("怎么还没发货",
+    "不是七天无理由吗", "都五天了还没到吗": problems put as questions)."""
+    if not text or len(text) > layer.question_max_chars:
+        return False
+    core = text.rstrip(_TRAILING)
+    if any(c in _CLAUSE_ENDS for c in core.rstrip("?？").strip()):
+        return False  # more than one clause: "鞋子开胶了 可以退换吗" reports before it asks
+    if not (any(word in text for word in layer.asks) or any(core.endswith(end) for end in layer.question_ends)):
+        return False
+    plain = _masked(text, layer.not_problem_asks)
+    return not any(word in plain for word in layer.problem_asks) and not defects_named(text, layer)
+
+
+def answer_plain_questions(ranking: List[Dict[str, Any]], text: str, layer: ComplaintLayer) -> List[Dict[str, Any]]:
+    """`ranking` with a plain question (`is_plain_question`) read as a complaint given
+    `layer.question_intent` instead: a customer who asks when the parcel ships, which courier, or
+    for a cheaper price is answered, not met with empathy and a complaint form. The question takes
+    the complaint's confidence with its own, and the complaint intent leaves the ranking (else the
+    two would tie and the fallback would answer "I didn't understand"); a serious intent (a threat,
+    a repeat) is never taken back here."""
+    if not ranking or not layer.question_intent or ranking[0]["name"] not in layer.intents:
+        return ranking
+    if not is_plain_question(text, layer):
+        return ranking
+    return _complaint_read_as(ranking, layer.question_intent)
 
 
 def _sentence_features(messages: List[Message]) -> Optional[csr_matrix]:

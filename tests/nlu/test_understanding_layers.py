@@ -14,8 +14,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.category_classifier import CategoryClassifier
-from rasa_ext.intent_classifier import (ComplaintLayer, has_content, names_a_problem, take_up_complaints,
-                                        take_up_named_problems)
+from rasa_ext.intent_classifier import (ComplaintLayer, answer_plain_questions, has_content, is_plain_question,
+                                        names_a_problem, take_up_complaints, take_up_named_problems)
 from tests.nlu.sparse import intent_classifier as _classifier
 from tests.nlu.sparse import message as _message
 
@@ -199,6 +199,71 @@ def test_other_messages_keep_their_intent(ranking: List[Dict[str, object]], text
 ])
 def test_a_named_problem_lexicon_that_could_not_work_is_named(raw: dict) -> None:
     with pytest.raises(ValueError, match="complaint_layer"):
+        ComplaintLayer.from_config(raw)
+
+
+#: A small lexicon of our own for the plain-question rule (config.yml has the real one).
+ASKING = ComplaintLayer.from_config({
+    "intents": ["complain_general", "complain_quality", "complain_delivery", "request_remedy"],
+    "serious": ["say_repeat"], "general": "complain_general", "below": 0.5, "at_least": 0.4,
+    "reconsider": ["thank"], "negations": ["不", "没"], "defects": ["碎了", "坏了", "没收到", "少发"],
+    "question_intent": "out_of_scope", "question_max_chars": 20,
+    "asks": ["什么时候", "能不能", "帮我", "有没有", "是不是"], "question_ends": ["吗", "呢", "吧"],
+    "problem_asks": ["怎么还", "为什么", "不是", "天了", "说好"], "not_problem_asks": ["是不是"],
+    "not_negations": ["是不是"],
+})
+
+
+@pytest.mark.parametrize("text", [
+    "亲什么时候能发货呀",                  # when it ships
+    "能不能发中通",                        # a courier asked for
+    "再便宜五块吧",                        # haggling, a question ending
+    "帮我把地址改成公司的",                # a service asked for
+    "是不是今年的新货呢",                  # "是不是" holds no "不是"
+    "不会碎吧",                            # a worry before buying: the defect is negated
+])
+def test_a_short_question_that_names_no_problem_is_a_plain_question(text: str) -> None:
+    assert is_plain_question(text, ASKING)
+
+
+@pytest.mark.parametrize("text", [
+    "付款三天了还没发货吗",                # days waited: a problem put as a question
+    "为什么还不给我发",
+    "不是说好包邮吗",                      # a promise reminded
+    "饼干全碎了能不能退",                  # a defect with the question
+    "我这单是不是少发了一袋呢",            # a defect inside "是不是"
+    "那我先拍两袋了",                      # asks nothing: no ask word, no question ending
+    "杯子把手掉了，能不能换一个呢",        # a clause reports before the question asks
+    "在吗 什么时候发货",                   # two clauses: left to the NLU
+    "我想问一下这个订单的发货时间到底是什么时候呢",  # longer than a desk's short question here
+])
+def test_a_problem_put_as_a_question_or_a_long_turn_is_not_a_plain_question(text: str) -> None:
+    assert not is_plain_question(text, ASKING)
+
+
+def test_a_plain_question_read_as_a_complaint_is_answered_as_the_question() -> None:
+    ranking = _ranking(complain_delivery=0.8, out_of_scope=0.15, complain_general=0.05)
+    decided = answer_plain_questions(ranking, "今天能发货吗", ASKING)
+    assert decided[0] == {"name": "out_of_scope", "confidence": pytest.approx(0.95)}
+    assert "complain_delivery" not in {r["name"] for r in decided}, "no tie for the fallback"
+
+
+@pytest.mark.parametrize("ranking, text", [
+    (_ranking(complain_delivery=0.8, out_of_scope=0.2), "怎么还没发货吗"),     # a problem as a question
+    (_ranking(say_repeat=0.8, out_of_scope=0.2), "什么时候发货呢"),            # serious: the rules judge it
+    (_ranking(thank=0.8, complain_general=0.2), "好的谢谢呢"),                  # not read as a complaint
+])
+def test_other_questions_keep_their_intent(ranking: List[Dict[str, object]], text: str) -> None:
+    assert answer_plain_questions(ranking, text, ASKING) == ranking
+
+
+@pytest.mark.parametrize("raw", [
+    {"intents": ["complain_general"], "general": "complain_general", "question_intent": "out_of_scope"},
+    {"intents": ["complain_general"], "general": "complain_general", "question_intent": "complain_general",
+     "asks": ["吗"]},
+])
+def test_a_plain_question_rule_that_could_not_work_is_named(raw: dict) -> None:
+    with pytest.raises(ValueError, match="question_intent"):
         ComplaintLayer.from_config(raw)
 
 
