@@ -291,6 +291,9 @@ class ComplaintLayer:
     "天了": "五天了还没到吗", "这么": "这么久")."""
     not_problem_asks: Tuple[str, ...] = ()
     """Phrases with one of `problem_asks` in them that put no problem ("是不是" holds "不是")."""
+    question_keeps: Tuple[str, ...] = ()
+    """Complaint intents a plain question never takes back: venting's rhetorical questions
+    ("你们是不是有病", "你们能不能干点人事") are anger, not questions."""
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":
@@ -299,7 +302,8 @@ class ComplaintLayer:
                 "contrast", "defects", "negations", "verdicts", "not_turns", "not_negations",
                 "question_with_complaint", "question_complaints", "suggestions", "answers", "praise",
                 "denials", "praise_at_least", "praise_below", "praise_intent", "question_intent",
-                "question_max_chars", "asks", "question_ends", "problem_asks", "not_problem_asks"}
+                "question_max_chars", "asks", "question_ends", "problem_asks", "not_problem_asks",
+                "question_keeps"}
         if set(raw) - keys:
             raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
                              f"expected some of {sorted(keys)}")
@@ -314,8 +318,9 @@ class ComplaintLayer:
         words = {key: tuple(str(w) for w in raw.get(key) or ()) for key in
                  ("reconsider", "contrast", "defects", "negations", "verdicts", "not_turns",
                   "not_negations", "suggestions", "answers", "praise", "denials", "asks", "question_ends",
-                  "problem_asks", "not_problem_asks")}
-        empty = [key for key, found in words.items() if key not in ("reconsider", "answers") and "" in found]
+                  "problem_asks", "not_problem_asks", "question_keeps")}
+        empty = [key for key, found in words.items()
+                 if key not in ("reconsider", "answers", "question_keeps") and "" in found]
         if empty:
             raise ValueError(f"complaint_layer: an empty word in {empty}")
         if words["defects"] and not words["reconsider"]:
@@ -569,7 +574,8 @@ def answer_plain_questions(ranking: List[Dict[str, Any]], text: str, layer: Comp
     the complaint's confidence with its own, and the complaint intent leaves the ranking (else the
     two would tie and the fallback would answer "I didn't understand"); a serious intent (a threat,
     a repeat) is never taken back here."""
-    if not ranking or not layer.question_intent or ranking[0]["name"] not in layer.intents:
+    if (not ranking or not layer.question_intent or ranking[0]["name"] not in layer.intents
+            or ranking[0]["name"] in layer.question_keeps):
         return ranking
     if not is_plain_question(text, layer):
         return ranking

@@ -35,12 +35,14 @@ PROBLEM_QUESTIONS = {
     "不是说拍两件包邮吗 怎么还收运费": "price_billing",
     "不是七天无理由吗 为什么不给退": "refund_return",
 }
+#: Anger put as a rhetorical question: venting (taken up), never answered as a plain question.
+RHETORICAL = ["你们是不是存心气我啊", "你们能不能干点正经事", "你家客服是不是都不长脑子"]
 
 
 @pytest.fixture(scope="module")
 def parsed() -> Dict[str, Dict[str, Any]]:
     """Every message above: what the NLU made of it."""
-    return parse_with_model(QUESTIONS + sorted(PROBLEM_QUESTIONS))
+    return parse_with_model(QUESTIONS + sorted(PROBLEM_QUESTIONS) + RHETORICAL)
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +60,8 @@ def test_a_desk_question_is_answered_as_a_question(judged, text):
 def test_a_problem_put_as_a_question_is_taken_up_in_its_category(parsed, judged, text, category):
     assert judged[text][0] in COMPLAINT_INTENTS and not judged[text][1], judged[text]
     assert heard_category(parsed[text]) == category, (parsed[text]["intent"], parsed[text]["entities"])
+
+
+@pytest.mark.parametrize("text", RHETORICAL)
+def test_a_rhetorical_insult_is_taken_up_not_answered_as_a_question(judged, text):
+    assert judged[text][0] in COMPLAINT_INTENTS | {"vent"}, judged[text]
