@@ -39,10 +39,15 @@ def is_external(intent: Optional[str]) -> bool:
 def current_stretch(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
     """The events after the latest session start, restart or hand-back, a message read again
     counted once (`_read_once`)."""
+    start, rewound = 0, False
     for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") in _STRETCH_STARTS:
-            return _read_once(events[index + 1:])
-    return _read_once(events)
+        kind = events[index].get("event")
+        if kind in _STRETCH_STARTS:
+            start = index + 1
+            break
+        rewound = rewound or kind == "rewind"
+    stretch = events[start:]
+    return _read_once(stretch) if rewound else list(stretch)  # one pass for a long conversation
 
 
 def _read_once(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
