@@ -293,7 +293,7 @@ class ComplaintLayer:
     """Phrases with one of `problem_asks` in them that put no problem ("是不是" holds "不是")."""
     question_keeps: Tuple[str, ...] = ()
     """Complaint intents a plain question never takes back: venting's rhetorical questions
-    ("你们是不是有病", "你们能不能干点人事") are anger, not questions."""
+    ("你们是不是有病", "你们能不能干点人事") are anger, and a remedy asked for ("那换货吧") is a choice."""
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":

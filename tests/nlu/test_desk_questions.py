@@ -37,12 +37,14 @@ PROBLEM_QUESTIONS = {
 }
 #: Anger put as a rhetorical question: venting (taken up), never answered as a plain question.
 RHETORICAL = ["你们是不是存心气我啊", "你们能不能干点正经事", "你家客服是不是都不长脑子"]
+#: A remedy asked for as a suggestion: the customer's choice, which the form and the plan take.
+REMEDY_CHOICES = ["那就退款吧", "给我换个新的吧"]
 
 
 @pytest.fixture(scope="module")
 def parsed() -> Dict[str, Dict[str, Any]]:
     """Every message above: what the NLU made of it."""
-    return parse_with_model(QUESTIONS + sorted(PROBLEM_QUESTIONS) + RHETORICAL)
+    return parse_with_model(QUESTIONS + sorted(PROBLEM_QUESTIONS) + RHETORICAL + REMEDY_CHOICES)
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +67,8 @@ def test_a_problem_put_as_a_question_is_taken_up_in_its_category(parsed, judged,
 @pytest.mark.parametrize("text", RHETORICAL)
 def test_a_rhetorical_insult_is_taken_up_not_answered_as_a_question(judged, text):
     assert judged[text][0] in COMPLAINT_INTENTS | {"vent"}, judged[text]
+
+
+@pytest.mark.parametrize("text", REMEDY_CHOICES)
+def test_a_remedy_chosen_with_a_particle_is_the_choice_not_a_question(judged, text):
+    assert judged[text][0] == "request_remedy", judged[text]
