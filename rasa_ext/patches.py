@@ -60,7 +60,7 @@ def patches() -> List[Patch]:
     from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
 
-    from rasa_ext import action_breaker, heap, hot_paths, turn_queue
+    from rasa_ext import action_breaker, heap, hot_paths, turn_limit, turn_queue
 
     return [
         Patch(RemoteAction, "_validate_action_result", hot_paths._validate_action_result,
@@ -81,6 +81,8 @@ def patches() -> List[Patch]:
               "the loaded model frozen out of the garbage collector's way"),
         Patch(MessageProcessor, "handle_message", turn_queue._handle_message,
               "turns taken a few at a time in order of arrival"),
+        Patch(MessageProcessor, "_run_prediction_loop", turn_limit._run_prediction_loop,
+              "a turn stopped at Rasa's limit of actions leaves the conversation listening"),
     ]
 
 

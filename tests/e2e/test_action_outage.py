@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List
 
 from bot.responses import load_responses
 from bot.storage import ComplaintStore
-from tests.auxil.stack import ROOT, VENV_BIN, free_port, running_stack, server_env
+from tests.auxil.stack import ROOT, VENV_BIN, Stack, free_port, running_stack, server_env
 
 #: Answers to the form's questions, by the slot asked.
 ANSWERS = {"complaint_category": "/complain_quality", "incident_time": "上周五收到的",
@@ -26,6 +26,14 @@ ANSWERS = {"complaint_category": "/complain_quality", "incident_time": "上周�
 
 def _apologised(replies: List[Dict[str, Any]]) -> bool:
     return any(reply.get("text") in load_responses().variants("utter_system_trouble") for reply in replies)
+
+
+def _unanswered(stack: Stack) -> List[List[str]]:
+    """The rows of `python -m bot unanswered` for the last day, split into their columns."""
+    listed = subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "unanswered", "--since", "1d"],
+                            capture_output=True, text=True, cwd=ROOT, check=True,
+                            env=server_env({"DATABASE_URL": stack.database_url}))
+    return [line.split("\t") for line in listed.stdout.splitlines()]
 
 
 def test_answers_sent_while_the_action_server_is_down_are_not_taken_and_are_listed(model: Path, tmp_path: Path):
@@ -57,13 +65,30 @@ def test_answers_sent_while_the_action_server_is_down_are_not_taken_and_are_list
         assert (complaint.description, complaint.incident_time_text, complaint.order_number) == (
             story, "上周五", "DD20261120031")
 
-        listed = subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "unanswered", "--since", "1d"],
-                                capture_output=True, text=True, cwd=ROOT, check=True,
-                                env=server_env({"DATABASE_URL": stack.database_url}))
-        rows = [line.split("\t") for line in listed.stdout.splitlines()]
-        assert [(row[1], row[2], row[3], row[4]) for row in rows] == [
-            ("rest", stack.conversation(sender), "action_failed", text) for text in during]
+        assert [row[1:5] for row in _unanswered(stack)] == [
+            ["rest", stack.conversation(sender), "action_failed", text] for text in during]
 
+
+
+def test_a_turn_no_rule_expects_gets_the_apology_while_the_action_server_is_down(model: Path, tmp_path: Path):
+    """A "no" that names a problem with no yes/no question pending goes to the core fallback,
+    `action_unexpected_turn`, on the action server: while it is down the customer gets the apology
+    and the message is listed; once it is back the same words open the complaint."""
+    with running_stack(tmp_path, model, start_console=False,
+                       action_endpoint={"circuit_open_seconds": 0}) as stack:
+        sender, said = f"unexpected-{uuid.uuid4().hex[:8]}", "不对 这样太不合理了"
+        stack.say(sender, "你好")
+        stack.stop_actions()
+        assert _apologised(stack.say(sender, said))
+        actions = [e["name"] for e in stack.tracker(sender)["events"] if e["event"] == "action"]
+        assert "action_unexpected_turn" in actions, "the turn reached the core fallback"
+
+        stack.restart_actions()
+        replies = stack.responses_to(sender, said)
+        assert replies[0].startswith("utter_empathy_") and replies[-1] == "utter_ask_complaint_category"
+
+        assert [row[1:5] for row in _unanswered(stack)] == [
+            ["rest", stack.conversation(sender), "action_failed", said]]
 
 class StalledActionServer:
     """An action server that takes calls and never answers, noting each call's action."""

@@ -55,7 +55,7 @@ def test_importing_the_extensions_changes_nothing_and_install_replaces_each_attr
     """)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
-    assert len(result["before"]) == len(patches()) == 9
+    assert len(result["before"]) == len(patches()) == 10
     assert all(module.startswith("rasa.") for module in result["before"].values()), result["before"]
     assert all(module.startswith("rasa_ext.") for module in result["after"].values()), result["after"]
     assert result["ours"]
