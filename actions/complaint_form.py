@@ -23,7 +23,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.runtime import services
-from actions.tracker_view import latest_entity, latest_intent, latest_text, slot_before_latest_message
+from actions.tracker_view import (
+    collected_complaint, latest_entity, latest_intent, latest_text, slot_before_latest_message,
+)
+from bot.app.complaints import record_withdrawn
 from bot.answers import Kind, Reading, answer_rules, read_message, read_order_number, read_phone
 from bot.complaints import CONTACT_HERE, clean_answer, merge_description, says_something
 from bot.dates import TimeAnswer, read_time
@@ -161,9 +164,6 @@ class ValidateComplaintForm(FormValidationAction):
     async def withdraw(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         """The customer gives up: what was said is recorded as a withdrawn complaint (README,
         "Giving up"), the form ends, the slots of this complaint are emptied."""
-        from actions.submission import collected_complaint
-        from bot.app.complaints import record_withdrawn
-
         events: List[EventType] = []
         if tracker.get_slot("complaint_details"):
             svc = services()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Mapping, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.complaint_form import unvalidated_fields
 from actions.plan import state_plan
 from actions.runtime import services
-from actions.tracker_view import customer_channel, customer_script
-from bot.app.complaints import CollectedComplaint, accept_plan, record_complaint
+from actions.tracker_view import collected_complaint
+from bot.app.complaints import accept_plan, record_complaint
 from bot.situation import prior_complaint_values
 from bot.storage import Complaint
 
@@ -21,31 +21,6 @@ from bot.storage import Complaint
 PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "incident_date", "order_number",
                        "desired_remedy", "remedy_note", "amount", "anger_level",
                        "handoff_decisions")
-
-
-def collected_complaint(tracker: Tracker, description: Optional[str] = None,
-                        heard: Optional[Mapping[str, str]] = None) -> CollectedComplaint:
-    """The complaint the conversation's slots hold; `description` when the story slot is empty,
-    and the details in `heard` (entity -> value, `bot.situation.heard_details`) where a slot is."""
-    heard = heard or {}
-
-    def slot(name: str, entity: Optional[str] = None) -> Any:
-        return tracker.get_slot(name) or (heard.get(entity) if entity else None)
-
-    return CollectedComplaint(
-        channel=customer_channel(tracker),
-        sender_id=tracker.sender_id,
-        category=slot("complaint_category", "complaint_category") or "other",
-        description=slot("complaint_details") or description or "",
-        incident_time=slot("incident_time", "date"),
-        order_reference=slot("order_number", "order_number"),
-        desired_remedy=slot("desired_remedy", "remedy"),
-        contact=slot("contact_phone", "phone"),
-        amount_text=slot("amount", "amount"),
-        incident_date=slot("incident_date"),
-        script=customer_script(tracker).value,
-        anger_level=slot("anger_level"),
-    )
 
 
 def after_recording(tracker: Tracker, complaint: Complaint) -> List[Dict[Text, Any]]:

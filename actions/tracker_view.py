@@ -1,10 +1,11 @@
 """Reading what the conversation holds from a Rasa SDK tracker."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, Mapping, Optional
 
 from rasa_sdk import Tracker
 
+from bot.app.complaints import CollectedComplaint
 from bot.script import SCRIPT_SLOT, Script, conversation_script
 
 
@@ -50,3 +51,27 @@ def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
             return None
     return None
 
+
+def collected_complaint(tracker: Tracker, description: Optional[str] = None,
+                        heard: Optional[Mapping[str, str]] = None) -> CollectedComplaint:
+    """The complaint the conversation's slots hold; `description` when the story slot is empty,
+    and the details in `heard` (entity -> value, `bot.situation.heard_details`) where a slot is."""
+    heard = heard or {}
+
+    def slot(name: str, entity: Optional[str] = None) -> Any:
+        return tracker.get_slot(name) or (heard.get(entity) if entity else None)
+
+    return CollectedComplaint(
+        channel=customer_channel(tracker),
+        sender_id=tracker.sender_id,
+        category=slot("complaint_category", "complaint_category") or "other",
+        description=slot("complaint_details") or description or "",
+        incident_time=slot("incident_time", "date"),
+        order_reference=slot("order_number", "order_number"),
+        desired_remedy=slot("desired_remedy", "remedy"),
+        contact=slot("contact_phone", "phone"),
+        amount_text=slot("amount", "amount"),
+        incident_date=slot("incident_date"),
+        script=customer_script(tracker).value,
+        anger_level=slot("anger_level"),
+    )

@@ -144,7 +144,7 @@ def handoff_reasons(latest: List[dict], slots: dict) -> List[str]:
 def heard_category(user: dict, latest: List[dict], slots: dict) -> Optional[str]:
     """The category the assistant heard in the message: the slot, or, when a handoff recorded the
     complaint and emptied the slot, the value the slot had in this turn or the NLU's entity — what
-    the handoff recorded (actions.submission.collected_complaint), without its default `other`."""
+    the handoff recorded (actions.tracker_view.collected_complaint), without its default `other`."""
     if slots.get("complaint_category"):
         return slots["complaint_category"]
     set_in_turn = [e.get("value") for e in latest
