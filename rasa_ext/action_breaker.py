@@ -26,7 +26,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from rasa_ext.patches import rasa_original
+from rasa_ext.originals import rasa_original
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from rasa.core.agent import Agent
 
-from rasa_ext.patches import rasa_original
+from rasa_ext.originals import rasa_original
 
 logger = logging.getLogger(__name__)
 

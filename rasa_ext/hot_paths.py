@@ -63,7 +63,7 @@ from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 from rasa_ext.loop_local import Registry, loop_local
-from rasa_ext.patches import rasa_original
+from rasa_ext.originals import rasa_original
 
 _events_by_type: Dict[Text, Type[Event]] = {}
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Tuple
+from typing import Any, List
+
+from rasa_ext.originals import keep_original
 
 logger = logging.getLogger(__name__)
 
 #: The Rasa release the patches were written for and tested with.
 RASA_VERSION = "3.6.21"
-
-#: Rasa's own attributes, as they were before `install()` replaced them.
-_rasa_originals: Dict[Tuple[type, str], Any] = {}
 
 
 @dataclass(frozen=True)
@@ -86,12 +85,6 @@ def patches() -> List[Patch]:
     ]
 
 
-def rasa_original(owner: type, name: str) -> Any:
-    """Rasa's own `owner.name`, as it was before `install()` replaced it (what our replacements
-    call on to)."""
-    return _rasa_originals[owner, name]
-
-
 def install() -> None:
     """Check Rasa's version and the configuration (bot/config_check.py), then mask logs and
     install every patch not installed yet (idempotent), logging each one installed."""
@@ -103,6 +96,6 @@ def install() -> None:
     install_log_masking()
     for patch in patches():
         if not patch.installed():
-            _rasa_originals[patch.owner, patch.name] = patch.owner.__dict__[patch.name]
+            keep_original(patch.owner, patch.name)
             setattr(patch.owner, patch.name, patch.replacement)
             logger.info("Installed %s.%s: %s.", patch.owner.__name__, patch.name, patch.purpose)

@@ -18,7 +18,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_ext.patches import rasa_original
+from rasa_ext.originals import rasa_original
 
 
 async def _run_prediction_loop(self: MessageProcessor, output_channel: Any,

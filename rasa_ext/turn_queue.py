@@ -16,7 +16,7 @@ from typing import Any, Optional
 from rasa.core.processor import MessageProcessor
 
 from rasa_ext.loop_local import Registry, loop_local
-from rasa_ext.patches import rasa_original
+from rasa_ext.originals import rasa_original
 
 _queues: Registry = {}
 

@@ -22,7 +22,8 @@ from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
-from rasa_ext.patches import RASA_VERSION, patches, rasa_original
+from rasa_ext.originals import rasa_original
+from rasa_ext.patches import RASA_VERSION, patches
 
 ROOT = Path(__file__).resolve().parents[2]
 

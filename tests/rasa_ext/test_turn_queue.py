@@ -7,7 +7,7 @@ from typing import List
 import pytest
 from rasa.core.processor import MessageProcessor
 
-import rasa_ext.patches as patches
+import rasa_ext.originals as originals
 import rasa_ext.turn_queue as turn_queue
 
 
@@ -27,7 +27,7 @@ async def test_at_most_the_configured_turns_run_at_once_and_the_rest_start_in_ar
         running.remove(message)
         return message
 
-    monkeypatch.setitem(patches._rasa_originals, (MessageProcessor, "handle_message"), turn)
+    monkeypatch.setitem(originals._rasa_originals, (MessageProcessor, "handle_message"), turn)
     assert MessageProcessor.handle_message is turn_queue._handle_message
     answers = await asyncio.gather(*(MessageProcessor.handle_message(None, n) for n in range(12)))
     assert answers == list(range(12)), "every turn answered"
