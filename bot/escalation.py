@@ -9,8 +9,6 @@ The handoff itself (queue, agent console) builds on these reason codes.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -26,7 +24,7 @@ from bot.anger import DEFAULT_ESCALATION_PATH, AngerModel, AngerLevel
 from bot.datafiles import load_yaml
 from bot.extraction import amount_value, find_entity, parse_amount
 from bot.labels import load_labels
-from bot.script import to_simplified
+from bot.lexicon import MASK, Lexicon, LexiconResult, compile_pattern, normalise, pattern_union, short_quote
 
 
 # --- What the rules look at -----------------------------------------------------------------------
@@ -101,204 +99,6 @@ class Decision:
     priority: str
     """P1 (most urgent), P2 or P3."""
     explanation: str
-
-
-# --- The pattern layer ----------------------------------------------------------------------------
-
-_SEPARATORS = ",.!?;:~。！？，；：～…\\s"
-_CLAUSE_BREAK = re.compile(f"[{_SEPARATORS}]")
-_GAP = re.compile(r"\{~(\d+)\}")
-_TERM = re.compile(r"\{([a-z_]+)\}")
-_MASK = "\u25a1"   # what a near-miss is blanked to (keeps positions)
-_QUOTE_CHARS = 30
-#: How much of a customer's answer (to the plan, to a survey) an explanation quotes.
-ANSWER_QUOTE_CHARS = 120
-
-
-@lru_cache(maxsize=4096)  # the lexicons of every reason read the same message
-def normalise(text: str) -> str:
-    """The text the lexicons see: Simplified, half-width, lower case; same length as
-    `to_simplified(text)`, so a match's position is a position in the customer's words."""
-    simplified = to_simplified(text or "")
-    chars = []
-    for char in simplified:
-        folded = unicodedata.normalize("NFKC", char).lower()
-        chars.append(folded if len(folded) == 1 else char)
-    return "".join(chars)
-
-
-def _expand_terms(pattern: str, terms: Mapping[str, str], where: str,
-                  using: Tuple[str, ...] = ()) -> str:
-    """`pattern` with each {name} replaced by that term (expanded in turn)."""
-    def term(m: "re.Match[str]") -> str:
-        name = m.group(1)
-        if name not in terms:
-            raise ValueError(f"{where}: {pattern!r} uses {{{name}}}, which is not one of the "
-                             f"terms ({', '.join(sorted(terms)) or 'none defined'})")
-        if name in using:
-            raise ValueError(f"{where}: the term {name} uses itself ({' -> '.join(using + (name,))})")
-        return f"(?:{_expand_terms(terms[name], terms, where, using + (name,))})"
-    return _TERM.sub(term, pattern)
-
-
-def _compile(pattern: str, where: str, terms: Optional[Mapping[str, str]] = None) -> Pattern[str]:
-    expanded = _GAP.sub(lambda m: f"[^{_SEPARATORS}]{{0,{m.group(1)}}}",
-                        _expand_terms(pattern, terms or {}, where))
-    try:
-        return re.compile(expanded)
-    except re.error as exc:
-        raise ValueError(f"{where}: {pattern!r} is not a valid regular expression ({exc}); "
-                         "fix the pattern there") from None
-
-
-def _union(patterns: Optional[Iterable[str]], where: str,
-           terms: Optional[Mapping[str, str]] = None) -> Optional[Pattern[str]]:
-    patterns = list(patterns or ())
-    for pattern in patterns:
-        _compile(pattern, where, terms)   # report the faulty one by itself
-    return _compile("|".join(f"(?:{p})" for p in patterns), where, terms) if patterns else None
-
-
-@dataclass(frozen=True)
-class LexiconMatch:
-    """Where a lexicon found something in one message."""
-
-    label: str
-    """The lexicon group, e.g. 监管部门或消费者组织."""
-    term: str
-    """The words matched (normalised)."""
-    quote: str
-    """The customer's own words around the match, short enough for one line."""
-
-
-@dataclass(frozen=True)
-class LexiconResult:
-    """What a lexicon found in one message: a match, or else what it set aside."""
-
-    match: Optional[LexiconMatch] = None
-    #: A mention that a negation cancelled ("我不会去曝光的"); only set when there is no match.
-    negated: Optional[LexiconMatch] = None
-    #: The first near-miss blanked out ("人工费"), if any.
-    near_miss: Optional[str] = None
-
-    @property
-    def set_aside(self) -> bool:
-        """No match, but a negated mention or a near-miss: the message is explicitly not it."""
-        return self.match is None and (self.negated is not None or self.near_miss is not None)
-
-
-@dataclass(frozen=True, eq=False)   # hashed by identity: `search`'s cache would otherwise
-class Lexicon:                        # hash every compiled pattern's code on each lookup
-    """Labelled patterns, the near-misses blanked out before them, and how negation cancels them."""
-
-    groups: Tuple[Tuple[str, Pattern[str]], ...]
-    near_misses: Optional[Pattern[str]] = None
-    negation: Optional[Pattern[str]] = None
-    negation_window: int = 0
-    negation_lifted_by: Optional[Pattern[str]] = None
-
-    @classmethod
-    def from_config(cls, raw: Mapping[str, Any], where: str) -> "Lexicon":
-        """From one rule of escalation.yml: `patterns`, `near_misses` and `negation`; a pattern
-        may name one of the rule's `terms` as {name} (a family of words, e.g. whom the customer
-        told; a term may name other terms) and use {~N} (up to N characters in one clause)."""
-        terms = {str(name): str(term) for name, term in (raw.get("terms") or {}).items()}
-        groups = tuple((label, _union(patterns, f"{where}.patterns.{label}", terms))
-                       for label, patterns in (raw.get("patterns") or {}).items())
-        negation = raw.get("negation") or {}
-        return cls(
-            groups=tuple((label, pattern) for label, pattern in groups if pattern is not None),
-            near_misses=_union(raw.get("near_misses"), f"{where}.near_misses", terms),
-            negation=_compile(negation["cues"], f"{where}.negation.cues") if negation else None,
-            negation_window=int(negation.get("window", 0)),
-            negation_lifted_by=(_compile(negation["lifted_by"], f"{where}.negation.lifted_by")
-                                if negation.get("lifted_by") else None),
-        )
-
-    @lru_cache(maxsize=8192)  # every turn searches the conversation's earlier messages again
-    def search(self, text: str) -> LexiconResult:
-        """The first mention in `text` that is not a near-miss and not negated."""
-        seen = normalise(text)
-        near_miss = None
-        if self.near_misses is not None:
-            first = self.near_misses.search(seen)
-            near_miss = first.group() if first else None
-            seen = self.near_misses.sub(lambda m: _MASK * len(m.group()), seen)
-        lifted = self.negation_lifted_by is not None and bool(self.negation_lifted_by.search(seen))
-        hits: List[Tuple[int, int, LexiconMatch]] = []
-        negated: Optional[LexiconMatch] = None
-        for order, (label, pattern) in enumerate(self.groups):
-            for m in pattern.finditer(seen):
-                found = LexiconMatch(label, m.group(), _quote(text, m.start(), m.end()))
-                if not lifted and self._negated(seen, m.start()):
-                    negated = negated or found
-                    continue
-                hits.append((m.start(), order, found))
-                break
-        if hits:
-            return LexiconResult(match=min(hits, key=lambda hit: hit[:2])[2])
-        return LexiconResult(negated=negated, near_miss=near_miss)
-
-    def _negated(self, seen: str, start: int) -> bool:
-        if self.negation is None:
-            return False
-        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(seen, 0, start)), default=0)
-        return bool(self.negation.search(seen[max(clause_start, start - self.negation_window):start]))
-
-
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’\"']?")
-_CLAUSE_END = re.compile(r"[，；,;：:]")
-
-
-def _pieces(source: str, ends: Pattern[str]) -> List[Tuple[int, int]]:
-    """`source` cut after each match of `ends`, as [begin, end) spans."""
-    spans, begin = [], 0
-    for m in ends.finditer(source):
-        spans.append((begin, m.end()))
-        begin = m.end()
-    return spans + ([(begin, len(source))] if begin < len(source) else [])
-
-
-def _whole_pieces(source: str, start: int, end: int, ends: Pattern[str],
-                  limit: int) -> Optional[Tuple[int, int]]:
-    """The pieces of `source` around [start, end), as many as fit in one quote (those after
-    first), or None when the pieces holding [start, end) alone are too long."""
-    spans = _pieces(source, ends)
-    first = next((i for i, (_, e) in enumerate(spans) if e > start), len(spans) - 1)
-    last = next((i for i, (_, e) in enumerate(spans) if e >= end), len(spans) - 1)
-    if spans[last][1] - spans[first][0] > limit:
-        return None
-    while last + 1 < len(spans) and spans[last + 1][1] - spans[first][0] <= limit:
-        last += 1
-    while first > 0 and spans[last][1] - spans[first - 1][0] <= limit:
-        first -= 1
-    return spans[first][0], spans[last][1]
-
-
-def _quote(text: str, start: int, end: int, limit: int = _QUOTE_CHARS) -> str:
-    """The customer's words around [start, end) of the normalised text on one line, at most
-    `limit` characters cut at sentence ends (。！？) where a sentence fits, else at clause breaks,
-    else anywhere; an ellipsis marks what is left out."""
-    simplified = to_simplified(text or "")
-    source = (text or "") if len(text or "") == len(simplified) else simplified
-    source = " ".join(source.split())  # one line
-    if len(source) <= limit:
-        return source
-    span = (_whole_pieces(source, start, end, _SENTENCE_END, limit)
-            or _whole_pieces(source, start, end, _CLAUSE_END, limit))
-    if span is None:
-        begin = max(0, min(start - 10, end + 10 - limit, len(source) - limit))
-        span = begin, min(len(source), begin + limit)
-    begin, finish = span
-    quote = source[begin:finish].strip()
-    if finish < len(source):
-        quote = quote.rstrip("，；,;：:") + "…"
-    return ("…" if begin > 0 else "") + quote
-
-
-def short_quote(text: str, limit: int = _QUOTE_CHARS) -> str:
-    """A message cut to one short line for an explanation, at a sentence end where one fits."""
-    return _quote(text, 0, 0, limit)
 
 
 # --- Configuration --------------------------------------------------------------------------------
@@ -399,17 +199,17 @@ class EscalationConfig:
                 reason: float((rules[reason] or {}).get("min_confidence",
                                                        raw.get("min_intent_confidence", 0.5)))
                 for reason in REASONS},
-            intent_needs={reason: _compile(str(rules[reason]["intent_needs"]),
+            intent_needs={reason: compile_pattern(str(rules[reason]["intent_needs"]),
                                            f"{source}: rules.{reason}.intent_needs")
                           for reason in REASONS if (rules[reason] or {}).get("intent_needs")},
-            content_review=_union((raw.get("intent_alone") or {}).get("content_review"),
+            content_review=pattern_union((raw.get("intent_alone") or {}).get("content_review"),
                                   f"{source}: intent_alone.content_review"),
             long_message=_long_message((raw.get("intent_alone") or {}).get("long_message"), source),
             high_value_over=Decimal(str(rules["high_value"]["amount_over"])),
             high_value_not_for={str(intent): float(confidence) for intent, confidence
                                 in (rules["high_value"].get("not_for_intents") or {}).items()},
-            not_sums=_union(rules["high_value"].get("not_sums"), f"{source}: rules.high_value.not_sums"),
-            price_comparison=_union(rules["high_value"].get("price_comparison"),
+            not_sums=pattern_union(rules["high_value"].get("not_sums"), f"{source}: rules.high_value.not_sums"),
+            price_comparison=pattern_union(rules["high_value"].get("price_comparison"),
                                     f"{source}: rules.high_value.price_comparison"),
             repeated=RepeatedSettings(
                 recent_days=int(repeated["recent_days"]),
@@ -605,7 +405,7 @@ def _only_counts(turns: Iterable[Turn], config: EscalationConfig) -> bool:
     counted = False
     for turn in turns:
         seen = normalise(turn.text)
-        blanked = config.not_sums.sub(lambda m: _MASK * len(m.group()), seen)
+        blanked = config.not_sums.sub(lambda m: MASK * len(m.group()), seen)
         counted = counted or blanked != seen
         sums = (parse_amount(blanked), amount_value(find_entity("amount", blanked)))
         if any(value is not None and value > config.high_value_over for value in sums):

@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config, normalise  # noqa: E402
+from bot.escalation import EscalationConfig, Situation, Turn, decide, load_escalation_config  # noqa: E402
+from bot.lexicon import normalise  # noqa: E402
 from bot.extraction import parse_amount  # noqa: E402
 
 EVAL_PATH = ROOT / "data" / "eval" / "escalation.yml"

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from bot.app.complaints import RecordedComplaint
 from bot.app.handoffs import HandoffResult, queue_for_agent
-from bot.escalation import ANSWER_QUOTE_CHARS, Decision, EscalationConfig, load_escalation_config, short_quote
+from bot.escalation import Decision, EscalationConfig, load_escalation_config
+from bot.lexicon import ANSWER_QUOTE_CHARS, short_quote
 from bot.labels import Labels
 from bot.policies import Policies
 from bot.storage import Complaint, ComplaintNotFound, ComplaintStore, HandoffQueue, JobQueue

@@ -14,7 +14,8 @@ from typing import Any, Dict, List, Optional
 from bot.app.customers import known_complaints
 from bot.app.handoffs import HandoffResult, queue_for_agent
 from bot.complaints import Status
-from bot.escalation import ANSWER_QUOTE_CHARS, Decision, EscalationConfig, load_escalation_config, short_quote
+from bot.escalation import Decision, EscalationConfig, load_escalation_config
+from bot.lexicon import ANSWER_QUOTE_CHARS, short_quote
 from bot.storage import HandoffQueue, JobQueue, SurveyKind
 from bot.surveys import LOW_SATISFACTION, NOT_SOLVED, Surveys, parse_score
 

@@ -17,9 +17,10 @@ import yaml
 from bot.anger import fallback_limit, load_anger_model
 from bot.escalation import (
     PRIORITIES, REASONS, RULES, Decision, PriorComplaint, Situation, Turn,
-    check_anger, check_fallback, check_high_value, check_repeated, short_quote,
-    decide, load_escalation_config, normalise, prior_on_same_matter,
+    check_anger, check_fallback, check_high_value, check_repeated,
+    decide, load_escalation_config, prior_on_same_matter,
 )
+from bot.lexicon import normalise, short_quote
 from bot.script import Script, detect_script, to_traditional
 from tests.auxil.escalation import first_message_reasons as reasons
 
