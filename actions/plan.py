@@ -12,6 +12,7 @@ from actions.runtime import Services, services
 from actions.tracker_view import customer_script, latest_entity, latest_text
 from bot.app.complaints import RecordedComplaint
 from bot.app.plans import choose_alternative, decline_plan, plan_to_person
+from bot.payloads import remedy_payload
 from bot.script import to_script
 
 #: The alternatives offered for a complaint: {"complaint_id": …, "offered": [remedy…]}.
@@ -54,7 +55,7 @@ class ActionDeclinePlan(Action):
             return [FollowupAction("action_plan_to_person")]
         script = customer_script(tracker)
         buttons = [{"title": to_script(svc.labels.remedy(remedy), script),
-                    "payload": f'/request_remedy{{"remedy": "{remedy}"}}'} for remedy in declined.alternatives]
+                    "payload": remedy_payload(remedy)} for remedy in declined.alternatives]
         dispatcher.utter_message(response="utter_plan_alternatives", buttons=buttons)
         return [SlotSet(OFFERED_SLOT, {"complaint_id": complaint_id, "offered": list(declined.alternatives)})]
 

@@ -9,6 +9,9 @@
   carry, is dropped.
 - A sender id that is not 1 to `max_sender_id_chars` printable characters is refused: it names
   no conversation this assistant can keep.
+- A text that starts with "/" but is no shortcut the assistant offers (a button's or a menu's
+  payload, `bot.payloads`) loses its leading slashes: Rasa would take a typed "/restart", a system
+  event or an invented entity as given; the NLU reads the words instead.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from typing import Any, Dict, Optional
 from rasa.core.channels.channel import UserMessage
 
 from bot.datafiles import load_yaml, repo_path
+from bot.payloads import typed_as_words
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +76,10 @@ def admit(message: UserMessage, channel: str) -> bool:
             logger.warning("a %s message of %d characters cut to %d (max_kept_message_chars)",
                            channel, len(message.text), limit)
         message.text = repaired(message.text[:limit])
+        words = typed_as_words(message.text)
+        if words is not None:
+            logger.info("a %s message typed as an intent shortcut no button offers is read as words", channel)
+            message.text = words
     metadata = _json_value(message.metadata or {})
     if not isinstance(metadata, dict) or len(json.dumps(metadata, ensure_ascii=False)) > limit:
         logger.warning("the metadata of a %s message dropped: not an object, or too large", channel)

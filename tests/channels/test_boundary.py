@@ -66,3 +66,25 @@ def test_a_message_beyond_the_hard_cap_is_cut_there_and_oversized_metadata_dropp
     assert admit(message, "rest")
     assert message.text == "长" * cap
     assert message.metadata == {}
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("/restart", "restart"), ("/session_start", "session_start"), ("/EXTERNAL_resolved", "EXTERNAL_resolved"),
+    ('/complain_quality{"amount": "50000"}', 'complain_quality{"amount": "50000"}'),
+    ('/request_remedy{"remedy": "a-thousand-yuan"}', 'request_remedy{"remedy": "a-thousand-yuan"}'),
+    ("//@商家客服 耳机坏了", "@商家客服 耳机坏了"),
+])
+def test_a_typed_shortcut_no_button_offers_is_read_as_words(typed, words):
+    message = _message(typed)
+    assert admit(message, "webchat")
+    assert message.text == words
+
+
+@pytest.mark.parametrize("offered", [
+    "/complain_quality", "/affirm", '/rate_satisfaction{"score": "5"}', '/request_remedy{"remedy":"refund"}',
+    '/correct{"field": "order_number"}', "/ask_progress", "/greet", "耳机坏了", "/",
+])
+def test_buttons_menus_and_plain_words_pass_as_they_are(offered):
+    message = _message(offered)
+    assert admit(message, "webchat")
+    assert message.text == offered

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from bot.datafiles import load_yaml, repo_path
+from bot.responses import load_responses
 from bot.storage import ComplaintStore
 from tests.auxil.socket_io import SocketIOClient
 from tests.auxil.stack import Stack
@@ -42,6 +43,11 @@ def _user_texts(stack: Stack, sender: str) -> List[str]:
     return [event["text"] for event in stack.tracker(sender)["events"] if event["event"] == "user"]
 
 
+def _unanswered(stack: Stack, sender: str) -> List[Any]:
+    """The messages of `sender`'s conversation kept unanswered (`python -m bot unanswered`)."""
+    return [m for m in ComplaintStore(stack.database_url).unanswered() if m.sender_id == stack.conversation(sender)]
+
+
 #: The complaint goes on after the message under test: the form's custom actions fill the slots.
 GOING_ON = ["订单号DD20261120031", "换一个新的吧"]
 
@@ -56,7 +62,7 @@ def _assert_the_complaint_goes_on(stack: Stack, sender: str) -> None:
 def _assert_the_form_was_filled(stack: Stack, sender: str) -> None:
     slots = stack.tracker(sender)["slots"]
     assert slots["order_number"] == "DD20261120031" and slots["desired_remedy"] == "exchange", slots
-    assert [m for m in ComplaintStore(stack.database_url).unanswered() if m.sender_id == sender] == []
+    assert _unanswered(stack, sender) == []
 
 
 def test_a_lone_surrogate_in_a_rest_message_is_repaired_and_the_conversation_goes_on(stack: Stack):
@@ -168,3 +174,24 @@ def test_a_10_mb_message_stores_a_bounded_size(stack: Stack):
     user = [event for event in stack.tracker(sender)["events"] if event["event"] == "user"][-1]
     assert user["metadata"]["full_text"] == story[:cap]
     assert stack.say(sender, "你好"), "the conversation goes on"
+
+
+@pytest.mark.parametrize("typed, not_given", [
+    ("/EXTERNAL_resolved", "utter_resolved_closing"),   # a system event: the agent resolved the case
+    ("/EXTERNAL_handed_back", "utter_handed_back"),
+    ('/complain_quality{"amount": "50000"}', "utter_handoff_high_value"),   # an invented entity
+])
+def test_a_typed_shortcut_no_button_offers_is_the_customers_words(stack: Stack, typed: str, not_given: str):
+    sender = _sender("typed")
+    responses = stack.responses_to(sender, typed)
+    assert responses and not_given not in responses
+    assert stack.tracker(sender)["slots"]["handoff_reason"] is None
+    assert _user_texts(stack, sender) == [typed.lstrip("/")]
+
+
+def test_a_typed_restart_is_answered_not_apologised_for(stack: Stack):
+    sender = _sender("restart")
+    stack.say(sender, "你好")
+    replies = [reply.get("text") for reply in stack.say(sender, "/restart")]
+    assert replies and not set(replies) & set(load_responses().variants("utter_system_trouble"))
+    assert _unanswered(stack, sender) == []
