@@ -276,6 +276,13 @@ class ComplaintLayer:
     """Only a complaint intent less sure than this is overruled by praise."""
     praise_intent: str = "thank"
     """The intent a message kept as praise gets (its answer thanks the customer)."""
+    praise_negations: Tuple[str, ...] = ()
+    """Negations that turn a praise word or a verdict into a con ("住得不太满意", "不是很推荐",
+    "很难说满意"): such a word names a problem (`cons_named`). Not the doubts and conditions of
+    `negations` ("如果满意" is no con)."""
+    turn_cons: Tuple[str, ...] = ()
+    """Hedges that name a con in the clause right after a contrast word ("不过有点吵", "就是贵了点",
+    "可惜略小"): a mixed review's regret said without a defect word (`cons_named`)."""
     question_intent: str = ""
     """The intent a plain question gets instead of a complaint intent (`answer_plain_questions`);
     empty: a complaint intent is never taken back."""
@@ -303,7 +310,7 @@ class ComplaintLayer:
                 "question_with_complaint", "question_complaints", "suggestions", "answers", "praise",
                 "denials", "praise_at_least", "praise_below", "praise_intent", "question_intent",
                 "question_max_chars", "asks", "question_ends", "problem_asks", "not_problem_asks",
-                "question_keeps"}
+                "question_keeps", "praise_negations", "turn_cons"}
         if set(raw) - keys:
             raise ValueError(f"complaint_layer: unknown keys {sorted(set(raw) - keys)}; "
                              f"expected some of {sorted(keys)}")
@@ -318,7 +325,7 @@ class ComplaintLayer:
         words = {key: tuple(str(w) for w in raw.get(key) or ()) for key in
                  ("reconsider", "contrast", "defects", "negations", "verdicts", "not_turns",
                   "not_negations", "suggestions", "answers", "praise", "denials", "asks", "question_ends",
-                  "problem_asks", "not_problem_asks", "question_keeps")}
+                  "problem_asks", "not_problem_asks", "question_keeps", "praise_negations", "turn_cons")}
         empty = [key for key, found in words.items()
                  if key not in ("reconsider", "answers", "question_keeps") and "" in found]
         if empty:
@@ -395,8 +402,9 @@ def has_content(text: str) -> bool:
 
 
 def names_a_problem(text: str, layer: ComplaintLayer) -> bool:
-    """Whether `text` names a problem by `layer`'s words: a defect word that no negation just
-    before cancels, with no positive verdict after the last such defect. "房间不错，就是隔音太差"
+    """Whether `text` names a problem by `layer`'s words: a con (`cons_named`: a defect word that
+    no negation just before cancels, a denied praise word, a hedge after a turn), with no positive
+    verdict after the last such con. "房间不错，就是隔音太差"
     names one, and so does a complaint followed by praise of some other part ("隔音太差，不过前台
     很热情": the rubric's complaint, since 2026-12-06); "整体不错，就是早餐少了点，推荐" (a verdict
     after the regret) does not, and a negated verdict ("以后不会再入住") is no verdict."""
@@ -404,9 +412,14 @@ def names_a_problem(text: str, layer: ComplaintLayer) -> bool:
 
 
 def _ends_on_a_problem(text: str, layer: ComplaintLayer) -> bool:
-    """Whether `text` names a defect (`defects_named`) with no positive verdict after the last one."""
-    last = max((end for _, end in defects_named(text, layer)), default=-1)
-    return last >= 0 and not _verdicts(text[last:], layer)
+    """Whether `text` names a con (`cons_named`) with no positive verdict after the last one."""
+    last = max((end for _, end in cons_named(text, layer)), default=-1)
+    if last < 0:
+        return False
+    plain = _masked(text, layer.not_negations)
+    return not any(end > last and not _negated_in_clause(plain, end - len(word), layer.negations)
+                   and not _in_a_suggestion(text, end - len(word), layer)
+                   for word, end in _occurrences(text, layer.verdicts))
 
 
 def _verdicts(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
@@ -438,6 +451,54 @@ def defects_named(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
     return _words_named(text, layer.defects, layer)
 
 
+def cons_named(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
+    """(word, where it ends) for each con in `text`: a defect (`defects_named`); a praise word or
+    verdict that one of `layer.praise_negations` denies ("总的说来住得不太满意"); one of
+    `layer.turn_cons` in the clause right after a contrast word ("房间不错，就是有点吵")."""
+    cons = defects_named(text, layer) + _denied_praise(text, layer)
+    turns = _masked(text, layer.not_turns)
+    for word in layer.contrast if layer.turn_cons else ():
+        start = turns.find(word)
+        while start >= 0:
+            after = start + len(word)
+            end = min([i for i in (text.find(c, after + 1) for c in _CLAUSE_ENDS) if i >= 0] or [len(text)])
+            cons += [(hedge, at + len(hedge)) for hedge in layer.turn_cons
+                     for at in [text.find(hedge, after, end)] if at >= 0]
+            start = turns.find(word, after)
+    return cons
+
+
+def _denied_praise(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
+    """(word, where it ends) for each praise word or verdict that one of `layer.praise_negations`
+    denies in its own clause: a one-character negation right before it ("不方便"), a longer one in
+    the six characters before it ("住得不太满意"); not "能不能便宜点" nor "网速不太好。总体挺干净"."""
+    if not layer.praise_negations:
+        return []
+    plain = _masked(text, layer.not_negations)
+    return [(word, end) for word, end in _occurrences(text, layer.praise + layer.verdicts)
+            if _negated_in_clause(plain, end - len(word), layer.praise_negations, near=1)]
+
+
+def _occurrences(text: str, words: Tuple[str, ...]) -> List[Tuple[str, int]]:
+    """(word, where it ends) for every occurrence of each of `words` in `text`."""
+    found = []
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            found.append((word, start + len(word)))
+            start = text.find(word, start + len(word))
+    return found
+
+
+def _negated_in_clause(plain: str, start: int, negations: Tuple[str, ...], near: int = 2) -> bool:
+    """Whether one of `negations` denies what starts at `start` of `plain` (the text with
+    `not_negations` masked), inside its own clause: a one-character negation in the `near`
+    characters before it, a longer one in the six before it."""
+    clause = max(plain.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
+    before = plain[max(clause, start - 6):start]
+    return any((n in before[-near:]) if len(n) == 1 else (n in before) for n in negations)
+
+
 def _words_named(text: str, words: Tuple[str, ...], layer: ComplaintLayer,
                  negations: Optional[Tuple[str, ...]] = None, negated: bool = False) -> List[Tuple[str, int]]:
     """(word, where it ends) for each of `words` in `text` that no negation just before cancels
@@ -465,7 +526,7 @@ def praises(text: str, layer: ComplaintLayer) -> bool:
     (a contrast word) must open with praise, or end on a verdict after its last turn:
     "屏幕有坏点，不过客服态度挺好" praises only what follows the complaint, while
     "房间小了点，不过很干净，总体满意" is praise."""
-    if not layer.praise or defects_named(text, layer):
+    if not layer.praise or cons_named(text, layer):
         return False
     words = {word for word, _ in _words_named(text, layer.praise, layer)}
     words |= {word for word, _ in _verdicts(text, layer)}
@@ -511,7 +572,9 @@ def take_up_named_problems(ranking: List[Dict[str, Any]], text: str, layer: Comp
     intent is only just ahead of the praise, "I didn't understand"). The complaint is the top
     complaint intent when it holds at least half of the complaint intents' mass, else the general
     one (the category is asked); its confidence is that mass with the misreading's (the praise
-    words were part of the complaint), and the misread intent leaves the ranking."""
+    words were part of the complaint), at least `layer.below` (a complaint intent less sure than
+    that, "屏幕亮度稍差" at 0.45, is not left to the fallback), and the misread intent leaves
+    the ranking."""
     if not ranking or not layer.defects:
         return ranking
     top = ranking[0]
@@ -521,7 +584,7 @@ def take_up_named_problems(ranking: List[Dict[str, Any]], text: str, layer: Comp
         # complaint, not a tie the fallback would answer with "I didn't understand".
         return ([{"name": top["name"], "confidence": top["confidence"] + ranking[1]["confidence"]}]
                 + ranking[2:])
-    unsure = top["confidence"] < layer.below and top["name"] not in layer.intents
+    unsure = top["confidence"] < layer.below
     if not (top["name"] in layer.reconsider or unsure) or not names_a_problem(text, layer):
         return ranking
     members = [r for r in ranking if r["name"] in layer.intents or r["name"] in layer.serious]
@@ -530,7 +593,9 @@ def take_up_named_problems(ranking: List[Dict[str, Any]], text: str, layer: Comp
     name = (leader["name"] if leader and leader["name"] in layer.intents and leader["confidence"] >= mass / 2
             else layer.general)
     misread = top["name"] not in layer.intents and top["name"] not in layer.serious
-    confidence = min(1.0, mass + (top["confidence"] if misread else 0.0))
+    # At least `below` (the fallback's threshold): the named problem is the evidence, and a short
+    # con the NLU barely knows ("屏幕亮度稍差") is not answered "I didn't understand".
+    confidence = min(1.0, max(layer.below, mass + (top["confidence"] if misread else 0.0)))
     dropped = {name, top["name"]} if misread else {name}
     return [{"name": name, "confidence": confidence}] + [r for r in ranking if r["name"] not in dropped]
 
