@@ -16,8 +16,8 @@ from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ["config.yml", "domain.yml", "data", "bot/script.py", "rasa_ext/script_normalizer.py",
-          "rasa_ext/tokenizer.py", "rasa_ext/intent_classifier.py", "rasa_ext/category_classifier.py",
-          "rasa_ext/escalation_policy.py"]
+          "rasa_ext/tokenizer.py", "rasa_ext/intent_classifier.py", "rasa_ext/complaint_layer.py",
+          "rasa_ext/category_classifier.py", "rasa_ext/escalation_policy.py"]
 #: Labelled evaluation sets (scripts/escalation_eval.py, scripts/devset_eval.py) shape no model.
 EXCLUDED = ["data/eval"]
 MODELS = ROOT / "models"

@@ -9,7 +9,7 @@ from typing import Any, Dict
 
 import pytest
 
-from rasa_ext.intent_classifier import (ComplaintLayer, cons_named, names_a_problem, praises,
+from rasa_ext.complaint_layer import (ComplaintLayer, cons_named, names_a_problem, praises,
                                         take_up_named_problems)
 from tests.nlu.test_real_registers import parse_with_model
 from tests.nlu.test_taken_up import LAYER  # config.yml's complaint layer

@@ -10,7 +10,7 @@ from typing import Any, Dict
 
 import pytest
 
-from rasa_ext.intent_classifier import ComplaintLayer, keep_praise, praises
+from rasa_ext.complaint_layer import ComplaintLayer, keep_praise, praises
 from tests.nlu.test_real_registers import heard_category, parse_with_model
 from tests.nlu.test_taken_up import LAYER  # config.yml's complaint layer
 

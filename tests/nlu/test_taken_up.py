@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rasa_ext.intent_classifier import ComplaintLayer, names_a_problem
+from rasa_ext.complaint_layer import ComplaintLayer, names_a_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rasa_ext.intent_classifier import reading_if_unasked
+from rasa_ext.complaint_layer import reading_if_unasked
 from tests.nlu.test_taken_up import LAYER
 
 

@@ -14,7 +14,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from rasa_ext.category_classifier import CategoryClassifier
-from rasa_ext.intent_classifier import (ComplaintLayer, answer_plain_questions, has_content, is_plain_question,
+from rasa_ext.complaint_layer import (ComplaintLayer, answer_plain_questions, has_content, is_plain_question,
                                         names_a_problem, take_up_complaints, take_up_named_problems)
 from tests.nlu.sparse import intent_classifier as _classifier
 from tests.nlu.sparse import message as _message
