@@ -39,7 +39,7 @@ def shortcut(text: str) -> Optional[Shortcut]:
     if match.group("entities"):
         try:
             entities = json.loads(match.group("entities"))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             return None
     return match.group("intent"), json.dumps(entities, sort_keys=True, ensure_ascii=False)
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 
-
 @dataclass(frozen=True)
 class ComplaintLayer:
     """The first layer of understanding: is this a complaint at all (config.yml)."""

@@ -73,6 +73,8 @@ def test_a_message_beyond_the_hard_cap_is_cut_there_and_oversized_metadata_dropp
     ('/complain_quality{"amount": "50000"}', 'complain_quality{"amount": "50000"}'),
     ('/request_remedy{"remedy": "a-thousand-yuan"}', 'request_remedy{"remedy": "a-thousand-yuan"}'),
     ("//@商家客服 耳机坏了", "@商家客服 耳机坏了"),
+    pytest.param('/complain_quality{"a": ' + "[" * 5_000 + "]" * 5_000 + "}",
+                 'complain_quality{"a": ' + "[" * 5_000 + "]" * 5_000 + "}", id="nested-deeper-than-json"),
 ])
 def test_a_typed_shortcut_no_button_offers_is_read_as_words(typed, words):
     message = _message(typed)
