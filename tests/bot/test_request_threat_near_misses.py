@@ -98,3 +98,18 @@ def test_a_books_differing_answers_are_not_being_pushed_around(config):
 
 def test_differing_answers_from_the_seller_still_count(config):
     assert "pushed_around" in reasons("每个客服说的答案都不一样，到底听谁的", config)
+
+
+# --- someone else's money is no sum at stake --------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "老板为这本书狂砸了2000万元做宣传，可内容空洞",
+    "作者自己说为这套书投入了600万元，印刷却错字连篇",
+])
+def test_someone_elses_investment_is_not_a_sum_at_stake(config, text):
+    assert "high_value" not in reasons(text, config)
+
+
+@pytest.mark.parametrize("text", ["花了6999元买的手机，屏幕三天就坏了", "老板卖给我一台8800元的电视，第二天就黑屏了"])
+def test_a_sum_the_customer_paid_is_still_at_stake(config, text):
+    assert "high_value" in reasons(text, config)
