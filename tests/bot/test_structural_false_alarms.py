@@ -114,15 +114,18 @@ LONG = ("一进大堂就觉得装修很有年代感，前台办理入住花了�
 SHORT = "早餐品种还是一般"  # "还": the NLU's say_repeat alone needs a word of again or still
 
 
-@pytest.mark.parametrize("intent, reason", [
-    ("say_repeat", "repeated"), ("report_safety", "safety"), ("threaten", "threat"),
+@pytest.mark.parametrize("intent, reason, hint", [
+    ("say_repeat", "repeated", ""), ("report_safety", "safety", ""),
+    # the NLU's threaten alone needs a word of a recourse (rules.threat.intent_needs)
+    ("threaten", "threat", "，你们看着办"),
 ])
-def test_an_intent_alone_on_a_long_message_needs_to_be_sure(config, intent, reason):
-    assert len(LONG) > config.long_message[0]
-    assert reasons(LONG, config, intent, 0.75) == set()
-    assert reasons(LONG, config, intent, 0.85) == {reason}
+def test_an_intent_alone_on_a_long_message_needs_to_be_sure(config, intent, reason, hint):
+    long, short = LONG + hint, SHORT + hint
+    assert len(long) > config.long_message[0]
+    assert reasons(long, config, intent, 0.75) == set()
+    assert reasons(long, config, intent, 0.85) == {reason}
     # a short message keeps the usual threshold
-    assert reasons(SHORT, config, intent, 0.6) == {reason}
+    assert reasons(short, config, intent, 0.6) == {reason}
 
 
 # --- a repeat solved in the end -----------------------------------------------------------------
