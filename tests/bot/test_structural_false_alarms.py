@@ -122,7 +122,7 @@ def test_an_intent_alone_on_a_long_message_needs_to_be_sure(config, intent, reas
     assert reasons(LONG, config, intent, 0.75) == set()
     assert reasons(LONG, config, intent, 0.85) == {reason}
     # a short message keeps the usual threshold
-    assert reasons(SHORT, config, intent, 0.6) == {reason}
+    assert reasons(SHORT, config, intent, max(0.6, config.intent_confidence[reason])) == {reason}
 
 
 # --- a repeat solved in the end -----------------------------------------------------------------
