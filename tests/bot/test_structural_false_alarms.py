@@ -125,7 +125,7 @@ def test_an_intent_alone_on_a_long_message_needs_to_be_sure(config, intent, reas
     assert reasons(long, config, intent, 0.75) == set()
     assert reasons(long, config, intent, 0.85) == {reason}
     # a short message keeps the usual threshold
-    assert reasons(short, config, intent, 0.6) == {reason}
+    assert reasons(short, config, intent, max(0.6, config.intent_confidence[reason])) == {reason}
 
 
 # --- a repeat solved in the end -----------------------------------------------------------------
