@@ -47,3 +47,11 @@ def test_near_misses_are_not_repeats(config, text):
 @pytest.mark.parametrize("text", REPEATS)
 def test_true_repeats_stay(config, text):
     assert "repeated" in reasons(text, config)
+
+
+@pytest.mark.parametrize("text", [
+    "跟前台说了房间漏水，却只来一句明天再说",
+    "投诉了两次空调不制冷，却一直没人上来看",
+])
+def test_a_curt_line_or_a_thing_never_done_after_the_surprise_word_is_a_repeat(config, text):
+    assert "repeated" in reasons(text, config)
