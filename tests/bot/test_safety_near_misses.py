@@ -23,7 +23,7 @@ NOT_SAFETY = [
     "充电器有点烫，用着感觉不太安全",
     "电源适配器比较热，不知道正不正常",
     # figures of speech: words that hurt, a customer about to explode
-    "客服那句话说得太严重伤人了",
+    "客服那句话真是太伤人了",
     "都三天了还不发，我真的要炸了",
     # a harm said not to come
     "只要不伤害宝宝的皮肤就没事",
