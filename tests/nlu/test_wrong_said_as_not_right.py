@@ -31,6 +31,8 @@ WRONG = [
 ]
 #: A no, a no that corrects the read-back, a doubt about one's own order: no problem named.
 PLAIN_NO = ["不对", "不是这个意思", "不对 你理解错了", "有一项不对 要改一下", "不是这个订单"]
+#: The same in Traditional characters (the NLU reads them as Simplified first).
+TRADITIONAL = ["顏色不對", "尺碼不對啊", "這不是我買的那個"]
 
 
 @pytest.mark.parametrize("text", WRONG)
@@ -46,7 +48,7 @@ def test_a_plain_no_names_none(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def parsed() -> Dict[str, Dict[str, Any]]:
-    return parse_with_model(WRONG + PLAIN_NO)
+    return parse_with_model(WRONG + PLAIN_NO + TRADITIONAL)
 
 
 def _heard_as_complaint(parse: Dict[str, Any]) -> bool:
@@ -56,7 +58,7 @@ def _heard_as_complaint(parse: Dict[str, Any]) -> bool:
 
 
 @pytest.mark.outside_unit  # loads the trained model
-@pytest.mark.parametrize("text", WRONG)
+@pytest.mark.parametrize("text", WRONG + TRADITIONAL)
 def test_the_trained_model_hears_a_complaint(parsed, text):
     assert _heard_as_complaint(parsed[text]), (parsed[text]["intent"], parsed[text].get(READING_IF_UNASKED_KEY))
 
