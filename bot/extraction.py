@@ -29,13 +29,17 @@ _CURRENCY = r"(?:元|块|圆|蚊|rmb|RMB|人民币)"
 #: digit is how prices are said). "说了一万遍" and "12315" are not sums.
 _NOT_YUAN = (r"(?!\s*(?:多|来)?\s*(?:积分|分钟|分(?!钱)|里程|公里|步|个|次|张|件|台|天|小时|日元|日币|韩元|"
              r"台币|新台币|泰铢|卢布|毫安|mah|mAh|像素|粉|字|人|米|克|斤|[\d,.零〇一二两三四五六七八九十百千万亿]))")
+#: Nine digits or more with no currency said is a product or order number ("561234987650买的就是这款",
+#: "帮我改下价格602938475611"), not a sum: no customer writes a sum of hundreds of millions bare.
+_NOT_AN_ID = r"(?!\d{9})"
 _AMOUNT_PATTERNS = [re.compile(p) for p in (
     r"[¥￥]\s*(?P<n>\d[\d,]*(?:\.\d+)?\s*[万千]?)",
     # "一块" alone means "together", not one yuan.
     r"(?<!" + _CN + r")" + _NUMBER + r"\s*(?:多|来)?\s*" + _CURRENCY + r"(?<!(?<!\d)一块)",
-    r"(?:花了|付了|价值|损失|赔偿?|退(?:了|给我|我)?|价格是?|原价|售价|差价|多付了|扣了)\s*" + _NUMBER + _NOT_YUAN,
-    r"(?<![周期拜月第])(?P<n>\d{2,}[\d,]*(?:\.\d+)?\s*[万千]?|" + _CN + r"*[十百千万]" + _CN + r"*)"
-    r"\s*(?:多|来)?\s*(?:买的|买了|入手)",
+    r"(?:花了|付了|价值|损失|赔偿?|退(?:了|给我|我)?|价格是?|原价|售价|差价|多付了|扣了)\s*" + _NOT_AN_ID + _NUMBER
+    + _NOT_YUAN,
+    r"(?<![周期拜月第\d,.])" + _NOT_AN_ID
+    + r"(?P<n>\d{2,}[\d,]*(?:\.\d+)?\s*[万千]?|" + _CN + r"*[十百千万]" + _CN + r"*)\s*(?:多|来)?\s*(?:买的|买了|入手)",
     r"(?<!" + _CN + r")(?P<n>[一二两三四五六七八九十]+[万千][一二两三四五六七八九])(?!" + _CN + r")",
 )]
 
