@@ -255,13 +255,14 @@ def test_normalise_keeps_simplified_text_and_positions():
 
 # --- intents and patterns together ------------------------------------------------------------
 
-@pytest.mark.parametrize("intent, reason", [
-    ("threaten", "threat"), ("report_safety", "safety"),
-    ("say_repeat", "repeated"), ("request_human", "human_request"),
+@pytest.mark.parametrize("intent, reason, hint", [
+    ("threaten", "threat", ""), ("report_safety", "safety", "，孩子都吓坏了"),
+    ("say_repeat", "repeated", ""), ("request_human", "human_request", ""),
 ])
-def test_the_intent_alone_triggers_when_the_patterns_miss(config, intent, reason):
-    # a request for a person names one, a repeat a word of asking or still (rules.*.intent_needs)
-    text = "你们客服还是自己看着办吧"
+def test_the_intent_alone_triggers_when_the_patterns_miss(config, intent, reason, hint):
+    # a request for a person names one, a repeat a word of asking or still, a safety report a word
+    # of harm (rules.*.intent_needs)
+    text = "你们客服还是自己看着办吧" + hint
     assert reasons(text, config) == set()
     assert reasons(text, config, intent) == {reason}
 

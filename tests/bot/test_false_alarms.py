@@ -18,9 +18,9 @@ NOW = datetime(2026, 12, 6, 5, 0, tzinfo=timezone.utc)
 
 # --- the NLU alone, barely sure ------------------------------------------------------------------
 
-# Each line holds a word its reason's intent needs alone (`intent_needs`): 报, 网速 no longer.
+# Each line holds a word its reason's intent needs alone (`intent_needs`): 报 (网速 no longer), 红.
 @pytest.mark.parametrize("intent, reason, text", [
-    ("threaten", "threat", "报上说网速够家里用了"), ("report_safety", "safety", "网速够家里用了"),
+    ("threaten", "threat", "报上说网速够家里用了"), ("report_safety", "safety", "红色的路由器，网速够家里用了"),
     ("say_repeat", "repeated", "网速还是够家里用了"), ("request_human", "human_request", "客服说网速够家里用了"),
 ])
 def test_an_intent_just_over_the_fallback_does_not_hand_off_alone(config, intent, reason, text):

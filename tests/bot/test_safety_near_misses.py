@@ -48,7 +48,7 @@ def test_a_look_alike_of_harm_is_not_safety(config, text):
 
 
 @pytest.mark.parametrize("text", [
-    "刚尝了一口，味道还行",
+    "刚尝了一口，有点酸",
     "快点处理，等得人都急死了",
 ])
 def test_the_nlu_alone_needs_to_be_sure(config, text):

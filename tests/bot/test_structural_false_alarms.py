@@ -115,7 +115,8 @@ SHORT = "早餐品种还是一般"  # "还": the NLU's say_repeat alone needs a 
 
 
 @pytest.mark.parametrize("intent, reason, hint", [
-    ("say_repeat", "repeated", ""), ("report_safety", "safety", ""),
+    # the NLU's report_safety alone needs a word of harm (rules.safety.intent_needs)
+    ("say_repeat", "repeated", ""), ("report_safety", "safety", "，孩子吓坏了"),
     # the NLU's threaten alone needs a word of a recourse (rules.threat.intent_needs)
     ("threaten", "threat", "，你们看着办"),
 ])
