@@ -1,0 +1,111 @@
+"""Forms the dev set's rubric names (docs/devset.md, "Reasons to go to a person"), told in sentences
+we wrote to probe the escalation rules (issue 14; docs/devset.md "The rubric's own forms, probed"):
+a brush-off said to "us", a part of the remedy offered, a promise long overdue, an instruction given
+before and ignored; the police called ("报了警") and a regulator's number asked for; a lock that a
+push opens; food found gone off after eating it. Each kind next to the look-alikes it must leave:
+a request refused once, a call to book, a question about spoilage before buying, a courier asked
+to phone. The complaint intent is given, so the words decide, whatever the NLU reads."""
+from __future__ import annotations
+
+import pytest
+
+from tests.auxil.escalation import first_message_reasons as reasons
+
+
+# --- repeated: raised before, and brushed off or still not done ------------------------------
+
+@pytest.mark.parametrize("text", [
+    "找服务员换床单，她说没有多余的了，让我们将就一下。",
+    "跟他们交涉了半天，最后只肯退一半。",
+    "服务员说已经报修了，可我们住了三天热水一直没好。",
+    "上周就申请了换货，商家一直拖着不处理。",
+    "退货都寄回去一个礼拜了，钱还没退，问客服就说等等。",
+    "说好的三天内退款，现在都过去十天了。",
+    "说好三天内发货，现在已经第五天了",
+    "我昨天就跟你们说了地址写错了，今天还是发到旧地址去了。",
+    "之前就告诉过你们不要放驿站，又放驿站了",
+    "我早就跟客服说了要发顺丰，结果还是发了圆通",
+])
+def test_a_contact_brushed_off_is_a_repeat(config, text):
+    assert "repeated" in reasons(text, config, "complain_general", 0.9)
+
+
+@pytest.mark.parametrize("text", [
+    "申请退款被拒绝了。",                        # refused once: the rubric's "退款申请被驳回了"
+    "给酒店打电话订房，接电话的小姐很不耐烦。",  # a call to book, no problem raised
+    "已经告诉你们了，还是发顺丰吧",              # the instruction repeated, nothing went wrong
+    "答应三天内给答复，今天才第二天，不急",      # a promise not yet due
+])
+def test_no_earlier_complaint_brushed_off_is_no_repeat(config, text):
+    assert "repeated" not in reasons(text, config, "complain_general", 0.9)
+
+
+@pytest.mark.parametrize("text", ["申请退款被拒绝了两次", "又申请退款被拒绝了"])
+def test_refused_again_is_still_a_repeat(config, text):
+    assert "repeated" in reasons(text, config, "complain_refund_return", 0.9)
+
+
+# --- threat: the police called, a regulator's number asked for --------------------------------
+
+@pytest.mark.parametrize("text", ["东西在房间里被偷了，当场就报了警。", "你们的上级主管部门电话是多少？"])
+def test_the_police_called_and_a_regulator_asked_for_are_threats(config, text):
+    assert "threat" in reasons(text, config, "complain_other", 0.9)
+
+
+@pytest.mark.parametrize("text", ["酒店当场帮我们报了警，处理得还算及时。", "隔壁房间吵架，后来有客人报了警。"])
+def test_the_police_called_by_others_is_no_threat(config, text):
+    assert "threat" not in reasons(text, config, "complain_other", 0.9)
+
+
+# --- safety: a lock that does not hold, food found gone off after eating -----------------------
+
+@pytest.mark.parametrize("text", [
+    "房间门锁是坏的，从外面一推就开了",
+    "房卡刷别人的房间也能开，太吓人了。",
+    "吃完才发现发霉了",
+    "吃着有哈喇味",
+    "吃了两颗才发现是坏的",
+    "打开是坏的，我儿子已经吃了两颗",
+    "发现长毛了，已经吃了半包",
+    "核桃里面全是虫，还吃了一个",
+    "花生有虫",
+])
+def test_an_unsafe_lock_and_spoiled_food_eaten_are_safety(config, text):
+    assert "safety" in reasons(text, config, "complain_quality", 0.9)
+
+
+@pytest.mark.parametrize("text", [
+    "卫生间的门一推就开",                 # a door inside the room
+    "我的房卡打不开房门",                 # a card that fails: quality
+    "吃了一顿饭，回房间闻到一股霉味",       # the room's smell, not the food
+    "吃了饭才发现手机坏了",
+    "吃了一个亏才知道手机是坏的",
+    "屏幕坏了，我都吃了一个月的土",
+    "核桃有没有长毛的",                   # asked before buying (the rubric's "不会过期吧")
+    "坚果是新鲜的吗，不会变质吧",
+    "光驱读碟时声音很大，像要爆炸一样。", # a noise likened to an explosion
+    "发票上要写食品安全吗",               # a word on the invoice
+])
+def test_look_alikes_of_unsafe_locks_and_spoiled_food_are_not_safety(config, text):
+    assert "safety" not in reasons(text, config, "complain_quality", 0.9)
+
+
+def test_heat_likened_to_an_explosion_is_still_safety(config):
+    assert "safety" in reasons("充电器烫得像要爆炸一样", config, "complain_quality", 0.9)
+
+
+# --- human_request: told to go to the manager, the courier asked to phone ----------------------
+
+@pytest.mark.parametrize("text", [
+    "前台让我们自己去找经理。",
+    "让快递员送之前给我打个电话",
+    "麻烦提醒快递小哥打电话给收件人",
+    "麻烦叫他们给收货人打个电话",
+])
+def test_instructions_to_others_are_no_request_for_a_person(config, text):
+    assert "human_request" not in reasons(text, config, "request_human", 0.9)
+
+
+@pytest.mark.parametrize("text", ["请你们经理给我打个电话", "让你们经理给我打个电话"])
+def test_the_manager_asked_to_phone_is_still_a_request(config, text):
+    assert "human_request" in reasons(text, config, "request_human", 0.9)
