@@ -199,6 +199,10 @@ class Figures:
     not_taken_up: Tuple[int, int]
     instead: Counter
     category_right: Tuple[int, int]
+    category_asked: Tuple[int, int]
+    """Of the complaints, those labelled `other` (the rubric's "no problem named") that the assistant
+    took up without a category, so that its form asks for one: misses of `category_right`, not
+    mishearings."""
     serious: Tuple[int, int]
     serious_by_reason: Dict[str, Tuple[int, int]]
     must: Tuple[int, int]
@@ -232,6 +236,8 @@ def figures(group: Sequence[Message], outcomes: Dict[str, Outcome]) -> Figures:
         not_taken_up=(len(missed), len(complaints)),
         instead=Counter(" + ".join(o.responses) or "(nothing)" for o in missed),
         category_right=(sum(o.category == m.category for m, o in complaints), len(complaints)),
+        category_asked=(sum(m.category == "other" and o.category is None and o.taken_up and not o.handed_off
+                            for m, o in complaints), len(complaints)),
         serious=(sum(o.handed_off for _, o in serious), len(serious)),
         serious_by_reason={r: (sum(o.handed_off for m, o in pairs if r in m.reasons),
                                sum(r in m.reasons for m, _ in pairs)) for r in SERIOUS},
@@ -253,6 +259,7 @@ def cell(pair: Tuple[int, int]) -> str:
 ROWS = (
     ("complaints not taken up", lambda f: f.not_taken_up),
     ("category right", lambda f: f.category_right),
+    ("  no problem named, asked", lambda f: f.category_asked),
     ("serious handed off", lambda f: f.serious),
     ("  threat", lambda f: f.serious_by_reason["threat"]),
     ("  safety", lambda f: f.serious_by_reason["safety"]),

@@ -204,6 +204,11 @@ def test_the_evaluation_reads_what_the_assistant_did_and_counts_issue_14s_figure
     assert figures.precision == (1, 2) and figures.false_handoffs == (1, 3)
     assert figures.by_reason["threat"] == ((1, 1), (1, 2))
     assert figures.complaint_intent_recall == (2, 3) and figures.non_complaints_taken_up == (1, 1)
+    assert figures.category_asked == (0, 3)          # the handoff's `other` was not asked: the agent has it
+    asked = devset_eval.outcome_of(_tracker("vent", ["utter_empathy_calm", "utter_ask_category"]))
+    unnamed = [Message("e", "", set(), "complaint", "other"), Message("f", "", set(), "complaint", "quality")]
+    figures = devset_eval.figures(unnamed, {"e": asked, "f": asked})
+    assert figures.category_right == (0, 2) and figures.category_asked == (1, 2)
 
 
 

@@ -57,7 +57,8 @@ def test_the_police_called_by_others_is_no_threat(config, text):
     assert "threat" not in reasons(text, config, "complain_other", 0.9)
 
 
-# --- safety: a lock that does not hold, food found gone off after eating -----------------------
+# --- safety: a lock that does not hold, food found gone off after eating, a scald or a prick told
+# with 了 or by the skin, bare copper ------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
     "房间门锁是坏的，从外面一推就开了",
@@ -69,6 +70,11 @@ def test_the_police_called_by_others_is_no_threat(config, text):
     "发现长毛了，已经吃了半包",
     "核桃里面全是虫，还吃了一个",
     "花生有虫",
+    "房间的门锁是坏的，只能从里面用椅子顶着睡。",
+    "前台把我们房间的卡也给了别人，半夜有个陌生男人刷卡进来了。",
+    "淋浴的水忽冷忽热，一下子烫得我跳起来，皮都红了。",
+    "书的包装里面夹着一根针，拆的时候扎了手。",
+    "床头的灯线外皮破了，铜丝都露出来了。",
 ])
 def test_an_unsafe_lock_and_spoiled_food_eaten_are_safety(config, text):
     assert "safety" in reasons(text, config, "complain_quality", 0.9)
@@ -85,6 +91,9 @@ def test_an_unsafe_lock_and_spoiled_food_eaten_are_safety(config, text):
     "坚果是新鲜的吗，不会变质吧",
     "光驱读碟时声音很大，像要爆炸一样。", # a noise likened to an explosion
     "发票上要写食品安全吗",               # a word on the invoice
+    "楼下有家医院，半夜救护车的声音有点吵。",  # an ambulance heard, no one hurt
+    "服务员开门进来打扫",                 # the staff, not a stranger
+    "水太烫了，烫得不敢洗",               # hot, no skin hurt
 ])
 def test_look_alikes_of_unsafe_locks_and_spoiled_food_are_not_safety(config, text):
     assert "safety" not in reasons(text, config, "complain_quality", 0.9)
