@@ -25,6 +25,21 @@ from tests.auxil.escalation import first_message_reasons as reasons
     "我昨天就跟你们说了地址写错了，今天还是发到旧地址去了。",
     "之前就告诉过你们不要放驿站，又放驿站了",
     "我早就跟客服说了要发顺丰，结果还是发了圆通",
+    # the second probe, in a review's voice
+    "空调不制冷，给前台打电话，来了个师傅看了一眼说没问题，走了以后还是热得要命。",
+    "入住时说了要无烟房，结果给的房间烟味很重，要求换房，前台说没有无烟房了。",
+    "洗澡没有热水，前台说这个时间段热水就是不够，让我们晚上再洗。",
+    "窗外施工太吵，找前台换房，前台说所有房间都一样。",
+    "笔记本的屏幕有坏点，找商家换，商家说三个以内不算质量问题。",
+    "键盘有个键失灵，联系售后，让我自己寄到北京去修，运费自理。",
+    "书的封面破了，要求换一本，卖家说库存没有了，只能退款。",
+    "预订的是大床房，到了却说只有标间，前台说是网站的错，跟他们没关系。",
+    "送餐送错了，打电话说了，对方说重新做要等一个小时。",
+    "床单上有污渍，让服务员换，服务员说刚换过的，不可能脏。",
+    "退房时发现多收了一晚的钱，前台坚持说系统显示就是这样。",
+    "浴室漏水，给客房中心打了电话，接电话的人说明天再说。",
+    "房间暖气不热，前台送来一个小电暖器就算完事了。",
+    "电脑买回来就死机，打售后电话，让我重装系统试试，装了还是死机。",
 ])
 def test_a_contact_brushed_off_is_a_repeat(config, text):
     assert "repeated" in reasons(text, config, "complain_general", 0.9)
@@ -35,6 +50,11 @@ def test_a_contact_brushed_off_is_a_repeat(config, text):
     "给酒店打电话订房，接电话的小姐很不耐烦。",  # a call to book, no problem raised
     "已经告诉你们了，还是发顺丰吧",              # the instruction repeated, nothing went wrong
     "答应三天内给答复，今天才第二天，不急",      # a promise not yet due
+    "以后买东西对商家要多留个心眼，降价也不提醒。",  # 对…要: a resolve, not a request to the shop
+    "跟服务员要了一床被子，送来的却是旧的。",       # an item asked for: tune labels no repeat
+    "空调有点响，跟前台提了一句，马上给换了房间，服务很好。",
+    "房间的遥控器没电了，找前台要电池，五分钟就送来了。",
+    "电脑用了两年了，第一次出问题，送去修了三天就好了。",
 ])
 def test_no_earlier_complaint_brushed_off_is_no_repeat(config, text):
     assert "repeated" not in reasons(text, config, "complain_general", 0.9)
@@ -52,7 +72,14 @@ def test_the_police_called_and_a_regulator_asked_for_are_threats(config, text):
     assert "threat" in reasons(text, config, "complain_other", 0.9)
 
 
-@pytest.mark.parametrize("text", ["酒店当场帮我们报了警，处理得还算及时。", "隔壁房间吵架，后来有客人报了警。"])
+@pytest.mark.parametrize("text", ["我朋友是律师，会帮我起诉你们", "前台说如果丢了东西可以报警，结果我真丢了，报了警"])
+def test_a_lawyer_friend_who_will_sue_and_the_police_called_after_advice_are_threats(config, text):
+    assert "threat" in reasons(text, config, "complain_other", 0.9)
+
+
+@pytest.mark.parametrize("text", ["酒店当场帮我们报了警，处理得还算及时。", "隔壁房间吵架，后来有客人报了警。",
+                                  "同行的朋友是律师，他说这种情况见得多了。",
+                                  "前台说如果丢了东西可以报警，他们会配合调监控。"])
 def test_the_police_called_by_others_is_no_threat(config, text):
     assert "threat" not in reasons(text, config, "complain_other", 0.9)
 
