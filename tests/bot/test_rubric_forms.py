@@ -145,3 +145,18 @@ def test_instructions_to_others_are_no_request_for_a_person(config, text):
 @pytest.mark.parametrize("text", ["请你们经理给我打个电话", "让你们经理给我打个电话"])
 def test_the_manager_asked_to_phone_is_still_a_request(config, text):
     assert "human_request" in reasons(text, config, "request_human", 0.9)
+
+
+# --- Traditional input: the lexicons read it as Simplified ---------------------------------------
+
+@pytest.mark.parametrize("text, reason", [
+    ("吃完才發現發霉了", "safety"),
+    ("東西在房間裡被偷了，當場就報了警。", "threat"),
+    ("我昨天就跟你們說了地址寫錯了，今天還是發到舊地址去了。", "repeated"),
+])
+def test_the_new_forms_in_traditional_characters(config, text, reason):
+    assert reason in reasons(text, config, "complain_general", 0.9)
+
+
+def test_a_refusal_once_in_traditional_characters_is_no_repeat(config):
+    assert "repeated" not in reasons("申請退款被拒絕了。", config, "complain_refund_return", 0.9)
