@@ -8,7 +8,7 @@ only their labels, keyed by the sha256 of the normalised text (data/eval/devset.
   python scripts/devset.py check      fetch if needed; say how many labelled hashes were found
   python scripts/devset.py show       print texts for labelling (e.g. --grep 拉肚子 --unlabelled,
                                       --source taobao)
-  python scripts/devset.py agree      how far a second, blind reading of tune agrees with the labels
+  python scripts/devset.py agree      how far a second, blind reading agrees with the labels
                                       (data/eval/devset_second_reading.csv; no text needed)
 
 `check` exits 1 when a labelled hash is missing from the fetched text; `agree` exits 1 when the
@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 VAR = ROOT / "var" / "devset"
 LABELS = ROOT / "data" / "eval" / "devset.csv"
 FIELDS = ("sha256", "source", "kind", "category", "reasons", "split")
-#: A second, blind reading of the tune rows by the same rubric (docs/devset.md, "Two readers"):
-#: the labels only; source and split are the hash's row's in LABELS.
+#: A second, blind reading of the labelled rows by the same rubric (docs/devset.md, "Two readers";
+#: tune on 2026-12-06, report on 2026-12-07): the labels only; source and split are the hash's row's
+#: in LABELS.
 SECOND_READING = ROOT / "data" / "eval" / "devset_second_reading.csv"
 #: What a message is (docs/devset.md): only complaints have a category.
 KINDS = ("complaint", "question", "praise", "resolved", "small_talk", "not_complaint")
@@ -296,12 +297,12 @@ def check() -> int:
 
 
 def second_reading_problems(rows: List[Labelled], second: List[Tuple[str, Reading]]) -> List[str]:
-    """What is wrong with a second reading of `rows`: a hash that is not one of their tune rows, and
+    """What is wrong with a second reading of `rows`: a hash that is not one of their rows, and
     whatever `problems` finds in its labels (each read with its row's source and split)."""
-    tune = {row.sha256: row for row in rows if row.split == "tune"}
-    found = [f"{sha[:12]}: not a tune row of {LABELS.name}" for sha, _ in second if sha not in tune]
-    return found + problems([Labelled(sha, tune[sha].source, reading.kind, reading.category, reading.reasons,
-                                      tune[sha].split) for sha, reading in second if sha in tune])
+    labelled = {row.sha256: row for row in rows}
+    found = [f"{sha[:12]}: not a row of {LABELS.name}" for sha, _ in second if sha not in labelled]
+    return found + problems([Labelled(sha, labelled[sha].source, reading.kind, reading.category, reading.reasons,
+                                      labelled[sha].split) for sha, reading in second if sha in labelled])
 
 
 def cohen_kappa(pairs: Sequence[Tuple[str, str]]) -> Optional[float]:
@@ -451,7 +452,7 @@ def main() -> int:
     shown.add_argument("--unlabelled", action="store_true", help="leave out the labelled ones")
     shown.add_argument("--sample", type=int, help="a random sample of this many")
     shown.add_argument("--seed", type=int, default=14)
-    agreed = commands.add_parser("agree", help="the second reading of tune against the labels")
+    agreed = commands.add_parser("agree", help="the second reading against the labels")
     agreed.add_argument("--disagreements", action="store_true",
                         help="also print each message the readers label differently (hash and labels)")
     args = parser.parse_args()

@@ -19,6 +19,10 @@ messages (data/eval/escalation.yml, all and held out):
   per reason                recall (handed off with that reason) and precision
   intent                    complaints whose intent is a complaint intent, and the other way round
 
+and the same figures again against the second, blind reading of the set (data/eval/
+devset_second_reading.csv): by its labels (`tune, 2nd`), and only for the messages both readers
+label alike (`tune, alike`).
+
 `--errors` lists the tune splits' misses with their texts, a non-complaint taken up among them
 (never the report splits': tune on one, report the other). Raw results (hashes, labels, outcomes; no texts) go to
 var/devset/results-<date>.json.
@@ -106,6 +110,22 @@ def devset_messages() -> Dict[str, List[Message]]:
         groups[source.group(row.split)].append(
             Message(row.sha256, text, set(row.reasons), row.kind, row.category or None))
     return groups
+
+
+def second_reading_columns(groups: Dict[str, List[Message]],
+                           second: Dict[str, devset.Reading]) -> Dict[str, List[Message]]:
+    """The labelled real messages of each dev-set column again, twice: labelled as the second, blind
+    reader has them (`report, 2nd`), and only those both readers label alike, kind, category and
+    reasons (`report, alike`). Columns with no second reading are left out."""
+    columns: Dict[str, List[Message]] = {}
+    for name, group in groups.items():
+        read = [(m, second[m.key]) for m in group if m.key in second]
+        if read:
+            columns[f"{name}, 2nd"] = [dataclasses.replace(m, kind=r.kind, category=r.category or None,
+                                                           reasons=set(r.reasons)) for m, r in read]
+            columns[f"{name}, alike"] = [m for m, r in read if (m.kind, m.category, m.reasons)
+                                         == (r.kind, r.category or None, set(r.reasons))]
+    return columns
 
 
 def own_messages() -> Dict[str, List[Message]]:
@@ -343,6 +363,11 @@ def main() -> int:
     print(f"\nissue 14's figures, {started:%Y-%m-%d}, model {model.name} "
           f"(each message the first of a fresh conversation):\n")
     print_table(columns)
+    second = second_reading_columns(groups, dict(devset.load_second_reading()))
+    if second:
+        print("\nthe same answers against the second, blind reading (docs/devset.md, \"Two readers\"): "
+              "`2nd` by its labels, `alike` only the messages both readers label alike:\n")
+        print_table({name: figures(group, outcomes) for name, group in second.items()})
     if args.errors:
         for name, group in groups.items():
             if devset.split_of_group(name) == "tune":

@@ -123,17 +123,16 @@ def test_the_second_readers_agreement_is_counted_against_the_first():
     assert found.must == found.any_reason == ((1, 2), (1, 2))
 
 
-def test_the_stored_second_reading_is_well_formed_and_reads_every_tune_row_once():
+def test_the_stored_second_reading_is_well_formed_and_reads_every_labelled_row_once():
     rows = devset.load_labels()
     second = devset.load_second_reading()
     assert devset.second_reading_problems(rows, second) == []
-    assert sorted(sha for sha, _ in second) == sorted(row.sha256 for row in rows if row.split == "tune")
-    report = next(row for row in rows if row.split == "report")
+    assert sorted(sha for sha, _ in second) == sorted(row.sha256 for row in rows)
     tune = next(row for row in rows if row.split == "tune")
-    wrong = [(report.sha256, tune.reading), (tune.sha256, devset.Reading("praise", "quality", ())),
+    wrong = [("0" * 64, tune.reading), (tune.sha256, devset.Reading("praise", "quality", ())),
              (tune.sha256, tune.reading)]
     found = "\n".join(devset.second_reading_problems(rows, wrong))
-    for words in ("not a tune row", "a praise has a category", "labelled 2 times"):
+    for words in ("not a row of", "a praise has a category", "labelled 2 times"):
         assert words in found
 
 
@@ -209,6 +208,24 @@ def test_the_evaluation_reads_what_the_assistant_did_and_counts_issue_14s_figure
     unnamed = [Message("e", "", set(), "complaint", "other"), Message("f", "", set(), "complaint", "quality")]
     figures = devset_eval.figures(unnamed, {"e": asked, "f": asked})
     assert figures.category_right == (0, 2) and figures.category_asked == (1, 2)
+
+
+def test_the_evaluation_scores_the_same_answers_against_the_second_reader_and_where_both_agree():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import devset_eval
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    Message, R = devset_eval.Message, devset.Reading
+    group = [Message("a", "", {"repeated"}, "complaint", "quality"), Message("b", "", set(), "complaint", "quality"),
+             Message("c", "", set(), "question"), Message("d", "", {"safety"}, "complaint", "quality")]
+    second = {"a": R("complaint", "quality", ()), "b": R("complaint", "quality", ()), "c": R("question", "", ())}
+    columns = devset_eval.second_reading_columns({"report": group, "own, all": [Message("own-0", "", set())]},
+                                                 second)
+    assert list(columns) == ["report, 2nd", "report, alike"]   # no second reading of our own, nor of "d"
+    assert [(m.key, m.reasons) for m in columns["report, 2nd"]] == [("a", set()), ("b", set()), ("c", set())]
+    assert [m.key for m in columns["report, alike"]] == ["b", "c"]  # "a": a repeat to one reader only
+    assert columns["report, alike"][1].category is None            # a question has no category
 
 
 
