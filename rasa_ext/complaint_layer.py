@@ -62,6 +62,9 @@ class ComplaintLayer:
     """Words that name a problem ("脏", "难吃", "后悔", "不实用")."""
     negations: Tuple[str, ...] = ()
     """A defect word right after one of these is not one ("不脏", "没有异味")."""
+    not_defects: Tuple[str, ...] = ()
+    """Phrases with a defect word in them that name no problem: 麻烦 as "please" ("麻烦帮忙备注下",
+    "麻烦你尽快发货"), where alone it is a bother ("换个配件太麻烦了")."""
     verdicts: Tuple[str, ...] = ()
     """A positive verdict after the last defect keeps the message praise: a small regret with
     a verdict ("就是早餐少了点，推荐", "可以接受") is praise by the rubric (docs/devset.md). A
@@ -121,7 +124,7 @@ class ComplaintLayer:
     def from_config(cls, raw: Mapping[str, Any]) -> "ComplaintLayer":
         """The layer of config.yml's `complaint_layer`; ValueError naming the mistake."""
         keys = {"intents", "serious", "general", "below", "at_least", "questions", "reconsider",
-                "contrast", "defects", "negations", "verdicts", "not_turns", "not_negations",
+                "contrast", "defects", "not_defects", "negations", "verdicts", "not_turns", "not_negations",
                 "question_with_complaint", "question_complaints", "suggestions", "answers", "praise",
                 "denials", "praise_at_least", "praise_below", "praise_intent", "question_intent",
                 "question_max_chars", "asks", "question_ends", "problem_asks", "not_problem_asks",
@@ -138,7 +141,7 @@ class ComplaintLayer:
             raise ValueError(f"complaint_layer: `below` and `at_least` are between 0 and 1, "
                              f"got {below} and {at_least}")
         words = {key: tuple(str(w) for w in raw.get(key) or ()) for key in
-                 ("reconsider", "contrast", "defects", "negations", "verdicts", "not_turns",
+                 ("reconsider", "contrast", "defects", "not_defects", "negations", "verdicts", "not_turns",
                   "not_negations", "suggestions", "answers", "praise", "denials", "asks", "question_ends",
                   "problem_asks", "not_problem_asks", "question_keeps", "praise_negations", "turn_cons")}
         empty = [key for key, found in words.items()
@@ -180,9 +183,10 @@ def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> 
     A flat list of many intents spreads a real customer's long or unusual complaint over several
     complaint intents, none of them sure, and the fallback would answer "I didn't understand" to
     an upset customer. So when the top intent is less sure than `layer.below` but the complaint
-    intents together reach `layer.at_least`, the message is a complaint with that confidence:
-    the top complaint intent when it holds at least half of that mass (it says which kind),
-    otherwise the general one (the category is asked). A complaint intent ranked first with one of
+    intents together reach `layer.at_least`, the message is a complaint with that confidence, at
+    least `layer.below` (the fallback's threshold: a mass of 0.45 would still be answered "I didn't
+    understand"): the top complaint intent when it holds at least half of that mass (it says which
+    kind), otherwise the general one (the category is asked). A complaint intent ranked first with one of
     `layer.questions` second holds the question's confidence too (the question is part of it);
     so does one ranked below such a question when it holds `layer.question_with_complaint`.
     """
@@ -206,7 +210,7 @@ def take_up_complaints(ranking: List[Dict[str, Any]], layer: ComplaintLayer) -> 
     leader = members[0]
     name = (leader["name"] if leader["name"] in layer.intents and leader["confidence"] >= mass / 2
             else layer.general)
-    return [{"name": name, "confidence": mass}] + [r for r in ranking if r["name"] != name]
+    return [{"name": name, "confidence": max(layer.below, mass)}] + [r for r in ranking if r["name"] != name]
 
 
 def has_content(text: str) -> bool:
@@ -262,8 +266,9 @@ def _masked(text: str, phrases: Tuple[str, ...]) -> str:
 def defects_named(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
     """(defect word, where it ends) for each of `layer.defects` in `text` that is not negated:
     a one-character negation ("不", "没") in the two characters before it, or a longer one
-    ("不会", "如果") in the six before it ("基本不会感到烫手")."""
-    return _words_named(text, layer.defects, layer)
+    ("不会", "如果") in the six before it ("用久了也不会觉得烫手"); none inside one of
+    `layer.not_defects` ("麻烦帮我改下地址")."""
+    return _words_named(_masked(text, layer.not_defects), layer.defects, layer)
 
 
 def cons_named(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:

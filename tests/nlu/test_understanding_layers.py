@@ -40,9 +40,17 @@ def test_a_complaint_spread_over_its_kinds_is_taken_up_as_a_general_complaint() 
 
 
 def test_a_complaint_kind_holding_most_of_the_mass_keeps_its_name() -> None:
-    ranking = _ranking(complain_delivery=0.35, complain_quality=0.1, greet=0.45, thank=0.1)
+    ranking = _ranking(complain_delivery=0.35, complain_quality=0.15, greet=0.4, thank=0.1)
     assert take_up_complaints(ranking, LAYER)[0] == {"name": "complain_delivery",
-                                                     "confidence": pytest.approx(0.45)}
+                                                     "confidence": pytest.approx(0.5)}
+
+
+def test_a_complaint_taken_up_is_at_least_as_sure_as_the_fallback_asks() -> None:
+    """A mass of 0.45 returned as such would be under the FallbackClassifier's threshold (`below`),
+    and the complaint taken up here would still be answered "I didn't understand"."""
+    ranking = _ranking(complain_quality=0.3, complain_delivery=0.15, greet=0.35, thank=0.2)
+    assert take_up_complaints(ranking, LAYER)[0] == {"name": "complain_quality",
+                                                     "confidence": pytest.approx(LAYER.below)}
 
 
 def test_a_serious_intent_never_gains_confidence_here() -> None:

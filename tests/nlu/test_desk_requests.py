@@ -1,0 +1,62 @@
+"""A desk customer's requests and thanks that say 麻烦 ("please") are no complaints (issue 14,
+non-complaints taken up; docs/devset.md, "Requests that say please"): "麻烦帮忙备注下",
+"那麻烦你了" and a delivery instruction ("送货前请快递员先打个电话") ask for a service or thank, and
+were met with empathy and the complaint form, because 麻烦 alone is a defect word (a bother:
+"换个配件太麻烦了"). config.yml's `not_defects` and data/nlu/desk_chat_questions.yml; the sentences
+are the team's own."""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import pytest
+
+from rasa_ext.complaint_layer import is_plain_question, names_a_problem
+from tests.nlu.test_real_registers import parse_with_model
+from tests.nlu.test_taken_up import LAYER
+
+#: Each named a problem by its 麻烦 on main's configuration of 2026-12-07 (before `not_defects`).
+PLEASE = ["麻烦帮忙备注下走顺丰", "麻烦你尽快发货", "那麻烦你了", "麻烦跟快递说下放物业", "麻烦尽快安排一下"]
+#: 麻烦 as a bother, and a please beside a problem, still name one.
+BOTHER = ["换个配件太麻烦了", "退货手续麻烦死了", "麻烦你们看一下 快递被放错地方了"]
+
+
+@pytest.mark.parametrize("text", PLEASE)
+def test_a_please_names_no_problem(text: str) -> None:
+    assert not names_a_problem(text, LAYER)
+
+
+@pytest.mark.parametrize("text", PLEASE[:2] + PLEASE[3:])
+def test_a_request_that_says_please_is_a_plain_question(text: str) -> None:
+    assert is_plain_question(text, LAYER)
+
+
+@pytest.mark.parametrize("text", BOTHER)
+def test_a_bother_names_a_problem(text: str) -> None:
+    assert names_a_problem(text, LAYER)
+
+
+REQUESTS = ["麻烦帮忙备注下走顺丰", "麻煩跟快遞說一下放門衛", "送貨前請快遞員先打電話給我"]
+COMPLAINTS = ["快递员没打电话就放门口了", "快遞員沒打電話就放門口了", "麻煩你們看一下 快遞被放錯地方了",
+              "换个配件太麻烦了"]
+
+
+@pytest.fixture(scope="module")
+def parsed() -> Dict[str, Dict[str, Any]]:
+    return parse_with_model(REQUESTS + COMPLAINTS + ["那麻煩你了"])
+
+
+@pytest.mark.outside_unit  # loads the trained model
+@pytest.mark.parametrize("text", REQUESTS)
+def test_the_trained_model_answers_a_request_as_a_question(parsed, text):
+    assert parsed[text]["intent"]["name"] == "out_of_scope", parsed[text]["intent"]
+
+
+@pytest.mark.outside_unit
+@pytest.mark.parametrize("text", COMPLAINTS)
+def test_the_trained_model_takes_the_complaint_up(parsed, text):
+    assert parsed[text]["intent"]["name"] in LAYER.intents, parsed[text]["intent"]
+
+
+@pytest.mark.outside_unit
+def test_the_trained_model_hears_thanks_in_a_please(parsed):
+    assert parsed["那麻煩你了"]["intent"]["name"] == "thank", parsed["那麻煩你了"]["intent"]
