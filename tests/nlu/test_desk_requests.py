@@ -35,7 +35,23 @@ def test_a_bother_names_a_problem(text: str) -> None:
     assert names_a_problem(text, LAYER)
 
 
-REQUESTS = ["麻烦帮忙备注下走顺丰", "麻煩跟快遞說一下放門衛", "送貨前請快遞員先打電話給我"]
+#: Instructions that end like a request (none a plain question on main's configuration of 2026-12-07).
+ENDS_LIKE_A_REQUEST = ["东西到了放门卫就行", "以后发中通就可以了", "放快递柜就好啦"]
+#: Exasperation and a problem with its remedy stay complaints.
+NOT_A_REQUEST = ["你们改个价不就行了", "东西坏了换一个就行", "盒子压扁了 退钱就好"]
+
+
+@pytest.mark.parametrize("text", ENDS_LIKE_A_REQUEST)
+def test_an_instruction_ending_like_a_request_is_a_plain_question(text: str) -> None:
+    assert is_plain_question(text, LAYER)
+
+
+@pytest.mark.parametrize("text", NOT_A_REQUEST)
+def test_exasperation_or_a_problem_with_its_remedy_is_no_plain_question(text: str) -> None:
+    assert not is_plain_question(text, LAYER)
+
+
+REQUESTS = ["麻烦帮忙备注下走顺丰", "麻煩跟快遞說一下放門衛", "送貨前請快遞員先打電話給我", "東西到了放門衛就行"]
 COMPLAINTS = ["快递员没打电话就放门口了", "快遞員沒打電話就放門口了", "麻煩你們看一下 快遞被放錯地方了",
               "换个配件太麻烦了"]
 
