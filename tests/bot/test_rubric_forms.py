@@ -130,6 +130,27 @@ def test_heat_likened_to_an_explosion_is_still_safety(config):
     assert "safety" in reasons("充电器烫得像要爆炸一样", config, "complain_quality", 0.9)
 
 
+# --- what a book or a film is about: the topic, not harm to the reader nor a threat (2026-12-07) --
+
+@pytest.mark.parametrize("text, reason", [
+    ("这本育儿书讲宝宝过敏怎么办，内容一般", "safety"),
+    ("光盘里的电影讲的是一场火灾，画质还可以", "safety"),
+    ("讲法律常识的书，教你怎么去消协投诉，挺有用", "threat"),
+    ("這本育兒書講寶寶過敏怎麼辦，內容一般", "safety"),
+])
+def test_a_book_or_a_film_about_harm_or_complaints_is_its_topic(config, text, reason):
+    assert reason not in reasons(text, config, "complain_quality", 0.9)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("书的油墨味太重，宝宝看了过敏起疹子", "safety"),
+    ("DVD放进电脑后电脑冒烟了，吓死我了", "safety"),
+    ("收到的书被水泡过，客服不管，我要去消协投诉", "threat"),
+])
+def test_harm_from_the_copy_or_a_complaint_about_it_still_counts(config, text, reason):
+    assert reason in reasons(text, config, "complain_quality", 0.9)
+
+
 # --- human_request: told to go to the manager, the courier asked to phone ----------------------
 
 @pytest.mark.parametrize("text", [
