@@ -1,6 +1,7 @@
 """A desk customer's requests and thanks that say 麻烦 ("please") are no complaints (issue 14,
 non-complaints taken up; docs/devset.md, "Requests that say please"): "麻烦帮忙备注下",
-"那麻烦你了" and a delivery instruction ("送货前请快递员先打个电话") ask for a service or thank, and
+"那麻烦你了", thanks for the trouble ("好的，麻烦了", "给你添麻烦了") and a delivery
+instruction ("送货前请快递员先打个电话") ask for a service or thank, and
 were met with empathy and the complaint form, because 麻烦 alone is a defect word (a bother:
 "换个配件太麻烦了"). config.yml's `not_defects` and data/nlu/desk_chat_questions.yml; the sentences
 are the team's own."""
@@ -20,7 +21,14 @@ PLEASE = ["麻烦帮忙备注下走顺丰", "麻烦你尽快发货", "那麻烦�
 BOTHER = ["换个配件太麻烦了", "退货手续麻烦死了", "麻烦你们看一下 快递被放错地方了"]
 
 
-@pytest.mark.parametrize("text", PLEASE)
+#: Thanks for the trouble (2026-12-07): each named a problem by its 麻烦 before `not_defects` had them.
+THANKS = ["好的麻烦了", "好的，麻烦了", "嗯 谢谢麻烦了", "麻烦了谢谢哈", "给你添麻烦了，谢谢",
+          "不好意思给你们添麻烦了"]
+#: A bother said with 了 is still one.
+BOTHER_WITH_LE = ["太麻烦了，算了不退了", "好麻烦了啊", "退个货这么麻烦了吗"]
+
+
+@pytest.mark.parametrize("text", PLEASE + THANKS)
 def test_a_please_names_no_problem(text: str) -> None:
     assert not names_a_problem(text, LAYER)
 
@@ -30,7 +38,7 @@ def test_a_request_that_says_please_is_a_plain_question(text: str) -> None:
     assert is_plain_question(text, LAYER)
 
 
-@pytest.mark.parametrize("text", BOTHER)
+@pytest.mark.parametrize("text", BOTHER + BOTHER_WITH_LE)
 def test_a_bother_names_a_problem(text: str) -> None:
     assert names_a_problem(text, LAYER)
 
@@ -51,6 +59,7 @@ def test_exasperation_or_a_problem_with_its_remedy_is_no_plain_question(text: st
     assert not is_plain_question(text, LAYER)
 
 
+THANKED = ["那麻煩你了", "好的，麻煩了", "不好意思給你們添麻煩了", "嗯 谢谢麻烦了"]
 REQUESTS = ["麻烦帮忙备注下走顺丰", "麻煩跟快遞說一下放門衛", "送貨前請快遞員先打電話給我", "東西到了放門衛就行"]
 COMPLAINTS = ["快递员没打电话就放门口了", "快遞員沒打電話就放門口了", "麻煩你們看一下 快遞被放錯地方了",
               "换个配件太麻烦了"]
@@ -58,7 +67,7 @@ COMPLAINTS = ["快递员没打电话就放门口了", "快遞員沒打電話就�
 
 @pytest.fixture(scope="module")
 def parsed() -> Dict[str, Dict[str, Any]]:
-    return parse_with_model(REQUESTS + COMPLAINTS + ["那麻煩你了"])
+    return parse_with_model(REQUESTS + COMPLAINTS + THANKED)
 
 
 @pytest.mark.outside_unit  # loads the trained model
@@ -74,5 +83,6 @@ def test_the_trained_model_takes_the_complaint_up(parsed, text):
 
 
 @pytest.mark.outside_unit
-def test_the_trained_model_hears_thanks_in_a_please(parsed):
-    assert parsed["那麻煩你了"]["intent"]["name"] == "thank", parsed["那麻煩你了"]["intent"]
+@pytest.mark.parametrize("text", THANKED)
+def test_the_trained_model_hears_thanks_in_a_please(parsed, text):
+    assert parsed[text]["intent"]["name"] == "thank", parsed[text]["intent"]

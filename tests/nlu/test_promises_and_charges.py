@@ -25,6 +25,12 @@ COMPLAINTS = [
     "一个退款拖了这么久",
     "优惠券失效了 付款的时候减不了",
     "领的券点不动 付款页面没反应",
+    # 2026-12-07 (docs/devset.md, "Thanks for the trouble, and a price changed"): none named a problem
+    "两箱只到了一箱 另一箱是不是漏发了",
+    "洗发水给我发漏了一瓶",
+    "这件怎么不是会员价啊 页面上写着的",
+    "昨天还是79 怎么变成89了",
+    "价格怎么变了 我刚加的购物车",
 ]
 #: Questions before buying, a condition, a reassurance: no problem named.
 QUESTIONS = [
@@ -36,9 +42,11 @@ QUESTIONS = [
     "优惠券怎么领",
     "买多少送红枣",
     "这是今年的还是陈货",
+    "会不会漏发啊 我买得多",
+    "怎么变更收货地址",
 ]
 #: The same complaints in Traditional characters (the NLU reads them as Simplified first).
-TRADITIONAL = ["不是包郵嗎？怎麼有運費", "贈品怎麼沒送啊", "你們不是說今天發嗎"]
+TRADITIONAL = ["不是包郵嗎？怎麼有運費", "贈品怎麼沒送啊", "你們不是說今天發嗎", "這個怎麼不是活動價"]
 
 
 @pytest.mark.parametrize("text", COMPLAINTS)
