@@ -31,6 +31,19 @@ COMPLAINTS = [
     "这件怎么不是会员价啊 页面上写着的",
     "昨天还是79 怎么变成89了",
     "价格怎么变了 我刚加的购物车",
+    # and more of the desk's problems put as questions (same section)
+    "拍了三包 怎么有快递费 页面上写满99包邮",
+    "说好给我改价的 怎么还是原价",
+    "订单一直付不了款 点了好几次",
+    "下单两天了还没人揽件",
+    "预售开始了也没提醒我",
+    "你们这一拖把我的事都耽误了",
+    "申请售后为什么拒绝 我有照片的",
+    "买了四盒怎么才发两盒",
+    "包装里全是碎末 为什么会这样",
+    "这款产品不好 用两天就起球",
+    "这家店我不再光顾",
+    "快递咋还没到 都五天了",
 ]
 #: Questions before buying, a condition, a reassurance: no problem named.
 QUESTIONS = [
@@ -44,9 +57,13 @@ QUESTIONS = [
     "这是今年的还是陈货",
     "会不会漏发啊 我买得多",
     "怎么变更收货地址",
+    "耽误您一分钟 问下尺码",
+    "怎么才能付款",
+    "现在还是原价吗",
 ]
 #: The same complaints in Traditional characters (the NLU reads them as Simplified first).
-TRADITIONAL = ["不是包郵嗎？怎麼有運費", "贈品怎麼沒送啊", "你們不是說今天發嗎", "這個怎麼不是活動價"]
+TRADITIONAL = ["不是包郵嗎？怎麼有運費", "贈品怎麼沒送啊", "你們不是說今天發嗎", "這件怎麼不是會員價",
+               "下單兩天了還沒人攬件"]
 
 
 @pytest.mark.parametrize("text", COMPLAINTS)
