@@ -248,6 +248,7 @@ def _verdicts(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
 
 
 _CLAUSE_ENDS = "，,。.！!？?；;～~ \n"
+_SENTENCE_ENDS = "。！!？?；;\n"
 
 
 def _in_a_suggestion(text: str, start: int, layer: ComplaintLayer) -> bool:
@@ -323,14 +324,16 @@ def _words_named(text: str, words: Tuple[str, ...], layer: ComplaintLayer,
                  negations: Optional[Tuple[str, ...]] = None, negated: bool = False) -> List[Tuple[str, int]]:
     """(word, where it ends) for each of `words` in `text` that no negation just before cancels
     (a negation inside one of `layer.not_negations`, "非常", is none): a one-character negation in
-    the two characters before it, a longer one in the six before it. `negations` instead of the
-    layer's; `negated`: the words that one does cancel instead."""
+    the two characters before it, a longer one in the six before it, both inside its own sentence
+    ("看完没什么感觉。后悔买了" regrets; a comma does not end one: "没有坏点，划痕" denies both).
+    `negations` instead of the layer's; `negated`: the words that one does cancel instead."""
     found, plain = [], _masked(text, layer.not_negations)
     cancelling = layer.negations if negations is None else negations
     for word in words:
         start = text.find(word)
         while start >= 0:
-            near, wider = plain[max(0, start - 2):start], plain[max(0, start - 6):start]
+            sentence = max(plain.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
+            near, wider = plain[max(sentence, start - 2):start], plain[max(sentence, start - 6):start]
             if any((n in near) if len(n) == 1 else (n in wider) for n in cancelling) == negated:
                 found.append((word, start + len(word)))
             start = text.find(word, start + len(word))

@@ -186,3 +186,17 @@ def test_repeated_on_real_forms(config, expected, text):
 def test_a_promise_to_fix_is_not_a_fix(config, text, set_aside):
     """"修好了" after 会/能/要 is a promise, not the fix: the NLU's say_repeat still counts."""
     assert (config.lexicons["repeated"].search(text).near_miss is not None) is set_aside
+
+
+@pytest.mark.parametrize("text", [
+    "我想退了再重新拍一单",
+    "这股气味会一直有吗 还是放几天就散了",
+    "我把照片重新发一遍给你",
+])
+def test_a_reorder_a_question_or_a_resend_sets_the_nlus_repeat_aside(config, text):
+    # a retrained NLU said say_repeat on such desk turns (2026-12-07): no earlier contact is in them
+    assert "repeated" not in reasons(text, config, "say_repeat", 0.9)
+
+
+def test_being_asked_to_send_it_again_is_still_a_repeat(config):
+    assert "repeated" in reasons("又要我重新发一遍照片 上次发了你们没看吗", config, "say_repeat", 0.9)

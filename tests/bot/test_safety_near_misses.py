@@ -3,8 +3,9 @@ docs/devset.md "False safety handoffs"), in sentences we wrote, one per kind: a 
 a burn-out or smoke; not allergic, or asking whether it will be; a charger only somewhat warm;
 words that "hurt"; exploding with impatience; a harm said not to come; the area unsafe at night;
 an insect beside the food; a mould smell that is unpleasant; old burn marks on the furnishings;
-spoiled food thrown away uneaten; someone else's stay in hospital as the reason for the trip; and
-the NLU's report_safety alone, short and unsure. Each kind next to real cases it must keep."""
+spoiled food thrown away uneaten; someone else's stay in hospital as the reason for the trip; what a
+product is said to be free of (无甲醛); and the NLU's report_safety alone, short and unsure. Each kind
+next to real cases it must keep."""
 from __future__ import annotations
 
 import pytest
@@ -37,6 +38,9 @@ NOT_SAFETY = [
     "冰箱里送的酸奶都过期了，没敢喝直接扔了",
     # the hospital as the reason for the trip
     "家里老人住院，来这边陪护住了十天",
+    # what a product is said to be free of, asked before buying (2026-12-07)
+    "这款纸巾无香精无荧光剂吧",
+    "宝宝用的 不含甲醛和酒精对吗",
 ]
 
 
@@ -70,6 +74,8 @@ def test_the_nlu_alone_needs_to_be_sure(config, text):
     "空调里吹出来的霉味呛得我一直咳嗽",
     "孩子在浴室滑倒了，送医院缝了三针",
     "半夜有人用房卡刷开了我的房门",
+    "说是无甲醛的，结果一股刺鼻的甲醛味，孩子住进去就咳嗽",  # free of it, said; then harm
+    "新买的取暖器用了两晚就烧出个黑洞",                       # a burn hole, any colour (2026-12-07)
 ])
 def test_real_safety_reports_still_go_to_a_person(config, text):
     assert "safety" in reasons(text, config)

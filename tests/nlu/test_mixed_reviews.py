@@ -57,6 +57,13 @@ def test_a_negation_in_another_clause_denies_nothing() -> None:
     assert names_a_problem("电梯不太好等。总的说来住得不太满意", LAYER)
 
 
+def test_a_negation_does_not_reach_into_the_next_sentence() -> None:
+    # 没什么 belongs to the first sentence; the second regrets (2026-12-07)
+    assert names_a_problem("看完没什么感觉。后悔买了", LAYER)
+    # a comma does not end the sentence: one 没有 denies a list ("no dead pixels, no scratches")
+    assert not names_a_problem("屏幕很亮，没有坏点，划痕", LAYER)
+
+
 def test_without_the_new_words_the_rule_is_as_before() -> None:
     raw = {"intents": ["complain_general"], "general": "complain_general", "reconsider": ["thank"],
            "defects": ["脏"], "praise": ["满意"], "verdicts": ["推荐"], "contrast": ["就是"]}
