@@ -236,7 +236,7 @@ def _ends_on_a_problem(text: str, layer: ComplaintLayer) -> bool:
     if last < 0:
         return False
     plain = _masked(text, layer.not_negations)
-    return not any(end > last and not _negated_in_clause(plain, end - len(word), layer.negations)
+    return not any(end > last and not _negated(plain, end - len(word), layer.negations, _CLAUSE_ENDS)
                    and not _in_a_suggestion(text, end - len(word), layer)
                    for word, end in _occurrences(text, layer.verdicts))
 
@@ -248,12 +248,26 @@ def _verdicts(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
 
 
 _CLAUSE_ENDS = "，,。.！!？?；;～~ \n"
-_SENTENCE_ENDS = "。！!？?；;\n"
+_SENTENCE_ENDS = "。.！!？?；;\n"
+
+
+def _span_start(text: str, at: int, ends: str) -> int:
+    """Where the span of `text` that holds position `at` starts: a clause (`_CLAUSE_ENDS`) or a
+    sentence (`_SENTENCE_ENDS`)."""
+    return max(text.rfind(c, 0, at) for c in ends) + 1
+
+
+def _negated(plain: str, start: int, negations: Tuple[str, ...], ends: str, near: int = 2) -> bool:
+    """Whether one of `negations` denies what starts at `start` of `plain` (the text with
+    `not_negations` masked), inside its own span by `ends`: a one-character negation in the
+    `near` characters before it, a longer one in the six before it."""
+    before = plain[max(_span_start(plain, start, ends), start - 6):start]
+    return any((n in before[-near:]) if len(n) == 1 else (n in before) for n in negations)
 
 
 def _in_a_suggestion(text: str, start: int, layer: ComplaintLayer) -> bool:
     """Whether `text[start:]` is inside a clause that one of `layer.suggestions` opens before it."""
-    clause = max(text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
+    clause = _span_start(text, start, _CLAUSE_ENDS)
     return any(text.find(word, clause, start) >= 0 for word in layer.suggestions)
 
 
@@ -297,7 +311,7 @@ def _denied_praise(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
         return []
     plain = _masked(text, layer.not_negations)
     return [(word, end) for word, end in _occurrences(text, layer.praise + layer.verdicts)
-            if _negated_in_clause(plain, end - len(word), layer.praise_negations, near=1)]
+            if _negated(plain, end - len(word), layer.praise_negations, _CLAUSE_ENDS, near=1)]
 
 
 def _occurrences(text: str, words: Tuple[str, ...]) -> List[Tuple[str, int]]:
@@ -309,15 +323,6 @@ def _occurrences(text: str, words: Tuple[str, ...]) -> List[Tuple[str, int]]:
             found.append((word, start + len(word)))
             start = text.find(word, start + len(word))
     return found
-
-
-def _negated_in_clause(plain: str, start: int, negations: Tuple[str, ...], near: int = 2) -> bool:
-    """Whether one of `negations` denies what starts at `start` of `plain` (the text with
-    `not_negations` masked), inside its own clause: a one-character negation in the `near`
-    characters before it, a longer one in the six before it."""
-    clause = max(plain.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
-    before = plain[max(clause, start - 6):start]
-    return any((n in before[-near:]) if len(n) == 1 else (n in before) for n in negations)
 
 
 def _words_named(text: str, words: Tuple[str, ...], layer: ComplaintLayer,
@@ -332,9 +337,7 @@ def _words_named(text: str, words: Tuple[str, ...], layer: ComplaintLayer,
     for word in words:
         start = text.find(word)
         while start >= 0:
-            sentence = max(plain.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
-            near, wider = plain[max(sentence, start - 2):start], plain[max(sentence, start - 6):start]
-            if any((n in near) if len(n) == 1 else (n in wider) for n in cancelling) == negated:
+            if _negated(plain, start, cancelling, _SENTENCE_ENDS) == negated:
                 found.append((word, start + len(word)))
             start = text.find(word, start + len(word))
     return found

@@ -60,6 +60,8 @@ def test_a_negation_in_another_clause_denies_nothing() -> None:
 def test_a_negation_does_not_reach_into_the_next_sentence() -> None:
     # 没什么 belongs to the first sentence; the second regrets (2026-12-07)
     assert names_a_problem("看完没什么感觉。后悔买了", LAYER)
+    # reviews typed on a laptop end sentences with an ASCII full stop
+    assert names_a_problem("看完没什么感觉.后悔买了", LAYER)
     # a comma does not end the sentence: one 没有 denies a list ("no dead pixels, no scratches")
     assert not names_a_problem("屏幕很亮，没有坏点，划痕", LAYER)
 
