@@ -6,14 +6,50 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional, Pattern, Sequence, Tuple
+from typing import Any, Iterator, Mapping, Match, Optional, Pattern, Sequence, Tuple
 
 from bot.datafiles import ConfigError, known_keys, load_yaml, mapping, repo_path, whole_number
+from bot.lexicon import negated_before
 from bot.script import to_simplified
 
 DEFAULT_EMPATHY_PATH = repo_path("data/empathy.yml")
 LEVELS = ("calm", "upset", "angry")
 _CLAUSE_END = re.compile(r"[，。！？；,.!?;\n]")
+_SENTENCE_END = re.compile(r"[。！？；.!?;\n]")
+
+
+def _span_start(text: str, at: int, ends: Pattern[str]) -> int:
+    """Where the clause or sentence (by `ends`) of `text` that holds position `at` starts."""
+    return max((m.end() for m in ends.finditer(text, 0, at)), default=0)
+
+
+def _span(text: str, at: int, ends: Pattern[str]) -> str:
+    """The clause or sentence (by `ends`) of `text` that holds position `at`."""
+    end = ends.search(text, at)
+    return text[_span_start(text, at, ends):end.start() if end else len(text)]
+
+
+@dataclass(frozen=True)
+class Telling:
+    """When a cue tells what happened: not with a negation just before it in its clause
+    (`negation`, within `window` characters), nor after words in its clause that only imagine or
+    warn (`hypothetical`: "万一孩子受伤", "别压碎了"; "还没到，万一明天也到不了" still tells)."""
+
+    negation: Pattern[str]
+    window: int
+    hypothetical: Pattern[str]
+
+    def told(self, cues: Pattern[str], text: str) -> Iterator[Match[str]]:
+        """Each match of `cues` in `text` that tells what happened, at every position (a match
+        set aside must not hide a shorter one inside it: "还没拆，摸到好多碎的")."""
+        found = cues.search(text)
+        while found is not None:
+            # a word that imagines may end inside the cue ("别压碎了"): it need only start before it
+            imagined = self.hypothetical.search(text, _span_start(text, found.start(), _CLAUSE_END))
+            if not (imagined and imagined.start() < found.start()) and not negated_before(
+                    text, found.start(), self.negation, self.window):
+                yield found
+            found = cues.search(text, found.start() + 1)
 
 
 @dataclass(frozen=True)
@@ -23,6 +59,9 @@ class Situation:
     name: str
     cues: Pattern[str]
     responses: Mapping[str, str]
+    needs: Optional[Pattern[str]] = None
+    """What a cue's sentence must also name (food, for spilled or spoiled food: "花洒不好用" and
+    "看得心酸了" are neither); None: the cue alone."""
 
 
 @dataclass(frozen=True)
@@ -30,17 +69,21 @@ class EmpathyRules:
     """The situations in their order, and the safety cues."""
 
     situations: Tuple[Situation, ...]
+    telling: Telling
+    """When a situation's cue tells what happened ("包装没破", "别压碎了" tell nothing)."""
     hurt: Pattern[str]
-    negation: Pattern[str]
-    window: int
-    hypothetical: Pattern[str]
+    hurt_telling: Telling
+    """When a `hurt` cue says someone is hurt ("还好没人受伤", "万一孩子受伤" do not)."""
     hurt_response: str
     risk_response: str
 
     def situation_of(self, text: str) -> Optional[Situation]:
-        """The first situation whose cues appear in `text` (either script), if any."""
+        """The first situation one of whose cues tells what happened in `text` (either script), in
+        a sentence that names what the situation `needs`, if any."""
         simplified = to_simplified(text)
-        return next((s for s in self.situations if s.cues.search(simplified)), None)
+        return next((s for s in self.situations for found in self.telling.told(s.cues, simplified)
+                     if s.needs is None or s.needs.search(_span(simplified, found.start(), _SENTENCE_END))),
+                    None)
 
     def empathy_response(self, text: str, level: str) -> str:
         """The empathy response for a customer at anger `level` who said `text`: the situation's
@@ -54,14 +97,7 @@ class EmpathyRules:
         """True when `text` says someone is already hurt or ill (not only at risk: a cue with a
         negation just before it, "还好没人受伤", "差点划伤", or in a clause that only imagines it,
         "万一孩子受伤怎么办", does not count)."""
-        for clause in _CLAUSE_END.split(to_simplified(text)):
-            if self.hypothetical.search(clause):
-                continue
-            for found in self.hurt.finditer(clause):
-                before = clause[max(0, found.start() - self.window):found.start()]
-                if not self.negation.search(before):
-                    return True
-        return False
+        return next(self.hurt_telling.told(self.hurt, to_simplified(text)), None) is not None
 
     def safety_response(self, text: str) -> str:
         """The safety handoff response fitting `text`: someone hurt, or a risk."""
@@ -95,23 +131,31 @@ def load_empathy_rules(path: Optional[Path] = None) -> EmpathyRules:
     """Read and check data/empathy.yml (or `path`); a `ConfigError` names what is wrong."""
     path = path or DEFAULT_EMPATHY_PATH
     raw = mapping(load_yaml(path), path, "the file", "situations: {...}")
-    known_keys(raw, ("situations", "safety"), path, "empathy")
+    known_keys(raw, ("situations", "told", "safety"), path, "empathy")
     situations = []
     for name, row in mapping(raw.get("situations") or {}, path, "situations", "spilled_food: {...}").items():
         entry = f"situations.{name}"
         row = mapping(row, path, entry, "{cues: ['洒了'], calm: utter_empathy_spilled_food}")
-        known_keys(row, ("cues", *LEVELS), path, entry)
+        known_keys(row, ("cues", "needs", *LEVELS), path, entry)
         responses = {level: _response(row[level], path, f"{entry}.{level}") for level in LEVELS if level in row}
-        situations.append(Situation(str(name), _pattern(row.get("cues"), path, f"{entry}.cues"), responses))
+        needs = _pattern(row["needs"], path, f"{entry}.needs") if "needs" in row else None
+        situations.append(Situation(str(name), _pattern(row.get("cues"), path, f"{entry}.cues"), responses, needs))
+    told = mapping(raw.get("told"), path, "told", "{negation: [...], window: 3, hypothetical: [...]}")
+    known_keys(told, ("negation", "window", "hypothetical"), path, "told")
     safety = mapping(raw.get("safety"), path, "safety", "{hurt: [...], negation: [...], window: 3, ...}")
     known_keys(safety, ("hurt", "negation", "window", "hypothetical", "hurt_response", "risk_response"),
                path, "safety")
     return EmpathyRules(
         situations=tuple(situations),
+        telling=_telling(told, path, "told"),
         hurt=_pattern(safety.get("hurt"), path, "safety.hurt"),
-        negation=_pattern(safety.get("negation"), path, "safety.negation"),
-        window=whole_number(safety.get("window"), path, "safety.window", "characters", 3),
-        hypothetical=_pattern(safety.get("hypothetical"), path, "safety.hypothetical"),
+        hurt_telling=_telling(safety, path, "safety"),
         hurt_response=_response(safety.get("hurt_response"), path, "safety.hurt_response"),
         risk_response=_response(safety.get("risk_response"), path, "safety.risk_response"),
     )
+
+
+def _telling(raw: Mapping[str, Any], source: Path, entry: str) -> Telling:
+    return Telling(negation=_pattern(raw.get("negation"), source, f"{entry}.negation"),
+                   window=whole_number(raw.get("window"), source, f"{entry}.window", "characters", 3),
+                   hypothetical=_pattern(raw.get("hypothetical"), source, f"{entry}.hypothetical"))

@@ -151,10 +151,14 @@ class Lexicon:                        # hash every compiled pattern's code on ea
         return LexiconResult(negated=negated, near_miss=near_miss)
 
     def _negated(self, seen: str, start: int) -> bool:
-        if self.negation is None:
-            return False
-        clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(seen, 0, start)), default=0)
-        return bool(self.negation.search(seen[max(clause_start, start - self.negation_window):start]))
+        return self.negation is not None and negated_before(seen, start, self.negation, self.negation_window)
+
+
+def negated_before(seen: str, start: int, negation: Pattern[str], window: int) -> bool:
+    """Whether `negation` occurs in the `window` characters of `seen` before `start`, inside the
+    clause that holds `start` ("还好没人受伤", "包装没破损")."""
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(seen, 0, start)), default=0)
+    return bool(negation.search(seen[max(clause_start, start - window):start]))
 
 
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’\"']?")

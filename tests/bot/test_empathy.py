@@ -16,8 +16,9 @@ DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").rea
     ("外卖送到的时候汤全洒了，袋子里都是油", "spilled_food"),
     ("点的麻辣烫送来一半汤都漏出来了", "spilled_food"),
     ("奶茶撒了一半，杯子外面黏糊糊的", "spilled_food"),
-    ("面包打开就发霉了", "spoiled_food"),
-    ("菜里吃出一根头发", "spoiled_food"),
+    ("面包打开就发霉了", "unclean_food"),
+    ("菜里吃出一根头发", "unclean_food"),
+    ("寄来的红枣不新鲜了", "spoiled_food"),
     ("快递盒子被压扁了，里面的杯子碎了", "damaged_parcel"),
     ("拆开一看屏幕就是裂的", "damaged_parcel"),
     ("我买的是白色的，你们发错成黑色了", "wrong_item"),
@@ -34,6 +35,38 @@ DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").rea
     ("我買的外套拉鍊壞了", "defect"),  # Traditional
 ])
 def test_the_situation_is_read_from_what_happened(text, situation):
+    found = RULES.situation_of(text)
+    assert found is not None and found.name == situation, text
+
+
+@pytest.mark.parametrize("text", [
+    "浴室的花洒一直不出水",              # a shower head, no food
+    "这个作者写得真洒脱",
+    "会员卡过期了，积分也清零了",        # expired, but no food
+    "房间枕头上有好几根头发",
+    "看完这本书心里酸了好久",
+    "包装完好，没有压坏",                # denied
+    "麻烦包装结实一点，别压碎了",        # a warning
+    "要是路上摔坏了怎么办",              # imagined
+    "办入住时在前台等了半天",            # a wait, not a delivery
+    "楼下的店长人太坏了",
+    "买十包还不送赠品吗",
+])
+def test_a_cue_that_tells_something_else_names_no_situation(text):
+    """A wrong situation is worse than none: "饭菜洒了" to a broken shower head shows nobody read it."""
+    assert RULES.situation_of(text) is None, text
+
+
+@pytest.mark.parametrize("text, situation", [
+    ("包装没破，可是里面的杯子碎了", "damaged_parcel"),   # the denied cue does not hide the next
+    ("盒子还没拆，从外面就摸到好多碎的", "damaged_parcel"),
+    ("没关系，少发的那件什么时候补", "wrong_item"),       # 没关系 denies nothing
+    ("骑手不小心把汤洒了", "spilled_food"),               # 不小心 happened
+    ("快递还没到，万一明天也到不了我就退款", "late_delivery"),  # the condition comes after
+    ("这批核桃本来就不新鲜", "spoiled_food"),
+    ("外卖盒子漏了一袋子油", "spilled_food"),
+])
+def test_a_situation_told_beside_a_look_alike(text, situation):
     found = RULES.situation_of(text)
     assert found is not None and found.name == situation, text
 
@@ -62,6 +95,7 @@ def test_the_response_depends_on_situation_and_anger():
     "充电器冒火花，我的手被烫伤了",
     "吃完上吐下泻，昨晚去看了医生",
     "老人吃完过敏了，起了一身疹子",
+    "孩子被划伤了，现在怎么办",     # asking what to do once hurt
 ])
 def test_someone_already_hurt(text):
     assert RULES.someone_hurt(text), text
