@@ -51,6 +51,13 @@ def test_the_situation_is_read_from_what_happened(text, situation):
     "办入住时在前台等了半天",            # a wait, not a delivery
     "楼下的店长人太坏了",
     "买十包还不送赠品吗",
+    "搬了一天家，累坏了",                # a feeling, not a product
+    "这款有优惠没有",                    # a question
+    "每样东西都有价签，很清楚",
+    "这次不要再发错了哦",
+    "前台说我的信用卡不能用",
+    "这本书教人怎么增加收纳空间",
+    "房间的衣柜门破损了也没人修",        # a room's wear, no parcel
 ])
 def test_a_cue_that_tells_something_else_names_no_situation(text):
     """A wrong situation is worse than none: "饭菜洒了" to a broken shower head shows nobody read it."""
@@ -65,6 +72,8 @@ def test_a_cue_that_tells_something_else_names_no_situation(text):
     ("快递还没到，万一明天也到不了我就退款", "late_delivery"),  # the condition comes after
     ("这批核桃本来就不新鲜", "spoiled_food"),
     ("外卖盒子漏了一袋子油", "spilled_food"),
+    ("退房晚了一会儿，前台另外加收了一百块", "wrong_charge"),
+    ("快递送来的时候外箱就破损了", "worn_parcel"),
 ])
 def test_a_situation_told_beside_a_look_alike(text, situation):
     found = RULES.situation_of(text)
@@ -96,6 +105,10 @@ def test_the_response_depends_on_situation_and_anger():
     "吃完上吐下泻，昨晚去看了医生",
     "老人吃完过敏了，起了一身疹子",
     "孩子被划伤了，现在怎么办",     # asking what to do once hurt
+    "水壶没有自动断电，烫到手了",
+    "吃完晚饭拉了一夜肚子",
+    "睡了一晚起来身上全是红疹",
+    "屋里的油漆味熏得人头疼",
 ])
 def test_someone_already_hurt(text):
     assert RULES.someone_hurt(text), text
@@ -108,6 +121,7 @@ def test_someone_already_hurt(text):
     "玩具的边特别锋利，差点划伤孩子",
     "这个零食里有碎玻璃，万一孩子吃了受伤怎么办",
     "吹风机用着用着冒火星",
+    "茶刀这么锋利，会不会扎到手",
 ])
 def test_a_risk_with_nobody_hurt_yet(text):
     assert not RULES.someone_hurt(text), text
