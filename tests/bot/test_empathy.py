@@ -58,6 +58,10 @@ def test_the_situation_is_read_from_what_happened(text, situation):
     "前台说我的信用卡不能用",
     "这本书教人怎么增加收纳空间",
     "房间的衣柜门破损了也没人修",        # a room's wear, no parcel
+    "电视机没有信号",                    # a television, no network
+    "房间里没网线，要自己带",
+    "听说这款手机信号差，是真的吗",      # hearsay
+    "看评价说你家包装容易压碎",
 ])
 def test_a_cue_that_tells_something_else_names_no_situation(text):
     """A wrong situation is worse than none: "饭菜洒了" to a broken shower head shows nobody read it."""
@@ -74,6 +78,10 @@ def test_a_cue_that_tells_something_else_names_no_situation(text):
     ("外卖盒子漏了一袋子油", "spilled_food"),
     ("退房晚了一会儿，前台另外加收了一百块", "wrong_charge"),
     ("快递送来的时候外箱就破损了", "worn_parcel"),
+    ("家里宽带断了三天了", "service_outage"),
+    ("手机在家里一点信号都没有", "service_outage"),
+    ("WiFi老是连不上，路由器也重启过了", "service_outage"),
+    ("话费明明交了，怎么还是停机了", "service_outage"),
 ])
 def test_a_situation_told_beside_a_look_alike(text, situation):
     found = RULES.situation_of(text)
