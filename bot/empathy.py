@@ -76,6 +76,12 @@ class EmpathyRules:
     """When a `hurt` cue says someone is hurt ("还好没人受伤", "万一孩子受伤" do not)."""
     hurt_response: str
     risk_response: str
+    place: Optional[Pattern[str]] = None
+    """A hazard in a place rather than in something bought (a slippery floor, a door that does not
+    lock, wires left bare in the street): `place_response` instead of `risk_response`."""
+    thing: Optional[Pattern[str]] = None
+    """Something bought or eaten: a message that names one keeps `risk_response` ("stop using it")."""
+    place_response: Optional[str] = None
 
     def situation_of(self, text: str) -> Optional[Situation]:
         """The first situation one of whose cues tells what happened in `text` (either script), in
@@ -100,8 +106,19 @@ class EmpathyRules:
         return next(self.hurt_telling.told(self.hurt, to_simplified(text)), None) is not None
 
     def safety_response(self, text: str) -> str:
-        """The safety handoff response fitting `text`: someone hurt, or a risk."""
-        return self.hurt_response if self.someone_hurt(text) else self.risk_response
+        """The safety handoff response fitting `text`: someone hurt, a hazard in a place, or a
+        risk from something bought or eaten."""
+        if self.someone_hurt(text):
+            return self.hurt_response
+        return self.place_response if self.hazard_in_a_place(text) and self.place_response else self.risk_response
+
+    def hazard_in_a_place(self, text: str) -> bool:
+        """Whether `text` tells of a hazard in a place (`place`) in a sentence that names nothing
+        bought or eaten (`thing`)."""
+        simplified = to_simplified(text)
+        return self.place is not None and any(
+            self.thing is None or not self.thing.search(_span(simplified, found.start(), _SENTENCE_END))
+            for found in self.hurt_telling.told(self.place, simplified))
 
     def handoff_response(self, reason: str, story: str) -> str:
         """The first words of a handoff for `reason` (`utter_handoff_<reason>`); for safety, the
@@ -143,8 +160,8 @@ def load_empathy_rules(path: Optional[Path] = None) -> EmpathyRules:
     told = mapping(raw.get("told"), path, "told", "{negation: [...], window: 3, hypothetical: [...]}")
     known_keys(told, ("negation", "window", "hypothetical"), path, "told")
     safety = mapping(raw.get("safety"), path, "safety", "{hurt: [...], negation: [...], window: 3, ...}")
-    known_keys(safety, ("hurt", "negation", "window", "hypothetical", "hurt_response", "risk_response"),
-               path, "safety")
+    known_keys(safety, ("hurt", "negation", "window", "hypothetical", "hurt_response", "risk_response",
+                        "place", "thing", "place_response"), path, "safety")
     return EmpathyRules(
         situations=tuple(situations),
         telling=_telling(told, path, "told"),
@@ -152,6 +169,10 @@ def load_empathy_rules(path: Optional[Path] = None) -> EmpathyRules:
         hurt_telling=_telling(safety, path, "safety"),
         hurt_response=_response(safety.get("hurt_response"), path, "safety.hurt_response"),
         risk_response=_response(safety.get("risk_response"), path, "safety.risk_response"),
+        place=_pattern(safety["place"], path, "safety.place") if "place" in safety else None,
+        thing=_pattern(safety["thing"], path, "safety.thing") if "thing" in safety else None,
+        place_response=(_response(safety["place_response"], path, "safety.place_response")
+                        if "place_response" in safety else None),
     )
 
 

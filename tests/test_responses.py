@@ -58,6 +58,9 @@ def test_a_safety_reply_fits_whether_someone_is_hurt():
     assert "如果有人受伤" not in hurt["text"]
     [risk] = DOMAIN["responses"]["utter_handoff_safety"]
     assert all(word in risk["text"] for word in ("停止使用", "孩子"))
+    # A hazard in a place: keep away from it and say where, not "stop using it".
+    [place] = DOMAIN["responses"]["utter_handoff_safety_place"]
+    assert all(word in place["text"] for word in ("远一点", "位置")) and "停止使用" not in place["text"]
 
 
 def test_a_warm_close_asks_nothing_more():

@@ -136,8 +136,27 @@ def test_a_risk_with_nobody_hurt_yet(text):
     assert RULES.safety_response(text) == "utter_handoff_safety"
 
 
+@pytest.mark.parametrize("text", [
+    "商场门口有一截电线裸露着，小孩子跑来跑去",
+    "酒店房门锁不上，晚上都不敢睡",
+    "卫生间地面太滑了，老人差点摔倒",
+    "小区门口的井盖没了，晚上很危险",
+    "吃完早饭回到房间。发现有陌生人开过我的房门",   # a meal in another sentence
+])
+def test_a_hazard_in_a_place(text):
+    assert RULES.safety_response(text) == "utter_handoff_safety_place", text
+
+
+@pytest.mark.parametrize("text", [
+    "充电器插在插座上冒烟了",             # something bought, in a socket
+    "早餐吃出了虫子。电梯也很慢",         # a lift that is slow is no hazard
+])
+def test_a_risk_from_something_bought_is_not_a_place(text):
+    assert RULES.safety_response(text) == "utter_handoff_safety", text
+
+
 def test_every_response_named_exists_in_the_domain():
-    named = {RULES.hurt_response, RULES.risk_response}
+    named = {RULES.hurt_response, RULES.risk_response, RULES.place_response}
     named |= {response for s in RULES.situations for response in s.responses.values()}
     assert named <= set(DOMAIN["responses"])
 

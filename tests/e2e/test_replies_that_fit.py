@@ -74,11 +74,13 @@ def test_empathy_fits_what_happened_not_only_the_category(stack: Stack):
 
 
 def test_a_safety_reply_fits_whether_someone_is_already_hurt(stack: Stack):
-    hurt, risk = _sender(), _sender()
+    hurt, risk, place = _sender(), _sender(), _sender()
     stack.say(hurt, "吃了你们家的外卖，我们一家三口都食物中毒了，现在都在医院输液")
     assert stack.responses(hurt)[0] == "utter_handoff_safety_hurt"
     stack.say(risk, "新买的电暖器一插电就冒烟了，吓得我赶紧拔了插头")
     assert stack.responses(risk)[0] == "utter_handoff_safety"
+    stack.say(place, "你们营业厅门口的井盖没了，晚上黑乎乎的很危险")  # keep away, not "stop using it"
+    assert stack.responses(place)[0] == "utter_handoff_safety_place"
 
 
 def test_words_about_the_plan_decline_it_rather_than_open_another_complaint(stack: Stack):
