@@ -130,6 +130,7 @@ def test_someone_already_hurt(text):
     "这个零食里有碎玻璃，万一孩子吃了受伤怎么办",
     "吹风机用着用着冒火星",
     "茶刀这么锋利，会不会扎到手",
+    "充电器用一会儿就烫手，太吓人了",       # too hot to touch: a risk, nobody burnt yet
 ])
 def test_a_risk_with_nobody_hurt_yet(text):
     assert not RULES.someone_hurt(text), text
