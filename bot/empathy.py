@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Match, Optional, Pattern, Sequence, Tuple
 
 from bot.datafiles import ConfigError, known_keys, load_yaml, mapping, repo_path, whole_number
-from bot.lexicon import negated_before
+from bot.lexicon import negated_before, span_start
 from bot.script import to_simplified
 
 DEFAULT_EMPATHY_PATH = repo_path("data/empathy.yml")
@@ -18,15 +18,10 @@ _CLAUSE_END = re.compile(r"[，。！？；,.!?;\n]")
 _SENTENCE_END = re.compile(r"[。！？；.!?;\n]")
 
 
-def _span_start(text: str, at: int, ends: Pattern[str]) -> int:
-    """Where the clause or sentence (by `ends`) of `text` that holds position `at` starts."""
-    return max((m.end() for m in ends.finditer(text, 0, at)), default=0)
-
-
 def _span(text: str, at: int, ends: Pattern[str]) -> str:
     """The clause or sentence (by `ends`) of `text` that holds position `at`."""
     end = ends.search(text, at)
-    return text[_span_start(text, at, ends):end.start() if end else len(text)]
+    return text[span_start(text, at, ends):end.start() if end else len(text)]
 
 
 @dataclass(frozen=True)
@@ -45,7 +40,7 @@ class Telling:
         found = cues.search(text)
         while found is not None:
             # a word that imagines may end inside the cue ("别压碎了"): it need only start before it
-            imagined = self.hypothetical.search(text, _span_start(text, found.start(), _CLAUSE_END))
+            imagined = self.hypothetical.search(text, span_start(text, found.start(), _CLAUSE_END))
             if not (imagined and imagined.start() < found.start()) and not negated_before(
                     text, found.start(), self.negation, self.window):
                 yield found
@@ -80,7 +75,8 @@ class EmpathyRules:
     """A hazard in a place rather than in something bought (a slippery floor, a door that does not
     lock, wires left bare in the street): `place_response` instead of `risk_response`."""
     thing: Optional[Pattern[str]] = None
-    """Something bought or eaten: a message that names one keeps `risk_response` ("stop using it")."""
+    """Something bought or eaten: a hazard told in a sentence that names one keeps `risk_response`
+    ("stop using it")."""
     place_response: Optional[str] = None
 
     def situation_of(self, text: str) -> Optional[Situation]:

@@ -154,11 +154,16 @@ class Lexicon:                        # hash every compiled pattern's code on ea
         return self.negation is not None and negated_before(seen, start, self.negation, self.negation_window)
 
 
+def span_start(text: str, at: int, ends: Pattern[str]) -> int:
+    """Where the clause or sentence of `text` that holds position `at` starts: right after the last
+    match of `ends` (a clause's or a sentence's punctuation) before `at`."""
+    return max((m.end() for m in ends.finditer(text, 0, at)), default=0)
+
+
 def negated_before(seen: str, start: int, negation: Pattern[str], window: int) -> bool:
     """Whether `negation` occurs in the `window` characters of `seen` before `start`, inside the
     clause that holds `start` ("还好没人受伤", "包装没破损")."""
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(seen, 0, start)), default=0)
-    return bool(negation.search(seen[max(clause_start, start - window):start]))
+    return bool(negation.search(seen[max(span_start(seen, start, _CLAUSE_BREAK), start - window):start]))
 
 
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’\"']?")

@@ -18,9 +18,12 @@
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Pattern, Tuple
+
+from bot.lexicon import span_start
 
 
 @dataclass(frozen=True)
@@ -247,27 +250,21 @@ def _verdicts(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
             if not _in_a_suggestion(text, end - len(word), layer)]
 
 
-_CLAUSE_ENDS = "，,。.！!？?；;～~ \n"
-_SENTENCE_ENDS = "。.！!？?；;\n"
+_CLAUSE_ENDS = re.compile("[，,。.！!？?；;～~ \n]")
+_SENTENCE_ENDS = re.compile("[。.！!？?；;\n]")
 
 
-def _span_start(text: str, at: int, ends: str) -> int:
-    """Where the span of `text` that holds position `at` starts: a clause (`_CLAUSE_ENDS`) or a
-    sentence (`_SENTENCE_ENDS`)."""
-    return max(text.rfind(c, 0, at) for c in ends) + 1
-
-
-def _negated(plain: str, start: int, negations: Tuple[str, ...], ends: str, near: int = 2) -> bool:
+def _negated(plain: str, start: int, negations: Tuple[str, ...], ends: Pattern[str], near: int = 2) -> bool:
     """Whether one of `negations` denies what starts at `start` of `plain` (the text with
     `not_negations` masked), inside its own span by `ends`: a one-character negation in the
     `near` characters before it, a longer one in the six before it."""
-    before = plain[max(_span_start(plain, start, ends), start - 6):start]
+    before = plain[max(span_start(plain, start, ends), start - 6):start]
     return any((n in before[-near:]) if len(n) == 1 else (n in before) for n in negations)
 
 
 def _in_a_suggestion(text: str, start: int, layer: ComplaintLayer) -> bool:
     """Whether `text[start:]` is inside a clause that one of `layer.suggestions` opens before it."""
-    clause = _span_start(text, start, _CLAUSE_ENDS)
+    clause = span_start(text, start, _CLAUSE_ENDS)
     return any(text.find(word, clause, start) >= 0 for word in layer.suggestions)
 
 
@@ -296,7 +293,8 @@ def cons_named(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
         start = turns.find(word)
         while start >= 0:
             after = start + len(word)
-            end = min([i for i in (text.find(c, after + 1) for c in _CLAUSE_ENDS) if i >= 0] or [len(text)])
+            stop = _CLAUSE_ENDS.search(text, after + 1)
+            end = stop.start() if stop else len(text)
             cons += [(hedge, at + len(hedge)) for hedge in layer.turn_cons
                      for at in [text.find(hedge, after, end)] if at >= 0]
             start = turns.find(word, after)
@@ -450,7 +448,7 @@ def is_plain_question(text: str, layer: ComplaintLayer) -> bool:
     if not text or len(text) > layer.question_max_chars:
         return False
     core = text.rstrip(_TRAILING)
-    if any(c in _CLAUSE_ENDS for c in core.rstrip("?？").strip()):
+    if _CLAUSE_ENDS.search(core.rstrip("?？").strip()):
         return False  # more than one clause: "鞋子开胶了 可以退换吗" reports before it asks
     if not (any(word in text for word in layer.asks) or any(core.endswith(end) for end in layer.question_ends)):
         return False
