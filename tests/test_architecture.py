@@ -4,10 +4,14 @@ modules."""
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 from typing import Dict, Iterable, List, Set
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import train_if_changed  # noqa: E402  (scripts/)
 
 #: The adapters: each translates between the core and one outside world.
 ADAPTERS = ("actions", "channels", "console", "worker")
@@ -96,3 +100,19 @@ def test_no_chat_platform_imports_another():
                       if any(name == f"channels.{other}" or name.startswith(f"channels.{other}.")
                              for other in platforms if other != platform)]
     assert found == []
+
+
+def _module_file(name: str) -> str:
+    path = name.replace(".", "/")
+    return f"{path}/__init__.py" if (ROOT / path).is_dir() else f"{path}.py"
+
+
+def test_every_core_module_the_trained_components_import_names_a_new_model_or_is_run_time_only():
+    """A change to a core module the pipeline learns or reads messages through (the complaint
+    layer cuts clauses by bot.lexicon's punctuation) names a new model, or the models kept by
+    name (tests, the run command, check-nlu's baselines) would be read by other rules than
+    those they were measured with."""
+    components = [entry for entry in train_if_changed.INPUTS if entry.startswith("rasa_ext/")]
+    core = {_module_file(name) for file in components for name in modules(file)[file] if name.split(".")[0] == "bot"}
+    assert core, "the trained components import nothing of the core: this check would pass vacuously"
+    assert sorted(core - set(train_if_changed.INPUTS) - set(train_if_changed.RUN_TIME_ONLY)) == []
