@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Match, Optional, Pattern, Sequence, Tuple
 
 from bot.datafiles import ConfigError, known_keys, load_yaml, mapping, repo_path, whole_number
-from bot.lexicon import negated_before, span_start
+from bot.lexicon import CLAUSE_ENDS, SENTENCE_ENDS, negated_before, span_start
 from bot.script import to_simplified
 
 DEFAULT_EMPATHY_PATH = repo_path("data/empathy.yml")
 LEVELS = ("calm", "upset", "angry")
-_CLAUSE_END = re.compile(r"[，。！？；,.!?;\n]")
-_SENTENCE_END = re.compile(r"[。！？；.!?;\n]")
 
 
 def _span(text: str, at: int, ends: Pattern[str]) -> str:
@@ -40,7 +38,7 @@ class Telling:
         found = cues.search(text)
         while found is not None:
             # a word that imagines may end inside the cue ("别压碎了"): it need only start before it
-            imagined = self.hypothetical.search(text, span_start(text, found.start(), _CLAUSE_END))
+            imagined = self.hypothetical.search(text, span_start(text, found.start(), CLAUSE_ENDS))
             if not (imagined and imagined.start() < found.start()) and not negated_before(
                     text, found.start(), self.negation, self.window):
                 yield found
@@ -84,7 +82,7 @@ class EmpathyRules:
         a sentence that names what the situation `needs`, if any."""
         simplified = to_simplified(text)
         return next((s for s in self.situations for found in self.telling.told(s.cues, simplified)
-                     if s.needs is None or s.needs.search(_span(simplified, found.start(), _SENTENCE_END))),
+                     if s.needs is None or s.needs.search(_span(simplified, found.start(), SENTENCE_ENDS))),
                     None)
 
     def empathy_response(self, text: str, level: str) -> str:
@@ -113,7 +111,7 @@ class EmpathyRules:
         bought or eaten (`thing`)."""
         simplified = to_simplified(text)
         return self.place is not None and any(
-            self.thing is None or not self.thing.search(_span(simplified, found.start(), _SENTENCE_END))
+            self.thing is None or not self.thing.search(_span(simplified, found.start(), SENTENCE_ENDS))
             for found in self.hurt_telling.told(self.place, simplified))
 
     def handoff_response(self, reason: str, story: str) -> str:

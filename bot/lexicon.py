@@ -13,8 +13,17 @@ from typing import Any, Iterable, List, Mapping, Optional, Pattern, Tuple
 
 from bot.script import to_simplified
 
-_SEPARATORS = ",.!?;:~。！？，；：～…\\s"
-_CLAUSE_BREAK = re.compile(f"[{_SEPARATORS}]")
+#: What ends a sentence of a customer's message, and what else ends a clause of it (commas, colons,
+#: tildes, an ellipsis, spaces: "东西坏了 客服不理" is two clauses). One pair for every reader of
+#: clauses and sentences: the escalation lexicons, the reply cues (bot.empathy), the complaint layer.
+#: Not an end: a full stop or colon between digits (3.5元, 9:30) nor a space beside a Latin letter or
+#: a digit ("换了 iPhone 15 以后", "房间 1208 很吵": spacing, not a pause).
+_SENTENCE_MARKS = "。！!？?；;\\n"
+_CLAUSE_MARKS = _SENTENCE_MARKS + "，,～~…"
+SENTENCE_ENDS = re.compile(rf"[{_SENTENCE_MARKS}]|(?<!\d)\.|\.(?!\d)")
+CLAUSE_ENDS = re.compile(rf"[{_CLAUSE_MARKS}]|(?<!\d)[.:：]|[.:：](?!\d)|(?<![A-Za-z0-9])\s(?![A-Za-z0-9])")
+#: The characters a {~N} gap of a pattern never crosses: every mark above, wherever it stands.
+_GAP_STOPS = _CLAUSE_MARKS + ".:：\\s"
 _GAP = re.compile(r"\{~(\d+)\}")
 _TERM = re.compile(r"\{([a-z_]+)\}")
 MASK = "\u25a1"   # what a near-miss is blanked to (keeps positions)
@@ -52,7 +61,7 @@ def _expand_terms(pattern: str, terms: Mapping[str, str], where: str,
 def compile_pattern(pattern: str, where: str, terms: Optional[Mapping[str, str]] = None) -> Pattern[str]:
     """`pattern` of escalation.yml compiled, its {term}s and {~N} gaps expanded; a ValueError
     naming `where` when it is not a valid regular expression."""
-    expanded = _GAP.sub(lambda m: f"[^{_SEPARATORS}]{{0,{m.group(1)}}}",
+    expanded = _GAP.sub(lambda m: f"[^{_GAP_STOPS}]{{0,{m.group(1)}}}",
                         _expand_terms(pattern, terms or {}, where))
     try:
         return re.compile(expanded)
@@ -156,18 +165,26 @@ class Lexicon:                        # hash every compiled pattern's code on ea
 
 def span_start(text: str, at: int, ends: Pattern[str]) -> int:
     """Where the clause or sentence of `text` that holds position `at` starts: right after the last
-    match of `ends` (a clause's or a sentence's punctuation) before `at`."""
-    return max((m.end() for m in ends.finditer(text, 0, at)), default=0)
+    match of `ends` (a clause's or a sentence's punctuation) before `at`. The whole text is read:
+    whether a space ends a clause depends on the character after it."""
+    start = 0
+    for end in ends.finditer(text):
+        if end.end() > at:
+            break
+        start = end.end()
+    return start
 
 
 def negated_before(seen: str, start: int, negation: Pattern[str], window: int) -> bool:
     """Whether `negation` occurs in the `window` characters of `seen` before `start`, inside the
     clause that holds `start` ("还好没人受伤", "包装没破损")."""
-    return bool(negation.search(seen[max(span_start(seen, start, _CLAUSE_BREAK), start - window):start]))
+    return bool(negation.search(seen[max(span_start(seen, start, CLAUSE_ENDS), start - window):start]))
 
 
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’\"']?")
-_CLAUSE_END = re.compile(r"[，；,;：:]")
+# Where a quote of the customer's words may be cut: after a sentence's closing quotation mark too,
+# and not at a space (the quote is one line whose breaks became spaces).
+_QUOTE_SENTENCE_CUTS = re.compile(r"[。！？!?]+[”’\"']?")
+_QUOTE_CLAUSE_CUTS = re.compile(r"[，；,;：:]")
 
 
 def _pieces(source: str, ends: Pattern[str]) -> List[Tuple[int, int]]:
@@ -204,8 +221,8 @@ def _quote(text: str, start: int, end: int, limit: int = _QUOTE_CHARS) -> str:
     source = " ".join(source.split())  # one line
     if len(source) <= limit:
         return source
-    span = (_whole_pieces(source, start, end, _SENTENCE_END, limit)
-            or _whole_pieces(source, start, end, _CLAUSE_END, limit))
+    span = (_whole_pieces(source, start, end, _QUOTE_SENTENCE_CUTS, limit)
+            or _whole_pieces(source, start, end, _QUOTE_CLAUSE_CUTS, limit))
     if span is None:
         begin = max(0, min(start - 10, end + 10 - limit, len(source) - limit))
         span = begin, min(len(source), begin + limit)

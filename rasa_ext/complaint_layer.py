@@ -18,12 +18,11 @@
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Mapping, Optional, Pattern, Tuple
 
-from bot.lexicon import span_start
+from bot.lexicon import CLAUSE_ENDS, SENTENCE_ENDS, span_start
 
 
 @dataclass(frozen=True)
@@ -239,7 +238,7 @@ def _ends_on_a_problem(text: str, layer: ComplaintLayer) -> bool:
     if last < 0:
         return False
     plain = _masked(text, layer.not_negations)
-    return not any(end > last and not _negated(plain, end - len(word), layer.negations, _CLAUSE_ENDS)
+    return not any(end > last and not _negated(plain, end - len(word), layer.negations, CLAUSE_ENDS)
                    and not _in_a_suggestion(text, end - len(word), layer)
                    for word, end in _occurrences(text, layer.verdicts))
 
@@ -250,8 +249,6 @@ def _verdicts(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
             if not _in_a_suggestion(text, end - len(word), layer)]
 
 
-_CLAUSE_ENDS = re.compile("[，,。.！!？?；;～~ \n]")
-_SENTENCE_ENDS = re.compile("[。.！!？?；;\n]")
 
 
 def _negated(plain: str, start: int, negations: Tuple[str, ...], ends: Pattern[str], near: int = 2) -> bool:
@@ -264,7 +261,7 @@ def _negated(plain: str, start: int, negations: Tuple[str, ...], ends: Pattern[s
 
 def _in_a_suggestion(text: str, start: int, layer: ComplaintLayer) -> bool:
     """Whether `text[start:]` is inside a clause that one of `layer.suggestions` opens before it."""
-    clause = span_start(text, start, _CLAUSE_ENDS)
+    clause = span_start(text, start, CLAUSE_ENDS)
     return any(text.find(word, clause, start) >= 0 for word in layer.suggestions)
 
 
@@ -293,7 +290,7 @@ def cons_named(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
         start = turns.find(word)
         while start >= 0:
             after = start + len(word)
-            stop = _CLAUSE_ENDS.search(text, after + 1)
+            stop = CLAUSE_ENDS.search(text, after + 1)
             end = stop.start() if stop else len(text)
             cons += [(hedge, at + len(hedge)) for hedge in layer.turn_cons
                      for at in [text.find(hedge, after, end)] if at >= 0]
@@ -309,7 +306,7 @@ def _denied_praise(text: str, layer: ComplaintLayer) -> List[Tuple[str, int]]:
         return []
     plain = _masked(text, layer.not_negations)
     return [(word, end) for word, end in _occurrences(text, layer.praise + layer.verdicts)
-            if _negated(plain, end - len(word), layer.praise_negations, _CLAUSE_ENDS, near=1)]
+            if _negated(plain, end - len(word), layer.praise_negations, CLAUSE_ENDS, near=1)]
 
 
 def _occurrences(text: str, words: Tuple[str, ...]) -> List[Tuple[str, int]]:
@@ -335,7 +332,7 @@ def _words_named(text: str, words: Tuple[str, ...], layer: ComplaintLayer,
     for word in words:
         start = text.find(word)
         while start >= 0:
-            if _negated(plain, start, cancelling, _SENTENCE_ENDS) == negated:
+            if _negated(plain, start, cancelling, SENTENCE_ENDS) == negated:
                 found.append((word, start + len(word)))
             start = text.find(word, start + len(word))
     return found
@@ -448,7 +445,7 @@ def is_plain_question(text: str, layer: ComplaintLayer) -> bool:
     if not text or len(text) > layer.question_max_chars:
         return False
     core = text.rstrip(_TRAILING)
-    if _CLAUSE_ENDS.search(core.rstrip("?？").strip()):
+    if CLAUSE_ENDS.search(core.rstrip("?？").strip()):
         return False  # more than one clause: "鞋子开胶了 可以退换吗" reports before it asks
     if not (any(word in text for word in layer.asks) or any(core.endswith(end) for end in layer.question_ends)):
         return False

@@ -62,6 +62,7 @@ def test_the_situation_is_read_from_what_happened(text, situation):
     "房间里没网线，要自己带",
     "听说这款手机信号差，是真的吗",      # hearsay
     "看评价说你家包装容易压碎",
+    "要是 wifi 连不上 该怎么办",          # a space beside a Latin word is spacing: still imagined
 ])
 def test_a_cue_that_tells_something_else_names_no_situation(text):
     """A wrong situation is worse than none: "饭菜洒了" to a broken shower head shows nobody read it."""
@@ -82,6 +83,8 @@ def test_a_cue_that_tells_something_else_names_no_situation(text):
     ("手机在家里一点信号都没有", "service_outage"),
     ("WiFi老是连不上，路由器也重启过了", "service_outage"),
     ("话费明明交了，怎么还是停机了", "service_outage"),
+    ("担心的事还是发生了：汤里吃出一只苍蝇", "unclean_food"),  # the worry ends at the colon
+    ("如果早知道就不订了 房间的宽带一直断线", "service_outage"),  # a space between phrases is a pause
 ])
 def test_a_situation_told_beside_a_look_alike(text, situation):
     found = RULES.situation_of(text)

@@ -229,6 +229,9 @@ ASKING = ComplaintLayer.from_config({
     "帮我把地址改成公司的",                # a service asked for
     "是不是今年的新货呢",                  # "是不是" holds no "不是"
     "不会碎吧",                            # a worry before buying: the defect is negated
+    "能不能明天9:30之前送到",              # a time's colon cuts no clause
+    "能不能再便宜0.5元",                   # nor a decimal point
+    "有没有iPhone 15的壳",                 # a space beside a model name is spacing, not a pause
 ])
 def test_a_short_question_that_names_no_problem_is_a_plain_question(text: str) -> None:
     assert is_plain_question(text, ASKING)
