@@ -10,7 +10,10 @@ vent, a threat, a safety report, an answer to the category question — as the e
 it. It also decides for the intents that name a category (`decide_for`): when it is sure of
 another category than such an intent's, the intent is renamed to that category's
 (complain_quality → complain_price_billing for a hotel's extra charges told with the front desk
-in it), so the slot, the empathy and the handoff all follow the category layer. The intent
+in it), so the slot, the empathy and the handoff all follow the category layer; and it says how
+sure it is of such a message's category (the entity `category_certainty`: `sure` at `certain_at`
+or above, else `unsure`), so that the first reply names the kind of trouble only when the layer
+agrees (domain.yml: utter_empathy_calm and _upset; a wrong kind named is worse than none). The intent
 classifier weighs a complaint's kind against every other intent; this layer learns only which
 kind, and on the dev set's tune split (docs/devset.md) it was right more often.
 
@@ -27,7 +30,7 @@ intent classifier reads it whole, and the layer's close calls on it changed with
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Set, Text
+from typing import Any, Dict, List, Optional, Sequence, Set, Text, Tuple
 
 import numpy as np
 
@@ -41,6 +44,7 @@ from bot.labels import load_labels
 from rasa_ext.intent_classifier import NormalizedLogisticRegressionClassifier
 
 ENTITY = "complaint_category"
+CERTAINTY = "category_certainty"
 INTENT_PREFIX = "complain_"
 #: The class of messages that name no category.
 UNSAID = ""
@@ -78,6 +82,9 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
             # A message of at most this many characters keeps the category its `decide_for`
             # intent names (0: none does): the intent classifier reads a short message whole.
             "short_message": 0,
+            # A `decide_for` message's category is `sure` (CERTAINTY) when its probability is at
+            # least this, or the message is short; else `unsure`.
+            "certain_at": 0.0,
         }
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -96,7 +103,9 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the entity `complaint_category` to each complaint message of `apply_to`, and
         renames the intent of each message of `decide_for`, whose category is at least
-        `threshold` sure (with its cue words counted in); other messages are left as they are."""
+        `threshold` sure (with its cue words counted in), and tells for each message of
+        `decide_for` whether its category is `certain_at` sure (`category_certainty`); other
+        messages are left as they are."""
         intents = {*self.config["apply_to"], *self.config["decide_for"]}
         chosen = [m for m in messages if (m.get(INTENT) or {}).get("name") in intents and m.get(TEXT)]
         if not chosen or not hasattr(self.clf, "classes_"):
@@ -105,21 +114,36 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
         probabilities = self._with_cues(self.clf.predict_proba(X), [m.get(TEXT) for m in chosen])
         empty = np.diff(X.indptr) == 0
         short = int(self.config.get("short_message") or 0)
+        classes = [str(c) for c in self.clf.classes_]
         for message, row, no_features in zip(chosen, probabilities, empty):
             best = int(np.argmax(row))
-            if no_features or row[best] < self.config["threshold"] or self.clf.classes_[best] == UNSAID:
-                continue
-            category, intent = str(self.clf.classes_[best]), message.get(INTENT)
+            sure_of_best = not no_features and row[best] >= self.config["threshold"] and classes[best] != UNSAID
+            intent, text = message.get(INTENT), message.get(TEXT)
             if intent["name"] in self.config["decide_for"]:
-                if len(message.get(TEXT)) <= short:
-                    continue
-                message.set(INTENT, {**intent, "name": INTENT_PREFIX + category}, add_to_output=True)
-                continue
-            text = message.get(TEXT)
-            entity = {"entity": ENTITY, "value": category, "confidence": float(row[best]),
-                      "start": 0, "end": len(text), "extractor": self.__class__.__name__}
-            message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+                intent_stands = no_features or len(text) <= short
+                if sure_of_best and not intent_stands:
+                    message.set(INTENT, {**intent, "name": INTENT_PREFIX + classes[best]}, add_to_output=True)
+                self._add_entity(message, CERTAINTY, *self._certainty(message, row, classes, intent_stands))
+            elif sure_of_best:
+                self._add_entity(message, ENTITY, classes[best], float(row[best]))
         return messages
+
+    def _certainty(self, message: Message, row: np.ndarray, classes: List[str],
+                   intent_stands: bool) -> Tuple[str, float]:
+        """(`sure` or `unsure`, probability) of the category a `decide_for` message's intent names
+        now; `sure` when the intent's word stands (a short message, one without known features)
+        or names a kind the layer never learnt."""
+        category = message.get(INTENT)["name"][len(INTENT_PREFIX):]
+        if intent_stands or category not in classes:
+            return "sure", 1.0
+        probability = float(row[classes.index(category)])
+        return ("sure" if probability >= self.config["certain_at"] else "unsure"), probability
+
+    def _add_entity(self, message: Message, entity: str, value: str, confidence: float) -> None:
+        """`message` with the entity `entity` = `value` over its whole text."""
+        found = {"entity": entity, "value": value, "confidence": confidence, "start": 0,
+                 "end": len(message.get(TEXT)), "extractor": self.__class__.__name__}
+        message.set(ENTITIES, [*message.get(ENTITIES, []), found], add_to_output=True)
 
     def _with_cues(self, probabilities: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """The classifier's probabilities with each category's cue words counted in: per
@@ -150,6 +174,8 @@ class CategoryClassifier(NormalizedLogisticRegressionClassifier):
         super().validate_config(config)
         if not 0 < float(config.get("threshold", 0.6)) <= 1:
             raise ValueError(f"{cls.__name__}: threshold is between 0 and 1, got {config.get('threshold')}")
+        if not 0 <= float(config.get("certain_at", 0.0)) <= 1:
+            raise ValueError(f"{cls.__name__}: certain_at is between 0 and 1, got {config.get('certain_at')}")
         odd = [i for i in config.get("decide_for") or () if not str(i).startswith(INTENT_PREFIX)]
         if odd:
             raise ValueError(f"{cls.__name__}: decide_for names {INTENT_PREFIX}<category> intents, got {odd}")

@@ -6,8 +6,8 @@ from tests.auxil.conversation import domain, make_tracker, run_action, slots_set
 
 def _variant_for(response: str, category: str) -> str:
     """The text of `response` for complaints of `category` (its variant with that condition)."""
-    condition = [{"type": "slot", "name": "complaint_category", "value": category}]
-    [text] = [v["text"] for v in domain().responses[response] if v.get("condition") == condition]
+    condition = {"type": "slot", "name": "complaint_category", "value": category}
+    [text] = [v["text"] for v in domain().responses[response] if condition in (v.get("condition") or ())]
     return text
 
 
@@ -44,6 +44,14 @@ async def test_words_that_fit_no_situation_get_the_categorys_wording():
     _, [reply] = await run_action(ActionEmpathize(), tracker)
     assert reply["utter_action"] == "utter_empathy_calm"
     assert reply["text"] == _variant_for("utter_empathy_calm", "delivery")
+
+
+async def test_a_kind_the_category_layer_doubts_gets_the_general_wording():
+    tracker = make_tracker([("我要投诉你们的配送", "complain_delivery", {})],
+                           slots={"complaint_category": "delivery", "category_certainty": "unsure"})
+    _, [reply] = await run_action(ActionEmpathize(), tracker)
+    assert reply["utter_action"] == "utter_empathy_calm"
+    assert reply["text"] in {v["text"] for v in domain().responses["utter_empathy_calm"] if not v.get("condition")}
 
 
 async def test_an_angry_customer_gets_the_strongest_apology_in_traditional():

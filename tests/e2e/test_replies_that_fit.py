@@ -5,12 +5,17 @@ report is answered differently when someone is already hurt."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
+from typing import Any, Dict, Optional, Set
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from bot.handoff import load_handoff_settings
 from bot.storage import ComplaintStore, HandoffQueue
 from tests.auxil.stack import Stack
 
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
 ALL_AT_ONCE = "你好，我3月2号买的台灯，订单号DD20261119008，到手灯罩就是裂的，想退款，电话13712345678"
 
 
@@ -71,6 +76,34 @@ def test_empathy_fits_what_happened_not_only_the_category(stack: Stack):
     assert stack.responses(spilled)[0].startswith("utter_empathy_spilled_food")
     stack.say(rude, "你们门店的店员态度特别差，还冲我翻白眼")
     assert stack.responses(rude)[0].startswith("utter_empathy_rude_staff")
+
+
+def _variants(response: str, category: Optional[str]) -> Set[str]:
+    """The texts of `response` worded for `category`, or its general texts (None)."""
+    def worded_for(variant: Dict[str, Any]) -> Optional[str]:
+        return next((c["value"] for c in variant.get("condition") or () if c["name"] == "complaint_category"), None)
+    return {v["text"] for v in DOMAIN["responses"][response] if worded_for(v) == category}
+
+
+def test_the_first_reply_names_the_kind_of_trouble_only_when_the_category_layer_agrees(stack: Stack):
+    """A late cake is a delivery, and the reply says so; packaging, the goods and the return's
+    postage all in one message read as a delivery complaint by the intent alone get the general
+    wording: naming the wrong kind of trouble shows nobody read it. The category is kept either
+    way (the read-back lets the customer correct it)."""
+    late, mixed = _sender(), _sender()
+    replies = stack.say(late, "订的蛋糕约的下午三点送，五点半才送来，生日会都开始了")
+    response = stack.responses(late)[0]
+    assert response in ("utter_empathy_calm", "utter_empathy_upset")
+    assert replies[0]["text"] in _variants(response, "delivery")
+    slots = stack.tracker(late)["slots"]
+    assert (slots["complaint_category"], slots["category_certainty"]) == ("delivery", "sure")
+
+    replies = stack.say(mixed, "包装很简陋，东西也一般，退的时候还要我自己出运费")
+    response = stack.responses(mixed)[0]
+    assert response in ("utter_empathy_calm", "utter_empathy_upset")
+    assert replies[0]["text"] in _variants(response, None)
+    slots = stack.tracker(mixed)["slots"]
+    assert (slots["complaint_category"], slots["category_certainty"]) == ("delivery", "unsure")
 
 
 def test_a_safety_reply_fits_whether_someone_is_already_hurt(stack: Stack):

@@ -368,7 +368,7 @@ def test_the_category_layer_decides_for_a_complaint_intent_that_names_another_ki
     classifier.process([misread, agreed, unsure])
     assert misread.get("intent") == {"name": "complain_quality", "confidence": 0.8}
     assert agreed.get("intent")["name"] == "complain_delivery"
-    assert all(not m.get("entities") for m in (misread, agreed, unsure))
+    assert all(not _entities(m, "complaint_category") for m in (misread, agreed, unsure)), "the intent says it"
 
     sure_only = _category_classifier(tmp_path, decide_for=["complain_delivery"], threshold=0.95)
     sure_only.train(_category_data())
@@ -376,10 +376,30 @@ def test_the_category_layer_decides_for_a_complaint_intent_that_names_another_ki
     assert unsure.get("intent")["name"] == "complain_delivery"
 
 
-@pytest.mark.parametrize("threshold", [0, 1.5])
-def test_a_wrong_threshold_is_rejected(threshold: float) -> None:
-    with pytest.raises(ValueError, match="threshold"):
-        CategoryClassifier.validate_config({"threshold": threshold})
+def _entities(message: object, entity: str) -> List[object]:
+    return [e["value"] for e in message.get("entities") or [] if e["entity"] == entity]
+
+
+def test_the_layer_says_whether_it_agrees_with_the_kind_a_complaint_intent_names(tmp_path: Path) -> None:
+    """The first reply names the kind of trouble only when the layer agrees (category_certainty):
+    a wrong kind named ("收货本该省心" to a dirty room) is worse than the general wording."""
+    classifier = _category_classifier(tmp_path, decide_for=["complain_quality", "complain_delivery"],
+                                      threshold=0.99, certain_at=0.6, short_message=10)
+    classifier.train(_category_data())
+    agreed = _with_text([0, 0, 2, 1, 0, 0], "complain_delivery", "快递等了七天还没有送到，也没有人管")
+    doubted = _with_text([1, 1, 1, 1, 0, 0], "complain_delivery", "等了一个星期，拿到手东西又是坏的")
+    short = _with_text([1, 1, 1, 1, 0, 0], "complain_delivery", "还没送到")  # read whole by the intent
+    general = _with_text([0, 0, 2, 1, 0, 0], "complain_general", "我要投诉，快递等了七天")
+    classifier.process([agreed, doubted, short, general])
+    assert [_entities(m, "category_certainty") for m in (agreed, doubted, short)] == [["sure"], ["unsure"], ["sure"]]
+    assert doubted.get("intent")["name"] == "complain_delivery", "the intent's kind is kept, only not worded"
+    assert not _entities(general, "category_certainty"), "a general complaint names no kind to doubt"
+
+
+@pytest.mark.parametrize("config", [{"threshold": 0}, {"threshold": 1.5}, {"certain_at": -0.1}, {"certain_at": 2}])
+def test_a_wrong_threshold_is_rejected(config: dict) -> None:
+    with pytest.raises(ValueError, match=next(iter(config))):
+        CategoryClassifier.validate_config(config)
 
 
 CUES = {"quality": ["热水", "坏了", "很脏"], "delivery": ["快递"]}
