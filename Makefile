@@ -30,7 +30,7 @@ types:          ## mypy, strict on the core (mypy.ini)
 setup:          ## create .venv with the pinned packages
 	bash scripts/setup.sh
 
-train:          ## train the model if data, domain or config changed
+train:          ## train the model if data, domain, config or the code that reads messages changed
 	bash scripts/setup.sh && $(ENV) python scripts/train_if_changed.py
 
 validate:       ## check domain, data and config: the project's checks, then rasa data validate less what it cannot see
