@@ -27,7 +27,7 @@ from actions.tracker_view import (
     collected_complaint, latest_entity, latest_intent, latest_text, slot_before_latest_message,
 )
 from bot.app.complaints import record_withdrawn
-from bot.answers import Kind, Reading, answer_rules, read_message, read_order_number, read_phone
+from bot.answers import Kind, Reading, answer_rules, read_message, read_order_number, read_phone, refines
 from bot.complaints import CONTACT_HERE, clean_answer, merge_description, says_something
 from bot.dates import TimeAnswer, read_time
 from bot.dialogue import FORM, intents_answered_mid_form
@@ -114,7 +114,7 @@ class ValidateComplaintForm(FormValidationAction):
             if requested:
                 dispatcher.utter_message(response="utter_chitchat_ack")
             return ask_again
-        complaint = intent in {f"complain_{code}" for code in services().labels.categories}
+        complaint = of_category(intent)
         telling = complaint and requested in (None, "complaint_details")  # "快递怎么还没到？"
         # A question a rule answers goes to it (a policy question, "你是机器人吗", "你们是不是有病啊"
         # to the venting rule); one about something else (out of scope) is noted for later.
@@ -124,10 +124,18 @@ class ValidateComplaintForm(FormValidationAction):
                 response=WHY.get(requested or "", "utter_question_noted") if reading.asks_why
                 else "utter_question_noted")
             return ask_again
-        takes_answer = answered and not (intent or "").startswith("ask_") and intent not in SOCIAL
+        # "退款要多久？" asks the policy; "我要退回多扣的钱", read as such a question, answers.
+        asks_policy = (intent or "").startswith("ask_") and reading.asks
+        takes_answer = answered and not asks_policy and intent not in SOCIAL
         if requested and intent in RULE_ANSWERED and not takes_answer:
             return []  # the rules answer it (policy, progress, greeting, venting…), then ask again
         events = self.answers(reading, text, requested, intent, tracker, day)
+        if any(refines(name, tracker.get_slot(name), value) for name, value in reading.answers.items()
+               if name != requested):
+            dispatcher.utter_message(response="utter_noted_correction")
+        elif requested not in (None, "complaint_details") and any(
+                e.get("name") == "complaint_details" for e in events):
+            dispatcher.utter_message(response="utter_noted_detail")
         if requested and requested not in {e["name"] for e in events if e.get("event") == "slot"}:
             if reading.invalid or not any(e.get("name") in FIELDS for e in events):
                 # "这个号码看起来不太像订单号" only about a number given, or nothing at all.
@@ -140,23 +148,25 @@ class ValidateComplaintForm(FormValidationAction):
     def answers(self, reading: Reading, text: str, requested: Optional[str], intent: Optional[str],
                 tracker: Tracker, day: date) -> List[EventType]:
         """The answers in the message: the one asked for, and the fields still empty (a field
-        already answered changes only by a correction)."""
+        already answered changes only by a correction or a more precise time)."""
         events: List[EventType] = []
         for name, value in reading.answers.items():
             if name == "remedy_note":
                 continue
-            if name == requested or not tracker.get_slot(name):
+            if name == requested or not tracker.get_slot(name) or refines(name, tracker.get_slot(name), value):
                 events += field_events(name, value, day)
                 if name == "desired_remedy" and value == "other":
                     events.append(SlotSet("remedy_note", reading.answers.get("remedy_note")))
-        complaint = intent in {f"complain_{code}" for code in services().labels.categories}
         # A message naming what went wrong (data/empathy.yml: "台灯不亮") tells it, whatever its intent.
         names_problem = services().empathy.situation_of(text) is not None
-        story = reading.tells_story or (requested in (None, "complaint_details") and (complaint or names_problem))
+        story = reading.tells_story or (
+            requested in (None, "complaint_details") and (of_category(intent) or names_problem))
         # The message that opens the form with a complaint intent tells what happened; a later
-        # complaint message ("而且客服态度也很差") adds to the story.
-        more = complaint and reading.tells_story
-        if (requested in (None, "complaint_details") or more) and story and says_something(text):
+        # complaint message ("而且客服态度也很差", "到了还是坏的！！！") adds to the story, unless
+        # it only answers or says no more than "我要投诉".
+        more = is_complaint(intent) and (reading.tells_story or names_problem or (
+            not reading.answers and reading.story_chars >= 2))
+        if (more or (requested in (None, "complaint_details") and story)) and says_something(text):
             previous = slot_before_latest_message(tracker, "complaint_details")
             events.append(SlotSet("complaint_details", merge_description(previous, text)))
         return events
@@ -176,6 +186,16 @@ class ValidateComplaintForm(FormValidationAction):
             dispatcher.utter_message(response="utter_complaint_withdrawn_empty")
         return [*events, *(SlotSet(name, None) for name in PER_COMPLAINT_SLOTS),
                 SlotSet("requested_slot", None), ActiveLoop(None), FollowupAction("action_listen")]
+
+
+def is_complaint(intent: Optional[str]) -> bool:
+    """Whether `intent` is a complaint's, of a category or of none yet (complain_general)."""
+    return (intent or "").startswith("complain_")
+
+
+def of_category(intent: Optional[str]) -> bool:
+    """Whether `intent` is a complaint's that names its category (complain_quality, …)."""
+    return intent in {f"complain_{code}" for code in services().labels.categories}
 
 
 def typed_category(domain: DomainDict, text: str) -> Optional[str]:

@@ -47,6 +47,7 @@ class AnswerRules:
     withdraw_weak: Tuple[str, ...]
     chitchat: Tuple[str, ...]
     no_phone: Tuple[str, ...]
+    no_phone_unasked: Tuple[str, ...]
     time_unknown: Tuple[str, ...]
     no_order: Tuple[str, ...]
     correction_markers: Tuple[str, ...]
@@ -69,7 +70,8 @@ def load_answer_rules(path: Optional[Path] = None) -> AnswerRules:
         order_formats=tuple(re.compile(str(row["pattern"])) for row in raw["order_numbers"]),
         remedies={code: tuple(str(w).lower() for w in ws) for code, ws in raw["remedies"].items()},
         wishes=words("wishes"), withdraw=words("withdraw"), withdraw_weak=words("withdraw_weak"),
-        chitchat=words("chitchat"), no_phone=words("no_phone"), time_unknown=words("time_unknown"),
+        chitchat=words("chitchat"), no_phone=words("no_phone"),
+        no_phone_unasked=words("no_phone_unasked"), time_unknown=words("time_unknown"),
         no_order=words("no_order"), correction_markers=words("correction_markers"),
         strong_correction_markers=words("strong_correction_markers"), negations=words("negations"),
         filler=words("filler"),
@@ -100,10 +102,22 @@ _LOCAL_MOBILE = r"([5-9]\d{3})" + _SEP + r"(\d{4})"
 _EDGE = r"(?<![0-9A-Za-z+]){}(?![0-9])"
 
 
+#: Digits spelt in characters, as some write a number so that a platform does not hide it.
+_SPELT_DIGITS = {**{c: str(i) for i, c in enumerate("零一二三四五六七八九")}, "〇": "0", "幺": "1"}
+_SPELT = "".join(_SPELT_DIGITS)
+_SPELT_NUMBER = re.compile(f"[{_SPELT}](?:[- ]?[{_SPELT}]){{6,}}")
+
+
+def _spelt_out(text: str) -> str:
+    """`text` with each run of seven or more digit characters (一三八…) written in digits."""
+    return _SPELT_NUMBER.sub(lambda m: "".join(_SPELT_DIGITS.get(c, c) for c in m.group(0)), text)
+
+
 def read_phone(text: str, asked: bool = False) -> Optional[str]:
-    """The first phone number in `text`, normalised (13812345678, +852 91234567, 021-12345678);
-    with `asked` (the form asked for one) 8 digits alone count as a Hong Kong mobile."""
-    text = _simple(text)
+    """The first phone number in `text`, digits or spelt out (一三八…), normalised (13812345678,
+    +852 91234567, 021-12345678); with `asked` (the form asked for one) 8 digits alone count as a
+    Hong Kong mobile."""
+    text = _spelt_out(_simple(text))
     table = list(_PHONES) + ([(_LOCAL_MOBILE, "+852 {}{}")] if asked else [])
     found: Optional[Tuple[int, str]] = None
     for pattern, shape in table:
@@ -179,6 +193,15 @@ def details_told(texts: Sequence[str], today: date, rules: Optional[AnswerRules]
     return told
 
 
+def refines(name: str, old: Any, new: Any) -> bool:
+    """Whether `new`, said unasked for the field `name` already answered with `old`, says the
+    same more precisely: a time in the old words and more ("昨天" → "昨天下午", "这个月" →
+    "这个月一号"). Anything else said unasked about an answered field changes it only as a
+    correction, since it may be about something else ("昨天打电话问过")."""
+    return (name == "incident_time" and isinstance(new, TimeAnswer) and bool(old)
+            and str(old) in new.words and len(new.words) > len(str(old)))
+
+
 # ---- the message as a whole -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Reading:
@@ -192,8 +215,12 @@ class Reading:
     corrected: Optional[str] = None
     #: A question about why the form asks what it asks.
     asks_why: bool = False
+    #: The message is put as a question (a question mark or a question word), answers or not.
+    asks: bool = False
     #: The message tells what happened (more than its answers and filler words).
     tells_story: bool = False
+    #: How many characters say something besides the answers and filler words.
+    story_chars: int = 0
     #: The field the customer tried to answer with something that is not one (a number that is
     #: no phone, no order number).
     invalid: Optional[str] = None
@@ -245,23 +272,24 @@ def read_message(text: str, requested: Optional[str], today: date,
     question = _is_question(simple, rules)
 
     if _has(simple, rules.withdraw):
-        return Reading(Kind.WITHDRAW, answers, tells_story=tells_story)
+        return Reading(Kind.WITHDRAW, answers, tells_story=tells_story, story_chars=story_left)
     corrected = _corrected_field(simple, answers, rules, bool(taken_back))
     if corrected:
         return Reading(Kind.CORRECTION, answers, corrected=corrected)
     bare = _bare(simple)
     if not bare or _only_chitchat(bare, rules):
         return Reading(Kind.CHITCHAT)
-    if requested == "contact_phone" and "contact_phone" not in answers and _has(simple, rules.no_phone):
+    if "contact_phone" not in answers and (
+            _has(simple, rules.no_phone_unasked) or (requested == "contact_phone" and _has(simple, rules.no_phone))):
         answers["contact_phone"] = CONTACT_HERE
     if requested == "incident_time" and "incident_time" not in answers and _has(simple, rules.time_unknown):
         answers["incident_time"] = TimeAnswer(said if len(said) <= 12 else "记不清了")
     if requested is not None and requested in answers:
-        return Reading(Kind.ANSWER, answers, tells_story=tells_story)
+        return Reading(Kind.ANSWER, answers, tells_story=tells_story, story_chars=story_left, asks=question)
     if _has(simple, rules.withdraw_weak) and not answers:
-        return Reading(Kind.WITHDRAW, tells_story=tells_story)
+        return Reading(Kind.WITHDRAW, tells_story=tells_story, story_chars=story_left)
     if question and not (requested in (None, "complaint_details") and tells_story and len(bare) > 15):
-        return Reading(Kind.QUESTION, answers, asks_why=bool(_has(simple, rules.why_words)))
+        return Reading(Kind.QUESTION, answers, asks_why=bool(_has(simple, rules.why_words)), asks=True)
     if requested == "desired_remedy" and not answers and _has(simple, rules.wishes):
         answers.update(desired_remedy=OTHER_REMEDY, remedy_note=said)
         return Reading(Kind.ANSWER, answers)
@@ -273,8 +301,9 @@ def read_message(text: str, requested: Optional[str], today: date,
     if requested in (None, "complaint_details") and (tells_story or (requested and story_left >= 2)):
         return Reading(Kind.ANSWER, answers, tells_story=True)
     if answers:
-        return Reading(Kind.ANSWER, answers, tells_story=tells_story, invalid=_invalid(simple, requested))
-    return Reading(Kind.NOTHING, tells_story=tells_story, invalid=_invalid(simple, requested))
+        return Reading(Kind.ANSWER, answers, tells_story=tells_story, story_chars=story_left,
+                       invalid=_invalid(simple, requested), asks=question)
+    return Reading(Kind.NOTHING, tells_story=tells_story, story_chars=story_left, invalid=_invalid(simple, requested))
 
 
 def _digits(text: str) -> int:
@@ -306,7 +335,7 @@ def _answers(text: str, requested: Optional[str], today: date,
     phone = read_phone(text, asked=requested == "contact_phone")
     if phone:
         answers["contact_phone"] = phone
-        spans.extend(re.findall(r"[+\d][\d -]{6,}\d", text))
+        spans.extend(re.findall(r"[+\d][\d -]{6,}\d", text) + _SPELT_NUMBER.findall(text))
     remedy = read_remedy(text, rules)
     if remedy:
         answers["desired_remedy"] = remedy
@@ -325,20 +354,35 @@ def _only_chitchat(bare: str, rules: AnswerRules) -> bool:
 
 def _corrected_field(text: str, answers: Mapping[str, Any], rules: AnswerRules,
                      taken_back: bool = False) -> Optional[str]:
-    """The field a correction changes: the one it names, else the one whose value it gives
-    (a value taken back, "不是昨天，是前天", says a correction as a strong marker does)."""
+    """The field a correction changes: the one it names and gives a value for, else the one whose
+    value it gives before naming another ("不对，是前天，订单号我找一下": the time), else the one
+    it names; without a name, the one whose value it gives (a value taken back, "不是昨天，是前天",
+    says a correction as a strong marker does)."""
     if not (taken_back or _has(text, rules.correction_markers)):
         return None
-    named = [(text.find(word), name) for name, words in rules.fields.items() for word in words
-             if word in text]
+    named = sorted((text.find(word), name) for name, words in rules.fields.items() for word in words
+                   if word in text)
+    given = [name for name in ("order_number", "contact_phone", "incident_time", "desired_remedy")
+             if name in answers]
+    for _, name in named:
+        if name in given:
+            return name
     if named:
-        return min(named)[1]
-    if taken_back or _has(text, rules.strong_correction_markers):
-        given = [name for name in ("order_number", "contact_phone", "incident_time", "desired_remedy")
-                 if name in answers]
-        if len(given) == 1:
-            return given[0]
+        said_first = [name for name in given if 0 <= _position(text, name, answers[name]) < named[0][0]]
+        return said_first[0] if len(said_first) == 1 else named[0][1]
+    if (taken_back or _has(text, rules.strong_correction_markers)) and len(given) == 1:
+        return given[0]
     return None
+
+
+def _position(text: str, name: str, value: Any) -> int:
+    """Where in `text` the answer `value` to `name` is said (-1: not found; a remedy is a code)."""
+    if isinstance(value, TimeAnswer):
+        return text.find(value.words)
+    if name in ("order_number", "contact_phone"):
+        digits = re.search(r"\d", text)
+        return digits.start() if digits else -1
+    return -1
 
 
 def _is_question(text: str, rules: AnswerRules) -> bool:

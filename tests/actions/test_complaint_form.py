@@ -168,3 +168,52 @@ async def test_a_whole_complaint_in_one_message_fills_every_field():
     assert slots["complaint_details"] == text and slots["order_number"] == "DD20261101001"
     assert slots["desired_remedy"] == "refund" and slots["contact_phone"] == "13812345678"
     assert slots["incident_time"] == "上周三" and slots["incident_date"]
+
+
+# ---- answers said in a real conversation's order ------------------------------------------------
+async def test_a_time_said_more_precisely_later_replaces_the_vaguer_one(monkeypatch):
+    monkeypatch.setattr("actions.complaint_form.today", lambda: date(2026, 12, 5))
+    tracker = _form_turn("这个月一号扣的", "complain_price_billing", "order_number",
+                         before={"complaint_details": "宽带多扣了五十", "incident_time": "这个月"})
+    events, replies = await run_action(ValidateComplaintForm(), tracker)
+    assert _names(replies) == ["utter_noted_correction"], "no 'I did not understand' to a better answer"
+    assert slots_set(events) == {"incident_time": "这个月一号", "incident_date": "2026-12-01", "order_number": None}
+    tracker = _form_turn("昨天打过电话问了", "give_details", "order_number",
+                         before={"complaint_details": "宽带多扣了五十", "incident_time": "上周"})
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert "incident_time" not in slots_set(events), "another time is about something else"
+
+
+async def test_a_correction_is_of_the_value_it_gives_not_of_a_field_it_only_mentions(monkeypatch):
+    monkeypatch.setattr("actions.complaint_form.today", lambda: date(2026, 12, 5))
+    tracker = _form_turn("不对，是前天晚上，订单号我找一下", "nlu_fallback", "order_number",
+                         before={"complaint_details": "外卖少了一份饮料", "incident_time": "昨天晚上"})
+    events, replies = await run_action(ValidateComplaintForm(), tracker)
+    assert _names(replies) == ["utter_noted_correction"]
+    assert slots_set(events) == {"incident_time": "前天晚上", "incident_date": "2026-12-03", "order_number": None}
+
+
+async def test_a_wish_read_as_a_policy_question_is_still_the_answer():
+    tracker = _form_turn("我要退回多扣的钱", "ask_policy_refund_time", "desired_remedy")
+    events, _ = await run_action(ValidateComplaintForm(), tracker)
+    assert slots_set(events)["desired_remedy"] == "other"
+    assert slots_set(events)["remedy_note"] == "我要退回多扣的钱"
+    question = _form_turn("退款要多久？", "ask_policy_refund_time", "desired_remedy")
+    assert slots_set((await run_action(ValidateComplaintForm(), question))[0]) == {}, "the policy rule answers"
+
+
+async def test_no_phone_said_before_it_is_asked_is_kept():
+    events, _ = await run_action(ValidateComplaintForm(), _form_turn("不想留电话", "deny", "desired_remedy"))
+    assert slots_set(events) == {"contact_phone": CONTACT_HERE, "desired_remedy": None}
+
+
+async def test_more_of_the_story_told_mid_form_is_kept_and_acknowledged():
+    tracker = _form_turn("到了还是坏的！！！", "complain_general", "incident_time",
+                         before={"complaint_details": "买个东西等了半个月"})
+    events, replies = await run_action(ValidateComplaintForm(), tracker)
+    assert _names(replies) == ["utter_noted_detail"], "never 'which day?' to more of what happened"
+    assert slots_set(events) == {"complaint_details": "买个东西等了半个月；到了还是坏的！！！", "incident_time": None}
+    tracker = _form_turn("我要投诉", "complain_general", "incident_time",
+                         before={"complaint_details": "买个东西等了半个月"})
+    events, replies = await run_action(ValidateComplaintForm(), tracker)
+    assert "complaint_details" not in slots_set(events) and "utter_noted_detail" not in _names(replies)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from bot.answers import (
-    CONTACT_HERE, Kind, read_amount, read_message, read_order_number, read_phone, read_remedy)
+    CONTACT_HERE, Kind, read_amount, read_message, read_order_number, read_phone, read_remedy, refines)
 from bot.dates import TimeAnswer
 from bot.extraction import parse_amount
 
@@ -25,6 +25,13 @@ TODAY = date(2026, 12, 5)
 ])
 def test_phones(text, phone):
     assert read_phone(f"我的电话是{text}，谢谢") == phone
+
+
+def test_a_phone_spelt_out_in_characters_is_a_phone():
+    assert read_phone("一三八一二三四五六七八") == "13812345678"
+    assert read_phone("手机幺三九 零零零零 一二三四") == "13900001234"
+    assert read_phone("我住三楼一二三室") is None
+    assert not _read("一三八一二三四五六七八", "contact_phone").tells_story
 
 
 def test_eight_digits_are_a_hong_kong_mobile_only_when_a_phone_was_asked():
@@ -60,7 +67,7 @@ def test_what_is_no_order_number(text):
     ("refund please", "refund"), ("order no. is 123, refund please", "refund"),
     ("換過部新嘅", "exchange"), ("整返好佢", "repair"), ("换一个新的吧", "exchange"),
     ("给我道个歉", "apology"), ("给个说法", "explanation"), ("I want a replacement", "exchange"),
-    ("不要退款，换一个", "exchange"),
+    ("不要退款，换一个", "exchange"), ("多扣的退给我", "refund"), ("差价返还给我", "refund"), ("把钱还给我", "refund"),
 ])
 def test_remedies_in_customers_words(text, remedy):
     assert read_remedy(text) == remedy
@@ -140,6 +147,12 @@ def test_a_value_taken_back_corrects_with_the_one_that_follows(text, field, valu
     assert _read("不是我买的，是我老婆买的", "order_number").kind == Kind.ANSWER  # no value taken back
 
 
+def test_a_correction_is_of_the_value_said_before_the_field_it_mentions():
+    reading = _read("不对，是前天晚上，订单号我找一下", "order_number")
+    assert (reading.corrected, reading.answers["incident_time"].words) == ("incident_time", "前天晚上")
+    assert _read("订单号不对，我昨天才下的单", "desired_remedy").corrected == "order_number"
+
+
 def test_questions_are_no_answers():
     reading = _read("为什么要留电话？", "contact_phone")
     assert reading.kind == Kind.QUESTION and reading.asks_why
@@ -162,6 +175,22 @@ def test_details_alone_tell_no_story():
     assert not reading.tells_story and reading.answers["incident_time"].words == "昨天"
     assert _read("质量问题", "complaint_details").tells_story
     assert _read("我要投诉", None).kind == Kind.NOTHING
+
+
+def test_no_phone_said_unasked_only_in_words_that_name_the_phone():
+    assert _read("不想留电话", "desired_remedy").answers["contact_phone"] == CONTACT_HERE
+    assert _read("不用打电话给我，直接退款", "desired_remedy").answers == {
+        "contact_phone": CONTACT_HERE, "desired_remedy": "refund"}
+    assert "contact_phone" not in _read("客服电话打不通，太不方便了", None).answers
+    assert "contact_phone" not in _read("不方便", "desired_remedy").answers
+
+
+def test_a_time_said_again_more_precisely_refines_it():
+    assert refines("incident_time", "昨天", TimeAnswer("昨天下午", date(2026, 12, 4)))
+    assert refines("incident_time", "这个月", TimeAnswer("这个月一号", date(2026, 12, 1)))
+    assert not refines("incident_time", "上周", TimeAnswer("昨天", date(2026, 12, 4)))
+    assert not refines("incident_time", "昨天", TimeAnswer("昨天", date(2026, 12, 4)))
+    assert not refines("order_number", "DD2026112", "DD20261120031")
 
 
 def test_phone_question_answers():
