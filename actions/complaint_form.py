@@ -14,6 +14,7 @@ received while the action server is down is never written into the complaint unc
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date
 from typing import Any, Callable, Dict, List, Optional, Text
 
@@ -24,7 +25,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.runtime import services
 from actions.tracker_view import (
-    collected_complaint, latest_entity, latest_intent, latest_text, slot_before_latest_message,
+    PER_COMPLAINT_SLOTS, collected_complaint, latest_entity, latest_intent, latest_text, slot_before_latest_message,
 )
 from bot.app.complaints import record_withdrawn
 from bot.answers import Kind, Reading, answer_rules, read_message, read_order_number, read_phone, refines
@@ -46,9 +47,6 @@ NOT_AN_ANSWER = {"incident_time": "utter_time_unclear", "order_number": "utter_o
 #: Why the form asks for a field, for "为什么要电话？".
 WHY = {"incident_time": "utter_why_incident_time", "order_number": "utter_why_order_number",
        "contact_phone": "utter_why_contact_phone"}
-#: Slots of one complaint, emptied when the customer gives it up.
-PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "incident_date",
-                       "order_number", "desired_remedy", "remedy_note", "amount")
 
 
 def today() -> date:
@@ -87,6 +85,12 @@ class ValidateComplaintForm(FormValidationAction):
         if _just_corrected(tracker):  # action_reset_field took this message already
             return events
         requested = tracker.get_slot("requested_slot")
+        heard_first = slot_before_latest_message(tracker, "complaint_category")
+        if requested not in (None, "complaint_category") and heard_first and \
+                tracker.get_slot("complaint_category") != heard_first:
+            # The kind of trouble heard first stays: a later message's intent ("全额退款，运费也要你们出"
+            # read as a refund complaint) tells more of the story, not another kind.
+            events.append(SlotSet("complaint_category", heard_first))
         typed = typed_category(domain, text) if requested == "complaint_category" else None
         if typed:  # a button's title typed ("商品质量") is the button pressed
             return events + [SlotSet("complaint_category", typed)]
@@ -97,8 +101,13 @@ class ValidateComplaintForm(FormValidationAction):
                     dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         """The events for the customer's message, by what it is."""
         day = today()
-        ask_again: List[EventType] = [SlotSet(requested, tracker.get_slot(requested))] if requested else []
         intent = latest_intent(tracker)
+        if reading.guessed and (is_complaint(intent) or (intent in RULE_ANSWERED and intent != "out_of_scope")):
+            # Words taken for the order question say something else to the NLU: venting, a
+            # threat, more of the story. A shop's or a product's name reads as none of these.
+            reading = replace(reading, answers={k: v for k, v in reading.answers.items() if k != requested},
+                              guessed=False)
+        ask_again: List[EventType] = [SlotSet(requested, tracker.get_slot(requested))] if requested else []
         if reading.kind == Kind.WITHDRAW:
             return await self.withdraw(dispatcher, tracker)
         if reading.kind == Kind.CORRECTION and reading.corrected:

@@ -16,8 +16,8 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
-from actions.submission import PER_COMPLAINT_SLOTS, after_recording
-from actions.tracker_view import collected_complaint, customer_channel, customer_script
+from actions.submission import after_recording
+from actions.tracker_view import PER_COMPLAINT_SLOTS, collected_complaint, customer_channel, customer_script
 from bot.app.escalation import DECISIONS_SLOT, decisions_from_slot
 from bot.app.handoffs import HandoffResult, escalate_filed, hand_off, hand_off_without_complaint
 from bot.handoff import ProblemKeys, case_response, is_new_problem, nothing_told

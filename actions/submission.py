@@ -11,16 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.complaint_form import unvalidated_fields
 from actions.plan import state_plan
 from actions.runtime import services
-from actions.tracker_view import collected_complaint
+from actions.tracker_view import PER_COMPLAINT_SLOTS, collected_complaint
 from bot.app.complaints import accept_plan, record_complaint
 from bot.situation import prior_complaint_values
 from bot.storage import Complaint
 
-#: Slots that belong to one complaint; emptied once it is recorded so the next one starts fresh.
-#: The contact stays: the customer should not have to give it twice.
-PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "incident_date", "order_number",
-                       "desired_remedy", "remedy_note", "amount", "anger_level",
-                       "handoff_decisions")
 
 
 def after_recording(tracker: Tracker, complaint: Complaint) -> List[Dict[Text, Any]]:

@@ -8,6 +8,11 @@ from rasa_sdk import Tracker
 from bot.app.complaints import CollectedComplaint
 from bot.script import SCRIPT_SLOT, Script, conversation_script
 
+#: Slots that belong to one complaint: emptied once it is recorded, handed off or given up, so
+#: the next one starts fresh. The contact stays: the customer should not have to give it twice.
+PER_COMPLAINT_SLOTS = ("complaint_details", "complaint_category", "incident_time", "incident_date", "order_number",
+                       "desired_remedy", "remedy_note", "amount", "anger_level", "handoff_decisions")
+
 
 def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""

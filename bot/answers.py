@@ -43,6 +43,7 @@ class AnswerRules:
     order_formats: Tuple["re.Pattern[str]", ...]
     remedies: Mapping[str, Tuple[str, ...]]
     wishes: Tuple[str, ...]
+    up_to_you: Tuple[str, ...]
     withdraw: Tuple[str, ...]
     withdraw_weak: Tuple[str, ...]
     chitchat: Tuple[str, ...]
@@ -69,7 +70,8 @@ def load_answer_rules(path: Optional[Path] = None) -> AnswerRules:
     return AnswerRules(
         order_formats=tuple(re.compile(str(row["pattern"])) for row in raw["order_numbers"]),
         remedies={code: tuple(str(w).lower() for w in ws) for code, ws in raw["remedies"].items()},
-        wishes=words("wishes"), withdraw=words("withdraw"), withdraw_weak=words("withdraw_weak"),
+        wishes=words("wishes"), up_to_you=words("up_to_you"), withdraw=words("withdraw"),
+        withdraw_weak=words("withdraw_weak"),
         chitchat=words("chitchat"), no_phone=words("no_phone"),
         no_phone_unasked=words("no_phone_unasked"), time_unknown=words("time_unknown"),
         no_order=words("no_order"), correction_markers=words("correction_markers"),
@@ -221,6 +223,9 @@ class Reading:
     tells_story: bool = False
     #: How many characters say something besides the answers and filler words.
     story_chars: int = 0
+    #: The order question's answer is the customer's words, for want of a number ("华为手机",
+    #: "在楼下超市买的"): right only if the message says nothing else.
+    guessed: bool = False
     #: The field the customer tried to answer with something that is not one (a number that is
     #: no phone, no order number).
     invalid: Optional[str] = None
@@ -288,15 +293,20 @@ def read_message(text: str, requested: Optional[str], today: date,
         return Reading(Kind.ANSWER, answers, tells_story=tells_story, story_chars=story_left, asks=question)
     if _has(simple, rules.withdraw_weak) and not answers:
         return Reading(Kind.WITHDRAW, tells_story=tells_story, story_chars=story_left)
+    if requested == "desired_remedy" and not answers and _has(simple, rules.up_to_you):
+        answers.update(desired_remedy=OTHER_REMEDY, remedy_note=said)
+        return Reading(Kind.ANSWER, answers)
     if question and not (requested in (None, "complaint_details") and tells_story and len(bare) > 15):
         return Reading(Kind.QUESTION, answers, asks_why=bool(_has(simple, rules.why_words)), asks=True)
     if requested == "desired_remedy" and not answers and _has(simple, rules.wishes):
         answers.update(desired_remedy=OTHER_REMEDY, remedy_note=said)
         return Reading(Kind.ANSWER, answers)
-    if requested == "order_number" and not answers and (
-            _has(simple, rules.no_order) or (not _digits(simple) and len(bare) >= 2)):
+    if requested == "order_number" and not answers and _has(simple, rules.no_order):
         answers["order_number"] = said
         return Reading(Kind.ANSWER, answers)
+    if requested == "order_number" and not answers and not _digits(simple) and len(bare) >= 2:
+        answers["order_number"] = said
+        return Reading(Kind.ANSWER, answers, tells_story=tells_story, story_chars=story_left, guessed=True)
     # Asked what happened, a few words are the story; a bare answer ("昨天") is not.
     if requested in (None, "complaint_details") and (tells_story or (requested and story_left >= 2)):
         return Reading(Kind.ANSWER, answers, tells_story=True)
@@ -337,10 +347,13 @@ def _answers(text: str, requested: Optional[str], today: date,
         answers["contact_phone"] = phone
         spans.extend(re.findall(r"[+\d][\d -]{6,}\d", text) + _SPELT_NUMBER.findall(text))
     remedy = read_remedy(text, rules)
+    remedy_words: List[str] = []
     if remedy:
         answers["desired_remedy"] = remedy
-        spans.extend(word for word in rules.remedies[remedy] if word in text.lower())
-    amount = read_amount(text)
+        remedy_words = [word for word in rules.remedies[remedy] if word in text.lower()]
+        spans.extend(remedy_words)
+    # A remedy's numerals are no sum ("假一赔三").
+    amount = read_amount(re.sub("|".join(map(re.escape, remedy_words)), " ", text.lower()) if remedy_words else text)
     if amount:
         answers["amount"] = amount
     return answers, spans

@@ -217,3 +217,26 @@ async def test_more_of_the_story_told_mid_form_is_kept_and_acknowledged():
                          before={"complaint_details": "买个东西等了半个月"})
     events, replies = await run_action(ValidateComplaintForm(), tracker)
     assert "complaint_details" not in slots_set(events) and "utter_noted_detail" not in _names(replies)
+
+
+async def test_venting_at_the_order_question_is_not_taken_for_a_shop_or_a_product():
+    events, _ = await run_action(ValidateComplaintForm(), _form_turn("我真的很生气！！！！", "vent", "order_number"))
+    assert slots_set(events) == {}, "nothing stored: the venting rule answers, then the question again"
+    tracker = _form_turn("气死了，东西都是坏的", "complain_quality", "order_number",
+                         before={"complaint_details": "吹风机用一次就烧了"})
+    slots = slots_set((await run_action(ValidateComplaintForm(), tracker))[0])
+    assert slots["order_number"] is None and slots["complaint_details"].endswith("东西都是坏的")
+    tracker = _form_turn("华为手机，在专卖店买的", "give_details", "order_number")
+    slots = slots_set((await run_action(ValidateComplaintForm(), tracker))[0])
+    assert slots["order_number"] == "华为手机，在专卖店买的"
+
+
+async def test_the_kind_of_trouble_heard_first_stays_through_the_form():
+    tracker = _form_turn("全额退款，运费也要你们出", "complain_refund_return", "desired_remedy",
+                         before={"complaint_details": "蓝牙音箱有杂音", "complaint_category": "quality"},
+                         after={"complaint_category": "refund_return"})
+    slots = slots_set((await run_action(ValidateComplaintForm(), tracker))[0])
+    assert slots["complaint_category"] == "quality" and slots["desired_remedy"] == "refund"
+    tracker = _form_turn("/complain_delivery", "complain_delivery", "complaint_category",
+                         before={"complaint_details": "快递一周了还没到"}, after={"complaint_category": "delivery"})
+    assert slots_set((await run_action(ValidateComplaintForm(), tracker))[0])["complaint_category"] == "delivery"

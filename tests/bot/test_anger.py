@@ -16,6 +16,8 @@ def model():
     ("你们就是骗子！！！垃圾公司", "vent", AngerLevel.ANGRY),
     ("你們就是騙子！！！垃圾公司", "vent", AngerLevel.ANGRY),   # Traditional
     ("🤬🤬 受够了", None, AngerLevel.ANGRY),
+    ("我真的很生气！！！！", "vent", AngerLevel.ANGRY),   # said in so many words
+    ("东西坏了，我很生气", "complain_quality", AngerLevel.UPSET),
 ])
 def test_levels(model, text, intent, level):
     assert model.score(text, intent).level == level

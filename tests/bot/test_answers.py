@@ -206,6 +206,25 @@ def test_order_question_answers():
     assert _read("123", "order_number").invalid == "order_number"
 
 
+def test_a_remedy_left_to_us_or_claimed_by_law_is_an_answer():
+    reading = _read("你们说怎么办吧", "desired_remedy")
+    assert (reading.kind, reading.answers["desired_remedy"]) == (Kind.ANSWER, "other")
+    assert dict(_read("假一赔三", "desired_remedy").answers) == {"desired_remedy": "compensation"}, "三 is no sum"
+    assert _read("赔我500块", "desired_remedy").answers["amount"] == "500"
+
+
+def test_a_remedy_done_already_is_no_wish_and_the_customer_may_be_giving_up():
+    assert read_remedy("已经退款了") is None and read_remedy("我自己修好了") is None
+    assert read_remedy("帮我修好") == "repair"
+    assert _read("没事了，我自己修好了", "incident_time").kind == Kind.WITHDRAW
+
+
+def test_words_taken_for_the_order_question_are_marked_as_a_guess():
+    assert _read("华为手机，在专卖店买的", "order_number").guessed
+    assert not _read("没有订单号，超市买的", "order_number").guessed
+    assert not _read("DD20261120031", "order_number").guessed
+
+
 def test_a_wish_in_own_words_is_remedy_other():
     reading = _read("你们看着办吧", "desired_remedy")
     assert reading.answers["desired_remedy"] == "other" and reading.answers["remedy_note"] == "你们看着办吧"
