@@ -12,7 +12,7 @@ from actions.complaint_form import today
 from actions.runtime import services
 from actions.tracker_view import latest_entity, latest_intent, latest_text
 from bot.anger import AngerLevel
-from bot.answers import read_message
+from bot.answers import Kind, read_message
 
 _ORDER = [AngerLevel.CALM.value, AngerLevel.UPSET.value, AngerLevel.ANGRY.value]
 
@@ -25,9 +25,11 @@ class ActionEmpathize(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         svc = services()
         text = latest_text(tracker)
-        if latest_intent(tracker) == "give_details" and not (
-                read_message(text, None, today()).tells_story or svc.empathy.situation_of(text)):
+        reading = read_message(text, None, today())
+        if latest_intent(tracker) == "give_details" and not (reading.tells_story or svc.empathy.situation_of(text)):
             return []  # details alone ("订单号DD…"): nothing told yet to be sorry about
+        if reading.kind == Kind.CORRECTION and tracker.get_slot("complaint_details"):
+            return []  # "不对，订单号是…" at the read-back: a field put right, nothing new to be sorry about
         score = svc.anger.score(text, latest_intent(tracker))
         dispatcher.utter_message(response=svc.empathy.empathy_response(text, score.level.value))
         # The complaint keeps the highest level seen, for the colleague who follows up.

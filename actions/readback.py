@@ -5,13 +5,13 @@ from datetime import date
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import services
 from actions.complaint_form import FIELDS, field_events, today
-from actions.tracker_view import latest_entity, latest_text
-from bot.answers import read_message
+from actions.tracker_view import latest_entity, latest_intent, latest_text
+from bot.answers import Reading, read_message
 from bot.dates import TimeAnswer
 from bot.complaints import CONTACT_HERE
 
@@ -59,20 +59,32 @@ class ActionResetField(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = latest_text(tracker)
         reading = read_message("" if text.startswith("/") else text, None, today())
-        given = [name for name in FIELDS if name in reading.answers]
-        field = latest_entity(tracker, "field") or reading.corrected or (
-            given[0] if len(given) == 1 else None)
+        field = latest_entity(tracker, "field") or corrected_field(reading)
         form_fields = domain.get("forms", {}).get("complaint_form", {}).get("required_slots", [])
         if field not in form_fields:
+            if latest_intent(tracker) == "nlu_fallback":  # "&&&&" at the read-back: said so, read back again
+                dispatcher.utter_message(response="utter_fallback")
             return []
-        value = reading.answers.get(field)
-        if value is None:
+        if reading.answers.get(field) is None:
             events = [SlotSet(field, None)]
             if field == "desired_remedy":
                 events.append(SlotSet("remedy_note", None))
             return events
         dispatcher.utter_message(response="utter_noted_correction")
-        events = field_events(field, value, today())
-        if field == "desired_remedy" and value == "other":
-            events.append(SlotSet("remedy_note", reading.answers.get("remedy_note")))
-        return events
+        return corrected_events(field, reading)
+
+
+def corrected_field(reading: Reading) -> Optional[str]:
+    """The field a message typed at the read-back corrects: the one it names, or the only one
+    whose value it gives."""
+    given = [name for name in FIELDS if name in reading.answers]
+    return reading.corrected or (given[0] if len(given) == 1 else None)
+
+
+def corrected_events(field: str, reading: Reading) -> List[EventType]:
+    """The slot events that give `field` the value `reading` carries for it."""
+    value = reading.answers.get(field)
+    events = field_events(field, value, today())
+    if field == "desired_remedy" and value == "other":
+        events.append(SlotSet("remedy_note", reading.answers.get("remedy_note")))
+    return events

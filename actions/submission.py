@@ -8,10 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.complaint_form import unvalidated_fields
+from actions.complaint_form import today, unvalidated_fields
 from actions.plan import state_plan
+from actions.readback import corrected_events, corrected_field
 from actions.runtime import services
-from actions.tracker_view import PER_COMPLAINT_SLOTS, collected_complaint
+from actions.tracker_view import PER_COMPLAINT_SLOTS, collected_complaint, latest_text
+from bot.answers import Kind, read_message
 from bot.app.complaints import accept_plan, record_complaint
 from bot.situation import prior_complaint_values
 from bot.storage import Complaint
@@ -34,6 +36,13 @@ class ActionSubmitComplaint(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = latest_text(tracker)
+        reading = read_message("" if text.startswith("/") else text, None, today())
+        field = corrected_field(reading) if reading.kind == Kind.CORRECTION else None
+        if field and reading.answers.get(field) is not None:
+            # "对，但是电话改一下 139…" heard as a yes: the change first, then the read-back again.
+            dispatcher.utter_message(response="utter_noted_correction")
+            return [*corrected_events(field, reading), FollowupAction("action_read_back")]
         unchecked = unvalidated_fields(tracker.current_slot_values())
         if unchecked:  # never record what the form did not validate: ask for it again
             dispatcher.utter_message(response="utter_answer_not_recorded")

@@ -28,6 +28,14 @@ async def test_spilled_soup_is_not_answered_as_a_late_parcel():
     assert "等不到" not in reply["text"]
 
 
+async def test_a_field_put_right_at_the_read_back_gets_no_second_apology():
+    tracker = make_tracker([("不对，订单号是DD20261120099", "complain_quality", {})],
+                           slots={"complaint_details": "台灯不亮", "complaint_category": "quality"})
+    assert await run_action(ActionEmpathize(), tracker) == ([], [])
+    tracker = make_tracker([("不对，订单号是DD20261120099", "complain_quality", {})])
+    assert (await run_action(ActionEmpathize(), tracker))[1], "a first message that says 不对 is a complaint"
+
+
 async def test_a_whole_complaint_taken_for_details_gets_empathy_and_details_alone_none():
     told = make_tracker([("上周六买的电饭煲，订单号DD20261128456，煮饭锅底糊得厉害，想换一个", "give_details", {})])
     _, replies = await run_action(ActionEmpathize(), told)

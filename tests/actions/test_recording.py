@@ -182,6 +182,22 @@ async def test_a_confirmed_complaint_with_an_unvalidated_answer_is_not_recorded_
     assert fresh_services.store.for_customer("rest", "bob") == []
 
 
+async def test_a_yes_that_changes_a_field_changes_it_and_reads_back_before_anything_is_recorded(fresh_services):
+    tracker = make_tracker([("对，但是电话改一下 13900001111", "affirm", {})], sender_id="dan", slots=COLLECTED)
+    events, replies = await run_action(ActionSubmitComplaint(), tracker)
+    assert slots_set(events) == {"contact_phone": "13900001111"}
+    assert {"event": "followup", "name": "action_read_back"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events]
+    assert [reply["utter_action"] for reply in replies] == ["utter_noted_correction"]
+    assert fresh_services.store.for_customer("rest", "dan") == []
+
+
+async def test_a_message_placed_nowhere_at_the_read_back_is_said_so():
+    tracker = make_tracker([("&&&&", "nlu_fallback", {})], slots=COLLECTED)
+    events, replies = await run_action(ActionResetField(), tracker)
+    assert events == [] and [reply["utter_action"] for reply in replies] == ["utter_fallback"]
+
+
 @pytest.fixture
 def packaging_labels(tmp_path, monkeypatch):
     """A copy of the data where a designer added the category `packaging` (labels, domain, NLU)."""

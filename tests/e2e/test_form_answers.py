@@ -186,8 +186,9 @@ def test_a_short_opener_that_names_the_problem_is_its_story(stack: Stack):
 
 def test_a_message_with_no_content_neither_answers_a_question_nor_confirms_the_read_back(stack: Stack):
     """Symbols or a filler syllable say nothing (issue 14): mid-form the question is asked again
-    and nothing is stored; at the read-back the customer is told we did not understand, and the
-    complaint is filed only on a real yes (an `affirm` read into "&&&&" would have filed it)."""
+    and nothing is stored; at the read-back the customer is told we did not understand and shown
+    the complaint again, and it is filed only on a real yes (an `affirm` read into "&&&&" would
+    have filed it), which still works after them."""
     sender = _sender()
     _to_remedy_question(stack, sender)
     assert stack.responses_to(sender, "喵喵喵喵")[-1] == "utter_ask_desired_remedy"
@@ -196,8 +197,8 @@ def test_a_message_with_no_content_neither_answers_a_question_nor_confirms_the_r
     stack.say(sender, "13812345678")
     assert stack.responses(sender) == ["utter_read_back"]
     for nothing in ("&&&&", "😀😀"):  # (a third in a row would go to a person: utter_handoff_fallback)
-        assert stack.responses_to(sender, nothing) == ["utter_fallback"], nothing
-    assert "utter_fallback" not in stack.responses_to(sender, "对，没错")
+        assert stack.responses_to(sender, nothing) == ["utter_fallback", "utter_read_back"], nothing
+    assert stack.responses_to(sender, "对，没错")[0] == "utter_complaint_recorded"
 
 
 def test_a_no_naming_a_problem_opens_a_complaint_and_a_no_to_the_read_back_is_still_a_no(stack: Stack):
@@ -212,3 +213,18 @@ def test_a_no_naming_a_problem_opens_a_complaint_and_a_no_to_the_read_back_is_st
     stack.say(sender, "不用留电话")
     assert stack.responses(sender) == ["utter_read_back"]
     assert stack.responses_to(sender, said) == ["utter_ask_correction"]
+
+
+def test_a_yes_that_changes_a_field_changes_it_before_the_complaint_is_filed(stack: Stack):
+    """"对，但是电话改一下 139…" at the read-back, whether the NLU hears a yes or nothing it knows:
+    the phone changes, the complaint is read back again, and the next yes files the new one."""
+    sender = _sender()
+    _to_remedy_question(stack, sender)
+    stack.say(sender, "退款")
+    stack.say(sender, "13812345678")
+    assert stack.responses(sender) == ["utter_read_back"]
+    names = stack.responses_to(sender, "对，但是电话改一下 13900001111")
+    assert names[-2:] == ["utter_noted_correction", "utter_read_back"], names
+    assert stack.responses_to(sender, "对")[0] == "utter_complaint_recorded"
+    stored = ComplaintStore(stack.database_url).get(stack.tracker(sender)["slots"]["complaint_id"])
+    assert stored.contact_phone == "13900001111"
