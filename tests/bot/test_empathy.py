@@ -120,6 +120,9 @@ def test_the_response_depends_on_situation_and_anger():
     "吃完晚饭拉了一夜肚子",
     "睡了一晚起来身上全是红疹",
     "屋里的油漆味熏得人头疼",
+    "孩子把玩具里的纽扣电池吞下去了，怎么办",   # swallowed: a doctor now
+    "宝宝误食了干燥剂",
+    "鱼刺卡在喉咙里了，你们的鱼片怎么还有刺",
 ])
 def test_someone_already_hurt(text):
     assert RULES.someone_hurt(text), text
@@ -134,6 +137,8 @@ def test_someone_already_hurt(text):
     "吹风机用着用着冒火星",
     "茶刀这么锋利，会不会扎到手",
     "充电器用一会儿就烫手，太吓人了",       # too hot to touch: a risk, nobody burnt yet
+    "零件这么小，孩子差点吞下去",
+    "万一孩子误食了怎么办",
 ])
 def test_a_risk_with_nobody_hurt_yet(text):
     assert not RULES.someone_hurt(text), text
