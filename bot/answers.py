@@ -133,13 +133,18 @@ def read_phone(text: str, asked: bool = False) -> Optional[str]:
 #: Our own complaint IDs (TS-20261122-0001) are never order numbers.
 _COMPLAINT_ID = re.compile(r"(?i)(?<![0-9A-Za-z])ts[-_ ]?\d{8}[-_ ]?\d{4}(?![0-9])")
 _ORDER_CANDIDATE = re.compile(r"(?<![0-9A-Za-z+])[A-Za-z]{0,4}\d(?:\d|[- ](?=\d))*(?![0-9A-Za-z])")
+#: Said just before a number, these make it an identity card's, never an order's (18 digits fit both).
+_IDENTITY_BEFORE = re.compile(r"(身份证|证件)[^，。,.！!？?；;]{0,6}$")
 
 
 def read_order_number(text: str, rules: Optional[AnswerRules] = None) -> Optional[str]:
     """The first order number in `text` that matches a known format (config/answers.yml),
-    upper-cased, spaces dropped; a phone number is never one."""
+    upper-cased, spaces dropped; a phone number or an identity card's number is never one."""
     rules = rules or answer_rules()
-    for match in _ORDER_CANDIDATE.finditer(_COMPLAINT_ID.sub(" ", _simple(text))):
+    text = _COMPLAINT_ID.sub(" ", _simple(text))
+    for match in _ORDER_CANDIDATE.finditer(text):
+        if _IDENTITY_BEFORE.search(text, 0, match.start()):
+            continue
         raw = match.group(0).upper()
         if read_phone(raw) and re.fullmatch(r"[\d+ -]+", raw):
             continue

@@ -51,13 +51,15 @@ def test_no_phones(text):
     ("京东的单号 312345678901", "312345678901"),
     ("240101-123456789012345", "240101-123456789012345"),
     ("SF1234567890123", "SF1234567890123"),
+    ("身份证110101199003071234，订单号 4567890123456789", "4567890123456789"),
 ])
 def test_order_numbers_of_known_formats(text, order):
     assert read_order_number(text) == order
 
 
 @pytest.mark.parametrize("text", ["order no. is 123", "13812345678", "+86 13812345678", "TS-20261122-0001",
-                                  "TS202611220001", "12315"])
+                                  "TS202611220001", "12315", "我的身份证号是110101199003071234，你们寄错东西了",
+                                  "证件号码：110101199003071234"])
 def test_what_is_no_order_number(text):
     assert read_order_number(text) is None
 
