@@ -19,7 +19,6 @@ from bot.situation import prior_complaint_values
 from bot.storage import Complaint
 
 
-
 def after_recording(tracker: Tracker, complaint: Complaint) -> List[Dict[Text, Any]]:
     """Slot events once `complaint` is stored: its ID kept and known to the escalation rules,
     the per-complaint slots emptied for the next one."""
